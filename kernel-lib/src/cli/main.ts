@@ -1,0 +1,163 @@
+/**
+ * The `nnlab` command line: `npx nnlab <command> [options]`. Every command has `--help`; unknown
+ * commands and options are errors (exit status 2). Experiments of the lessons are added here as
+ * commands too, each with `--json` for a machine-readable record.
+ */
+import { CommandSpec, ParsedArgs, parseArgs, UsageError } from './args';
+import { useDevice } from '../core/device';
+import { listLessons } from '../jupyter/lessons';
+import { installKernelSpecs, kernelSpec, KERNEL_NAMES, KernelDevice } from '../jupyter/kernelspec';
+import { findJupyterPython } from '../jupyter/python';
+import { runNotebook } from '../jupyter/run';
+import { tableText, toTable } from '../show/table';
+import { VERSION } from '../version';
+
+interface Command {
+  summary: string;
+  usage: string;
+  spec: CommandSpec;
+  run(args: ParsedArgs): Promise<number>;
+}
+
+const out = (text: string) => process.stdout.write(`${text}\n`);
+
+export const COMMANDS: Record<string, Command> = {
+  device: {
+    summary: 'which TensorFlow.js backend runs here, and why',
+    usage: `nnlab device [auto|cpu|gpu] [--json]
+
+Picks a backend like a notebook does (default: NNLAB_DEVICE, else auto) and reports it.
+  auto   tfjs-node-gpu, tfjs-node, WebGPU on a hardware GPU, wasm, cpu
+  cpu    tfjs-node, wasm, cpu
+  gpu    tfjs-node-gpu, WebGPU (hardware or software), then the cpu chain
+  --json print the report as JSON`,
+    spec: { flags: ['json'], positionals: ['device?'] },
+    async run(a) {
+      const request = a.positionals[0];
+      if (request !== undefined && !['auto', 'cpu', 'gpu'].includes(request)) {
+        throw new UsageError(`device: <device> must be one of auto, cpu, gpu, got "${request}"`);
+      }
+      const report = await useDevice(request as 'auto' | 'cpu' | 'gpu' | undefined, { print: !a.flags.has('json') });
+      if (a.flags.has('json')) out(JSON.stringify(report, null, 2));
+      return 0;
+    },
+  },
+  list: {
+    summary: 'the lessons, with one-line descriptions',
+    usage: `nnlab list [--json]
+
+Lists the lesson notebooks in notebooks/.
+  --json print the list as JSON`,
+    spec: { flags: ['json'] },
+    async run(a) {
+      const lessons = listLessons();
+      if (a.flags.has('json')) {
+        out(JSON.stringify(lessons.map(({ name, lesson, title, summary }) => ({ name, lesson, title, summary })), null, 2));
+      } else {
+        out(tableText(toTable(lessons.map((l) => ({ lesson: l.name, title: l.title, summary: l.summary })))));
+      }
+      return 0;
+    },
+  },
+  run: {
+    summary: 'execute a notebook headless in real Jupyter',
+    usage: `nnlab run <notebook> [--quick] [--html] [--out DIR] [--kernel cpu|gpu] [--timeout SECONDS]
+
+Executes a lesson top to bottom with an nnlab kernel, writes DIR/<name>.ipynb (and
+DIR/<name>.html with --html). Exits non-zero and shows the failing cell on failure.
+  <notebook>  a lesson name (00-getting-started), a number (00) or a path to an .ipynb
+  --quick     quick mode (NNLAB_QUICK=1): smaller data and fewer epochs
+  --html      also export HTML (charts render offline, opened from disk)
+  --out DIR   output folder (default ./out)
+  --kernel    cpu (default) or gpu
+  --timeout   seconds allowed per cell (default 1200)`,
+    spec: { flags: ['quick', 'html'], options: { out: null, kernel: ['cpu', 'gpu'], timeout: null }, positionals: ['notebook'] },
+    async run(a) {
+      const timeout = a.options.timeout === undefined ? undefined : Number(a.options.timeout);
+      if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) {
+        throw new UsageError(`run: --timeout must be a whole number of seconds > 0, got "${a.options.timeout}"`);
+      }
+      const r = await runNotebook({
+        notebook: a.positionals[0], quick: a.flags.has('quick'), html: a.flags.has('html'),
+        outDir: a.options.out, kernel: a.options.kernel as KernelDevice | undefined, timeout,
+      });
+      out(r.ok ? `ok: ${r.executed}${r.html ? `, ${r.html}` : ''} (${r.seconds.toFixed(1)} s)` : `failed: see the cell above; partial output in ${r.executed}`);
+      return r.ok ? 0 : 1;
+    },
+  },
+  kernels: {
+    summary: 'show or install the two nnlab Jupyter kernels',
+    usage: `nnlab kernels [install] [--prefix DIR] [--json]
+
+Without "install": prints the kernelspecs (kernel.json) of "TypeScript (nnlab, CPU)" and
+"TypeScript (nnlab, GPU)" for this clone. With "install": registers them with the Jupyter
+found on this machine (per user, or under --prefix DIR).`,
+    spec: { flags: ['json'], options: { prefix: null }, positionals: ['action?'] },
+    async run(a) {
+      const action = a.positionals[0];
+      if (action === undefined) {
+        const specs = Object.fromEntries((Object.keys(KERNEL_NAMES) as KernelDevice[]).map((d) => [KERNEL_NAMES[d], kernelSpec(d)]));
+        out(JSON.stringify(specs, null, 2));
+        return 0;
+      }
+      if (action !== 'install') throw new UsageError(`kernels: unknown action "${action}" (known: install)`);
+      const python = findJupyterPython();
+      const dirs = installKernelSpecs(python.python, { prefix: a.options.prefix });
+      if (a.flags.has('json')) out(JSON.stringify({ python, kernels: dirs }, null, 2));
+      else out(`installed with ${python.python} (${python.source}):\n${dirs.map((d) => `  ${d}`).join('\n')}`);
+      return 0;
+    },
+  },
+  version: {
+    summary: 'print the nnlab version',
+    usage: 'nnlab version',
+    spec: {},
+    async run() {
+      out(VERSION);
+      return 0;
+    },
+  },
+};
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return `nnlab ${VERSION}: lessons on how neural networks are trained, in TypeScript notebooks
+
+Usage: nnlab <command> [options]     (nnlab <command> --help for more)
+
+Commands:
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`).join('\n')}`;
+}
+
+/** Runs the CLI; resolves to the exit status (also set on process.exitCode). */
+export async function main(argv: readonly string[]): Promise<number> {
+  let status: number;
+  const [name, ...rest] = argv;
+  const command = name === undefined ? undefined : COMMANDS[name];
+  try {
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      out(mainHelp());
+      status = name === undefined ? 2 : 0;
+    } else if (!command) {
+      throw new UsageError(`unknown command "${name}" (known: ${Object.keys(COMMANDS).join(', ')})`);
+    } else {
+      const args = parseArgs(name, rest, command.spec);
+      if (args.help) {
+        out(command.usage);
+        status = 0;
+      } else {
+        status = await command.run(args);
+      }
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`nnlab: ${err.message}\n${command ? `usage: ${command.usage.split('\n')[0]}` : 'see nnlab --help'}\n`);
+      status = 2;
+    } else {
+      process.stderr.write(`nnlab: ${err instanceof Error ? err.message : String(err)}\n`);
+      status = 1;
+    }
+  }
+  process.exitCode = status;
+  return status;
+}

@@ -1,0 +1,119 @@
+/**
+ * Argument errors that say what went wrong: the argument's name, the value it got and what is
+ * allowed (STYLE.md, "Options"). Every public function of nnlab validates its inputs with these
+ * helpers, so a bad call fails at once with a readable message instead of a silent NaN.
+ *
+ * @example
+ * checkInt('depth', 0, { min: 1 }); // throws "depth must be an integer >= 1, got 0"
+ */
+
+/** The error every nnlab argument check throws. `argument` names the offending argument. */
+export class ArgumentError extends Error {
+  readonly argument: string;
+  readonly value: unknown;
+  constructor(argument: string, value: unknown, allowed: string) {
+    super(`${argument} must be ${allowed}, got ${describe(value)}`);
+    this.name = 'ArgumentError';
+    this.argument = argument;
+    this.value = value;
+  }
+}
+
+/** A short, unambiguous rendering of a value for error messages. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (value === undefined) return 'undefined';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
+  if (typeof value === 'function') return 'a function';
+  try {
+    const json = JSON.stringify(value);
+    return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+  } catch {
+    return String(value);
+  }
+}
+
+/** Throws unless `value` is a finite number within [min, max] (bounds optional, inclusive). */
+export function checkNumber(name: string, value: unknown, range: { min?: number; max?: number } = {}): number {
+  const { min, max } = range;
+  const ok = typeof value === 'number' && Number.isFinite(value) &&
+    (min === undefined || value >= min) && (max === undefined || value <= max);
+  if (!ok) throw new ArgumentError(name, value, `a finite number${rangeText(min, max)}`);
+  return value as number;
+}
+
+/** Throws unless `value` is an integer within [min, max] (bounds optional, inclusive). */
+export function checkInt(name: string, value: unknown, range: { min?: number; max?: number } = {}): number {
+  const { min, max } = range;
+  const ok = typeof value === 'number' && Number.isInteger(value) &&
+    (min === undefined || value >= min) && (max === undefined || value <= max);
+  if (!ok) throw new ArgumentError(name, value, `an integer${rangeText(min, max)}`);
+  return value as number;
+}
+
+/**
+ * Throws unless `value` is a probability. By default the closed interval [0, 1]; pass
+ * `{ open: 'low' }` for (0, 1] (a keep probability p: p = 0 keeps nothing), `{ open: 'high' }`
+ * for [0, 1) and `{ open: 'both' }` for (0, 1).
+ */
+export function checkProbability(name: string, value: unknown,
+  opts: { open?: 'none' | 'low' | 'high' | 'both' } = {}): number {
+  const open = opts.open ?? 'none';
+  const lowOpen = open === 'low' || open === 'both';
+  const highOpen = open === 'high' || open === 'both';
+  const ok = typeof value === 'number' && Number.isFinite(value) &&
+    (lowOpen ? value > 0 : value >= 0) && (highOpen ? value < 1 : value <= 1);
+  if (!ok) {
+    const interval = `${lowOpen ? '(' : '['}0, 1${highOpen ? ')' : ']'}`;
+    throw new ArgumentError(name, value, `a probability in ${interval}`);
+  }
+  return value as number;
+}
+
+/** Throws unless `value` is one of `allowed` (compared with ===). */
+export function checkOneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) {
+    throw new ArgumentError(name, value, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+  }
+  return value as T;
+}
+
+/** Throws unless `value` is a boolean (no truthy/falsy guessing: modes are the lesson). */
+export function checkBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new ArgumentError(name, value, 'true or false');
+  return value;
+}
+
+/**
+ * Throws unless `shape` matches `expected`, where `null` in `expected` matches any size.
+ * @example checkShape('X', x.shape, [null, 784]) // an N x 784 batch
+ */
+export function checkShape(name: string, shape: readonly number[], expected: readonly (number | null)[]): void {
+  const ok = shape.length === expected.length && expected.every((e, i) => e === null || e === shape[i]);
+  if (!ok) {
+    const want = `[${expected.map((e) => (e === null ? 'any' : String(e))).join(', ')}]`;
+    throw new ArgumentError(`${name}.shape`, [...shape], `${want}`);
+  }
+}
+
+/**
+ * Rejects option keys that an experiment does not know: a typo like `{ seeed: 1 }` is an error,
+ * not a silently ignored option.
+ */
+export function checkKnownKeys(name: string, options: object, known: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new ArgumentError(`${name}.${key}`, (options as Record<string, unknown>)[key],
+        `one of the known options (${known.join(', ')}); "${key}" is not an option`);
+    }
+  }
+}
+
+function rangeText(min?: number, max?: number): string {
+  if (min !== undefined && max !== undefined) return ` in [${min}, ${max}]`;
+  if (min !== undefined) return ` >= ${min}`;
+  if (max !== undefined) return ` <= ${max}`;
+  return '';
+}

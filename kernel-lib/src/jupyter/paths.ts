@@ -1,0 +1,29 @@
+/**
+ * Where things are in a clone: the repository root, the notebooks, the runner script and the
+ * project's own tslab. nnlab runs from its clone (the package is a workspace of the repository).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** The folder of the nnlab package (kernel-lib/), found upwards from this file (dist/ or build-test/). */
+export const KERNEL_LIB_DIR = findPackageDir(__dirname, 'nnlab');
+/** The repository root: the folder above kernel-lib/. */
+export const REPO_ROOT = path.resolve(KERNEL_LIB_DIR, '..');
+export const NOTEBOOKS_DIR = path.join(REPO_ROOT, 'notebooks');
+export const RUNNER_SCRIPT = path.join(REPO_ROOT, 'scripts', 'run-notebook.py');
+
+function findPackageDir(from: string, name: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const pj = path.join(dir, 'package.json');
+    if (fs.existsSync(pj) && (JSON.parse(fs.readFileSync(pj, 'utf8')) as { name?: string }).name === name) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`cannot find the ${name} package folder above ${from}`);
+  }
+}
+
+/** The absolute path of the project's `node_modules/.bin/tslab`. */
+export function tslabBin(): string {
+  const pkgDir = path.dirname(require.resolve('tslab/package.json'));
+  const bin = path.join(pkgDir, '..', '.bin', 'tslab');
+  if (!fs.existsSync(bin)) throw new Error(`tslab is not installed: ${bin} is missing (run npm ci in ${REPO_ROOT})`);
+  return bin;
+}

@@ -1,0 +1,75 @@
+/**
+ * Headless notebook runs: `nnlab run <notebook>` executes a notebook top to bottom in real Jupyter
+ * with an nnlab kernel (through scripts/run-notebook.py and nbclient), writes the executed .ipynb
+ * and optionally an HTML export, and fails with the failing cell and its error.
+ *
+ * The run registers this clone's kernelspecs in a temporary Jupyter data dir (JUPYTER_PATH), so it
+ * works without `nnlab kernels install` and always runs this clone's tslab.
+ */
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { checkInt, checkOneOf } from '../core/errors';
+import { KERNEL_NAMES, KernelDevice, temporaryKernelDir } from './kernelspec';
+import { resolveNotebook } from './lessons';
+import { RUNNER_SCRIPT } from './paths';
+import { findJupyterPython } from './python';
+
+export interface RunNotebookOptions {
+  /** A lesson name ("00-getting-started"), number ("00") or path to an .ipynb. */
+  notebook: string;
+  /** Which nnlab kernel runs it (default 'cpu'). */
+  kernel?: KernelDevice;
+  /** Quick mode: NNLAB_QUICK=1 for the kernel (default false). */
+  quick?: boolean;
+  /** Also write an HTML export (default false). */
+  html?: boolean;
+  /** Output folder (default ./out). */
+  outDir?: string;
+  /** Seconds allowed per cell (default 1200). */
+  timeout?: number;
+  /** Extra environment for the kernel. */
+  env?: Record<string, string>;
+}
+
+export interface RunNotebookResult {
+  ok: boolean;
+  exitCode: number;
+  notebook: string;
+  executed: string;
+  html: string | null;
+  seconds: number;
+}
+
+/** Runs a notebook and resolves when Jupyter is done; `ok` is false when a cell failed. */
+export async function runNotebook(options: RunNotebookOptions): Promise<RunNotebookResult> {
+  const kernel = checkOneOf('kernel', options.kernel ?? 'cpu', ['cpu', 'gpu'] as const);
+  const timeout = checkInt('timeout', options.timeout ?? 1200, { min: 1 });
+  const notebook = resolveNotebook(options.notebook);
+  const outDir = path.resolve(options.outDir ?? 'out');
+  fs.mkdirSync(outDir, { recursive: true });
+  const base = path.basename(notebook, '.ipynb');
+  const executed = path.join(outDir, `${base}.ipynb`);
+  const html = options.html ? path.join(outDir, `${base}.html`) : null;
+  const python = findJupyterPython();
+  const kernelDir = temporaryKernelDir();
+  const env = {
+    ...process.env,
+    ...options.env,
+    JUPYTER_PATH: [kernelDir, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
+    NNLAB_QUICK: options.quick ? '1' : '0',
+  };
+  const args = [RUNNER_SCRIPT, notebook, '--kernel', KERNEL_NAMES[kernel], '--out', executed, '--timeout', String(timeout)];
+  if (html) args.push('--html', html);
+  const started = Date.now();
+  try {
+    const exitCode = await new Promise<number>((resolve, reject) => {
+      const child = spawn(python.python, args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
+      child.on('error', reject);
+      child.on('close', (code) => resolve(code ?? 1));
+    });
+    return { ok: exitCode === 0, exitCode, notebook, executed, html, seconds: (Date.now() - started) / 1000 };
+  } finally {
+    fs.rmSync(kernelDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The bridge to the tslab kernel: is this code running inside a Jupyter cell, and how to publish
+ * a display bundle (several MIME types at once) into it, or update one in place.
+ *
+ * tslab's public `display` sends one MIME type per call; a chart needs a bundle (plotly JSON for
+ * JupyterLab and VS Code, HTML for the classic Notebook and HTML exports, plain text for logs),
+ * so this module calls the same function tslab's own display uses (`lastWriteDisplayData`),
+ * which is set only while a kernel executes a cell. tslab is pinned exactly, and the notebook
+ * tests exercise this path in real Jupyter.
+ */
+
+/** A Jupyter MIME bundle: MIME type -> content (JSON types carry objects). */
+export type MimeBundle = Record<string, unknown>;
+
+type WriteDisplayData = (data: { data: MimeBundle; metadata: object; transient: { display_id?: string } },
+  update: boolean) => void;
+
+interface TslabJupyter { lastWriteDisplayData: WriteDisplayData | null }
+
+let cached: TslabJupyter | null | undefined;
+
+function tslabJupyter(): TslabJupyter | null {
+  if (cached !== undefined) return cached;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    cached = require('tslab/dist/jupyter') as TslabJupyter;
+  } catch {
+    cached = null;
+  }
+  return cached;
+}
+
+/** True while running inside a tslab kernel cell (false in the CLI, tests and plain Node). */
+export function inKernel(): boolean {
+  const j = tslabJupyter();
+  return Boolean(j && typeof j.lastWriteDisplayData === 'function');
+}
+
+/**
+ * Publishes `bundle` as a display_data message; with `displayId`, later calls with `update: true`
+ * replace that output in place (update_display_data). Returns false outside a kernel.
+ */
+export function publish(bundle: MimeBundle, opts: { displayId?: string; update?: boolean } = {}): boolean {
+  const j = tslabJupyter();
+  if (!j || typeof j.lastWriteDisplayData !== 'function') return false;
+  j.lastWriteDisplayData({
+    data: bundle,
+    metadata: {},
+    transient: opts.displayId ? { display_id: opts.displayId } : {},
+  }, Boolean(opts.update));
+  return true;
+}
+
+/** HTML-escapes text for element content and attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}

@@ -1,0 +1,104 @@
+/**
+ * Inline plotly charts that work with no network.
+ *
+ * The plotly.js bundle (plotly.js-dist-min from node_modules, ~4.9 MB) is embedded once per kernel
+ * session, as its own invisible output just before the first chart; every chart after that is a
+ * small `<div>` plus a `Plotly.newPlot` call. Saved notebooks and `jupyter nbconvert --to html`
+ * exports therefore render offline, opened from disk. Each chart output is a MIME bundle:
+ * - `application/vnd.plotly.v1+json`: the figure itself, which JupyterLab (with its plotly
+ *   renderer) and VS Code draw natively;
+ * - `text/html`: the div and script, which the classic Notebook and nbconvert's HTML use;
+ * - `text/plain`: a one-line description for logs and text front ends.
+ * Element ids are deterministic (a content hash and a per-session counter): the same notebook gives
+ * the same output.
+ */
+import * as fs from 'fs';
+import { createHash } from 'crypto';
+import { Figure, figureText } from './figure';
+import { escapeHtml, inKernel, MimeBundle, publish } from './kernel';
+
+const PLOTLY_CONFIG = { responsive: true, displaylogo: false };
+
+let bundleCache: { version: string; source: string } | null = null;
+let embeddedInSession = false;
+let figureCounter = 0;
+
+/** The embedded plotly.js bundle: its version and source text (read once from node_modules). */
+export function plotlyBundle(): { version: string; source: string } {
+  if (!bundleCache) {
+    const file = require.resolve('plotly.js-dist-min/plotly.min.js');
+    const pkg = JSON.parse(fs.readFileSync(require.resolve('plotly.js-dist-min/package.json'), 'utf8')) as { version: string };
+    bundleCache = { version: pkg.version, source: fs.readFileSync(file, 'utf8') };
+  }
+  return bundleCache;
+}
+
+/** JSON that is safe inside a `<script>` element (no `</script>`, no line separators). */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** A stable element id for a figure: a hash of its content and its position in the session. */
+export function figureId(fig: Figure, index: number): string {
+  const hash = createHash('sha256').update(JSON.stringify(fig)).digest('hex').slice(0, 10);
+  return `nnlab-fig-${index}-${hash}`;
+}
+
+/** The HTML of the bundle output: a script that defines `window.Plotly`. */
+export function plotlyBundleHtml(): string {
+  const { version, source } = plotlyBundle();
+  return `<script type="text/javascript">/* plotly.js ${version}, embedded by nnlab (no CDN) */\n` +
+    `${source}\n</script>\n<div class="nnlab-plotly-loaded" style="display:none">plotly.js ${version}</div>`;
+}
+
+/** The HTML of one chart: a div and the script that draws into it (needs `window.Plotly`). */
+export function figureHtml(fig: Figure, id: string): string {
+  const height = typeof fig.layout.height === 'number' ? fig.layout.height : 360;
+  const missing = escapeHtml('This chart needs plotly.js, which nnlab embeds with the first chart of a kernel ' +
+    'session. Run the notebook from the top (or call nn.embedPlotly()) to load it.');
+  return `<div id="${id}" class="nnlab-figure" style="width:100%;max-width:960px;height:${height}px;"></div>\n` +
+    `<script type="text/javascript">\n(function () {\n` +
+    `  var el = document.getElementById(${JSON.stringify(id)});\n  if (!el) return;\n` +
+    `  var fig = ${scriptJson(fig)};\n` +
+    `  if (!window.Plotly) { el.style.height = 'auto'; el.textContent = ${JSON.stringify(missing)}; return; }\n` +
+    `  window.Plotly.newPlot(el, fig.data, fig.layout, ${JSON.stringify(PLOTLY_CONFIG)});\n})();\n</script>`;
+}
+
+/** The MIME bundle of one chart. */
+export function figureBundle(fig: Figure, id: string): MimeBundle {
+  return {
+    'application/vnd.plotly.v1+json': { data: fig.data, layout: fig.layout, config: PLOTLY_CONFIG },
+    'text/html': figureHtml(fig, id),
+    'text/plain': figureText(fig),
+  };
+}
+
+/**
+ * Publishes the plotly.js bundle into the current cell's output (once per kernel session unless
+ * `force`). Returns true when it was published now. Outside a kernel it does nothing.
+ */
+export function embedPlotly(force = true): boolean {
+  if (!inKernel() || (embeddedInSession && !force)) return false;
+  publish({ 'text/html': plotlyBundleHtml(), 'text/plain': '' });
+  embeddedInSession = true;
+  return true;
+}
+
+/** The next figure position of this session (1, 2, ...): with the content, it makes the element id. */
+export function nextFigureIndex(): number {
+  figureCounter += 1;
+  return figureCounter;
+}
+
+/**
+ * Shows a figure inline in the notebook; outside a kernel (CLI, tests) prints its one-line
+ * description instead.
+ */
+export function showFigure(fig: Figure): void {
+  if (!inKernel()) {
+    console.log(figureText(fig));
+    return;
+  }
+  embedPlotly(false);
+  publish(figureBundle(fig, figureId(fig, nextFigureIndex())));
+}

@@ -1,0 +1,230 @@
+/**
+ * Live progress for long loops: a progress bar with ETA and a live loss/accuracy chart. In a
+ * notebook each is one output updated in place (Jupyter's update_display_data); in the CLI, CI and
+ * tests the same calls write plain text lines to stderr, never "Not ready" errors.
+ *
+ * @example
+ * const bar = nn.progressBar({ total: epochs, label: 'training' });
+ * const chart = nn.liveChart({ title: 'Loss', xTitle: 'epoch', yTitle: 'loss', series: ['train', 'val'] });
+ * for (let e = 1; e <= epochs; e++) { ...; chart.push(e, { train, val }); bar.update(e, { loss: train }); }
+ * bar.finish(); chart.finish();
+ */
+import { ArgumentError, checkInt } from '../core/errors';
+import { Figure, lineFigure } from './figure';
+import { escapeHtml, inKernel, publish } from './kernel';
+import { embedPlotly, figureBundle, figureId, nextFigureIndex } from './plot';
+
+/** Where progress goes outside a kernel, and the clock (tests inject both). */
+export interface ProgressIO {
+  /** Writes one line of text (default: process.stderr). */
+  write?: (line: string) => void;
+  /** Milliseconds since some origin (default: Date.now). */
+  now?: () => number;
+  /** Force notebook output on or off (default: detected). */
+  notebook?: boolean;
+}
+
+export interface ProgressBarOptions extends ProgressIO {
+  /** Number of steps to completion (an integer >= 1). */
+  total: number;
+  /** What is progressing ("epochs", "training"). */
+  label?: string;
+  /** Minimum milliseconds between notebook redraws (default 100). */
+  redrawMs?: number;
+  /** Text mode prints at every `textEvery` fraction of the total (default 0.1: every 10 %). */
+  textEvery?: number;
+}
+
+/** Extra figures to show beside the bar (loss, accuracy). */
+export type ProgressValues = Record<string, number>;
+
+export interface ProgressBar {
+  /** Sets the number of completed steps (0..total) and the latest values. */
+  update(done: number, values?: ProgressValues): void;
+  /** Advances by one step. */
+  tick(values?: ProgressValues): void;
+  /** Marks completion and draws the final state. */
+  finish(values?: ProgressValues): void;
+  /** The current state as plain data. */
+  state(): ProgressState;
+}
+
+export interface ProgressState { done: number; total: number; elapsedMs: number; etaMs: number | null; values: ProgressValues }
+
+let displayCounter = 0;
+function nextDisplayId(kind: string): string {
+  displayCounter += 1;
+  return `nnlab-${kind}-${process.pid}-${displayCounter}`;
+}
+
+/** "1:05" or "12 s" style durations. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}:${String(s % 60).padStart(2, '0')}`;
+  return `${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
+function formatValues(values: ProgressValues): string {
+  return Object.entries(values).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toPrecision(4)}`).join(', ');
+}
+
+/** The text line of a progress state: "training  40% [########............]  4/10  2 s, ETA 3 s  loss 0.52". */
+export function progressText(label: string, s: ProgressState, width = 20): string {
+  const frac = s.total > 0 ? s.done / s.total : 1;
+  const filled = Math.round(frac * width);
+  const eta = s.done >= s.total ? 'done' : s.etaMs === null ? 'ETA ?' : `ETA ${formatDuration(s.etaMs)}`;
+  const vals = Object.keys(s.values).length ? `  ${formatValues(s.values)}` : '';
+  return `${label} ${String(Math.round(frac * 100)).padStart(3)}% [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ` +
+    `${s.done}/${s.total}  ${formatDuration(s.elapsedMs)}, ${eta}${vals}`;
+}
+
+/** The HTML of a progress state: a bar, the counts, elapsed time, ETA and values. */
+export function progressHtml(label: string, s: ProgressState): string {
+  const pct = s.total > 0 ? (100 * s.done) / s.total : 100;
+  const eta = s.done >= s.total ? 'done' : s.etaMs === null ? 'ETA ?' : `ETA ${formatDuration(s.etaMs)}`;
+  const vals = Object.keys(s.values).length ? ` &middot; ${escapeHtml(formatValues(s.values))}` : '';
+  return `<div class="nnlab-progress" data-done="${s.done}" data-total="${s.total}" style="font-family:monospace;font-size:13px">` +
+    `<span>${escapeHtml(label)}</span> ` +
+    `<span style="display:inline-block;width:240px;height:12px;border:1px solid #999;vertical-align:middle;background:#eee">` +
+    `<span class="nnlab-progress-fill" style="display:block;height:100%;width:${pct.toFixed(1)}%;background:#4c78a8"></span></span> ` +
+    `<span class="nnlab-progress-text">${s.done}/${s.total} (${Math.round(pct)}%) &middot; ${formatDuration(s.elapsedMs)}, ${eta}${vals}</span></div>`;
+}
+
+/** A progress bar with ETA: one live output in a notebook, text lines elsewhere. */
+export function progressBar(options: ProgressBarOptions): ProgressBar {
+  const total = checkInt('progressBar.total', options.total, { min: 1 });
+  const label = options.label ?? 'progress';
+  const now = options.now ?? Date.now;
+  const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const notebook = options.notebook ?? inKernel();
+  const redrawMs = options.redrawMs ?? 100;
+  const textEvery = options.textEvery ?? 0.1;
+  if (!(textEvery > 0 && textEvery <= 1)) throw new ArgumentError('progressBar.textEvery', textEvery, 'a number in (0, 1]');
+  const start = now();
+  const displayId = nextDisplayId('progress');
+  let done = 0;
+  let values: ProgressValues = {};
+  let lastDraw = -Infinity;
+  let lastTextBucket = -1;
+  let published = false;
+  let finished = false;
+
+  const state = (): ProgressState => {
+    const elapsedMs = now() - start;
+    const etaMs = done > 0 ? (elapsedMs / done) * (total - done) : null;
+    return { done, total, elapsedMs, etaMs, values: { ...values } };
+  };
+  const draw = (force: boolean) => {
+    const s = state();
+    if (notebook) {
+      const t = now();
+      if (!force && t - lastDraw < redrawMs) return;
+      lastDraw = t;
+      publish({ 'text/html': progressHtml(label, s), 'text/plain': progressText(label, s) }, { displayId, update: published });
+      published = true;
+    } else {
+      const bucket = Math.floor(done / total / textEvery);
+      if (!force && bucket === lastTextBucket) return;
+      lastTextBucket = bucket;
+      write(progressText(label, s));
+    }
+  };
+  const bar: ProgressBar = {
+    update(n, vals) {
+      if (finished) return;
+      done = checkInt('progressBar.update(done)', n, { min: 0, max: total });
+      if (vals) values = { ...values, ...vals };
+      draw(false);
+    },
+    tick(vals) { bar.update(Math.min(total, done + 1), vals); },
+    finish(vals) {
+      if (finished) return;
+      if (vals) values = { ...values, ...vals };
+      done = total;
+      draw(true);
+      finished = true;
+    },
+    state,
+  };
+  draw(true);
+  return bar;
+}
+
+export interface LiveChartOptions extends ProgressIO {
+  title: string;
+  xTitle: string;
+  yTitle: string;
+  /** Names of the series, in legend order. */
+  series: readonly string[];
+  /** Redraw (or print a line) every `every` points (default 1). */
+  every?: number;
+  /** Minimum milliseconds between notebook redraws (default 250). */
+  redrawMs?: number;
+  yScale?: 'linear' | 'log';
+}
+
+export interface LiveChart {
+  /** Adds one x position with a value per series (missing series get no point). */
+  push(x: number, values: Record<string, number>): void;
+  /** Draws the final state. */
+  finish(): void;
+  /** The chart so far, as a plain figure. */
+  figure(): Figure;
+}
+
+/** A line chart that grows while a loop runs: one live output in a notebook, text lines elsewhere. */
+export function liveChart(options: LiveChartOptions): LiveChart {
+  const every = checkInt('liveChart.every', options.every ?? 1, { min: 1 });
+  if (!Array.isArray(options.series) || options.series.length === 0) {
+    throw new ArgumentError('liveChart.series', options.series, 'a non-empty array of series names');
+  }
+  const now = options.now ?? Date.now;
+  const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const notebook = options.notebook ?? inKernel();
+  const redrawMs = options.redrawMs ?? 250;
+  const displayId = nextDisplayId('chart');
+  // one position for the chart's whole life, so its final element id does not depend on how many
+  // redraws the timing allowed
+  const figureIndex = notebook ? nextFigureIndex() : 0;
+  const points = new Map(options.series.map((name) => [name, { x: [] as number[], y: [] as number[] }]));
+  let count = 0;
+  let lastDraw = -Infinity;
+  let published = false;
+
+  const figure = (): Figure => lineFigure({
+    title: options.title, xTitle: options.xTitle, yTitle: options.yTitle, yScale: options.yScale,
+    series: options.series.map((name) => ({ name, x: points.get(name)!.x, y: points.get(name)!.y })),
+  });
+  const draw = (force: boolean, latest: string) => {
+    if (notebook) {
+      const t = now();
+      if (!force && t - lastDraw < redrawMs) return;
+      lastDraw = t;
+      if (!published) embedPlotly(false);
+      const fig = figure();
+      publish(figureBundle(fig, figureId(fig, figureIndex)), { displayId, update: published });
+      published = true;
+    } else {
+      write(latest);
+    }
+  };
+  return {
+    push(x, values) {
+      if (typeof x !== 'number' || !Number.isFinite(x)) throw new ArgumentError('liveChart.push(x)', x, 'a finite number');
+      for (const [name, v] of Object.entries(values)) {
+        const p = points.get(name);
+        if (!p) throw new ArgumentError(`liveChart.push(values.${name})`, v, `a value of one of the series ${options.series.join(', ')}`);
+        p.x.push(x);
+        p.y.push(v);
+      }
+      count += 1;
+      if (count % every === 0) draw(false, `${options.title} @ ${options.xTitle} ${x}: ${formatValues(values)}`);
+    },
+    finish() {
+      if (notebook) draw(true, '');
+    },
+    figure,
+  };
+}

@@ -1,0 +1,99 @@
+/** The nnlab command line, run as a user runs it: the built bin in a child process. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { parseArgs, UsageError } from '../src/cli/args';
+
+const BIN = path.resolve(__dirname, '..', '..', 'bin', 'nnlab.js');
+
+function nnlab(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NNLAB_DEVICE: '' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('nnlab --help lists every command', () => {
+  const r = nnlab('--help');
+  assert.equal(r.status, 0);
+  for (const c of ['device', 'list', 'run', 'kernels', 'version']) assert.match(r.stdout, new RegExp(`^  ${c} `, 'm'));
+});
+
+test('nnlab bogus is an error with exit status 2, not ignored', () => {
+  const r = nnlab('bogus');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /nnlab: unknown command "bogus" \(known: device, list, run, kernels, version\)/);
+});
+
+test('nnlab device --frobnicate is an error naming the option and the known ones', () => {
+  const r = nnlab('device', '--frobnicate');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /device: unknown option "--frobnicate" \(known: --json, --help\)/);
+});
+
+test('every command answers --help with its usage', () => {
+  for (const c of ['device', 'list', 'run', 'kernels', 'version']) {
+    const r = nnlab(c, '--help');
+    assert.equal(r.status, 0, `${c} --help`);
+    assert.match(r.stdout, new RegExp(`^nnlab ${c}`), `${c} --help prints its usage`);
+  }
+});
+
+test('nnlab device cpu --json reports wasm and why, as JSON', () => {
+  const r = nnlab('device', 'cpu', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.deepEqual([report.requested, report.source, report.candidate, report.backend, report.device], ['cpu', 'argument', 'wasm', 'wasm', 'cpu']);
+  assert.deepEqual(report.attempts.map((a: { candidate: string; outcome: string }) => [a.candidate, a.outcome]),
+    [['tfjs-node', 'unavailable'], ['wasm', 'selected']]);
+  assert.match(report.summary, /^nnlab device: wasm \(SIMD, \d threads?\); native backend not installed: `npm i @tensorflow\/tfjs-node@4\.22\.0` for more speed$/);
+  assert.equal(report.versions.tfjs, '4.22.0');
+});
+
+test('nnlab device prints the one-line report', () => {
+  const r = nnlab('device', 'cpu');
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /^nnlab device: wasm \(SIMD/);
+  assert.equal(nnlab('device', 'tpu').status, 2);
+});
+
+test('nnlab list shows lesson zero with its summary; --json gives records', () => {
+  const r = nnlab('list');
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /00-getting-started\s+Getting started\s+the device report/);
+  const list = JSON.parse(nnlab('list', '--json').stdout);
+  assert.deepEqual(list[0], {
+    name: '00-getting-started', lesson: '00', title: 'Getting started',
+    summary: 'the device report, a first tensor and seeds, an inline chart, a table, live progress, check cells',
+  });
+});
+
+test('nnlab run checks its arguments before starting Jupyter', () => {
+  let r = nnlab('run');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /run: missing <notebook>/);
+  r = nnlab('run', '00', '--kernel', 'tpu');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--kernel must be one of cpu, gpu, got "tpu"/);
+  r = nnlab('run', '00', '--timeout', '-3');
+  assert.equal(r.status, 2);
+  r = nnlab('run', 'no-such-lesson');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /no notebook "no-such-lesson": give a path to an .ipynb or one of 00-getting-started/);
+});
+
+test('nnlab kernels prints both kernelspecs with absolute paths', () => {
+  const specs = JSON.parse(nnlab('kernels').stdout);
+  assert.deepEqual(Object.keys(specs), ['nnlab-cpu', 'nnlab-gpu']);
+  assert.equal(specs['nnlab-gpu'].display_name, 'TypeScript (nnlab, GPU)');
+  assert.ok(path.isAbsolute(specs['nnlab-cpu'].argv[1]));
+});
+
+test('parseArgs accepts --opt=value and --opt value, and rejects a missing value', () => {
+  const spec = { flags: ['json'], options: { out: null, kernel: ['cpu', 'gpu'] }, positionals: ['notebook'] };
+  const a = parseArgs('run', ['nb', '--out=x', '--kernel', 'gpu', '--json'], spec);
+  assert.deepEqual([a.positionals, a.options, [...a.flags]], [['nb'], { out: 'x', kernel: 'gpu' }, ['json']]);
+  assert.throws(() => parseArgs('run', ['nb', '--out'], spec), new UsageError('run: --out needs a value'));
+  assert.throws(() => parseArgs('run', ['nb', '--json=1'], spec), /--json takes no value/);
+  assert.throws(() => parseArgs('run', ['nb', 'extra'], spec), /unexpected argument "extra"/);
+  assert.throws(() => parseArgs('run', ['nb', '-x'], spec), /unknown option "-x"/);
+});

@@ -1,0 +1,85 @@
+/**
+ * Notebooks are tests too: every lesson runs top to bottom in real Jupyter with the nnlab CPU
+ * kernel in quick mode; lesson zero also runs under the GPU kernel on the software GPU; a
+ * sabotaged copy proves that check cells fail and that `nnlab run` reports the failing cell.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { listLessons } from '../src/jupyter/lessons';
+import { REPO_ROOT } from '../src/jupyter/paths';
+import { runNotebook } from '../src/jupyter/run';
+import { SWIFTSHADER_ICD } from './helpers';
+
+const OUT = path.join(REPO_ROOT, 'test-output', 'notebooks');
+
+interface Output { output_type: string; name?: string; text?: string | string[]; data?: Record<string, unknown>; ename?: string; evalue?: string }
+interface Cell { cell_type: string; source: string | string[]; outputs?: Output[] }
+
+function cells(file: string): Cell[] {
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { cells: Cell[] }).cells;
+}
+function text(o: Output): string {
+  return Array.isArray(o.text) ? o.text.join('') : o.text ?? '';
+}
+function errors(file: string): string[] {
+  return cells(file).flatMap((c) => (c.outputs ?? []).filter((o) => o.output_type === 'error').map((o) => `${o.ename}: ${o.evalue}`));
+}
+function stdout(file: string): string {
+  return cells(file).flatMap((c) => (c.outputs ?? []).filter((o) => o.output_type === 'stream').map(text)).join('');
+}
+function figureHtmls(file: string): string[] {
+  return cells(file).flatMap((c) => (c.outputs ?? []).filter((o) => o.data?.['application/vnd.plotly.v1+json']).map((o) => String(o.data!['text/html'])));
+}
+
+for (const lesson of listLessons()) {
+  test(`nnlab run ${lesson.name} --quick executes every cell with the CPU kernel`, async () => {
+    const r = await runNotebook({ notebook: lesson.name, quick: true, outDir: path.join(OUT, 'cpu'), timeout: 900 });
+    assert.ok(r.ok, `exit code ${r.exitCode}; errors: ${errors(r.executed).join(' | ')}`);
+    assert.deepEqual(errors(r.executed), []);
+  });
+}
+
+test('lesson zero reports wasm under the CPU kernel and draws its figures with deterministic ids', async () => {
+  const file = path.join(OUT, 'cpu', '00-getting-started.ipynb');
+  assert.ok(fs.existsSync(file), 'the CPU run above must have written the executed notebook');
+  assert.match(stdout(file), /^nnlab device: wasm \(SIMD, \d threads?\)/m);
+  assert.match(stdout(file), /ok: running on wasm \(CPU\), asked for "cpu"/);
+  const figs = figureHtmls(file);
+  assert.equal(figs.length, 2, 'the histogram grid and the live loss chart');
+  const again = await runNotebook({ notebook: '00-getting-started', quick: true, outDir: path.join(OUT, 'cpu-again'), timeout: 900 });
+  assert.ok(again.ok);
+  assert.deepEqual(figureHtmls(again.executed), figs, 'same notebook, same seeds: the chart outputs must be identical');
+});
+
+test('lesson zero runs under the GPU kernel on WebGPU (SwiftShader software GPU)', async () => {
+  assert.ok(fs.existsSync(SWIFTSHADER_ICD), `${SWIFTSHADER_ICD} is missing: install Debian's chromium`);
+  const r = await runNotebook({
+    notebook: '00-getting-started', quick: true, kernel: 'gpu', outDir: path.join(OUT, 'gpu'), timeout: 900,
+    env: { VK_ICD_FILENAMES: SWIFTSHADER_ICD, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? os.tmpdir() },
+  });
+  assert.ok(r.ok, `errors: ${errors(r.executed).join(' | ')}`);
+  const out = stdout(r.executed);
+  assert.match(out, /^nnlab device: webgpu \(WebGPU on SwiftShader driver [\d.]+\); software GPU: correct but slow/m);
+  assert.match(out, /ok: running on webgpu \(GPU\), asked for "gpu"/);
+  assert.match(out, /ok: line recovered, loss at the noise level, no leaks/);
+});
+
+test('a check cell fails when a result is wrong, and nnlab run shows the failing cell', () => {
+  const dir = path.join(OUT, 'sabotaged');
+  fs.mkdirSync(dir, { recursive: true });
+  const nb = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'notebooks', '00-getting-started.ipynb'), 'utf8'));
+  const cell = nb.cells.find((c: Cell) => String(Array.isArray(c.source) ? c.source.join('') : c.source).includes('const mean ='));
+  cell.source = String(Array.isArray(cell.source) ? cell.source.join('') : cell.source).replace('const mean = ', 'const mean = 0.5 + ');
+  const file = path.join(dir, 'sabotaged.ipynb');
+  fs.writeFileSync(file, JSON.stringify(nb));
+  const bin = path.join(REPO_ROOT, 'kernel-lib', 'bin', 'nnlab.js');
+  const r = spawnSync(process.execPath, [bin, 'run', file, '--quick', '--out', path.join(dir, 'out')], { encoding: 'utf8', timeout: 300_000 });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /FAILED: cell 4\/9 .*raised Error: mean 0\.50\d+ is more than 4 SE \(0\.04\) from 0/);
+  assert.match(r.stderr, /--- cell source ---\n\/\/ Check: the sample mean is within 4 standard errors/);
+  assert.match(r.stdout, /failed: see the cell above/);
+});

@@ -1,0 +1,100 @@
+"""Execute a Jupyter notebook top to bottom with a given kernel; write the executed copy and,
+optionally, an HTML export. Used by `nnlab run` (kernel-lib/src/jupyter/run.ts) and the notebook
+tests. Exit status 0 when every cell ran, 1 when a cell failed (the failing cell, its source and
+its error are printed), 2 for bad usage.
+
+Needs jupyter_client, nbclient, nbconvert and nbformat (Debian: jupyter-nbconvert python3-nbclient).
+"""
+import argparse
+import os
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def source_of(cell):
+    return cell.source if isinstance(cell.source, str) else ''.join(cell.source)
+
+
+def error_of(cell, err):
+    """The error in one line: an error output, the exception's ename/evalue, or (tslab reports
+    errors on stderr) the first line of the cell's last stderr output."""
+    for out in cell.get('outputs', []):
+        if out.get('output_type') == 'error':
+            return '%s: %s' % (out.get('ename', ''), out.get('evalue', ''))
+    if getattr(err, 'ename', None) and getattr(err, 'evalue', None):
+        return '%s: %s' % (err.ename, err.evalue)
+    stderr = [o for o in cell.get('outputs', []) if o.get('output_type') == 'stream' and o.get('name') == 'stderr']
+    if stderr:
+        text = stderr[-1].get('text', '')
+        text = text if isinstance(text, str) else ''.join(text)
+        return text.strip().split('\n')[0]
+    return type(err).__name__
+
+
+def export_html(nb, path):
+    from nbconvert import HTMLExporter
+    exporter = HTMLExporter()
+    body, _ = exporter.from_notebook_node(nb)
+    with open(path, 'w', encoding='utf-8') as f:
+        f.write(body)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument('notebook')
+    ap.add_argument('--kernel', required=True, help='kernelspec name, e.g. nnlab-cpu')
+    ap.add_argument('--out', required=True, help='where to write the executed .ipynb')
+    ap.add_argument('--html', help='where to write the HTML export')
+    ap.add_argument('--timeout', type=int, default=1200, help='seconds per cell')
+    args = ap.parse_args()
+
+    nb = nbformat.read(args.notebook, as_version=4)
+    workdir = os.path.dirname(os.path.abspath(args.notebook))
+    client = NotebookClient(nb, timeout=args.timeout, kernel_name=args.kernel,
+                            resources={'metadata': {'path': workdir}}, allow_errors=False)
+    code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == 'code']
+    failed = None
+    started = time.time()
+    log('nnlab run: %s with kernel %s (%d code cells)' % (args.notebook, args.kernel, len(code_cells)))
+    try:
+        with client.setup_kernel():
+            for n, index in enumerate(code_cells, 1):
+                cell = nb.cells[index]
+                t0 = time.time()
+                try:
+                    client.execute_cell(cell, index, execution_count=n)
+                except (CellExecutionError, CellTimeoutError) as err:
+                    failed = (n, index, cell, err)
+                    break
+                log('  cell %d/%d ok (%.1f s)' % (n, len(code_cells), time.time() - t0))
+    finally:
+        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+        nbformat.write(nb, args.out)
+        if args.html:
+            export_html(nb, args.html)
+    if failed:
+        n, index, cell, err = failed
+        log('')
+        log('FAILED: cell %d/%d (notebook cell index %d) raised %s' % (
+            n, len(code_cells), index, error_of(cell, err)))
+        log('--- cell source ---')
+        log(source_of(cell))
+        log('--- error ---')
+        log(str(err))
+        log('executed copy (up to the failure): %s' % args.out)
+        return 1
+    log('nnlab run: all %d code cells ran in %.1f s; wrote %s%s' % (
+        len(code_cells), time.time() - started, args.out, (' and ' + args.html) if args.html else ''))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

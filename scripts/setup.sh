@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Sets nnlab up on this machine and opens the lessons:
+#   1. Jupyter (apt on Debian/Ubuntu when missing) and libvulkan1 (for the GPU kernel, WebGPU);
+#   2. npm dependencies (npm ci: offline-safe, no native TensorFlow download) and the library build;
+#   3. the two Jupyter kernels "TypeScript (nnlab, CPU)" and "TypeScript (nnlab, GPU)";
+#   4. Jupyter Notebook on notebooks/ (opens the browser where there is a display, else prints the URL).
+# Usage: bash scripts/setup.sh [--no-start]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+start=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-start) start=0 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    *) echo "setup.sh: unknown option $arg (known: --no-start, --help)" >&2; exit 2 ;;
+  esac
+done
+
+require_node
+if command -v dpkg-query >/dev/null 2>&1; then
+  apt_install_missing jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client libvulkan1
+fi
+install_and_build
+npx nnlab kernels install
+npx nnlab device cpu || true
+[ "$start" -eq 1 ] || exit 0
+
+python=$(node -p "require('./kernel-lib/dist/jupyter/python.js').findJupyterPython().python")
+args=(-m notebook --notebook-dir=notebooks --ip=127.0.0.1)
+[ "$(id -u)" -eq 0 ] && args+=(--allow-root)
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ "$(uname)" != Darwin ]; then
+  args+=(--no-browser)
+  echo "nnlab: no display here: open the http://127.0.0.1:... URL printed below in a browser."
+fi
+echo "nnlab: starting Jupyter on notebooks/ (Ctrl+C to stop). Start with 00-getting-started.ipynb."
+exec "$python" "${args[@]}"
