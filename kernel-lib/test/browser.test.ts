@@ -22,6 +22,7 @@ import * as assert from 'node:assert/strict';
 import { Browser, chromium, ConsoleMessage, Page } from 'playwright-core';
 import { temporaryKernelDir } from '../src/jupyter/kernelspec';
 import { findJupyterPython } from '../src/jupyter/python';
+import { REPO_ROOT } from '../src/jupyter/paths';
 import { plotlyBundle } from '../src/show/plot';
 
 const LESSON = '00-getting-started';
@@ -32,15 +33,7 @@ const CHROMIUM = process.env.NNLAB_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-/** The repository root: the first folder above this file holding kernel-lib/ and notebooks/. */
-function findRepoRoot(from = __dirname): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'kernel-lib', 'package.json')) && fs.existsSync(path.join(dir, 'notebooks'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no nnlab repository (kernel-lib/ and notebooks/) above ${from}`);
-  }
-}
-
-const REPO = findRepoRoot();
+const REPO = REPO_ROOT;
 const OUT = path.join(REPO, 'test-output', 'browser');
 const NNLAB_BIN = path.join(REPO, 'kernel-lib', 'bin', 'nnlab.js');
 

@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { spawnSync } from 'child_process';
 import { findJupyterPython, pythonCandidates, shebangInterpreter, which } from '../src/jupyter/python';
-import { kernelSpec, writeKernelSpecs } from '../src/jupyter/kernelspec';
+import { installKernelSpecs, kernelSpec, writeKernelSpecs } from '../src/jupyter/kernelspec';
 import { listLessons, resolveNotebook } from '../src/jupyter/lessons';
 import { NOTEBOOKS_DIR } from '../src/jupyter/paths';
 
@@ -103,4 +104,21 @@ test('resolveNotebook accepts a name, a name without its number, a number and a 
     assert.equal(resolveNotebook(q), file, q);
   }
   assert.throws(() => resolveNotebook('99'), /no notebook "99"/);
+});
+
+test('installKernelSpecs registers both kernels with the real Jupyter, where `jupyter kernelspec list` sees them', () => {
+  const prefix = tmp();
+  const { python } = findJupyterPython();
+  const dirs = installKernelSpecs(python, { prefix });
+  assert.equal(dirs.length, 2);
+  for (const name of ['nnlab-cpu', 'nnlab-gpu']) {
+    const file = path.join(prefix, 'share', 'jupyter', 'kernels', name, 'kernel.json');
+    assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')).env, { NNLAB_DEVICE: name.slice(6) });
+  }
+  const list = spawnSync(python, ['-m', 'jupyter', 'kernelspec', 'list', '--json'], {
+    encoding: 'utf8', env: { ...process.env, JUPYTER_PATH: path.join(prefix, 'share', 'jupyter') },
+  });
+  const specs = JSON.parse(list.stdout).kernelspecs;
+  assert.equal(specs['nnlab-gpu'].spec.display_name, 'TypeScript (nnlab, GPU)');
+  assert.equal(specs['nnlab-cpu'].spec.display_name, 'TypeScript (nnlab, CPU)');
 });
