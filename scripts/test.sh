@@ -14,4 +14,9 @@ install_and_build
 npm run build:test -w nnlab   # tsc --strict over the library, the CLI and the tests
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
 rm -rf test-output
+# Datasets: the read-only mirror beside the project, a throw-away cache, and no request to the
+# internet from any test.
+if [ -d ../shared/datasets ]; then export NNLAB_DATA_MIRROR="$(cd ../shared/datasets && pwd)"; fi
+export NNLAB_DATA_DIR="$PWD/test-output/data-cache"
+export NNLAB_DATA_OFFLINE=1
 node --test kernel-lib/build-test/test/

@@ -35,3 +35,7 @@ export { listLessons } from './jupyter/lessons';
 export type { Lesson } from './jupyter/lessons';
 export { runNotebook } from './jupyter/run';
 export type { RunNotebookOptions, RunNotebookResult } from './jupyter/run';
+
+export * from './data';
+export { showImages, imageGridHtml, imageGridPng } from './show/images';
+export { encodePng } from './show/png';

@@ -2,20 +2,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
+import * as os from 'os';
 import * as path from 'path';
 import { parseArgs, UsageError } from '../src/cli/args';
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'nnlab.js');
 
+const MIRROR = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'datasets');
+
 function nnlab(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NNLAB_DEVICE: '' } });
+  const env = { ...process.env, NNLAB_DEVICE: '', NNLAB_DATA_MIRROR: MIRROR, NNLAB_DATA_OFFLINE: '1', NNLAB_DATA_DIR: path.join(os.tmpdir(), `nnlab-cli-cache-${process.pid}`) };
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, env });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 test('nnlab --help lists every command', () => {
   const r = nnlab('--help');
   assert.equal(r.status, 0);
-  for (const c of ['device', 'list', 'run', 'kernels', 'version']) assert.match(r.stdout, new RegExp(`^  ${c} `, 'm'));
+  for (const c of ['device', 'list', 'run', 'kernels', 'data', 'version']) assert.match(r.stdout, new RegExp(`^  ${c} `, 'm'));
 });
 
 test('nnlab bogus is an error with exit status 2, not ignored', () => {
@@ -31,7 +35,7 @@ test('nnlab device --frobnicate is an error naming the option and the known ones
 });
 
 test('every command answers --help with its usage', () => {
-  for (const c of ['device', 'list', 'run', 'kernels', 'version']) {
+  for (const c of ['device', 'list', 'run', 'kernels', 'data', 'version']) {
     const r = nnlab(c, '--help');
     assert.equal(r.status, 0, `${c} --help`);
     assert.match(r.stdout, new RegExp(`^nnlab ${c}`), `${c} --help prints its usage`);
@@ -63,7 +67,7 @@ test('nnlab list shows lesson zero with its summary; --json gives records', () =
   const list = JSON.parse(nnlab('list', '--json').stdout);
   assert.deepEqual(list[0], {
     name: '00-getting-started', lesson: '00', title: 'Getting started',
-    summary: 'the device report, a first tensor and seeds, an inline chart, a table, live progress, check cells',
+    summary: 'the device report, a first tensor and seeds, an inline chart, a table, a real dataset, live progress, check cells',
   });
 });
 
@@ -96,4 +100,36 @@ test('parseArgs accepts --opt=value and --opt value, and rejects a missing value
   assert.throws(() => parseArgs('run', ['nb', '--json=1'], spec), /--json takes no value/);
   assert.throws(() => parseArgs('run', ['nb', 'extra'], spec), /unexpected argument "extra"/);
   assert.throws(() => parseArgs('run', ['nb', '-x'], spec), /unknown option "-x"/);
+});
+
+test('nnlab data list shows the three registered datasets', () => {
+  const r = nnlab('data', 'list', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout).map((d: { name: string; train: number }) => [d.name, d.train]),
+    [['mnist', 60000], ['fashion-mnist', 60000], ['cifar-10', 50000]]);
+});
+
+test('nnlab data info mnist --json reports checksum status, the mirror and counts per class', () => {
+  const r = nnlab('data', 'info', 'mnist', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const info = JSON.parse(r.stdout.slice(r.stdout.indexOf('{')));
+  assert.equal(info.mirror, MIRROR);
+  assert.deepEqual(info.files.map((f: { status: string }) => f.status), ['partial', 'verified', 'verified', 'verified']);
+  assert.deepEqual(info.splits[1].perClass, [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
+});
+
+test('nnlab data fetch mnist offline exits 1 and names the missing file', () => {
+  const r = nnlab('data', 'fetch', 'mnist');
+  assert.equal(r.status, 1);
+  assert.match(r.stdout, /train-images-idx3-ubyte\.gz\s+9912422\s+partial/);
+});
+
+test('nnlab data with a bad action or dataset is an error naming it', () => {
+  let r = nnlab('data', 'frob');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /data: unknown action "frob" \(known: list, fetch, info\)/);
+  r = nnlab('data', 'info', 'imagenet');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /dataset must be one of "mnist", "fashion-mnist", "cifar-10", got "imagenet"/);
+  assert.equal(nnlab('data', 'info').status, 2);
 });

@@ -3,7 +3,10 @@
  * commands and options are errors (exit status 2). Experiments of the lessons are added here as
  * commands too, each with `--json` for a machine-readable record.
  */
-import { CommandSpec, ParsedArgs, parseArgs, UsageError } from './args';
+import { parseArgs, UsageError } from './args';
+import { Command, out } from './command';
+import { EXPERIMENT_COMMANDS } from './experiments';
+import { DATA_COMMAND } from './data';
 import { useDevice } from '../core/device';
 import { listLessons } from '../jupyter/lessons';
 import { installKernelSpecs, kernelSpec, KERNEL_NAMES, KernelDevice } from '../jupyter/kernelspec';
@@ -12,14 +15,6 @@ import { runNotebook } from '../jupyter/run';
 import { tableText, toTable } from '../show/table';
 import { VERSION } from '../version';
 
-interface Command {
-  summary: string;
-  usage: string;
-  spec: CommandSpec;
-  run(args: ParsedArgs): Promise<number>;
-}
-
-const out = (text: string) => process.stdout.write(`${text}\n`);
 
 export const COMMANDS: Record<string, Command> = {
   device: {
@@ -108,6 +103,7 @@ found on this machine (per user, or under --prefix DIR).`,
       return 0;
     },
   },
+  data: DATA_COMMAND,
   version: {
     summary: 'print the nnlab version',
     usage: 'nnlab version',
@@ -117,6 +113,7 @@ found on this machine (per user, or under --prefix DIR).`,
       return 0;
     },
   },
+  ...EXPERIMENT_COMMANDS,
 };
 
 function mainHelp(): string {

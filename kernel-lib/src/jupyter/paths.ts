@@ -11,6 +11,8 @@ export const KERNEL_LIB_DIR = findPackageDir(__dirname, 'nnlab');
 export const REPO_ROOT = path.resolve(KERNEL_LIB_DIR, '..');
 export const NOTEBOOKS_DIR = path.join(REPO_ROOT, 'notebooks');
 export const RUNNER_SCRIPT = path.join(REPO_ROOT, 'scripts', 'run-notebook.py');
+/** The dataset registry (official files, URLs, sizes, checksums). */
+export const DATASET_REGISTRY = path.join(REPO_ROOT, 'datasets', 'registry.json');
 
 function findPackageDir(from: string, name: string): string {
   for (let dir = from; ; dir = path.dirname(dir)) {

@@ -1,0 +1,99 @@
+/**
+ * Synthetic data sets for quick demos and tests, all seeded:
+ * - spiral: the cs231n spiral, K interleaved arms of N points each in 2-D (not linearly separable);
+ * - blobs: K Gaussian clusters;
+ * - correlatedCloud: a 2-D Gaussian cloud with a chosen mean, stds and correlation (for PCA and
+ *   whitening in the preprocessing lesson);
+ * - randomImages: CIFAR-shaped random images and labels (for speed tests and shape checks).
+ * Points come back as plain arrays (X: n x D, row-major Float32Array; y: labels).
+ */
+import { checkInt, checkNumber } from '../core/errors';
+import { checkSeed, mulberry32, randomNormal } from '../core/rng';
+import type { ImageDataset } from './load';
+
+/** Points with labels: X is n x dims, row-major. */
+export interface PointSet { X: Float32Array; y: Uint8Array; n: number; dims: number; classes: number }
+
+/**
+ * The cs231n spiral: for class k and i = 0..N-1, r = i / (N - 1), t = 4k + 4 i / (N - 1) + 0.2 z
+ * (z ~ N(0, 1)), point (r sin t, r cos t).
+ */
+export function spiral(opts: { pointsPerClass?: number; classes?: number; noise?: number; seed: number }): PointSet {
+  const N = checkInt('pointsPerClass', opts.pointsPerClass ?? 100, { min: 2 });
+  const K = checkInt('classes', opts.classes ?? 3, { min: 1, max: 255 });
+  const noise = checkNumber('noise', opts.noise ?? 0.2, { min: 0 });
+  const random = mulberry32(checkSeed('seed', opts.seed));
+  const X = new Float32Array(N * K * 2);
+  const y = new Uint8Array(N * K);
+  for (let k = 0; k < K; k++) {
+    for (let i = 0; i < N; i++) {
+      const idx = k * N + i;
+      const r = i / (N - 1);
+      const t = 4 * k + (4 * i) / (N - 1) + noise * randomNormal(random);
+      X[2 * idx] = r * Math.sin(t);
+      X[2 * idx + 1] = r * Math.cos(t);
+      y[idx] = k;
+    }
+  }
+  return { X, y, n: N * K, dims: 2, classes: K };
+}
+
+/** K Gaussian blobs in `dims` dimensions: centres uniform in [-spread, spread], unit std (times `std`). */
+export function blobs(opts: { pointsPerClass?: number; classes?: number; dims?: number; spread?: number; std?: number; seed: number }): PointSet {
+  const N = checkInt('pointsPerClass', opts.pointsPerClass ?? 100, { min: 1 });
+  const K = checkInt('classes', opts.classes ?? 3, { min: 1, max: 255 });
+  const D = checkInt('dims', opts.dims ?? 2, { min: 1 });
+  const spread = checkNumber('spread', opts.spread ?? 5, { min: 0 });
+  const std = checkNumber('std', opts.std ?? 1, { min: 0 });
+  const random = mulberry32(checkSeed('seed', opts.seed));
+  const centres = Array.from({ length: K }, () => Array.from({ length: D }, () => (2 * random() - 1) * spread));
+  const X = new Float32Array(N * K * D);
+  const y = new Uint8Array(N * K);
+  for (let k = 0; k < K; k++) {
+    for (let i = 0; i < N; i++) {
+      const idx = k * N + i;
+      for (let d = 0; d < D; d++) X[idx * D + d] = centres[k][d] + std * randomNormal(random);
+      y[idx] = k;
+    }
+  }
+  return { X, y, n: N * K, dims: D, classes: K };
+}
+
+/**
+ * n points from a 2-D Gaussian with mean (mx, my), stds (sx, sy) and correlation rho:
+ * x = mx + sx z1, y = my + sy (rho z1 + sqrt(1 - rho^2) z2).
+ */
+export function correlatedCloud(opts: { n?: number; mean?: [number, number]; std?: [number, number]; rho?: number; seed: number }): PointSet {
+  const n = checkInt('n', opts.n ?? 500, { min: 1 });
+  const [mx, my] = opts.mean ?? [3, -2];
+  const [sx, sy] = opts.std ?? [2, 0.5];
+  checkNumber('std[0]', sx, { min: 0 });
+  checkNumber('std[1]', sy, { min: 0 });
+  const rho = checkNumber('rho', opts.rho ?? 0.8, { min: -1, max: 1 });
+  const random = mulberry32(checkSeed('seed', opts.seed));
+  const X = new Float32Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    const z1 = randomNormal(random);
+    const z2 = randomNormal(random);
+    X[2 * i] = mx + sx * z1;
+    X[2 * i + 1] = my + sy * (rho * z1 + Math.sqrt(1 - rho * rho) * z2);
+  }
+  return { X, y: new Uint8Array(n), n, dims: 2, classes: 1 };
+}
+
+/** CIFAR-shaped random images (uniform bytes) with uniform labels. */
+export function randomImages(opts: { count?: number; height?: number; width?: number; channels?: number; classes?: number; seed: number }): ImageDataset {
+  const count = checkInt('count', opts.count ?? 1000, { min: 1 });
+  const height = checkInt('height', opts.height ?? 32, { min: 1 });
+  const width = checkInt('width', opts.width ?? 32, { min: 1 });
+  const channels = checkInt('channels', opts.channels ?? 3, { min: 1 });
+  const classes = checkInt('classes', opts.classes ?? 10, { min: 1, max: 255 });
+  const random = mulberry32(checkSeed('seed', opts.seed));
+  const images = new Uint8Array(count * height * width * channels);
+  for (let i = 0; i < images.length; i++) images[i] = Math.floor(random() * 256);
+  const labels = Uint8Array.from({ length: count }, () => Math.floor(random() * classes));
+  return {
+    name: 'random-images', split: 'train', count, height, width, channels, images, labels,
+    classNames: Array.from({ length: classes }, (_, k) => `class ${k}`), note: `uniform random bytes (seed ${opts.seed})`,
+  };
+}
