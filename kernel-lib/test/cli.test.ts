@@ -25,7 +25,7 @@ test('nnlab --help lists every command', () => {
 test('nnlab bogus is an error with exit status 2, not ignored', () => {
   const r = nnlab('bogus');
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /nnlab: unknown command "bogus" \(known: device, list, run, kernels, version\)/);
+  assert.match(r.stderr, /nnlab: unknown command "bogus" \(known: device, list, run, kernels, data, version\)/);
 });
 
 test('nnlab device --frobnicate is an error naming the option and the known ones', () => {
