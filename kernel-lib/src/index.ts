@@ -21,6 +21,10 @@ export * from './core/leaks';
 export {
   useDevice, resolveRequest, selectDevice, summarize, DEVICE_CHAINS, DEVICE_REQUESTS,
 } from './core/device';
+export type { WasmLayerOptions } from './core/backends';
+export { initWasmBackend, resolveWasmThreads } from './core/wasm/threads';
+export type { WasmThreadsReport, WasmThreadsOptions, WasmThreadsRequest } from './core/wasm/threads';
+export { registerWasmKernelOverrides, unregisterWasmKernelOverrides, WASM_KERNEL_OVERRIDES } from './core/wasm/kernels';
 export type {
   DeviceRequest, DeviceReport, DeviceAttempt, BackendProbe, ProbeResult, CandidateId, UseDeviceOptions,
 } from './core/device';

@@ -5,6 +5,7 @@ import { spawnSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
 import { parseArgs, UsageError } from '../src/cli/args';
+import { COMMANDS } from '../src/cli/main';
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'nnlab.js');
 
@@ -16,16 +17,22 @@ function nnlab(...args: string[]) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Every command: the house's and each lesson's experiments (lessons add theirs to COMMANDS). */
+const ALL_COMMANDS = Object.keys(COMMANDS);
+
 test('nnlab --help lists every command', () => {
   const r = nnlab('--help');
   assert.equal(r.status, 0);
-  for (const c of ['device', 'list', 'run', 'kernels', 'data', 'version']) assert.match(r.stdout, new RegExp(`^  ${c} `, 'm'));
+  for (const c of ['device', 'list', 'run', 'kernels', 'data', 'version']) assert.ok(ALL_COMMANDS.includes(c), `${c} is a command`);
+  for (const c of ALL_COMMANDS) assert.match(r.stdout, new RegExp(`^  ${c} `, 'm'));
 });
 
-test('nnlab bogus is an error with exit status 2, not ignored', () => {
+test('nnlab bogus is an error with exit status 2, not ignored, and lists every known command', () => {
   const r = nnlab('bogus');
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /nnlab: unknown command "bogus" \(known: device, list, run, kernels, data, version\)/);
+  const known = /nnlab: unknown command "bogus" \(known: ([^)]*)\)/.exec(r.stderr);
+  assert.ok(known, r.stderr);
+  assert.deepEqual(known[1].split(', '), ALL_COMMANDS);
 });
 
 test('nnlab device --frobnicate is an error naming the option and the known ones', () => {
@@ -35,7 +42,7 @@ test('nnlab device --frobnicate is an error naming the option and the known ones
 });
 
 test('every command answers --help with its usage', () => {
-  for (const c of ['device', 'list', 'run', 'kernels', 'data', 'version']) {
+  for (const c of ALL_COMMANDS) {
     const r = nnlab(c, '--help');
     assert.equal(r.status, 0, `${c} --help`);
     assert.match(r.stdout, new RegExp(`^nnlab ${c}`), `${c} --help prints its usage`);
@@ -49,8 +56,23 @@ test('nnlab device cpu --json reports wasm and why, as JSON', () => {
   assert.deepEqual([report.requested, report.source, report.candidate, report.backend, report.device], ['cpu', 'argument', 'wasm', 'wasm', 'cpu']);
   assert.deepEqual(report.attempts.map((a: { candidate: string; outcome: string }) => [a.candidate, a.outcome]),
     [['tfjs-node', 'unavailable'], ['wasm', 'selected']]);
-  assert.match(report.summary, /^nnlab device: wasm \(SIMD, \d threads?\); native backend not installed: `npm i @tensorflow\/tfjs-node@4\.22\.0` for more speed$/);
+  assert.match(report.summary, /^nnlab device: wasm \(SIMD, \d threads?, nnlab kernels\); native backend not installed: `npm i @tensorflow\/tfjs-node@4\.22\.0` for more speed$/);
   assert.equal(report.versions.tfjs, '4.22.0');
+  assert.deepEqual(report.details.wasm.kernels, ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput']);
+  assert.deepEqual([report.details.wasm.threads.threads, report.details.wasm.threads.source], [1, 'default']);
+});
+
+test('NNLAB_WASM_THREADS=2 NNLAB_WASM_KERNELS=0 nnlab device cpu runs stock kernels on the threaded build', () => {
+  const r = spawnSync(process.execPath, [BIN, 'device', 'cpu', '--json'], {
+    encoding: 'utf8', timeout: 120_000, env: { ...process.env, NNLAB_WASM_THREADS: '2', NNLAB_WASM_KERNELS: '0' },
+  });
+  const report = JSON.parse(r.stdout);
+  assert.match(report.description, /^SIMD, 2 threads, stock kernels$/);
+  assert.equal(report.details.wasm.threads.build, 'threaded-simd');
+  assert.deepEqual(report.details.wasm.kernels, []);
+  const bad = spawnSync(process.execPath, [BIN, 'device', 'cpu'], { encoding: 'utf8', env: { ...process.env, NNLAB_WASM_KERNELS: 'maybe' } });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /NNLAB_WASM_KERNELS must be one of 1, true, on, yes, 0, false, off, no or empty, got "maybe"/);
 });
 
 test('nnlab device prints the one-line report', () => {

@@ -131,6 +131,9 @@ test('describeAdapter names SwiftShader and fallback adapters as software', () =
 test('useDevice("cpu") on this machine runs wasm with SIMD', async () => {
   const r = await useDevice('cpu', quiet);
   assert.deepEqual([r.candidate, r.backend, r.device, r.fellBack], ['wasm', 'wasm', 'cpu', false]);
-  assert.match(r.description, /^SIMD, \d+ threads?$/);
+  assert.match(r.description, /^SIMD, \d+ threads?, nnlab kernels$/);
+  const wasm = r.details.wasm as { kernels: string[]; threads: { threads: number; reason: string } };
+  assert.ok(wasm.kernels.includes('Conv2DBackpropFilter'));
+  assert.ok(wasm.threads.threads >= 1 && wasm.threads.reason.length > 0);
   assert.equal(tf.getBackend(), 'wasm');
 });

@@ -7,6 +7,7 @@ import { parseArgs, UsageError } from './args';
 import { Command, out } from './command';
 import { EXPERIMENT_COMMANDS } from './experiments';
 import { DATA_COMMAND } from './data';
+import { BENCH_COMMAND } from './bench';
 import { useDevice } from '../core/device';
 import { listLessons } from '../jupyter/lessons';
 import { installKernelSpecs, kernelSpec, KERNEL_NAMES, KernelDevice } from '../jupyter/kernelspec';
@@ -104,6 +105,7 @@ found on this machine (per user, or under --prefix DIR).`,
     },
   },
   data: DATA_COMMAND,
+  bench: BENCH_COMMAND,
   version: {
     summary: 'print the nnlab version',
     usage: 'nnlab version',

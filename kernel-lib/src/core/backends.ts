@@ -14,8 +14,22 @@
  */
 import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
-import * as wasm from '@tensorflow/tfjs-backend-wasm';
+import '@tensorflow/tfjs-backend-wasm';
+import { ArgumentError } from './errors';
 import type { BackendProbe, ProbeResult } from './device';
+import { registerWasmKernelOverrides, unregisterWasmKernelOverrides } from './wasm/kernels';
+import { initWasmBackend, WasmThreadsRequest } from './wasm/threads';
+
+/** How the wasm backend is started: nnlab's performance layer, on by default. */
+export interface WasmLayerOptions {
+  /**
+   * nnlab's wasm kernel overrides (fast transposed products, conv gradients): default true, or
+   * false with NNLAB_WASM_KERNELS=0 (stock tfjs, for comparisons).
+   */
+  kernels?: boolean;
+  /** XNNPACK threads: an integer in [1, 8] or 'auto' (default: NNLAB_WASM_THREADS, else 1). */
+  threads?: WasmThreadsRequest;
+}
 
 const TFJS_VERSION = tf.version.tfjs;
 const ADAPTER_TIMEOUT_MS = 20_000;
@@ -148,7 +162,16 @@ function nodeGpu(): GpuLike {
   return gpu;
 }
 
-function wasmProbe(): BackendProbe {
+/** Whether the kernel overrides are on: the option, else NNLAB_WASM_KERNELS (default on). */
+export function wasmKernelsWanted(opt: boolean | undefined, env: Record<string, string | undefined> = process.env): boolean {
+  if (opt !== undefined) return opt;
+  const v = (env.NNLAB_WASM_KERNELS ?? '').trim().toLowerCase();
+  if (['', '1', 'true', 'on', 'yes'].includes(v)) return true;
+  if (['0', 'false', 'off', 'no'].includes(v)) return false;
+  throw new ArgumentError('NNLAB_WASM_KERNELS', env.NNLAB_WASM_KERNELS, 'one of 1, true, on, yes, 0, false, off, no or empty');
+}
+
+function wasmProbe(layer: WasmLayerOptions): BackendProbe {
   return {
     id: 'wasm',
     kind: 'cpu',
@@ -157,11 +180,15 @@ function wasmProbe(): BackendProbe {
         ? { available: true, detail: 'WebAssembly (XNNPACK)' }
         : { available: false, detail: '@tensorflow/tfjs-backend-wasm did not register' };
     },
-    async activate(): Promise<string> {
-      await setBackendOrThrow('wasm');
+    async activate() {
+      const kernels = wasmKernelsWanted(layer.kernels) ? registerWasmKernelOverrides() : (unregisterWasmKernelOverrides(), []);
+      const threads = await initWasmBackend({ threads: layer.threads });
+      if (tf.getBackend() !== 'wasm') throw new Error(`the wasm backend did not start (${threads.reason})`);
       const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-      const threads = wasm.getThreadsCount();
-      return `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}`;
+      const description = `${simd ? 'SIMD' : 'no SIMD'}, ${threads.threads} thread${threads.threads === 1 ? '' : 's'}, ` +
+        `${kernels.length ? 'nnlab kernels' : 'stock kernels'}`;
+      const { meta: _timing, ...threadInfo } = threads; // timing stays out of the report: same setup, same report
+      return { description, details: { wasm: { threads: threadInfo, kernels } } };
     },
   };
 }
@@ -201,12 +228,12 @@ function firstLine(err: unknown): string {
 }
 
 /** The real probes, in no particular order (the chain in ./device decides the order). */
-export function realBackends(): BackendProbe[] {
+export function realBackends(layer: WasmLayerOptions = {}): BackendProbe[] {
   return [
     nativeProbe('@tensorflow/tfjs-node-gpu', 'gpu'),
     nativeProbe('@tensorflow/tfjs-node', 'cpu'),
     webgpuProbe(),
-    wasmProbe(),
+    wasmProbe(layer),
     cpuProbe(),
   ];
 }

@@ -21,6 +21,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, checkOneOf } from './errors';
 import { VERSION } from '../version';
+import type { WasmLayerOptions } from './backends';
 
 export const DEVICE_REQUESTS = ['auto', 'cpu', 'gpu'] as const;
 /** What a user asks for. */
@@ -46,8 +47,11 @@ export interface BackendProbe {
   kind: 'cpu' | 'gpu';
   /** Looks for the backend; never throws (a failure is `available: false`). */
   probe(): Promise<ProbeResult>;
-  /** Switches tfjs to the backend; resolves to a description (e.g. "SIMD, 1 thread"). */
-  activate(): Promise<string>;
+  /**
+   * Switches tfjs to the backend; resolves to a description (e.g. "SIMD, 1 thread"), or to a
+   * description and plain-JSON details for the report.
+   */
+  activate(): Promise<string | { description: string; details?: Record<string, unknown> }>;
 }
 
 /** One step of the walk down the chain. */
@@ -74,6 +78,8 @@ export interface DeviceReport {
   attempts: DeviceAttempt[];
   /** How to get more speed, when there is an obvious next step. */
   hint: string | null;
+  /** Backend-specific facts, plain JSON (wasm: threads and kernel overrides). */
+  details: Record<string, unknown>;
   /** The one-line report that useDevice prints. */
   summary: string;
   versions: { nnlab: string; tfjs: string; node: string };
@@ -86,6 +92,8 @@ export interface UseDeviceOptions {
   probes?: readonly BackendProbe[];
   /** Environment to read NNLAB_DEVICE from (default process.env). */
   env?: Record<string, string | undefined>;
+  /** The wasm performance layer: kernel overrides and threads (defaults: on, 'auto'). */
+  wasm?: WasmLayerOptions;
 }
 
 /** The order in which candidates are tried for each request. */
@@ -130,8 +138,11 @@ export async function selectDevice(requested: DeviceRequest, probes: readonly Ba
       continue;
     }
     let description: string;
+    let details: Record<string, unknown> = {};
     try {
-      description = await backend.activate();
+      const activated = await backend.activate();
+      description = typeof activated === 'string' ? activated : activated.description;
+      details = typeof activated === 'string' ? {} : activated.details ?? {};
     } catch (err) {
       attempts.push({ candidate: id, outcome: 'failed', detail: errorText(err) });
       continue;
@@ -139,7 +150,7 @@ export async function selectDevice(requested: DeviceRequest, probes: readonly Ba
     attempts.push({ candidate: id, outcome: 'selected', detail: description });
     return {
       requested, candidate: id, backend: tf.getBackend(), device: backend.kind,
-      software: Boolean(found.software), description,
+      software: Boolean(found.software), description, details,
       fellBack: requested === 'gpu' && backend.kind === 'cpu', attempts, hints,
     };
   }
@@ -176,7 +187,7 @@ export async function useDevice(request?: DeviceRequest, options: UseDeviceOptio
     throw new ArgumentError('device', request, 'one of "auto", "cpu", "gpu" (options go second)');
   }
   const { requested, source } = resolveRequest(request, options.env);
-  const probes = options.probes ?? (await import('./backends')).realBackends();
+  const probes = options.probes ?? (await import('./backends')).realBackends(options.wasm);
   const chosen = await selectDevice(requested, probes);
   const { hints, ...rest } = chosen;
   const hint = rest.candidate === 'wasm' || rest.candidate === 'cpu'

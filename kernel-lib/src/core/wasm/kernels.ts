@@ -1,0 +1,102 @@
+/**
+ * nnlab's kernel overrides for the wasm backend: the part of the "fast CPU floor" (issue 4) that
+ * makes training on `@tensorflow/tfjs-backend-wasm` 4.22 possible and fast. Four kernels are
+ * replaced (or, for the filter gradient, added) for backend 'wasm' only:
+ *
+ * | kernel                 | stock 4.22                                  | override                                       |
+ * |------------------------|---------------------------------------------|------------------------------------------------|
+ * | `BatchMatMul`          | transposed or batched: scalar loop          | explicit transposes + XNNPACK ({@link batchMatMul}) |
+ * | `_FusedMatMul`         | same loop; wrong bias there                 | same + bias/activation like cpu ({@link fusedMatMul}) |
+ * | `Conv2DBackpropFilter` | not registered: conv layers cannot train    | a forward conv on rearranged tensors ({@link conv2dBackpropFilter}) |
+ * | `Conv2DBackpropInput`  | scalar loop                                 | conv of the spread dy with the rotated filter ({@link conv2dBackpropInput}) |
+ *
+ * Each override computes what the stock kernel (or, for the filter gradient, the cpu kernel)
+ * computes, from the stock kernels' fast paths (Transpose, PadV2, Reverse, Conv2D, the plain
+ * XNNPACK product), called directly with the backend; intermediates are freed with
+ * `backend.disposeData`. Cases without a fast path fall back to a correct kernel (see each
+ * module). Gradients are untouched: tfjs's registered gradients call these kernels.
+ *
+ * The registry is global to tfjs, so installing is a process-wide switch: `register` is
+ * idempotent, and `unregister` puts the stock kernels back (benchmarks compare the two). Install
+ * before or after `tf.setBackend('wasm')`: each override carries the stock kernel's setup.
+ *
+ * @example
+ * import * as tf from '@tensorflow/tfjs';
+ * import '@tensorflow/tfjs-backend-wasm';
+ * registerWasmKernelOverrides(); // ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput']
+ * await tf.setBackend('wasm');
+ * // ... model.fit(...) with conv and dense layers
+ * unregisterWasmKernelOverrides(); // stock tfjs-backend-wasm again
+ */
+import * as tf from '@tensorflow/tfjs';
+import { batchMatMul } from './batch-mat-mul';
+import { conv2dBackpropFilter } from './conv2d-backprop-filter';
+import { conv2dBackpropInput } from './conv2d-backprop-input';
+import { fusedMatMul } from './fused-mat-mul';
+import { KernelArgs, rememberStock, rememberedStock } from './kernels-stock';
+
+export { planBatchMatMul, LOOP_MIN_WORK } from './batch-mat-mul';
+export type { MatMulPlan, MatMulPath } from './batch-mat-mul';
+export { planConv2dBackpropFilter, conv2dBackpropFilterReference } from './conv2d-backprop-filter';
+export { planConv2dBackpropInput } from './conv2d-backprop-input';
+
+const BACKEND = 'wasm';
+
+/** The kernels nnlab overrides on wasm, by tfjs kernel name. */
+export const WASM_KERNEL_OVERRIDES = [tf.BatchMatMul, tf._FusedMatMul, tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput] as const;
+
+export type WasmKernelOverride = typeof WASM_KERNEL_OVERRIDES[number];
+
+/** Marks nnlab's kernel functions, so that any copy of nnlab in the process recognises them. */
+const OVERRIDE = Symbol.for('nnlab.wasm.kernelOverride');
+
+function marked(kernelFunc: (args: KernelArgs) => tf.TensorInfo): tf.KernelFunc {
+  return Object.assign(kernelFunc as tf.KernelFunc, { [OVERRIDE]: true });
+}
+
+const KERNEL_FUNCS: Record<WasmKernelOverride, tf.KernelFunc> = {
+  BatchMatMul: marked(batchMatMul),
+  _FusedMatMul: marked(fusedMatMul),
+  Conv2DBackpropFilter: marked(conv2dBackpropFilter),
+  Conv2DBackpropInput: marked(conv2dBackpropInput),
+};
+
+/** True when the wasm kernel `name` is nnlab's override. */
+export function isWasmKernelOverridden(name: WasmKernelOverride): boolean {
+  const kernelFunc = tf.getKernel(name, BACKEND)?.kernelFunc;
+  return kernelFunc !== undefined && OVERRIDE in kernelFunc;
+}
+
+/**
+ * Installs the overrides for backend 'wasm' (the stock configs are kept) and returns the names of
+ * the kernels now overridden: {@link WASM_KERNEL_OVERRIDES}. Calling it again changes nothing.
+ */
+export function registerWasmKernelOverrides(): string[] {
+  for (const name of WASM_KERNEL_OVERRIDES) {
+    if (isWasmKernelOverridden(name)) continue;
+    const stock = tf.getKernel(name, BACKEND);
+    if (stock !== undefined) {
+      rememberStock(stock);
+      tf.unregisterKernel(name, BACKEND);
+    }
+    tf.registerKernel({ kernelName: name, backendName: BACKEND, kernelFunc: KERNEL_FUNCS[name], setupFunc: stock?.setupFunc });
+  }
+  return [...WASM_KERNEL_OVERRIDES];
+}
+
+/**
+ * Removes the overrides and re-registers the stock kernels (`Conv2DBackpropFilter` has none: it is
+ * unregistered again). Returns the names of the kernels it restored or removed; calling it when
+ * nothing is installed returns [].
+ */
+export function unregisterWasmKernelOverrides(): string[] {
+  const undone: string[] = [];
+  for (const name of WASM_KERNEL_OVERRIDES) {
+    if (!isWasmKernelOverridden(name)) continue;
+    tf.unregisterKernel(name, BACKEND);
+    const stock = rememberedStock(name);
+    if (stock !== undefined) tf.registerKernel(stock);
+    undone.push(name);
+  }
+  return undone;
+}

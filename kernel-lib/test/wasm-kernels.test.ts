@@ -1,0 +1,706 @@
+/**
+ * The wasm kernel overrides (src/core/wasm/kernels.ts) against tfjs's pure-JS 'cpu' backend on a
+ * grid of shapes, against float64 central differences through real layers, in a training run,
+ * and for leaks.
+ *
+ * Tolerances. Every output compared here is a float32 sum of K products. Whatever the order of
+ * the sum (cpu adds left to right, XNNPACK in blocks with fused multiply-adds), the computed sum
+ * obeys |ŝ - s| <= γ_K · Σ|products|, γ_K = K·u / (1 - K·u), u = 2⁻²⁴ the unit roundoff of
+ * float32 (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., §3.1); transposes,
+ * padding and copies add no rounding. Two float32 computations therefore differ by at most
+ * 2·γ_K·Σ|products| element-wise, and cs231n's relative error max|a - b| / max(|a| + |b|) by at
+ * most 2·γ_K·max Σ|products| / max(|a| + |b|). Σ|products| is computed exactly enough in float64
+ * by running the float64 reference on |inputs|. {@link float32Tolerance} is that bound.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { mulberry32 } from '../src/core/rng';
+import {
+  LOOP_MIN_WORK, WASM_KERNEL_OVERRIDES, conv2dBackpropFilterReference, isWasmKernelOverridden,
+  planBatchMatMul, planConv2dBackpropFilter, planConv2dBackpropInput, registerWasmKernelOverrides,
+  unregisterWasmKernelOverrides,
+} from '../src/core/wasm/kernels';
+import { relError } from './helpers';
+
+const U32 = 2 ** -24;
+const U64 = 2 ** -53;
+
+type Shape4 = [number, number, number, number];
+type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
+
+/** γ_K = K·u / (1 - K·u): the relative error bound of a sum of K terms (module comment). */
+function gamma(terms: number, u = U32): number {
+  return (terms * u) / (1 - terms * u);
+}
+
+/**
+ * The largest cs231n relative error two float32 computations of sums of `terms` products may
+ * show (module comment): 2·γ_K·max Σ|products| / max(|a| + |b|).
+ */
+function float32Tolerance(terms: number, absSums: ArrayLike<number>, a: ArrayLike<number>, b: ArrayLike<number>): number {
+  return (2 * gamma(terms) * maxOf(absSums)) / maxPairSum(a, b);
+}
+
+function maxOf(xs: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < xs.length; i++) m = Math.max(m, Math.abs(xs[i]));
+  return m;
+}
+
+function maxPairSum(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]) + Math.abs(b[i]));
+  return m;
+}
+
+/** `n` float32 values uniform in [-1, 1), seeded. */
+function uniform(n: number, seed: number): Float32Array {
+  const random = mulberry32(seed);
+  return Float32Array.from({ length: n }, () => 2 * random() - 1);
+}
+
+function abs(xs: ArrayLike<number>): Float64Array {
+  return Float64Array.from(xs, Math.abs);
+}
+
+function size(shape: readonly number[]): number {
+  return shape.reduce((p, d) => p * d, 1);
+}
+
+interface Result { values: Float32Array; shape: number[] }
+
+/** Runs `make` (which builds its inputs and calls one kernel) on cpu, then on wasm. */
+async function onCpuAndWasm(make: () => tf.Tensor): Promise<{ cpu: Result; wasm: Result }> {
+  const run = (): Result => tf.tidy(() => {
+    const t = make();
+    return { values: t.dataSync() as Float32Array, shape: t.shape };
+  });
+  await tf.setBackend('cpu');
+  const cpu = run();
+  await tf.setBackend('wasm');
+  return { cpu, wasm: run() };
+}
+
+function runKernel(name: string, inputs: tf.NamedTensorMap, attrs: object): tf.Tensor {
+  return tf.engine().runKernel(name, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Float64 references
+
+/** Σ_k |op(A)[i, m, k]|·|op(B)[i, k, n]| for every output element (batch 1 broadcasts). */
+function matMulAbsSums(a: Float32Array, aShape: number[], b: Float32Array, bShape: number[], ta: boolean, tb: boolean): Float64Array {
+  const [a1, a2] = aShape.slice(-2);
+  const [b1, b2] = bShape.slice(-2);
+  const m = ta ? a2 : a1;
+  const k = ta ? a1 : a2;
+  const n = tb ? b1 : b2;
+  const batchA = size(aShape.slice(0, -2));
+  const batchB = size(bShape.slice(0, -2));
+  const batch = Math.max(batchA, batchB);
+  const out = new Float64Array(batch * m * n);
+  for (let i = 0; i < batch; i++) {
+    const ao = (batchA === 1 ? 0 : i) * m * k;
+    const bo = (batchB === 1 ? 0 : i) * k * n;
+    for (let r = 0; r < m; r++) {
+      for (let c = 0; c < n; c++) {
+        let s = 0;
+        for (let j = 0; j < k; j++) {
+          const av = a[ao + (ta ? j * m + r : r * k + j)];
+          const bv = b[bo + (tb ? c * k + j : j * n + c)];
+          s += Math.abs(av) * Math.abs(bv);
+        }
+        out[(i * m + r) * n + c] = s;
+      }
+    }
+  }
+  return out;
+}
+
+type Conv2DInfo = tf.backend_util.Conv2DInfo;
+
+function convInfo(xShape: Shape4, filterShape: Shape4, strides: number, pad: Pad, mode?: 'floor' | 'round' | 'ceil'): Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, 1, pad, mode, false, 'channelsLast');
+}
+
+/**
+ * Calls `f(xAt, yAt, wAt)` for every product x[n, oh·sh + kh - pt, ow·sw + kw - pl, ci] ·
+ * W[kh, kw, ci, co] of the forward convolution y[n, oh, ow, co] (NHWC, flat offsets).
+ */
+function forEachProduct(info: Conv2DInfo, f: (xAt: number, yAt: number, wAt: number) => void): void {
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
+  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
+  for (let b = 0; b < n; b++) for (let i = 0; i < oh; i++) for (let j = 0; j < ow; j++) {
+    for (let kh = 0; kh < fh; kh++) {
+      const row = i * sh + kh - info.padInfo.top;
+      if (row < 0 || row >= h) continue;
+      for (let kw = 0; kw < fw; kw++) {
+        const col = j * sw + kw - info.padInfo.left;
+        if (col < 0 || col >= w) continue;
+        for (let c = 0; c < ci; c++) for (let o = 0; o < co; o++) {
+          f(((b * h + row) * w + col) * ci + c, ((b * oh + i) * ow + j) * co + o, ((kh * fw + kw) * ci + c) * co + o);
+        }
+      }
+    }
+  }
+}
+
+function conv64(x: ArrayLike<number>, W: ArrayLike<number>, info: Conv2DInfo): Float64Array {
+  const y = new Float64Array(size(info.outShape));
+  forEachProduct(info, (xi, yi, wi) => { y[yi] += x[xi] * W[wi]; });
+  return y;
+}
+
+function filterGrad64(x: ArrayLike<number>, dy: ArrayLike<number>, info: Conv2DInfo): Float64Array {
+  const dW = new Float64Array(info.filterHeight * info.filterWidth * info.inChannels * info.outChannels);
+  forEachProduct(info, (xi, yi, wi) => { dW[wi] += x[xi] * dy[yi]; });
+  return dW;
+}
+
+function inputGrad64(dy: ArrayLike<number>, W: ArrayLike<number>, info: Conv2DInfo): Float64Array {
+  const dx = new Float64Array(size(info.inShape));
+  forEachProduct(info, (xi, yi, wi) => { dx[xi] += dy[yi] * W[wi]; });
+  return dx;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registration
+
+test('registerWasmKernelOverrides() installs the four kernels once and unregisterWasmKernelOverrides() restores the stock ones', async () => {
+  await tf.setBackend('wasm');
+  unregisterWasmKernelOverrides();
+  const stock = Object.fromEntries(WASM_KERNEL_OVERRIDES.map((name) => [name, tf.getKernel(name, 'wasm')]));
+  assert.equal(stock.Conv2DBackpropFilter, undefined, 'stock tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter');
+  assert.deepEqual(registerWasmKernelOverrides(), ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput']);
+  const installed = WASM_KERNEL_OVERRIDES.map((name) => tf.getKernel(name, 'wasm'));
+  assert.deepEqual(registerWasmKernelOverrides(), [...WASM_KERNEL_OVERRIDES], 'a second call changes nothing');
+  assert.deepEqual(WASM_KERNEL_OVERRIDES.map((name) => tf.getKernel(name, 'wasm')), installed);
+  assert.ok(WASM_KERNEL_OVERRIDES.every(isWasmKernelOverridden));
+  assert.equal(tf.getKernel(tf.BatchMatMul, 'wasm')?.setupFunc, stock.BatchMatMul?.setupFunc, 'the stock setup is kept');
+  assert.equal(tf.getKernel(tf.BatchMatMul, 'cpu')?.kernelFunc === installed[0]?.kernelFunc, false, 'cpu is untouched');
+
+  assert.deepEqual(unregisterWasmKernelOverrides(), [...WASM_KERNEL_OVERRIDES]);
+  for (const name of WASM_KERNEL_OVERRIDES) assert.equal(tf.getKernel(name, 'wasm'), stock[name], name);
+  assert.deepEqual(unregisterWasmKernelOverrides(), [], 'nothing left to undo');
+  registerWasmKernelOverrides();
+});
+
+test('registerWasmKernelOverrides() before tf.setBackend("wasm") still sets up the stock kernels it calls', () => {
+  const kernels = path.join(__dirname, '..', 'src', 'core', 'wasm', 'kernels.js');
+  const script = `
+    const tf = require('@tensorflow/tfjs'); require('@tensorflow/tfjs-backend-wasm');
+    require(${JSON.stringify(kernels)}).registerWasmKernelOverrides();
+    tf.setBackend('wasm').then(() => {
+      const y = tf.matMul(tf.ones([3, 2]), tf.ones([3, 4]), true, false);
+      process.stdout.write('\\nRESULT ' + tf.getBackend() + ' ' + JSON.stringify(y.shape) + ' ' + Array.from(y.dataSync()).join(','));
+    });`;
+  const out = execFileSync(process.execPath, ['-e', script], { cwd: path.join(__dirname, '..'), encoding: 'utf8' });
+  assert.equal(out.split('\n').pop(), 'RESULT wasm [2,4] 3,3,3,3,3,3,3,3');
+});
+
+// ---------------------------------------------------------------------------------------------
+// BatchMatMul and _FusedMatMul
+
+test('planBatchMatMul(aShape, bShape, transposeA, transposeB) sends every product with a fast form to XNNPACK', () => {
+  const path = (a: number[], b: number[], ta = false, tb = false) => {
+    const p = planBatchMatMul(a, b, ta, tb);
+    return p.path === 'stock' ? `stock (${p.why})` : p.path;
+  };
+  assert.equal(path([4, 5], [5, 6]), 'stock (plain)');
+  assert.equal(path([5, 4], [5, 6], true), 'single');
+  assert.equal(path([4, 5], [6, 5], false, true), 'single');
+  assert.equal(path([1, 1, 5, 4], [1, 6, 5], true, true), 'single');
+  assert.equal(path([3, 4, 5], [5, 6]), 'foldBatchA');
+  assert.equal(path([4, 5], [3, 5, 6]), 'foldBatchB');
+  assert.equal(path([3, 40, 40], [3, 40, 40]), 'loop');
+  assert.equal(path([3, 4, 5], [3, 5, 6]), 'stock (small batched)');
+  assert.equal(path([2, 1, 4, 5], [1, 3, 5, 6]), 'stock (two-way broadcast)');
+  assert.equal(path([4, 5], [6, 7]), 'stock (shapes)');
+  assert.equal(path([0, 5], [5, 6], false, false), 'stock (empty)');
+  assert.deepEqual(planBatchMatMul([2, 3, 5, 4], [5, 6], true, false).outShape, [2, 3, 4, 6]);
+  assert.equal(LOOP_MIN_WORK, 40 ** 3);
+});
+
+/** op(A) [..., M, K] stored as [..., K, M] when transposed. */
+function stored(batch: number[], rows: number, cols: number, transposed: boolean): number[] {
+  return transposed ? [...batch, cols, rows] : [...batch, rows, cols];
+}
+
+const MATMUL_SIZES: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [17, 31, 9], [128, 256, 64]];
+const FLAGS: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
+
+test('tf.matMul(a, b, transposeA, transposeB) on wasm equals cpu within float32 rounding, for every transpose and batch layout', async (t) => {
+  registerWasmKernelOverrides();
+  const cases: { a: number[]; b: number[]; m: number; k: number; n: number }[] = [];
+  for (const [m, k, n] of MATMUL_SIZES) cases.push({ a: [], b: [], m, k, n });
+  for (const [m, k, n] of [[17, 31, 9], [48, 40, 40]]) {
+    cases.push({ a: [3], b: [3], m, k, n }, { a: [3], b: [], m, k, n }, { a: [], b: [3], m, k, n });
+  }
+  cases.push({ a: [1], b: [1], m: 17, k: 31, n: 9 }, { a: [2, 3], b: [1], m: 5, k: 4, n: 6 }, { a: [1, 1], b: [2, 3], m: 5, k: 4, n: 6 });
+  let worst = 0;
+  for (const [i, c] of cases.entries()) {
+    for (const [ta, tb] of FLAGS) {
+      const aShape = stored(c.a, c.m, c.k, ta);
+      const bShape = stored(c.b, c.k, c.n, tb);
+      const a = uniform(size(aShape), 2 * i + 1);
+      const b = uniform(size(bShape), 2 * i + 2);
+      const { cpu, wasm } = await onCpuAndWasm(() => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), ta, tb));
+      const label = `matMul([${aShape}], [${bShape}], ${ta}, ${tb}) via ${planBatchMatMul(aShape, bShape, ta, tb).path}`;
+      assert.deepEqual(wasm.shape, cpu.shape, label);
+      const err = relError(cpu.values, wasm.values);
+      const tol = float32Tolerance(c.k, matMulAbsSums(a, aShape, b, bShape, ta, tb), cpu.values, wasm.values);
+      assert.ok(err <= tol, `${label}: relative error ${err} > ${tol}`);
+      worst = Math.max(worst, err);
+    }
+  }
+  t.diagnostic(`BatchMatMul: max relative error vs cpu ${worst.toExponential(2)}`);
+});
+
+test('tf.fused.matMul({a, b, transposeA, transposeB, bias, activation}) on wasm equals cpu, including the biases stock wasm gets wrong', async (t) => {
+  registerWasmKernelOverrides();
+  const activations = ['linear', 'relu', 'relu6', 'leakyrelu', 'sigmoid', 'elu', 'prelu'] as const;
+  const layouts: { batch: number[]; m: number; k: number; n: number }[] = [
+    { batch: [], m: 3, k: 5, n: 7 }, { batch: [], m: 17, k: 31, n: 9 }, { batch: [3], m: 17, k: 31, n: 9 },
+  ];
+  let worst = 0;
+  let seed = 100;
+  for (const { batch, m, k, n } of layouts) {
+    for (const [ta, tb] of FLAGS) {
+      for (const biasShape of [null, [n], [1], [m, n]]) {
+        for (const activation of activations) {
+          const aShape = stored(batch, m, k, ta);
+          const bShape = stored(batch, k, n, tb);
+          const a = uniform(size(aShape), seed++);
+          const b = uniform(size(bShape), seed++);
+          const bias = biasShape && uniform(size(biasShape), seed++);
+          const slopes = Float32Array.from(uniform(n, seed++), (v) => (v + 1) / 2);
+          const { cpu, wasm } = await onCpuAndWasm(() => tf.fused.matMul({
+            a: tf.tensor(a, aShape), b: tf.tensor(b, bShape), transposeA: ta, transposeB: tb,
+            bias: bias ? tf.tensor(bias, biasShape as number[]) : undefined, activation, leakyreluAlpha: 0.1,
+            preluActivationWeights: activation === 'prelu' ? tf.tensor(slopes, [n]) : undefined,
+          }));
+          const label = `fused.matMul([${aShape}], [${bShape}], ${ta}, ${tb}, bias [${biasShape}], ${activation})`;
+          assert.deepEqual(wasm.shape, cpu.shape, label);
+          // The product as above, one more rounding for + bias (K + 1 terms, |bias| among them);
+          // every activation has slope <= 1, so it does not grow the error, and evaluating it
+          // (exp in sigmoid and elu) adds at most a few ulps of the output: 4u each side.
+          const sums = matMulAbsSums(a, aShape, b, bShape, ta, tb).map((s) => s + (bias ? maxOf(bias) : 0));
+          const err = relError(cpu.values, wasm.values);
+          const tol = float32Tolerance(k + 1, sums, cpu.values, wasm.values) + (8 * U32 * maxOf(cpu.values)) / maxPairSum(cpu.values, wasm.values);
+          assert.ok(err <= tol, `${label}: relative error ${err} > ${tol}`);
+          worst = Math.max(worst, err);
+        }
+      }
+    }
+  }
+  t.diagnostic(`_FusedMatMul: max relative error vs cpu ${worst.toExponential(2)}`);
+});
+
+test('stock wasm tf.fused.matMul({transposeB: true, bias}) with a bias of shape [N] is wrong, and right with the overrides', async () => {
+  const [m, k, n] = [4, 5, 6];
+  const a = uniform(m * k, 501);
+  const b = uniform(n * k, 502);
+  const bias = uniform(n, 503);
+  const fused = () => tf.fused.matMul({ a: tf.tensor2d(a, [m, k]), b: tf.tensor2d(b, [n, k]), transposeB: true, bias: tf.tensor1d(bias) });
+  unregisterWasmKernelOverrides();
+  try {
+    const stock = await onCpuAndWasm(fused);
+    assert.ok(relError(stock.cpu.values, stock.wasm.values) > 0.01, 'stock 4.22 adds bias[N - 1] to every row after the first');
+  } finally {
+    registerWasmKernelOverrides();
+  }
+  const fixed = await onCpuAndWasm(fused);
+  assert.ok(relError(fixed.cpu.values, fixed.wasm.values) <= float32Tolerance(k + 1, [k + 1], fixed.cpu.values, fixed.wasm.values));
+});
+
+// ---------------------------------------------------------------------------------------------
+// Conv2DBackpropFilter and Conv2DBackpropInput
+
+interface ConvCase { xShape: Shape4; filterShape: Shape4; strides: number; pad: Pad; mode?: 'floor' | 'round' | 'ceil'; info: Conv2DInfo }
+
+const EXPLICIT: Pad = [[0, 0], [2, 0], [1, 3], [0, 0]];
+
+/**
+ * Filters 1, 2, 3, 5 x strides 1, 2, 3 x padding valid, same, 1, explicit asymmetric; batch 1-3,
+ * H and W 5..13 (odd and even), channels 1-8 cycle over the cases. Plus numeric padding with each
+ * rounding mode.
+ */
+function convCases(): ConvCase[] {
+  const cases: ConvCase[] = [];
+  let i = 0;
+  for (const f of [1, 2, 3, 5]) {
+    for (const strides of [1, 2, 3]) {
+      for (const pad of ['valid', 'same', 1, EXPLICIT] as Pad[]) {
+        const xShape: Shape4 = [1 + (i % 3), 5 + ((i * 5) % 9), 5 + ((i * 7 + 3) % 9), 1 + ((i * 3) % 8)];
+        const filterShape: Shape4 = [f, f, xShape[3], 1 + ((i * 5 + 2) % 8)];
+        cases.push({ xShape, filterShape, strides, pad, info: convInfo(xShape, filterShape, strides, pad) });
+        i++;
+      }
+    }
+  }
+  for (const mode of ['floor', 'round', 'ceil'] as const) {
+    for (const [h, f, strides, pad] of [[5, 2, 2, 0], [8, 3, 3, 1], [7, 2, 3, 0]]) {
+      const xShape: Shape4 = [2, h, h + 1, 3];
+      const filterShape: Shape4 = [f, f, 3, 2];
+      cases.push({ xShape, filterShape, strides, pad, mode, info: convInfo(xShape, filterShape, strides, pad, mode) });
+    }
+  }
+  return cases;
+}
+
+function describeCase(c: ConvCase): string {
+  return `x [${c.xShape}], filter [${c.filterShape}], strides ${c.strides}, pad ${JSON.stringify(c.pad)}${c.mode ? `, ${c.mode}` : ''}`;
+}
+
+test('planConv2dBackpropFilter(info) pads or crops x so the rearranged conv returns exactly fh x fw', () => {
+  for (const c of convCases()) {
+    const { pad: [top, bottom, left, right], crop, dilations } = planConv2dBackpropFilter(c.info);
+    const { inHeight: h, inWidth: w, outHeight: oh, outWidth: ow, filterHeight: fh, filterWidth: fw } = c.info;
+    // rows out of a stride-1 conv of (H - crop) padded rows with a filter of OH taps dilated by sh
+    assert.equal(h - crop.bottom + top + bottom - ((oh - 1) * dilations[0] + 1) + 1, fh, describeCase(c));
+    assert.equal(w - crop.right + left + right - ((ow - 1) * dilations[1] + 1) + 1, fw, describeCase(c));
+    assert.ok(Math.min(top, bottom, left, right, crop.bottom, crop.right) >= 0);
+    assert.ok(crop.bottom === 0 || bottom === 0);
+    // and tfjs agrees: conv2d(x' [Ci, H - crop, W - crop, N], dy' [OH, OW, N, Co]) is [Ci, fh, fw, Co]
+    const [n, , , ci] = c.xShape;
+    const co = c.filterShape[3];
+    const rearranged = tf.backend_util.computeConv2DInfo([ci, h - crop.bottom, w - crop.right, n], [oh, ow, n, co], 1,
+      dilations, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+    assert.deepEqual(rearranged.outShape, [ci, fh, fw, co], describeCase(c));
+  }
+});
+
+test('planConv2dBackpropInput(info) pads or crops the spread dy so the stride-1 conv returns exactly H x W', () => {
+  for (const c of convCases()) {
+    const { pad: [top, bottom, left, right], crop } = planConv2dBackpropInput(c.info);
+    const { inHeight: h, inWidth: w, outHeight: oh, outWidth: ow, filterHeight: fh, filterWidth: fw } = c.info;
+    assert.equal(top + oh * c.info.strideHeight - crop.top - crop.bottom + bottom - fh + 1, h, describeCase(c));
+    assert.equal(left + ow * c.info.strideWidth - crop.left - crop.right + right - fw + 1, w, describeCase(c));
+    assert.ok(Math.min(top, bottom, left, right, crop.top, crop.bottom, crop.left, crop.right) >= 0);
+    // and tfjs agrees: conv2d(spread dy [N, OH·sh - crops, OW·sw - crops, Co], rot W [fh, fw, Co, Ci]) is x's shape
+    const [n, , , ci] = c.xShape;
+    const co = c.filterShape[3];
+    const spread = [n, oh * c.info.strideHeight - crop.top - crop.bottom, ow * c.info.strideWidth - crop.left - crop.right, co] as Shape4;
+    const conv = tf.backend_util.computeConv2DInfo(spread, [fh, fw, co, ci], 1, 1, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+    assert.deepEqual(conv.outShape, c.xShape, describeCase(c));
+  }
+});
+
+test('Conv2DBackpropFilter on wasm equals cpu within float32 rounding over strides 1-3, filters 1-5, valid/same/explicit padding', async (t) => {
+  registerWasmKernelOverrides();
+  let worst = 0;
+  for (const [i, c] of convCases().entries()) {
+    const x = uniform(size(c.xShape), 1000 + 2 * i);
+    const dy = uniform(size(c.info.outShape), 1001 + 2 * i);
+    const { cpu, wasm } = await onCpuAndWasm(() => runKernel(tf.Conv2DBackpropFilter,
+      { x: tf.tensor4d(x, c.xShape), dy: tf.tensor4d(dy, c.info.outShape) },
+      { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: c.mode, filterShape: c.filterShape }));
+    assert.deepEqual(wasm.shape, c.filterShape, describeCase(c));
+    const terms = c.info.batchSize * c.info.outHeight * c.info.outWidth;
+    const err = relError(cpu.values, wasm.values);
+    const tol = float32Tolerance(terms, filterGrad64(abs(x), abs(dy), c.info), cpu.values, wasm.values);
+    assert.ok(err <= tol, `${describeCase(c)}: relative error ${err} > ${tol}`);
+    worst = Math.max(worst, err);
+  }
+  t.diagnostic(`Conv2DBackpropFilter: max relative error vs cpu ${worst.toExponential(2)}`);
+});
+
+test('Conv2DBackpropInput on wasm equals cpu within float32 rounding over strides 1-3, filters 1-5, valid/same/explicit padding', async (t) => {
+  registerWasmKernelOverrides();
+  let worst = 0;
+  for (const [i, c] of convCases().entries()) {
+    const dy = uniform(size(c.info.outShape), 2000 + 2 * i);
+    const W = uniform(size(c.filterShape), 2001 + 2 * i);
+    const { cpu, wasm } = await onCpuAndWasm(() => runKernel(tf.Conv2DBackpropInput,
+      { dy: tf.tensor4d(dy, c.info.outShape), filter: tf.tensor4d(W, c.filterShape) },
+      { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: c.mode, inputShape: c.xShape }));
+    assert.deepEqual(wasm.shape, c.xShape, describeCase(c));
+    const terms = c.filterShape[0] * c.filterShape[1] * c.filterShape[3];
+    const err = relError(cpu.values, wasm.values);
+    const tol = float32Tolerance(terms, inputGrad64(abs(dy), abs(W), c.info), cpu.values, wasm.values);
+    assert.ok(err <= tol, `${describeCase(c)}: relative error ${err} > ${tol}`);
+    worst = Math.max(worst, err);
+  }
+  t.diagnostic(`Conv2DBackpropInput: max relative error vs cpu ${worst.toExponential(2)}`);
+});
+
+test('Conv2DBackpropFilter and Conv2DBackpropInput with dataFormat "NCHW" on wasm equal cpu', async () => {
+  registerWasmKernelOverrides();
+  for (const [i, [h, f, strides, pad]] of ([[7, 3, 1, 'same'], [9, 2, 2, 'valid'], [8, 3, 3, 1]] as [number, number, number, Pad][]).entries()) {
+    const xShape: Shape4 = [2, 3, h, h + 2];
+    const filterShape: Shape4 = [f, f, 3, 4];
+    const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, 1, pad, undefined, false, 'channelsFirst');
+    const x = uniform(size(xShape), 3000 + i);
+    const dy = uniform(size(info.outShape), 3100 + i);
+    const W = uniform(size(filterShape), 3200 + i);
+    const nhwc = convInfo([2, h, h + 2, 3], filterShape, strides, pad);
+    const dW = await onCpuAndWasm(() => runKernel(tf.Conv2DBackpropFilter, { x: tf.tensor4d(x, xShape), dy: tf.tensor4d(dy, info.outShape) },
+      { strides, pad, dataFormat: 'NCHW', filterShape }));
+    const dX = await onCpuAndWasm(() => runKernel(tf.Conv2DBackpropInput, { dy: tf.tensor4d(dy, info.outShape), filter: tf.tensor4d(W, filterShape) },
+      { strides, pad, dataFormat: 'NCHW', inputShape: xShape }));
+    assert.deepEqual([dW.wasm.shape, dX.wasm.shape], [filterShape, xShape]);
+    // Σ|products| bound: the largest |x|·|dy| (resp. |dy|·|W|) is <= 1, times the number of terms.
+    const nW = nhwc.batchSize * nhwc.outHeight * nhwc.outWidth;
+    const nX = f * f * 4;
+    assert.ok(relError(dW.cpu.values, dW.wasm.values) <= (2 * gamma(nW) * nW) / maxPairSum(dW.cpu.values, dW.wasm.values), `dW case ${i}`);
+    assert.ok(relError(dX.cpu.values, dX.wasm.values) <= (2 * gamma(nX) * nX) / maxPairSum(dX.cpu.values, dX.wasm.values), `dX case ${i}`);
+  }
+});
+
+test('conv2dBackpropFilterReference(x, dy, info), the JavaScript fallback, equals the float64 definition', () => {
+  const c = convCases()[23];
+  const x = uniform(size(c.xShape), 4000);
+  const dy = uniform(size(c.info.outShape), 4001);
+  const got = conv2dBackpropFilterReference({ values: x, shape: c.xShape }, { values: dy, shape: c.info.outShape }, c.info);
+  const want = filterGrad64(x, dy, c.info);
+  // float64 sums rounded once to float32: u relative to each element
+  assert.ok(relError(got, want) <= U32, describeCase(c));
+});
+
+test('tf.grad of conv2d with dilations 2 still throws tfjs\'s own error on wasm with the overrides', async () => {
+  registerWasmKernelOverrides();
+  await tf.setBackend('wasm');
+  const x = tf.ones([1, 7, 7, 2]);
+  assert.throws(() => tf.tidy(() => tf.grad((W: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, W as tf.Tensor4D, 1, 'same', 'NHWC', 2).sum())(tf.ones([3, 3, 2, 2]))),
+    /dilation rates greater than 1 are not yet supported in gradients/);
+  x.dispose();
+});
+
+// ---------------------------------------------------------------------------------------------
+// Gradients of layers against float64 central differences
+
+/**
+ * Central differences (L(θ + h) - L(θ - h)) / 2h of a loss computed in float64, for each entry
+ * of `theta`. The losses below are linear in every parameter, so the difference is exact for any
+ * h; its only error is float64 rounding, at most γ_T(2⁻⁵³)·Σ|terms of L| / h.
+ */
+function centralDifferences(theta: Float64Array, loss: () => number, h: number): Float64Array {
+  return theta.map((v, i) => {
+    theta[i] = v + h;
+    const up = loss();
+    theta[i] = v - h;
+    const down = loss();
+    theta[i] = v;
+    return (up - down) / (2 * h);
+  });
+}
+
+/**
+ * Relative error budget of a float32 gradient whose elements sum `terms` products against a
+ * float64 central difference: γ_K(2⁻²⁴)·max Σ|products| (one float32 computation) plus the
+ * central difference's rounding γ_T(2⁻⁵³)·Σ|terms of L| / h.
+ */
+function gradTolerance(terms: number, absSums: ArrayLike<number>, lossTerms: number, lossAbs: number, h: number,
+  a: ArrayLike<number>, b: ArrayLike<number>): number {
+  return (gamma(terms) * maxOf(absSums) + (gamma(lossTerms, U64) * lossAbs) / h) / maxPairSum(a, b);
+}
+
+const H_STEP = 0.5;
+
+test('tf.grads through tf.layers.dense on wasm match float64 central differences (cs231n gradient check)', async (t) => {
+  registerWasmKernelOverrides();
+  await tf.setBackend('wasm');
+  const [batchSize, fanIn, fanOut] = [6, 7, 5];
+  const X = Float64Array.from(uniform(batchSize * fanIn, 11));
+  const R = Float64Array.from(uniform(batchSize * fanOut, 12));
+  const layer = tf.layers.dense({
+    units: fanOut, kernelInitializer: tf.initializers.randomUniform({ minval: -1, maxval: 1, seed: 13 }),
+    biasInitializer: tf.initializers.randomUniform({ minval: -1, maxval: 1, seed: 14 }),
+  });
+  const x = tf.tensor2d(Float32Array.from(X), [batchSize, fanIn]);
+  const r = tf.tensor2d(Float32Array.from(R), [batchSize, fanOut]);
+  // L = Σ R ⊙ (X·W + b): R plays the upstream gradient dL/dy.
+  const loss = (input: tf.Tensor) => tf.sum(tf.mul(r, layer.apply(input) as tf.Tensor)) as tf.Scalar;
+  loss(x).dispose();
+  const [kernel, bias] = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+  const { grads } = tf.variableGrads(() => loss(x), [kernel, bias]);
+  const dx = tf.grad(loss)(x);
+  const dW = grads[kernel.name].dataSync();
+  const db = grads[bias.name].dataSync();
+  const dX = dx.dataSync();
+  const W = Float64Array.from(kernel.dataSync());
+  const b = Float64Array.from(bias.dataSync());
+
+  const loss64 = (Xv: ArrayLike<number>, Wv: ArrayLike<number>, bv: ArrayLike<number>): number => {
+    let L = 0;
+    for (let i = 0; i < batchSize; i++) for (let j = 0; j < fanOut; j++) {
+      let y = bv[j];
+      for (let k = 0; k < fanIn; k++) y += Xv[i * fanIn + k] * Wv[k * fanOut + j];
+      L += R[i * fanOut + j] * y;
+    }
+    return L;
+  };
+  const lossAbs = loss64(abs(X), abs(W), abs(b));
+  const lossTerms = batchSize * fanOut * (fanIn + 2);
+  const numW = centralDifferences(W, () => loss64(X, W, b), H_STEP);
+  const numB = centralDifferences(b, () => loss64(X, W, b), H_STEP);
+  const numX = centralDifferences(X, () => loss64(X, W, b), H_STEP);
+  // dW = Xᵀ·R (batchSize terms), db = Σ_rows R (batchSize terms), dX = R·Wᵀ (fanOut terms)
+  const absW = matMulAbsSums(Float32Array.from(X), [batchSize, fanIn], Float32Array.from(R), [batchSize, fanOut], true, false);
+  const absX = matMulAbsSums(Float32Array.from(R), [batchSize, fanOut], Float32Array.from(W), [fanIn, fanOut], false, true);
+  const absB = Array.from({ length: fanOut }, (_, j) => R.filter((_, i) => i % fanOut === j).reduce((s, v) => s + Math.abs(v), 0));
+  for (const [name, got, want, terms, sums] of [
+    ['dW', dW, numW, batchSize, absW], ['db', db, numB, batchSize, absB], ['dX', dX, numX, fanOut, absX],
+  ] as [string, ArrayLike<number>, Float64Array, number, ArrayLike<number>][]) {
+    const err = relError(got, want);
+    const tol = gradTolerance(terms, sums, lossTerms, lossAbs, H_STEP, got, want);
+    assert.ok(err <= tol, `${name}: relative error ${err} > ${tol}`);
+    t.diagnostic(`dense ${name}: relative error vs central differences ${err.toExponential(2)} (bound ${tol.toExponential(2)})`);
+  }
+  tf.dispose([x, r, dx, grads[kernel.name], grads[bias.name]]);
+  layer.dispose();
+});
+
+for (const { kernelSize, strides, padding } of [
+  { kernelSize: 3, strides: 2, padding: 'same' as const },
+  { kernelSize: 2, strides: 1, padding: 'valid' as const },
+]) {
+  test(`tf.grads through tf.layers.conv2d({kernelSize: ${kernelSize}, strides: ${strides}, padding: '${padding}'}) on wasm match float64 central differences`, async (t) => {
+    registerWasmKernelOverrides();
+    await tf.setBackend('wasm');
+    const xShape: Shape4 = [2, 7, 6, 3];
+    const filters = 4;
+    const info = convInfo(xShape, [kernelSize, kernelSize, 3, filters], strides, padding);
+    const X = Float64Array.from(uniform(size(xShape), 21));
+    const R = Float64Array.from(uniform(size(info.outShape), 22));
+    const layer = tf.layers.conv2d({
+      filters, kernelSize, strides, padding,
+      kernelInitializer: tf.initializers.randomUniform({ minval: -1, maxval: 1, seed: 23 }),
+      biasInitializer: tf.initializers.randomUniform({ minval: -1, maxval: 1, seed: 24 }),
+    });
+    const x = tf.tensor4d(Float32Array.from(X), xShape);
+    const r = tf.tensor4d(Float32Array.from(R), info.outShape);
+    // L = Σ R ⊙ (conv2d(x, W) + b): R plays the upstream gradient dL/dy.
+    const loss = (input: tf.Tensor) => tf.sum(tf.mul(r, layer.apply(input) as tf.Tensor)) as tf.Scalar;
+    loss(x).dispose();
+    const [kernel, bias] = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+    const { grads } = tf.variableGrads(() => loss(x), [kernel, bias]);
+    const dx = tf.grad(loss)(x);
+    const W = Float64Array.from(kernel.dataSync());
+    const b = Float64Array.from(bias.dataSync());
+
+    const loss64 = (Xv: ArrayLike<number>, Wv: ArrayLike<number>, bv: ArrayLike<number>): number => {
+      const y = conv64(Xv, Wv, info);
+      let L = 0;
+      for (let i = 0; i < y.length; i++) L += R[i] * (y[i] + bv[i % filters]);
+      return L;
+    };
+    const lossAbs = loss64(abs(X), abs(W), abs(b));
+    const lossTerms = size(info.outShape) * (kernelSize * kernelSize * 3 + 2);
+    const pixels = info.batchSize * info.outHeight * info.outWidth;
+    const absB = Array.from({ length: filters }, (_, c) => R.filter((_, i) => i % filters === c).reduce((s, v) => s + Math.abs(v), 0));
+    for (const [name, got, want, terms, sums] of [
+      ['dW', grads[kernel.name].dataSync(), centralDifferences(W, () => loss64(X, W, b), H_STEP), pixels, filterGrad64(abs(X), abs(R), info)],
+      ['db', grads[bias.name].dataSync(), centralDifferences(b, () => loss64(X, W, b), H_STEP), pixels, absB],
+      ['dX', dx.dataSync(), centralDifferences(X, () => loss64(X, W, b), H_STEP), kernelSize * kernelSize * filters, inputGrad64(abs(R), abs(W), info)],
+    ] as [string, ArrayLike<number>, Float64Array, number, ArrayLike<number>][]) {
+      const err = relError(got, want);
+      const tol = gradTolerance(terms, sums, lossTerms, lossAbs, H_STEP, got, want);
+      assert.ok(err <= tol, `${name}: relative error ${err} > ${tol}`);
+      t.diagnostic(`conv2d ${name}: relative error vs central differences ${err.toExponential(2)} (bound ${tol.toExponential(2)})`);
+    }
+    tf.dispose([x, r, dx, grads[kernel.name], grads[bias.name]]);
+    layer.dispose();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training
+
+/** 32 seeded 8x8 images; label 1 when the left half is brighter than the right half. */
+function brightSideData(seed: number): { xs: tf.Tensor4D; ys: tf.Tensor2D } {
+  const random = mulberry32(seed);
+  const n = 32;
+  const pixels = new Float32Array(n * 64);
+  const labels = new Float32Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    const left = i % 2;
+    for (let p = 0; p < 64; p++) pixels[i * 64 + p] = random() + ((p % 8 < 4) === (left === 1) ? 0.5 : 0);
+    labels[i * 2 + left] = 1;
+  }
+  return { xs: tf.tensor4d(pixels, [n, 8, 8, 1]), ys: tf.tensor2d(labels, [n, 2]) };
+}
+
+function convNet(): tf.Sequential {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 31 }) }),
+      tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 32 }) }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 33 }) }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
+  return model;
+}
+
+test('a tf.layers model with conv2d and dense layers trains on wasm: model.fit lowers the loss', async () => {
+  registerWasmKernelOverrides();
+  await tf.setBackend('wasm');
+  const { xs, ys } = brightSideData(41);
+  const model = convNet();
+  const history = await model.fit(xs, ys, { epochs: 8, batchSize: 16, shuffle: false, verbose: 0 });
+  const losses = history.history.loss as number[];
+  assert.ok(losses.every(Number.isFinite), `losses ${losses}`);
+  assert.ok(losses[losses.length - 1] < 0.8 * losses[0], `loss went from ${losses[0]} to ${losses[losses.length - 1]}`);
+  tf.dispose([xs, ys]);
+  model.dispose();
+});
+
+test('after unregisterWasmKernelOverrides(), training a conv layer on stock wasm fails with "Conv2DBackpropFilter not registered"', async () => {
+  await tf.setBackend('wasm');
+  unregisterWasmKernelOverrides();
+  try {
+    const x = tf.ones([1, 5, 5, 1]) as tf.Tensor4D;
+    assert.throws(() => tf.tidy(() => tf.grad((W: tf.Tensor) => tf.conv2d(x, W as tf.Tensor4D, 1, 'same').sum())(tf.ones([3, 3, 1, 1]))),
+      /Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'/);
+    x.dispose();
+  } finally {
+    registerWasmKernelOverrides();
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Leaks
+
+interface KernelCall { kernel: string; inputs: tf.NamedTensorMap; attrs: object }
+
+test('every override path leaves tf.memory().numTensors and the wasm backend\'s buffers unchanged', async () => {
+  registerWasmKernelOverrides();
+  await tf.setBackend('wasm');
+  const backend = tf.backend();
+  const t = (shape: number[], seed: number) => tf.tensor(uniform(size(shape), seed), shape);
+  const conv = (kernel: string, strides: number, pad: Pad, xShape: Shape4, filterShape: Shape4, dataFormat = 'NHWC'): KernelCall => {
+    const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, 1, pad, undefined, false,
+      dataFormat === 'NHWC' ? 'channelsLast' : 'channelsFirst');
+    return kernel === tf.Conv2DBackpropFilter
+      ? { kernel, inputs: { x: t(xShape, 1), dy: t(info.outShape, 2) }, attrs: { strides, pad, dataFormat, filterShape } }
+      : { kernel, inputs: { dy: t(info.outShape, 3), filter: t(filterShape, 4) }, attrs: { strides, pad, dataFormat, inputShape: xShape } };
+  };
+  const calls: KernelCall[] = [
+    ...FLAGS.map(([transposeA, transposeB]) => ({ kernel: tf.BatchMatMul, inputs: { a: t([9, 9], 5), b: t([9, 9], 6) }, attrs: { transposeA, transposeB } })),
+    { kernel: tf.BatchMatMul, inputs: { a: t([3, 5, 4], 7), b: t([6, 5], 8) }, attrs: { transposeA: true, transposeB: true } },
+    { kernel: tf.BatchMatMul, inputs: { a: t([5, 4], 9), b: t([3, 6, 5], 10) }, attrs: { transposeA: true, transposeB: true } },
+    { kernel: tf.BatchMatMul, inputs: { a: t([2, 40, 40], 11), b: t([2, 40, 40], 12) }, attrs: { transposeA: true, transposeB: false } },
+    { kernel: tf.BatchMatMul, inputs: { a: t([2, 4, 5], 13), b: t([2, 5, 6], 14) }, attrs: { transposeA: false, transposeB: false } },
+    { kernel: tf._FusedMatMul, inputs: { a: t([1, 5, 4], 15), b: t([1, 6, 5], 16), bias: t([6], 17) }, attrs: { transposeA: true, transposeB: true, activation: 'relu' } },
+    { kernel: tf._FusedMatMul, inputs: { a: t([2, 5, 4], 18), b: t([2, 5, 6], 19), bias: t([6], 20), preluActivationWeights: t([6], 21) }, attrs: { transposeA: true, transposeB: false, activation: 'prelu' } },
+    conv(tf.Conv2DBackpropFilter, 1, 'same', [2, 7, 6, 3], [3, 3, 3, 4]),
+    conv(tf.Conv2DBackpropFilter, 3, 'valid', [2, 9, 9, 3], [2, 2, 3, 4]),
+    conv(tf.Conv2DBackpropFilter, 2, 'same', [2, 3, 7, 6], [3, 3, 3, 4], 'NCHW'),
+    conv(tf.Conv2DBackpropInput, 1, 'same', [2, 7, 6, 3], [3, 3, 3, 4]),
+    conv(tf.Conv2DBackpropInput, 3, 'same', [2, 7, 7, 3], [1, 1, 3, 4]),
+    conv(tf.Conv2DBackpropInput, 2, 4, [2, 7, 6, 3], [2, 2, 3, 4]),
+    conv(tf.Conv2DBackpropInput, 2, 'same', [2, 3, 7, 6], [3, 3, 3, 4], 'NCHW'),
+  ];
+  for (const { kernel, inputs, attrs } of calls) {
+    const before = [tf.memory().numTensors, backend.numDataIds()];
+    runKernel(kernel, inputs, attrs).dispose();
+    assert.deepEqual([tf.memory().numTensors, backend.numDataIds()], before, `${kernel} ${JSON.stringify(attrs)}`);
+    tf.dispose(inputs);
+  }
+});
