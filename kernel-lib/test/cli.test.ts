@@ -73,6 +73,9 @@ test('NNLAB_WASM_THREADS=2 NNLAB_WASM_KERNELS=0 nnlab device cpu runs stock kern
   const bad = spawnSync(process.execPath, [BIN, 'device', 'cpu'], { encoding: 'utf8', env: { ...process.env, NNLAB_WASM_KERNELS: 'maybe' } });
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /NNLAB_WASM_KERNELS must be one of 1, true, on, yes, 0, false, off, no or empty, got "maybe"/);
+  const badThreads = spawnSync(process.execPath, [BIN, 'device', 'cpu'], { encoding: 'utf8', env: { ...process.env, NNLAB_WASM_THREADS: '0' } });
+  assert.equal(badThreads.status, 1);
+  assert.match(badThreads.stderr, /NNLAB_WASM_THREADS must be an integer in \[1, 8\] or "auto", got "0"/);
 });
 
 test('nnlab device prints the one-line report', () => {

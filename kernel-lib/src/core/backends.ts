@@ -18,7 +18,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { ArgumentError } from './errors';
 import type { BackendProbe, ProbeResult } from './device';
 import { registerWasmKernelOverrides, unregisterWasmKernelOverrides } from './wasm/kernels';
-import { initWasmBackend, WasmThreadsRequest } from './wasm/threads';
+import { initWasmBackend, resolveWasmThreads, WasmThreadsRequest } from './wasm/threads';
 
 /** How the wasm backend is started: nnlab's performance layer, on by default. */
 export interface WasmLayerOptions {
@@ -172,6 +172,10 @@ export function wasmKernelsWanted(opt: boolean | undefined, env: Record<string, 
 }
 
 function wasmProbe(layer: WasmLayerOptions): BackendProbe {
+  // Settings are checked here, before the walk: a bad NNLAB_WASM_* value is the user's error to
+  // see, not a backend failure to fall back from.
+  const useKernels = wasmKernelsWanted(layer.kernels);
+  resolveWasmThreads(layer.threads);
   return {
     id: 'wasm',
     kind: 'cpu',
@@ -181,7 +185,7 @@ function wasmProbe(layer: WasmLayerOptions): BackendProbe {
         : { available: false, detail: '@tensorflow/tfjs-backend-wasm did not register' };
     },
     async activate() {
-      const kernels = wasmKernelsWanted(layer.kernels) ? registerWasmKernelOverrides() : (unregisterWasmKernelOverrides(), []);
+      const kernels = useKernels ? registerWasmKernelOverrides() : (unregisterWasmKernelOverrides(), []);
       const threads = await initWasmBackend({ threads: layer.threads });
       if (tf.getBackend() !== 'wasm') throw new Error(`the wasm backend did not start (${threads.reason})`);
       const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
