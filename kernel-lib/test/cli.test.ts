@@ -158,3 +158,128 @@ test('nnlab data with a bad action or dataset is an error naming it', () => {
   assert.match(r.stderr, /dataset must be one of "mnist", "fashion-mnist", "cifar-10", got "imagenet"/);
   assert.equal(nnlab('data', 'info').status, 2);
 });
+
+test('nnlab batchnorm --json prints the record: train-mode features at mean 0, std 1, and the train/test discrepancy', () => {
+  const r = nnlab('batchnorm', '--json', '--seed', '3');
+  assert.equal(r.status, 0, r.stderr);
+  const record = JSON.parse(r.stdout);
+  assert.equal(record.experiment, 'batchNormStats');
+  assert.equal(record.options.seed, 3);
+  assert.equal(record.options.mode, 'both');
+  for (const m of record.train.mean) assert.ok(Math.abs(m) < 1e-5);
+  for (const s of record.train.std) assert.ok(Math.abs(s - 1) < 1e-5);
+  assert.ok(record.discrepancy.maxAbs > 0);
+  const test = JSON.parse(nnlab('batchnorm', '--mode', 'test', '--json').stdout);
+  assert.deepEqual([test.train, test.discrepancy, test.test.mean.length], [null, null, 4]);
+});
+
+test('nnlab batchnorm prints per-feature statistics as a table, and rejects a bad --mode or --seed', () => {
+  const r = nnlab('batchnorm', '--mode', 'both');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^feature\s+input mean\s+input std\s+train mean\s+train std\s+test mean\s+test std\s+running mean\s+running var$/m);
+  assert.match(r.stdout, /^train\/test discrepancy on this batch: max \|y_train - y_test\| = /m);
+  let bad = nnlab('batchnorm', '--mode', 'eval');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /batchnorm: --mode must be one of train, test, both, got "eval"/);
+  bad = nnlab('batchnorm', '--seed', 'x');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /batchnorm: --seed must be a whole number >= 0, got "x"/);
+});
+
+test('nnlab batchnorm-fold --json prints the max abs difference between folded and unfolded outputs', () => {
+  const r = nnlab('batchnorm-fold', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const record = JSON.parse(r.stdout);
+  assert.equal(record.experiment, 'batchNormFold');
+  for (const kind of ['dense', 'conv']) {
+    assert.ok(record[kind].maxAbsDiff < 1e-5 * 2 * record[kind].maxAbsOutput, `${kind}: ${record[kind].maxAbsDiff}`);
+  }
+  assert.match(nnlab('batchnorm-fold').stdout, /^conv\s+\[3, 3, 3, 8\]\s+\[32, 8, 8, 8\]/m);
+});
+
+test('nnlab dropout --p 0.5 --samples 4000 --json prints the three cases\' training-time means, test outputs and gaps', () => {
+  const r = nnlab('dropout', '--p', '0.5', '--samples', '4000', '--seed', '2', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const record = JSON.parse(r.stdout);
+  assert.equal(record.experiment, 'dropoutExpectation');
+  assert.deepEqual([record.options.p, record.options.samples, record.options.seed], [0.5, 4000, 2]);
+  assert.deepEqual(record.cases.map((c: { scheme: string }) => c.scheme), ['vanilla', 'vanillaForgot', 'inverted']);
+  assert.deepEqual(record.neuron.monteCarlo.map((m: { test: number }) => m.test), [2.5, 5, 5]);
+  const text = nnlab('dropout', '--samples', '4000');
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /^dropout expectation: p = 0\.5, 4000 masks per example, seed 0, backend wasm$/m);
+  assert.match(text.stdout, /^\(b\) vanilla, scaling forgotten\s+first\s/m);
+  assert.match(text.stdout, /^case\s+probe\s+mean\(train\)\s+test\s+gap ± SE\s+max \|gap\|\/SE\s+max \|exact − test\|$/m);
+});
+
+test('nnlab dropout --p 0 fails naming the keep probability; --p abc is a usage error', () => {
+  let r = nnlab('dropout', '--p', '0');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^nnlab: p must be a keep probability in \(0, 1\] \(p = 1 keeps every unit: no dropout; p is the keep probability, tf\.layers\.dropout's rate is 1 - p\), got 0$/m);
+  r = nnlab('dropout', '--p', 'abc');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /dropout: --p must be a number, got "abc"/);
+});
+
+test('nnlab dropout-overfit --quick --epochs 1 prints per-epoch train and validation accuracy for each p', () => {
+  const r = nnlab('dropout-overfit', '--quick', '--epochs', '1');
+  assert.equal(r.status, 0, r.stderr);
+  for (const name of ['no dropout \\(p = 1\\)', 'dropout p = 0\\.8', 'dropout p = 0\\.5']) {
+    assert.match(r.stdout, new RegExp(`^${name}\\s+epoch   1: train acc 0\\.\\d{4}, val acc 0\\.\\d{4}`, 'm'));
+  }
+  const json = nnlab('dropout-overfit', '--quick', '--epochs', '1', '--json');
+  assert.equal(json.status, 0, json.stderr);
+  const record = JSON.parse(json.stdout.slice(json.stdout.indexOf('{'))); // a dataset note may come first
+  assert.deepEqual([record.parameters, record.options.epochs, record.runs.length], [932_362, 1, 3]);
+});
+
+test('nnlab init-stats --json prints the record: init, activation, backend, layers with histograms, gradients, ms', () => {
+  const r = nnlab('init-stats', '--init', 'small', '--activation', 'tanh', '--layers', '4', '--width', '50', '--batch', '100', '--bins', '10', '--seed', '3', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const record = JSON.parse(r.stdout);
+  assert.deepEqual([record.init, record.activation, record.backend, record.options.seed, record.options.widths], ['small', 'tanh', 'wasm', 3, [50, 50, 50, 50]]);
+  assert.deepEqual(record.layers.map((l: { layer: number }) => l.layer), [1, 2, 3, 4]);
+  for (const l of record.layers) {
+    assert.equal(typeof l.mean, 'number');
+    assert.equal(typeof l.std, 'number');
+    assert.deepEqual([l.histogram.edges.length, l.histogram.counts.length], [11, 10]);
+  }
+  assert.deepEqual(record.gradients.map((g: { layer: number; std: number }) => [g.layer, typeof g.std]), [[1, 'number'], [2, 'number'], [3, 'number'], [4, 'number']]);
+  assert.ok(record.ms > 0 && record.ms === record.meta.ms);
+  assert.ok(record.layers[3].std < record.layers[0].std / 100, 'small init: the std collapses');
+});
+
+test('nnlab init-stats prints a per-layer table and a verdict; --grid runs every init x {tanh, relu}', () => {
+  const r = nnlab('init-stats', '--init', 'he', '--activation', 'relu', '--layers', '3', '--width', '40', '--batch', '60');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^he init, relu, 60 x 40 input \(saturated: a = 0 \(dead\)\)$/m);
+  assert.match(r.stdout, /^layer\s+mean\s+std\s+saturated\s+dead units\s+std dL\/dW\s+std dL\/dx$/m);
+  assert.match(r.stdout, /^verdict: healthy; 3 layers in \d+ ms on wasm$/m);
+  const defaults = JSON.parse(nnlab('init-stats', '--layers', '2', '--width', '20', '--batch', '30', '--json').stdout);
+  assert.deepEqual([defaults.init, defaults.activation, defaults.options.scale, defaults.options.bins], ['xavier', 'tanh', null, 30]);
+  const grid = JSON.parse(nnlab('init-stats', '--grid', '--layers', '2', '--width', '20', '--batch', '30', '--json').stdout);
+  assert.equal(grid.records.length, 12);
+  assert.deepEqual(grid.records.slice(0, 2).map((x: { init: string; activation: string }) => `${x.init}/${x.activation}`), ['zeros/tanh', 'zeros/relu']);
+});
+
+test('nnlab init-stats rejects an unknown init, bad sizes and bins by option name, before starting a backend', () => {
+  let r = nnlab('init-stats', '--init', 'kaiming');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /init-stats: --init must be one of zeros, small, large, xavier, glorot, he, got "kaiming"/);
+  r = nnlab('init-stats', '--layers', '0');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /init-stats: --layers must be an integer >= 1, got 0/);
+  r = nnlab('init-stats', '--batch', '-5');
+  assert.match(r.stderr, /init-stats: --batch must be an integer >= 1, got -5/);
+  r = nnlab('init-stats', '--bins', '0');
+  assert.match(r.stderr, /init-stats: --bins must be an integer >= 1, got 0/);
+  r = nnlab('init-stats', '--width', 'wide');
+  assert.match(r.stderr, /init-stats: --width must be an integer, got "wide"/);
+  r = nnlab('init-stats', '--activation', 'softmax');
+  assert.match(r.stderr, /init-stats: --activation must be one of tanh, relu, leakyRelu, sigmoid, elu, selu, got "softmax"/);
+  r = nnlab('init-stats', '--init', 'he', '--scale', '2');
+  assert.match(r.stderr, /init-stats: --scale must be left out for init "he"/);
+  r = nnlab('init-stats', '--grid', '--init', 'he');
+  assert.match(r.stderr, /init-stats: --grid runs every init and activation: leave out --init, --activation and --scale/);
+  assert.doesNotMatch(r.stdout, /nnlab device/);
+});

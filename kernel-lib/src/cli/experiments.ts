@@ -4,5 +4,12 @@
  * plain record as in the notebook. Each lesson adds its commands to EXPERIMENT_COMMANDS.
  */
 import type { Command } from './command';
+import { DROPOUT_COMMANDS } from './dropout';
+import { INIT_STATS_COMMAND } from './initStats';
+import { BATCHNORM_COMMANDS } from './batchNorm';
 
-export const EXPERIMENT_COMMANDS: Record<string, Command> = {};
+export const EXPERIMENT_COMMANDS: Record<string, Command> = {
+  ...DROPOUT_COMMANDS,
+  'init-stats': INIT_STATS_COMMAND,
+  ...BATCHNORM_COMMANDS,
+};

@@ -1,0 +1,101 @@
+/**
+ * `nnlab dropout` and `nnlab dropout-overfit`: lesson 09's experiments from the terminal, with the
+ * same options and records as in the notebook.
+ */
+import { UsageError } from './args';
+import type { ParsedArgs } from './args';
+import { Command, out } from './command';
+import { useDevice } from '../core/device';
+import {
+  dropoutExpectation, DROPOUT_EXPECTATION_DEFAULTS, DropoutExpectationRecord, EXPECTATION_CASE_LABELS,
+} from '../concepts/dropoutExpectation';
+import { dropoutOverfit, DROPOUT_OVERFIT_DEFAULTS, DROPOUT_OVERFIT_QUICK, DropoutOverfitOptions } from '../concepts/dropoutOverfit';
+import { dropoutExpectationRows, dropoutOverfitRows, overfitRunName } from '../show/dropout';
+import { tableText, toTable } from '../show/table';
+
+/** A number option: undefined when absent, a UsageError naming the option when not a number. */
+function numberOption(a: ParsedArgs, command: string, name: string): number | undefined {
+  const raw = a.options[name];
+  if (raw === undefined) return undefined;
+  const v = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(v)) throw new UsageError(`${command}: --${name} must be a number, got "${raw}"`);
+  return v;
+}
+
+function expectationText(r: DropoutExpectationRecord): string {
+  const n = r.neuron;
+  const neuronRows = n.monteCarlo.map((m) => ({
+    case: EXPECTATION_CASE_LABELS[m.scheme].split(':')[0], 'E[train] exact': m.exact, 'mean(train)': m.trainMean, 'SE': m.se, test: m.test,
+    'gap / SE': Number((((m.trainMean - m.test) / m.se) || 0).toFixed(1)),
+  }));
+  return [
+    `dropout expectation: p = ${r.options.p}, ${r.options.samples} masks per example, seed ${r.options.seed}, backend ${r.backend}`,
+    '',
+    `Neuron a = ${n.exact.w[0]}·x + ${n.exact.w[1]}·y at (x, y) = (${n.exact.x[0]}, ${n.exact.x[1]}); exact E[a] under vanilla training = p·(w·x) = ${n.exact.trainExpectation.vanilla}`,
+    tableText(toTable(neuronRows)),
+    '',
+    `The ${r.options.sizes.join('-')} net (${r.options.activation}), ${r.options.batchSize} inputs; gap = mean over outputs of mean(train) − test:`,
+    tableText(toTable(dropoutExpectationRows(r))),
+    '',
+    'Exact where the value is affine in the masks (z2, or a linear net); after a ReLU the test-time rule only approximates the mean.',
+  ].join('\n');
+}
+
+export const DROPOUT_COMMANDS: Record<string, Command> = {
+  dropout: {
+    summary: 'dropout vs inverted dropout: expected training output vs test output (lesson 09)',
+    usage: `nnlab dropout [--p P] [--samples N] [--seed N] [--json]
+
+Monte-Carlo mean of the training-time output over N masks against the test-time output, for
+(a) vanilla dropout, (b) vanilla with the test-time scaling forgotten, (c) inverted dropout: on
+the two-input neuron and on the lecture's 3-layer net (exact expectations by enumeration beside).
+  --p P        keep probability in (0, 1] (default ${DROPOUT_EXPECTATION_DEFAULTS.p})
+  --samples N  masks per example (default ${DROPOUT_EXPECTATION_DEFAULTS.samples})
+  --seed N     master seed (default ${DROPOUT_EXPECTATION_DEFAULTS.seed})
+  --json       print the record as JSON`,
+    spec: { flags: ['json'], options: { p: null, samples: null, seed: null } },
+    async run(a) {
+      const json = a.flags.has('json');
+      const options = {
+        p: numberOption(a, 'dropout', 'p'), samples: numberOption(a, 'dropout', 'samples'), seed: numberOption(a, 'dropout', 'seed'),
+      };
+      await useDevice(undefined, { print: !json });
+      const r = await dropoutExpectation(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)));
+      out(json ? JSON.stringify(r, null, 2) : expectationText(r));
+      return 0;
+    },
+  },
+  'dropout-overfit': {
+    summary: 'MNIST MLP 784-512-512-512-10 with and without dropout: train/val per epoch (lesson 09)',
+    usage: `nnlab dropout-overfit [--quick] [--epochs N] [--seed N] [--json]
+
+Trains the 932,362-parameter MLP on ${DROPOUT_OVERFIT_DEFAULTS.trainSize} MNIST training images (${DROPOUT_OVERFIT_DEFAULTS.valSize} held out for
+validation) with keep probabilities p = ${DROPOUT_OVERFIT_DEFAULTS.ps.join(', ')} (1 = no dropout) and prints train and validation
+accuracy after every epoch. Needs MNIST (nnlab data fetch mnist, or NNLAB_DATA_MIRROR).
+  --quick     ${DROPOUT_OVERFIT_QUICK.trainSize} training images, ${DROPOUT_OVERFIT_QUICK.valSize} validation, ${DROPOUT_OVERFIT_QUICK.epochs} epochs
+  --epochs N  epochs (default ${DROPOUT_OVERFIT_DEFAULTS.epochs})
+  --seed N    master seed (default ${DROPOUT_OVERFIT_DEFAULTS.seed})
+  --json      print the record as JSON (no per-epoch lines)`,
+    spec: { flags: ['json', 'quick'], options: { epochs: null, seed: null } },
+    async run(a) {
+      const json = a.flags.has('json');
+      const options: DropoutOverfitOptions = { ...(a.flags.has('quick') ? DROPOUT_OVERFIT_QUICK : {}) };
+      const epochs = numberOption(a, 'dropout-overfit', 'epochs');
+      const seed = numberOption(a, 'dropout-overfit', 'seed');
+      if (epochs !== undefined) options.epochs = epochs;
+      if (seed !== undefined) options.seed = seed;
+      await useDevice(undefined, { print: !json });
+      const r = await dropoutOverfit(options, {
+        onEpoch: json ? undefined : (p, e) => out(`${overfitRunName(p).padEnd(20)} epoch ${String(e.epoch).padStart(3)}: ` +
+          `train acc ${e.trainAcc.toFixed(4)}, val acc ${e.valAcc.toFixed(4)}   (loss: train ${e.trainLoss.toFixed(4)}, val ${e.valLoss.toFixed(4)})`),
+      });
+      if (json) {
+        out(JSON.stringify(r, null, 2));
+      } else {
+        out(`\n${r.data.trainSize} training, ${r.data.valSize} validation images; ${r.parameters} parameters; ${(r.meta.ms / 1000).toFixed(1)} s on ${r.backend}`);
+        out(tableText(toTable(dropoutOverfitRows(r))));
+      }
+      return 0;
+    },
+  },
+};

@@ -1,0 +1,99 @@
+/**
+ * Summary statistics in float64 JavaScript, computed once on values read back from a tensor:
+ * mean and population standard deviation (numpy's `np.mean`, `np.std`, ddof 0) and histograms
+ * with numpy's bin convention, so that numbers printed by a lesson can be held next to the
+ * lecture's NumPy code.
+ *
+ * @example
+ * const h = nn.histogram([-1, -0.5, 0, 0.5, 1], { bins: 2, range: [-1, 1] });
+ * // h.edges [-1, 0, 1], h.counts [2, 3]: bins are [lo, hi) except the last, which is [lo, hi]
+ */
+import { ArgumentError, checkInt, checkNumber } from './errors';
+
+/** A histogram as plain data: `edges.length === counts.length + 1`. */
+export interface Histogram { edges: number[]; counts: number[] }
+
+/** Mean and population std of some values. */
+export interface Moments { mean: number; std: number }
+
+/**
+ * The bin edges of `bins` equal bins on [lo, hi], as `np.linspace(lo, hi, bins + 1)` computes
+ * them: edge i = lo + i (hi - lo) / bins, the last edge exactly hi.
+ */
+export function histogramEdges(bins: number, range: readonly [number, number]): number[] {
+  checkInt('bins', bins, { min: 1 });
+  const [lo, hi] = checkRange('range', range);
+  const step = (hi - lo) / bins;
+  const edges = Array.from({ length: bins + 1 }, (_, i) => i * step + lo);
+  edges[bins] = hi;
+  return edges;
+}
+
+/** Throws unless `range` is [lo, hi] with finite lo < hi; returns it as a tuple. */
+export function checkRange(name: string, range: unknown): [number, number] {
+  if (!Array.isArray(range) || range.length !== 2) throw new ArgumentError(name, range, 'a pair [lo, hi]');
+  const lo = checkNumber(`${name}[0]`, range[0]);
+  const hi = checkNumber(`${name}[1]`, range[1]);
+  if (!(lo < hi)) throw new ArgumentError(name, range, 'a pair [lo, hi] with lo < hi');
+  return [lo, hi];
+}
+
+/**
+ * The bin of `v` among `edges` (equal bins, `norm = bins / (hi - lo)`), or -1 when v is outside
+ * [lo, hi] or NaN. Bins are half-open [e_i, e_{i+1}) except the last, which includes hi: the
+ * convention of `np.histogram`, including its correction of the computed index against the edges.
+ */
+export function binOf(v: number, edges: readonly number[], norm: number): number {
+  const bins = edges.length - 1;
+  if (!(v >= edges[0] && v <= edges[bins])) return -1;
+  let i = Math.floor((v - edges[0]) * norm);
+  if (i >= bins) i = bins - 1;
+  if (v < edges[i]) i -= 1;
+  else if (i < bins - 1 && v >= edges[i + 1]) i += 1;
+  return i;
+}
+
+/**
+ * The edges a float32 array is binned with: `np.histogram` gives float32 data float32 edges (the
+ * float64 edges rounded once), so a value within rounding of an edge falls on the same side as
+ * in NumPy. The reported edges stay the float64 ones.
+ */
+export function float32Edges(edges: readonly number[]): number[] {
+  return edges.map((e) => Math.fround(e));
+}
+
+/**
+ * A histogram of `values` with `bins` equal bins on `range` (default 30 bins on [-1, 1], the
+ * lecture's plots). Values outside the range are not counted, as in `np.histogram`; a Float32Array
+ * is binned with float32 edges, as NumPy bins float32 data.
+ */
+export function histogram(values: ArrayLike<number>, opts: { bins?: number; range?: readonly [number, number] } = {}): Histogram {
+  const edges = histogramEdges(opts.bins ?? 30, opts.range ?? [-1, 1]);
+  const cmp = values instanceof Float32Array ? float32Edges(edges) : edges;
+  const bins = edges.length - 1;
+  const norm = bins / (edges[bins] - edges[0]);
+  const counts = new Array<number>(bins).fill(0);
+  for (let k = 0; k < values.length; k++) {
+    const i = binOf(values[k], cmp, norm);
+    if (i >= 0) counts[i] += 1;
+  }
+  return { edges, counts };
+}
+
+/**
+ * Mean and population standard deviation in float64, two passes (no cancellation when the mean is
+ * large next to the spread, e.g. sigmoid outputs near 0.5): mean = Σx / n, std = sqrt(Σ(x - mean)² / n).
+ */
+export function moments(values: ArrayLike<number>): Moments {
+  const n = values.length;
+  if (n === 0) throw new ArgumentError('values.length', 0, 'at least 1');
+  let sum = 0;
+  for (let k = 0; k < n; k++) sum += values[k];
+  const mean = sum / n;
+  let ss = 0;
+  for (let k = 0; k < n; k++) {
+    const d = values[k] - mean;
+    ss += d * d;
+  }
+  return { mean, std: Math.sqrt(ss / n) };
+}
