@@ -137,7 +137,7 @@ test('nnlab data list shows the three registered datasets', () => {
 test('nnlab data info mnist --json reports checksum status, the mirror and counts per class', () => {
   const r = nnlab('data', 'info', 'mnist', '--json');
   assert.equal(r.status, 0, r.stderr);
-  const info = JSON.parse(r.stdout.slice(r.stdout.indexOf('{')));
+  const info = JSON.parse(r.stdout); // pure JSON: the partial-file note goes to stderr
   assert.equal(info.mirror, MIRROR);
   assert.deepEqual(info.files.map((f: { status: string }) => f.status), ['partial', 'verified', 'verified', 'verified']);
   assert.deepEqual(info.splits[1].perClass, [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
@@ -229,7 +229,7 @@ test('nnlab dropout-overfit --quick --epochs 1 prints per-epoch train and valida
   }
   const json = nnlab('dropout-overfit', '--quick', '--epochs', '1', '--json');
   assert.equal(json.status, 0, json.stderr);
-  const record = JSON.parse(json.stdout.slice(json.stdout.indexOf('{'))); // a dataset note may come first
+  const record = JSON.parse(json.stdout); // pure JSON: the dataset note goes to stderr
   assert.deepEqual([record.parameters, record.options.epochs, record.runs.length], [932_362, 1, 3]);
 });
 

@@ -114,12 +114,12 @@ test('loadDataset("mnist") without the complete train images says which file, wh
 
 test('loadDataset("mnist", {allowPartial: true}) uses the 15,654 complete images of the truncated file and says so', async () => {
   const lines: string[] = [];
-  const log = console.log;
-  console.log = (s: string) => { lines.push(s); };
+  const error = console.error; // outside a kernel the note goes to stderr, keeping stdout for --json
+  console.error = (s: string) => { lines.push(s); };
   let ds;
   try {
     ds = await loadDataset('mnist', { split: 'train', mirror: MIRROR, dataDir: tmp(), allowPartial: true, ...offline });
-  } finally { console.log = log; }
+  } finally { console.error = error; }
   assert.equal(ds.count, 15_654);
   assert.equal(ds.labels.length, 15_654);
   assert.equal(ds.images.reduce((a, v) => a + v, 0), 413_246_940);

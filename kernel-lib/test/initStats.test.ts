@@ -403,7 +403,7 @@ test('initStatsFigure, initHistogramsFigure and initGradientsFigure label every 
   const hist = initHistogramsFigure(r);
   assert.equal(hist.data.length, 4);
   assert.deepEqual([(hist.layout.xaxis as { title: { text: string } }).title.text, (hist.layout.yaxis as { title: { text: string } }).title.text], ['activation', 'count']);
-  assert.deepEqual((hist.layout.xaxis4 as { tickvals: number[] }).tickvals, [-1, 0, 1]);
+  assert.deepEqual((hist.layout.xaxis4 as { tickvals: number[] }).tickvals, [-0.5, 0, 0.5]);
   assert.deepEqual(hist.data[0].y, r.layers[0].histogram.counts);
   const grads = initGradientsFigure(r);
   assert.deepEqual(grads.data.map((t) => t.name), ['dL/dW (weights)', 'dL/dx (layer input)']);

@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { checkOneOf } from '../core/errors';
 import { progressBar, ProgressBar } from '../show/progress';
+import { inKernel } from '../show/kernel';
 import { CIFAR_RECORD, gunzip, parseCifarBatch, parseIdx, readTar } from './formats';
 import { dataDir, FetchOptions, findFile, findPartial, missingFileError } from './files';
 import { datasetSpec, DatasetSpec, Split, SPLITS } from './registry';
@@ -100,7 +101,8 @@ async function loadIdx(spec: DatasetSpec, split: Split, opts: LoadOptions): Prom
   };
   if (images.partial || labels.partial) {
     ds.note = `${spec.name} ${split}: only the first ${count} of ${s.count} images (the complete ones in the truncated file ${images.path})`;
-    console.log(`note: ${ds.note}`);
+    // stdout in a notebook; stderr elsewhere, so that `nnlab ... --json` output stays pure JSON
+    (inKernel() ? console.log : console.error)(`note: ${ds.note}`);
   }
   return ds;
 }

@@ -48,7 +48,7 @@ export function initStatsFigure(record: InitStatsRecord): Figure {
 
 /**
  * One row of histograms, one per layer, with the record's bins and range. The panels are narrow:
- * the x axes show only the range's ends and middle, and only the first panel names its axes.
+ * each x axis has three ticks (the range's quarters), and only the first panel names its axes.
  */
 export function initHistogramsFigure(record: InitStatsRecord): Figure {
   checkRecord(record);
@@ -65,7 +65,8 @@ export function initHistogramsFigure(record: InitStatsRecord): Figure {
     const suffix = k === 0 ? '' : String(k + 1);
     const xaxis = fig.layout[`xaxis${suffix}`] as Record<string, unknown>;
     const yaxis = fig.layout[`yaxis${suffix}`] as Record<string, unknown>;
-    fig.layout[`xaxis${suffix}`] = { ...xaxis, range: [lo, hi], tickvals: [lo, (lo + hi) / 2, hi], tickangle: 0, ...(k === 0 ? {} : { title: { text: '' } }) };
+    const quarter = (hi - lo) / 4; // ticks inside the panel, so that neighbouring labels do not touch
+    fig.layout[`xaxis${suffix}`] = { ...xaxis, range: [lo, hi], tickvals: [lo + quarter, lo + 2 * quarter, hi - quarter], tickangle: 0, ...(k === 0 ? {} : { title: { text: '' } }) };
     fig.layout[`yaxis${suffix}`] = { ...yaxis, ...(k === 0 ? {} : { title: { text: '' } }) };
   });
   return fig;
