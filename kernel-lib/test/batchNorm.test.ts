@@ -40,7 +40,7 @@ import {
   batchNormStatsRows, normComparisonFigure, normComparisonRows, tensorStackRows,
 } from '../src/show/batchNorm';
 import type { Figure } from '../src/show/figure';
-import { relError } from './helpers';
+import { relError, withoutMeta } from './helpers';
 
 const PYTHON = '/usr/bin/python3';
 const NUMPY_SCRIPT = path.resolve(__dirname, '..', '..', 'test', 'numpy', 'batch_norm.py');
@@ -56,10 +56,6 @@ test.before(async () => {
   await tf.ready();
 });
 
-function withoutMeta<T extends { meta: unknown }>(r: T): Omit<T, 'meta'> {
-  const { meta: _meta, ...rest } = r;
-  return rest;
-}
 
 /**
  * x: rows of D features, feature j ~ N(means[j], stds[j]²), drawn in JS from a seed and rounded to

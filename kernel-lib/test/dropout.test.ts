@@ -29,7 +29,7 @@ import {
   dropoutEnsembleFigure, dropoutExpectationFigure, dropoutExpectationRows, dropoutNeuronFigure, dropoutOverfitFigure,
   dropoutOverfitLive, dropoutOverfitRows, tfDropoutKindRows,
 } from '../src/show/dropout';
-import { relError } from './helpers';
+import { relError, withoutMeta } from './helpers';
 
 /** The keep-probability error for a bad value, as every entry point words it. */
 const badP = (name: string, got: string) => `${name} must be a keep probability in (0, 1] (p = 1 keeps every unit: no dropout; ` +
@@ -39,10 +39,6 @@ const badP = (name: string, got: string) => `${name} must be a keep probability 
 const EPS32 = 2 ** -24;
 const EPS64 = 2 ** -53;
 
-function withoutMeta<T extends { meta: unknown }>(r: T): Omit<T, 'meta'> {
-  const { meta: _meta, ...rest } = r;
-  return rest;
-}
 
 async function values(t: tf.Tensor): Promise<number[]> {
   return Array.from(await t.data());

@@ -14,3 +14,9 @@ export function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   }
   return den === 0 ? 0 : num / den;
 }
+
+/** A record without its `meta` (timing) field: two runs with one seed must agree on the rest. */
+export function withoutMeta<T extends { meta: unknown }>(r: T): Omit<T, 'meta'> {
+  const { meta: _meta, ...rest } = r;
+  return rest;
+}

@@ -25,7 +25,7 @@ import {
   autoScale, initGradientsComparisonFigure, initGradientsFigure, initGridFigure, initHistogramsFigure, initStatsFigure, initStatsTable,
   initSummaryTable, initTrainingFigure,
 } from '../src/show/initStats';
-import { relError } from './helpers';
+import { relError, withoutMeta } from './helpers';
 
 const PYTHON = '/usr/bin/python3';
 const NUMPY_SCRIPT = path.resolve(__dirname, '..', '..', 'test', 'numpy', 'init_stats.py');
@@ -37,10 +37,6 @@ test.before(async () => {
   await tf.ready();
 });
 
-function withoutMeta<T extends { meta: unknown }>(r: T): Omit<T, 'meta'> {
-  const { meta: _meta, ...rest } = r;
-  return rest;
-}
 
 /** Φ(x), the standard normal CDF (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7). */
 function normalCdf(x: number): number {
