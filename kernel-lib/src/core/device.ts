@@ -92,7 +92,7 @@ export interface UseDeviceOptions {
   probes?: readonly BackendProbe[];
   /** Environment to read NNLAB_DEVICE from (default process.env). */
   env?: Record<string, string | undefined>;
-  /** The wasm performance layer: kernel overrides and threads (defaults: on, 'auto'). */
+  /** The wasm performance layer: kernel overrides and threads (defaults: on, 1 thread). */
   wasm?: WasmLayerOptions;
 }
 

@@ -63,7 +63,7 @@ const THREADS_OPTIONS = ['threads', 'reinit', 'env'] as const;
 /** tfjs-backend-wasm's own factory, the single-threaded path (captured before we register ours). */
 const stockFactory = tf.findBackendFactory('wasm') as () => Promise<BackendWasm>;
 
-/** The thread request resolved: argument, else NNLAB_WASM_THREADS, else 'auto'. Pure. */
+/** The thread request resolved: argument, else NNLAB_WASM_THREADS, else 1 thread. Pure. */
 export function resolveWasmThreads(request: unknown, env: Record<string, string | undefined> = process.env,
   cores: number = os.availableParallelism()):
   { requested: WasmThreadsRequest; source: WasmThreadsReport['source']; threads: number; why: string } {
