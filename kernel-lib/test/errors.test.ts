@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  ArgumentError, checkBoolean, checkInt, checkKnownKeys, checkNumber, checkOneOf, checkProbability, checkShape, describe,
+  ArgumentError, checkBoolean, checkInt, checkKnownKeys, checkNumber, checkOneOf, checkProbability, checkShape, describe, firstLine,
 } from '../src/core/errors';
+import { withTimeout } from '../src/core/timeout';
 
 test('checkInt("depth", 0, {min: 1}) names the argument, the value and what is allowed', () => {
   assert.throws(() => checkInt('depth', 0, { min: 1 }), { name: 'ArgumentError', message: 'depth must be an integer >= 1, got 0' });
@@ -58,4 +59,23 @@ test('ArgumentError carries the argument name and value for programs', () => {
   assert.equal(err.value, 2);
   assert.equal(describe([1, 'a', null]), '[1, "a", null]');
   assert.equal(describe({ a: 'x'.repeat(100) }).length, 80);
+});
+
+test('firstLine(err) gives the first line of an Error, an error-like object or any thrown value', () => {
+  assert.equal(firstLine(new Error('no adapter\n    at x')), 'no adapter');
+  assert.equal(firstLine({ message: 'aborted\nmore' }), 'aborted');
+  assert.equal(firstLine('plain\ntext'), 'plain');
+  assert.equal(firstLine(42), '42');
+});
+
+test('withTimeout(promise, ms, failure) rejects with "<failure> within N s" instead of hanging, and passes results through', async () => {
+  // the deadline's timer is unref'd by design; a ref'd timer keeps this test's process alive meanwhile
+  const keepAlive = setTimeout(() => {}, 5000);
+  try {
+    await assert.rejects(withTimeout(new Promise(() => {}), 20, 'requestAdapter() did not answer'),
+      { message: 'requestAdapter() did not answer within 0.02 s' });
+  } finally {
+    clearTimeout(keepAlive);
+  }
+  assert.equal(await withTimeout(Promise.resolve(7), 1000, 'x'), 7);
 });

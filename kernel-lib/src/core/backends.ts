@@ -15,7 +15,8 @@
 import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { ArgumentError } from './errors';
+import { ArgumentError, firstLine } from './errors';
+import { withTimeout } from './timeout';
 import type { BackendProbe, ProbeResult } from './device';
 import { registerWasmKernelOverrides, unregisterWasmKernelOverrides } from './wasm/kernels';
 import { initWasmBackend, resolveWasmThreads, WasmThreadsRequest } from './wasm/threads';
@@ -92,14 +93,6 @@ export function describeAdapter(info: GpuAdapterLike['info']): { name: string; s
   return { name, software };
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms);
-    timer.unref();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 function webgpuProbe(): BackendProbe {
   let adapterName = '';
@@ -119,7 +112,7 @@ function webgpuProbe(): BackendProbe {
       }
       let adapter: GpuAdapterLike | null;
       try {
-        adapter = await withTimeout(gpu.requestAdapter({ powerPreference: 'high-performance' }), ADAPTER_TIMEOUT_MS, 'navigator.gpu.requestAdapter()');
+        adapter = await withTimeout(gpu.requestAdapter({ powerPreference: 'high-performance' }), ADAPTER_TIMEOUT_MS, 'navigator.gpu.requestAdapter() did not answer');
       } catch (err) {
         return { available: false, detail: `WebGPU adapter request failed: ${firstLine(err)}` };
       }
@@ -227,9 +220,6 @@ async function setBackendOrThrow(name: string): Promise<void> {
   }
 }
 
-function firstLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0];
-}
 
 /** The real probes, in no particular order (the chain in ./device decides the order). */
 export function realBackends(layer: WasmLayerOptions = {}): BackendProbe[] {

@@ -19,7 +19,7 @@
  * // prints e.g. "nnlab device: webgpu on SwiftShader driver 5.0.0 (software GPU: correct but slow)"
  */
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, checkOneOf } from './errors';
+import { ArgumentError, checkOneOf, firstLine } from './errors';
 import { VERSION } from '../version';
 import type { WasmLayerOptions } from './backends';
 
@@ -144,7 +144,7 @@ export async function selectDevice(requested: DeviceRequest, probes: readonly Ba
       description = typeof activated === 'string' ? activated : activated.description;
       details = typeof activated === 'string' ? {} : activated.details ?? {};
     } catch (err) {
-      attempts.push({ candidate: id, outcome: 'failed', detail: errorText(err) });
+      attempts.push({ candidate: id, outcome: 'failed', detail: firstLine(err) });
       continue;
     }
     attempts.push({ candidate: id, outcome: 'selected', detail: description });
@@ -203,6 +203,3 @@ export async function useDevice(request?: DeviceRequest, options: UseDeviceOptio
   return report;
 }
 
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message.split('\n')[0] : String(err);
-}

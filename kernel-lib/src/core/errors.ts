@@ -117,3 +117,9 @@ function rangeText(min?: number, max?: number): string {
   if (max !== undefined) return ` <= ${max}`;
   return '';
 }
+
+/** The first line of an error's message (or of any thrown value), for one-line reports. */
+export function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : typeof err === 'object' && err && 'message' in err ? String((err as { message: unknown }).message) : String(err);
+  return text.split('\n')[0];
+}

@@ -50,6 +50,8 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Worker } from 'worker_threads';
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { firstLine } from '../errors';
+import { withTimeout } from '../timeout';
 
 /** The exact `@tensorflow/tfjs-backend-wasm` version this loader was written and tested for. */
 export const WASM_SHIM_VERSION = '4.22.0';
@@ -159,7 +161,7 @@ async function loadThreadedModule(threads: number): Promise<GlueModule> {
     };
     module = config;
     const ready = withGlueSideEffectsUndone(() => factory(config));
-    await withTimeout(Promise.race([ready, failed]), LOAD_TIMEOUT_MS, 'the threaded wasm module and its workers');
+    await withTimeout(Promise.race([ready, failed]), LOAD_TIMEOUT_MS, 'the threaded wasm module and its workers did not load');
     restoreErrorHandlers(); // on failure, ours stay: a dying worker's late error must not reach the glue's rethrow
     return config;
   } catch (err) {
@@ -281,17 +283,4 @@ export function keepingErrorListeners(call: () => unknown): () => void {
   };
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not load within ${ms / 1000} s`)), ms);
-    timer.unref();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
-/** The first line of an error's message (or of any thrown value). */
-export function firstLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : typeof err === 'object' && err && 'message' in err ? String((err as { message: unknown }).message) : String(err);
-  return text.split('\n')[0];
-}

@@ -23,8 +23,8 @@
 import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm, getThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm';
-import { ArgumentError, checkBoolean, checkKnownKeys } from '../errors';
-import { createThreadedBackend, firstLine, installedWasmVersion, keepingErrorListeners, MAX_WASM_THREADS, WASM_SHIM_VERSION } from './threads-loader';
+import { ArgumentError, checkBoolean, checkKnownKeys, firstLine } from '../errors';
+import { createThreadedBackend, installedWasmVersion, keepingErrorListeners, MAX_WASM_THREADS, WASM_SHIM_VERSION } from './threads-loader';
 
 export { MAX_WASM_THREADS, WASM_SHIM_VERSION } from './threads-loader';
 
