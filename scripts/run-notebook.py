@@ -7,6 +7,7 @@ Needs jupyter_client, nbclient, nbconvert and nbformat (Debian: jupyter-nbconver
 """
 import argparse
 import os
+import re
 import sys
 import time
 
@@ -31,12 +32,23 @@ def error_of(cell, err):
             return '%s: %s' % (out.get('ename', ''), out.get('evalue', ''))
     if getattr(err, 'ename', None) and getattr(err, 'evalue', None):
         return '%s: %s' % (err.ename, err.evalue)
-    stderr = [o for o in cell.get('outputs', []) if o.get('output_type') == 'stream' and o.get('name') == 'stderr']
-    if stderr:
-        text = stderr[-1].get('text', '')
-        text = text if isinstance(text, str) else ''.join(text)
-        return text.strip().split('\n')[0]
+    text = stderr_of(cell)
+    if text:
+        # tslab prints Node's report: "evalmachine.<anonymous>:10", the source line, a caret, then
+        # "Error: message": prefer that line.
+        lines = text.strip().split('\n')
+        named = [l for l in lines if re.match(r'^[A-Za-z_$][\w$]*(Error|Exception)\b.*?:', l)]
+        return (named or lines)[0]
     return type(err).__name__
+
+
+def stderr_of(cell):
+    """The text of the cell's last stderr output ('' when there is none)."""
+    stderr = [o for o in cell.get('outputs', []) if o.get('output_type') == 'stream' and o.get('name') == 'stderr']
+    if not stderr:
+        return ''
+    text = stderr[-1].get('text', '')
+    return text if isinstance(text, str) else ''.join(text)
 
 
 def export_html(nb, path):
@@ -88,7 +100,11 @@ def main():
         log('--- cell source ---')
         log(source_of(cell))
         log('--- error ---')
-        log(str(err))
+        stderr = stderr_of(cell).strip()
+        if stderr:
+            log(stderr)
+        if not stderr or isinstance(err, CellTimeoutError):
+            log(str(err))
         log('executed copy (up to the failure): %s' % args.out)
         return 1
     log('nnlab run: all %d code cells ran in %.1f s; wrote %s%s' % (

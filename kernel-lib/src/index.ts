@@ -114,3 +114,11 @@ export type {
   DropoutOverfitOptions, DropoutOverfitConfig, DropoutOverfitRecord, DropoutOverfitHooks, OverfitEpoch, OverfitRun,
 } from './concepts/dropoutOverfit';
 export * from './show/dropout';
+
+// lesson 10: transfer learning
+export * from './concepts/transfer';
+export * from './concepts/transferTasks';
+export * from './concepts/modelZoo';
+export * from './concepts/transferTable';
+export * from './show/transfer';
+

@@ -12,8 +12,12 @@ const BIN = path.resolve(__dirname, '..', '..', 'bin', 'nnlab.js');
 const MIRROR = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'datasets');
 
 function nnlab(...args: string[]) {
+  return nnlabWithin(120_000, ...args);
+}
+
+function nnlabWithin(timeout: number, ...args: string[]) {
   const env = { ...process.env, NNLAB_DEVICE: '', NNLAB_DATA_MIRROR: MIRROR, NNLAB_DATA_OFFLINE: '1', NNLAB_DATA_DIR: path.join(os.tmpdir(), `nnlab-cli-cache-${process.pid}`) };
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, env });
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout, env });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -282,4 +286,26 @@ test('nnlab init-stats rejects an unknown init, bad sizes and bins by option nam
   r = nnlab('init-stats', '--grid', '--init', 'he');
   assert.match(r.stderr, /init-stats: --grid runs every init and activation: leave out --init, --activation and --scale/);
   assert.doesNotMatch(r.stdout, /nnlab device/);
+});
+
+test('nnlab transfer-table --quick --large 20 --json prints the measured 2 × 2 table: cells with every strategy, the best, the advice', () => {
+  const r = nnlabWithin(600_000, 'transfer-table', '--quick', '--large', '20', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const record = JSON.parse(r.stdout);
+  assert.equal(record.experiment, 'transferTable');
+  assert.deepEqual([record.options.small, record.options.large, record.options.repeats], [5, 20, 1]);
+  assert.deepEqual(record.cells.map((c: { size: string; similarity: string }) => `${c.size}/${c.similarity}`), ['small/similar', 'small/different', 'large/similar', 'large/different']);
+  for (const c of record.cells) {
+    assert.deepEqual(c.results.map((x: { strategy: string }) => x.strategy), ['scratch', 'linear', 'finetune-top', 'finetune-all']);
+    for (const x of c.results) assert.ok(x.accuracy > 0.3 && x.accuracy <= 1, `${c.size}/${c.similarity} ${x.strategy}: ${x.accuracy}`);
+    assert.ok(c.results.some((x: { strategy: string }) => x.strategy === c.best));
+    assert.match(c.advice, /\w+/);
+  }
+  assert.ok(record.model.testAccuracy > 0.97, `the zoo model: ${record.model.testAccuracy}`);
+  const list = nnlab('zoo', 'list', '--json');
+  assert.equal(list.status, 0, list.stderr);
+  assert.deepEqual(JSON.parse(list.stdout).map((m: { name: string; built: boolean }) => [m.name, m.built]), [['mnist-0-4-cnn', true]]);
+  const bad = nnlab('transfer-table', '--large', 'many');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /transfer-table: --large must be a whole number >= 0, got "many"/);
 });

@@ -7,9 +7,11 @@ import type { Command } from './command';
 import { DROPOUT_COMMANDS } from './dropout';
 import { INIT_STATS_COMMAND } from './initStats';
 import { BATCHNORM_COMMANDS } from './batchNorm';
+import { TRANSFER_COMMANDS } from './transfer';
 
 export const EXPERIMENT_COMMANDS: Record<string, Command> = {
   ...DROPOUT_COMMANDS,
   'init-stats': INIT_STATS_COMMAND,
   ...BATCHNORM_COMMANDS,
+  ...TRANSFER_COMMANDS,
 };

@@ -1,0 +1,347 @@
+/**
+ * Lesson 10: transfer learning. The base CNN, seeded re-initialisation, the four strategies and
+ * what they freeze (frozen weights bit-identical after training), the model zoo (save/load round
+ * trip, train-on-first-use, revisions, a URL served from 127.0.0.1 with caching and broken
+ * answers), the table/depth/curve experiments on small synthetic data (shapes, determinism, leaks),
+ * and argument errors. Runs on the wasm backend; the real-data run is the notebook's (notebooks.test).
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { countTensors } from '../src/core/leaks';
+import { registerWasmKernelOverrides } from '../src/core/wasm/kernels';
+import { randomImages } from '../src/data/synthetic';
+import type { ImageDataset } from '../src/data/load';
+import {
+  accuracy, buildBaseCnn, crossEntropy, disposeTransferModel, linearProbe, reinitialize, trainClassifier, TRANSFER_STRATEGIES,
+  transferModel, weightSnapshot,
+} from '../src/concepts/transfer';
+import { folderHandler, loadPretrained, MODEL_ZOO, saveModel, urlCacheDir, zooMetadata } from '../src/concepts/modelZoo';
+import { TaskData } from '../src/concepts/transferTasks';
+import { transferCurve, transferDepth, transferTable, TRANSFER_ADVICE } from '../src/concepts/transferTable';
+import {
+  transferAdviceRows, transferCurveFigure, transferDepthFigure, transferTableFigure, transferTableFrame, transferTableRows,
+} from '../src/show/transfer';
+import { withoutMeta } from './helpers';
+
+const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'nnlab-transfer-'));
+
+/** Synthetic stand-ins for MNIST and Fashion-MNIST: 28×28×1, 10 classes, random pixels. */
+function fakeSplit(name: 'mnist' | 'fashion-mnist', split: 'train' | 'test', count: number, seed: number): ImageDataset {
+  return { ...randomImages({ count, height: 28, width: 28, channels: 1, classes: 10, seed }), name, split };
+}
+const DATA: TaskData = {
+  mnist: { train: fakeSplit('mnist', 'train', 600, 1), test: fakeSplit('mnist', 'test', 300, 2) },
+  'fashion-mnist': { train: fakeSplit('fashion-mnist', 'train', 600, 3), test: fakeSplit('fashion-mnist', 'test', 300, 4) },
+};
+/** A small zoo model trained on the synthetic source task, in its own folder. */
+const ZOO = path.join(TMP, 'zoo');
+
+before(async () => {
+  await tf.setBackend('wasm');
+  await tf.ready();
+  registerWasmKernelOverrides(); // conv filter gradients (stock wasm has none): what useDevice installs
+});
+
+after(() => fs.rmSync(TMP, { recursive: true, force: true }));
+
+const tiny = (classes: number, seed: number) => randomImages({ count: 40, height: 28, width: 28, channels: 1, classes, seed });
+
+test('buildBaseCnn({classes: 5}) has the documented layers and 26,181 parameters, and the same seed gives the same weights', () => {
+  const a = buildBaseCnn({ classes: 5, seed: 3 });
+  const b = buildBaseCnn({ classes: 5, seed: 3 });
+  const c = buildBaseCnn({ classes: 5, seed: 4 });
+  assert.deepEqual(a.layers.map((l) => l.name), ['conv1', 'pool1', 'conv2', 'pool2', 'conv3', 'flatten', 'head']);
+  assert.equal(a.countParams(), 160 + 4_640 + 18_496 + 2_885);
+  assert.deepEqual(a.layers.map((l) => l.outputShape), [[null, 26, 26, 16], [null, 13, 13, 16], [null, 11, 11, 32], [null, 5, 5, 32], [null, 3, 3, 64], [null, 576], [null, 5]]);
+  assert.deepEqual(weightSnapshot(a), weightSnapshot(b));
+  assert.notDeepEqual(weightSnapshot(a)['conv1/kernel'], weightSnapshot(c)['conv1/kernel']);
+  assert.deepEqual(Object.keys(weightSnapshot(a)), ['conv1/kernel', 'conv1/bias', 'conv2/kernel', 'conv2/bias', 'conv3/kernel', 'conv3/bias', 'head/kernel', 'head/bias']);
+  [a, b, c].forEach((m) => m.dispose());
+});
+
+test('reinitialize draws Glorot-uniform kernels (|w| <= sqrt(6/(fanIn+fanOut)), std = limit/sqrt(3)) and zero biases', () => {
+  const model = buildBaseCnn({ classes: 5, seed: 1 });
+  reinitialize(model.layers, 9);
+  const conv3 = model.getLayer('conv3').getWeights(); // the variables themselves: not disposed here
+  const w = Array.from(conv3[0].dataSync());
+  const limit = Math.sqrt(6 / (3 * 3 * 32 + 3 * 3 * 64)); // fanIn = kh·kw·cin, fanOut = kh·kw·cout
+  const max = w.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  assert.ok(max <= limit && max > 0.99 * limit, `max |w| ${max}, limit ${limit}`);
+  const mean = w.reduce((s, v) => s + v, 0) / w.length;
+  const std = Math.sqrt(w.reduce((s, v) => s + (v - mean) ** 2, 0) / w.length);
+  // 18,432 uniform draws: the std of U(-l, l) is l/√3, estimated to within ~0.5 % (4 SE ≈ 2 %).
+  assert.ok(Math.abs(std / (limit / Math.sqrt(3)) - 1) < 0.02, `std ${std} vs ${limit / Math.sqrt(3)}`);
+  assert.ok(Array.from(conv3[1].dataSync()).every((v) => v === 0));
+  model.dispose();
+});
+
+/** Which of a model's weight tensors changed between two snapshots. */
+function changed(before: Record<string, Float32Array>, after: Record<string, Float32Array>): string[] {
+  return Object.keys(before).filter((k) => before[k].some((v, i) => v !== after[k][i])).sort();
+}
+
+for (const [strategy, expectChanged] of [
+  ['linear', ['new_head_flatten/bias', 'new_head_flatten/kernel']],
+  ['finetune-top', ['conv3/bias', 'conv3/kernel', 'new_head_flatten/bias', 'new_head_flatten/kernel']],
+  ['finetune-all', ['conv1/bias', 'conv1/kernel', 'conv2/bias', 'conv2/kernel', 'conv3/bias', 'conv3/kernel', 'new_head_flatten/bias', 'new_head_flatten/kernel']],
+] as const) {
+  test(`transferModel(base, {strategy: '${strategy}'}) + trainClassifier changes exactly ${expectChanged.length / 2} layer(s); frozen weights stay bit-identical`, async () => {
+    const base = buildBaseCnn({ classes: 5, seed: 1 });
+    const baseBefore = weightSnapshot(base);
+    const t = await transferModel(base, { strategy, classes: 3, seed: 2 });
+    const before = weightSnapshot(t.model);
+    await trainClassifier(t, tiny(3, 5), { epochs: 2, batchSize: 16, seed: 3 });
+    const after = weightSnapshot(t.model);
+    assert.deepEqual(changed(before, after), [...expectChanged]);
+    assert.deepEqual(t.model.trainableWeights.map((w) => w.originalName).sort(), changed(before, after));
+    // The loaded model's own head is untouched; its shared layers changed only where the strategy trains them.
+    const baseAfter = weightSnapshot(base);
+    assert.deepEqual(changed(baseBefore, baseAfter), expectChanged.filter((n) => !n.startsWith('new_head')));
+    disposeTransferModel(t);
+    base.dispose();
+  });
+}
+
+test("transferModel(base, {strategy: 'scratch'}) builds an independent copy: fresh weights, the loaded model untouched", async () => {
+  const base = buildBaseCnn({ classes: 5, seed: 1 });
+  const baseBefore = weightSnapshot(base);
+  const t = await transferModel(base, { strategy: 'scratch', classes: 3, seed: 2 });
+  assert.deepEqual(t.pretrained, []);
+  assert.equal(t.model.countParams(), 160 + 4_640 + 18_496 + 576 * 3 + 3);
+  assert.notDeepEqual(weightSnapshot(t.model)['conv1/kernel'], baseBefore['conv1/kernel']);
+  await trainClassifier(t, tiny(3, 5), { epochs: 1, batchSize: 16, seed: 3 });
+  assert.deepEqual(changed(baseBefore, weightSnapshot(base)), []);
+  disposeTransferModel(t);
+  base.dispose();
+});
+
+test('trainClassifier fits 10 images (training accuracy 1) and the loss it reports is the cross-entropy of the predictions', async () => {
+  const base = buildBaseCnn({ classes: 5, seed: 1 });
+  const t = await transferModel(base, { strategy: 'finetune-all', classes: 2, seed: 2 });
+  const data = randomImages({ count: 10, height: 28, width: 28, channels: 1, classes: 2, seed: 8 });
+  const summary = await trainClassifier(t, data, { epochs: 1, minSteps: 150, lr: 1e-2, seed: 3 });
+  assert.equal(summary.steps, 150);
+  assert.equal(await accuracy(t.model, data), 1);
+  assert.ok(summary.finalLoss < 0.05, `final loss ${summary.finalLoss}`);
+  // crossEntropy = -(1/N) Σ log p[y], checked by hand on two rows.
+  const loss = crossEntropy(tf.tensor2d([[0.25, 0.75], [0.9, 0.1]]), tf.tensor2d([[0, 1], [1, 0]]));
+  assert.ok(Math.abs(loss.dataSync()[0] - -(Math.log(0.75) + Math.log(0.9)) / 2) < 1e-6);
+  loss.dispose();
+  disposeTransferModel(t);
+  base.dispose();
+});
+
+test('linearProbe(base, layer) reads the flattened features of any depth: pool1 2,704, pool2 800, flatten 576', () => {
+  const base = buildBaseCnn({ classes: 5, seed: 1 });
+  for (const [layer, features] of [['pool1', 2704], ['pool2', 800], ['flatten', 576]] as const) {
+    const t = linearProbe(base, layer, 5, 1);
+    assert.equal(t.model.trainableWeights.reduce((s, w) => s + w.shape.reduce((a, b) => a! * b!, 1)!, 0), features * 5 + 5);
+    disposeTransferModel(t);
+  }
+  assert.throws(() => linearProbe(base, 'conv9', 5, 1), { message: 'layer must be one of the model\'s layers: conv1, pool1, conv2, pool2, conv3, flatten, head, got "conv9"' });
+  base.dispose();
+});
+
+test('strategies free what they build: building, training and disposing every strategy leaks no tensor', async () => {
+  const base = buildBaseCnn({ classes: 5, seed: 1 });
+  const { leaked } = await countTensors(async () => {
+    for (const strategy of TRANSFER_STRATEGIES) {
+      const t = await transferModel(base, { strategy, classes: 3, seed: 2 });
+      await trainClassifier(t, tiny(3, 5), { epochs: 1, batchSize: 20, seed: 3 });
+      await accuracy(t.model, tiny(3, 6));
+      disposeTransferModel(t);
+    }
+    const p = linearProbe(base, 'pool2', 3, 1);
+    disposeTransferModel(p);
+  });
+  assert.equal(leaked, 0);
+  base.dispose();
+});
+
+test('bad arguments name the argument, the value and what is allowed', async () => {
+  const base = buildBaseCnn({ classes: 5, seed: 1 });
+  await assert.rejects(transferModel(base, { strategy: 'freeze' as 'linear', classes: 3, seed: 1 }), { message: 'strategy must be one of "scratch", "linear", "finetune-top", "finetune-all", got "freeze"' });
+  await assert.rejects(transferModel(base, { strategy: 'finetune-top', classes: 3, topLayers: 4, seed: 1 }), { message: 'topLayers must be an integer in [1, 3], got 4' });
+  await assert.rejects(transferModel(base, { strategy: 'linear', classes: 1, seed: 1 }), { message: 'classes must be an integer >= 2, got 1' });
+  const t = await transferModel(base, { strategy: 'linear', classes: 3, seed: 1 });
+  await assert.rejects(trainClassifier(t, tiny(5, 1), { seed: 1 }), /^ArgumentError: train must be labels in \[0, 2\] for a head with 3 units, got "labels up to 4"$/);
+  await assert.rejects(trainClassifier(t, tiny(3, 1), { seed: 1, lr: 0 }), { message: 'lr must be a learning rate in (0, 10], got 0' });
+  disposeTransferModel(t);
+  await assert.rejects(transferTable({ small: 5, large: 5 }), { message: 'large must be an integer >= 6, got 5' });
+  await assert.rejects(transferTable({ strategies: ['scratch', 'magic' as 'linear'] }), { message: 'strategies[1] must be one of "scratch", "linear", "finetune-top", "finetune-all", got "magic"' });
+  await assert.rejects(transferTable({ epoch: 3 } as object), /^ArgumentError: transferTable\.epoch must be one of the known options \(model, epochs, .*\); "epoch" is not an option, got 3$/);
+  base.dispose();
+});
+
+test('saveModel + loadPretrained(folder) round-trip a model in tfjs format: identical predictions, metadata kept', async () => {
+  const model = buildBaseCnn({ classes: 5, seed: 7 });
+  model.setUserDefinedMetadata({ nnlab: { name: 'test' } });
+  const dir = path.join(TMP, 'saved');
+  await saveModel(model, dir);
+  assert.deepEqual(fs.readdirSync(dir).sort(), ['model.json', 'weights.bin']);
+  const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
+  assert.deepEqual(json.weightsManifest[0].paths, ['weights.bin']);
+  assert.equal(fs.statSync(path.join(dir, 'weights.bin')).size, 26_181 * 4);
+  const loaded = await loadPretrained(dir);
+  const x = tf.randomUniform([4, 28, 28, 1], 0, 1, 'float32', 1);
+  const [a, b] = [model.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor];
+  assert.deepEqual(Array.from(a.dataSync()), Array.from(b.dataSync()));
+  assert.deepEqual(loaded.getUserDefinedMetadata(), { nnlab: { name: 'test' } });
+  const viaJson = await loadPretrained(path.join(dir, 'model.json'));
+  tf.dispose([x, a, b]);
+  [model, loaded, viaJson].forEach((m) => m.dispose());
+  await assert.rejects(loadPretrained(path.join(TMP, 'nothing-here')), /^ArgumentError: source must be a zoo name \(mnist-0-4-cnn\), an http\(s\) URL of a model\.json, or a folder holding model\.json, got/);
+  await assert.rejects(folderHandler(path.join(TMP, 'nothing-here')).load!(), /no model in .*nothing-here: .*model\.json does not exist/);
+});
+
+test('loadPretrained(zoo name) trains the model on first use, saves it in the zoo folder, and reads it afterwards', async () => {
+  await assert.rejects(loadPretrained('mnist-0-4-cnn', { dir: ZOO, train: false, data: DATA }), /mnist-0-4-cnn is not in .*zoo \(build it with `nnlab zoo build mnist-0-4-cnn`, or pass \{ train: true \}\)/);
+  let steps = 0;
+  const first = await loadPretrained('mnist-0-4-cnn', { dir: ZOO, data: DATA, onStep: () => { steps += 1; } });
+  const entry = MODEL_ZOO['mnist-0-4-cnn'];
+  const sourceImages = DATA.mnist!.train.labels.filter((l) => l < 5).length;
+  assert.equal(steps, entry.recipe.epochs * Math.ceil(sourceImages / entry.recipe.batchSize));
+  const meta = zooMetadata(first)!;
+  assert.deepEqual([meta.name, meta.revision, meta.trainImages, meta.backend], ['mnist-0-4-cnn', entry.revision, sourceImages, 'wasm']);
+  const file = path.join(ZOO, 'mnist-0-4-cnn', 'model.json');
+  const mtime = fs.statSync(file).mtimeMs;
+  steps = 0;
+  const second = await loadPretrained('mnist-0-4-cnn', { dir: ZOO, data: DATA, onStep: () => { steps += 1; } });
+  assert.equal(steps, 0);
+  assert.equal(fs.statSync(file).mtimeMs, mtime);
+  assert.deepEqual(weightSnapshot(first), weightSnapshot(second));
+  first.dispose();
+  second.dispose();
+});
+
+test('a zoo model saved under another revision is retrained', async () => {
+  const dir = path.join(TMP, 'zoo-old');
+  const old = buildBaseCnn({ classes: 5, seed: 1 });
+  old.setUserDefinedMetadata({ nnlab: { revision: 0 } });
+  await saveModel(old, path.join(dir, 'mnist-0-4-cnn'));
+  old.dispose();
+  let steps = 0;
+  const model = await loadPretrained('mnist-0-4-cnn', { dir, data: DATA, onStep: () => { steps += 1; } });
+  assert.ok(steps > 0);
+  assert.equal(zooMetadata(model)!.revision, MODEL_ZOO['mnist-0-4-cnn'].revision);
+  model.dispose();
+});
+
+/** Serves `folder` on 127.0.0.1; `mangle` may change a file's bytes or answer an error code. */
+async function serve(folder: string, mangle: (file: string, body: Buffer) => Buffer | number = (_, b) => b): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
+  const requests: string[] = [];
+  const server = http.createServer((req, res) => {
+    requests.push(req.url!);
+    const file = path.join(folder, path.basename(req.url!));
+    if (!fs.existsSync(file)) { res.writeHead(404).end('not found'); return; }
+    const out = mangle(path.basename(file), fs.readFileSync(file));
+    if (typeof out === 'number') { res.writeHead(out).end(); return; }
+    res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(out);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/models/cnn/model.json`, requests, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+}
+
+test('loadPretrained(URL) downloads model.json and weights from a local HTTP server once, then loads from its cache', async () => {
+  const folder = path.join(TMP, 'served');
+  const model = buildBaseCnn({ classes: 5, seed: 11 });
+  await saveModel(model, folder);
+  const server = await serve(folder);
+  const dir = path.join(TMP, 'url-zoo');
+  try {
+    const loaded = await loadPretrained(server.url, { dir });
+    assert.deepEqual(server.requests, ['/models/cnn/model.json', '/models/cnn/weights.bin']);
+    assert.deepEqual(weightSnapshot(loaded), weightSnapshot(model));
+    assert.deepEqual(fs.readdirSync(urlCacheDir(server.url, dir)).sort(), ['model.json', 'source.json', 'weights.bin']);
+    loaded.dispose();
+    await server.close();
+    const cached = await loadPretrained(server.url, { dir }); // the server is gone: the cache answers
+    assert.deepEqual(weightSnapshot(cached), weightSnapshot(model));
+    cached.dispose();
+    await assert.rejects(loadPretrained(server.url, { dir, refresh: true }), /^Error: loadPretrained: could not fetch http:\/\/127\.0\.0\.1:\d+\/models\/cnn\/model\.json: fetch failed \((.*ECONNREFUSED.*|other side closed)\)$/); // refused, or a kept-alive socket the server dropped
+  } finally {
+    await server.close().catch(() => undefined);
+    model.dispose();
+  }
+});
+
+test('loadPretrained(URL) reports a 404, a non-JSON answer, a short weight file and a slow server, and caches nothing', async () => {
+  const folder = path.join(TMP, 'served');
+  const dir = path.join(TMP, 'bad-url-zoo');
+  const cases: [string, (file: string, body: Buffer) => Buffer | number, RegExp][] = [
+    ['404', (file, b) => (file === 'weights.bin' ? 404 : b), /GET|could not fetch http:\/\/127\.0\.0\.1:\d+\/models\/cnn\/weights\.bin: the server answered 404 Not Found/],
+    ['html', (file, b) => (file === 'model.json' ? Buffer.from('<html>hello</html>') : b), /model\.json is not JSON \(is it the model\.json of a tfjs model\?\)/],
+    ['short', (file, b) => (file === 'weights.bin' ? b.subarray(0, 1000) : b), /hold 1000 bytes, the manifest declares 104724 \(incomplete download\?\)/],
+  ];
+  for (const [name, mangle, message] of cases) {
+    const server = await serve(folder, mangle);
+    try {
+      await assert.rejects(loadPretrained(server.url, { dir }), message, name);
+      assert.equal(fs.existsSync(urlCacheDir(server.url, dir)), false, name);
+    } finally {
+      await server.close();
+    }
+  }
+  const hanging = http.createServer(() => { /* never answers */ });
+  await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/model.json`;
+  await assert.rejects(loadPretrained(url, { dir, timeoutMs: 300 }), /could not fetch .*model\.json: no complete answer within 0\.3 s/);
+  hanging.closeAllConnections();
+  await new Promise((resolve) => hanging.close(resolve));
+});
+
+test('transferTable on synthetic data: four cells with every strategy, the winner, the advice; same seed, same record; no leaks', async () => {
+  const options = { small: 3, large: 8, repeats: 2, minSteps: 4, epochs: 1, testPerClass: 10, seed: 5 };
+  let steps = 0;
+  let runs = 0;
+  const { result: r, leaked } = await countTensors(() => transferTable(options, { data: DATA, modelDir: ZOO, onStep: () => { steps += 1; }, onRun: () => { runs += 1; } }));
+  assert.equal(leaked, 0);
+  assert.equal(runs, 4 * 2 * 2 + 4 * 2);
+  assert.equal(steps, r.cells.reduce((s, c) => s + c.results.length * (c.size === 'small' ? 2 : 1) * 4, 0)); // 15 or 40 images: 4 steps each
+  assert.deepEqual(r.cells.map((c) => `${c.size}/${c.similarity}`), ['small/similar', 'small/different', 'large/similar', 'large/different']);
+  for (const c of r.cells) {
+    assert.deepEqual(c.results.map((x) => x.strategy), [...TRANSFER_STRATEGIES]);
+    assert.equal(c.advice, TRANSFER_ADVICE[`${c.size}/${c.similarity}`].advice);
+    const best = c.results.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
+    assert.equal(c.best, best.strategy);
+    for (const x of c.results) {
+      assert.equal(x.accuracies.length, c.size === 'small' ? 2 : 1);
+      assert.ok(Math.abs(x.accuracy - x.accuracies.reduce((s, v) => s + v, 0) / x.accuracies.length) < 1e-12);
+      assert.ok(x.accuracies.every((a) => a >= 0 && a <= 1 && Math.abs(a * 50 - Math.round(a * 50)) < 1e-9)); // 50 test images
+    }
+  }
+  const again = await transferTable(options, { data: DATA, modelDir: ZOO });
+  assert.deepEqual(withoutMeta(again), withoutMeta(r));
+  // The record is plain JSON; the figure, rows and DataFrame are built from it.
+  assert.deepEqual(JSON.parse(JSON.stringify(r)), r);
+  const fig = transferTableFigure(r);
+  assert.equal((fig.data[0].z as number[][]).length, 4);
+  assert.equal(transferTableRows(r).length, 4);
+  assert.deepEqual(transferTableFrame(r).shape, [16, 8]);
+  assert.equal(transferAdviceRows().length, 2);
+});
+
+test('transferDepth and transferCurve on synthetic data: one row per task and layer, one point per size and strategy; no leaks', async () => {
+  const { result: d, leaked } = await countTensors(() => transferDepth({ perClass: 3, repeats: 1, minSteps: 2, epochs: 1, testPerClass: 10, seed: 1 }, { data: DATA, modelDir: ZOO }));
+  assert.equal(leaked, 0);
+  assert.deepEqual(d.rows.map((r) => `${r.task} ${r.layer} ${r.features}`), [
+    'similar pool1 2704', 'similar pool2 800', 'similar flatten 576', 'different pool1 2704', 'different pool2 800', 'different flatten 576',
+  ]);
+  assert.deepEqual(Object.keys(d.best), ['similar', 'different']);
+  assert.equal(transferDepthFigure(d).data.length, 2);
+  const { result: c, leaked: leaked2 } = await countTensors(() => transferCurve({ sizes: [4, 1, 2], minSteps: 2, epochs: 1, testPerClass: 10, seed: 1 }, { data: DATA, modelDir: ZOO }));
+  assert.equal(leaked2, 0);
+  assert.deepEqual(c.options.sizes, [1, 2, 4]);
+  assert.deepEqual(c.points.map((p) => `${p.perClass} ${p.strategy}`), ['1 scratch', '1 linear', '1 finetune-all', '2 scratch', '2 linear', '2 finetune-all', '4 scratch', '4 linear', '4 finetune-all']);
+  assert.equal(transferCurveFigure(c).data.length, 3);
+  await assert.rejects(transferCurve({ sizes: [3] }), { message: 'sizes must be a list of at least two examples-per-class counts, got [3]' });
+  await assert.rejects(transferDepth({ perClass: 1000, repeats: 1 }, { data: DATA, modelDir: ZOO }), /^ArgumentError: examples per class must be at most \d+ for the similar task/);
+});
