@@ -20,9 +20,9 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { mulberry32 } from '../src/core/rng';
 import {
-  LOOP_MIN_WORK, WASM_KERNEL_OVERRIDES, conv2dBackpropFilterReference, isWasmKernelOverridden,
-  planBatchMatMul, planConv2dBackpropFilter, planConv2dBackpropInput, registerWasmKernelOverrides,
-  unregisterWasmKernelOverrides,
+  LOOP_MIN_WORK, SHORT_RUN, WASM_KERNEL_OVERRIDES, conv2dBackpropFilterReference, isWasmKernelOverridden,
+  mergeAxes, planBatchMatMul, planConv2dBackpropFilter, planConv2dBackpropInput, planTile,
+  registerWasmKernelOverrides, unregisterWasmKernelOverrides,
 } from '../src/core/wasm/kernels';
 import { relError } from './helpers';
 
@@ -170,12 +170,12 @@ function inputGrad64(dy: ArrayLike<number>, W: ArrayLike<number>, info: Conv2DIn
 // ---------------------------------------------------------------------------------------------
 // Registration
 
-test('registerWasmKernelOverrides() installs the four kernels once and unregisterWasmKernelOverrides() restores the stock ones', async () => {
+test('registerWasmKernelOverrides() installs the seven kernels once and unregisterWasmKernelOverrides() restores the stock ones', async () => {
   await tf.setBackend('wasm');
   unregisterWasmKernelOverrides();
   const stock = Object.fromEntries(WASM_KERNEL_OVERRIDES.map((name) => [name, tf.getKernel(name, 'wasm')]));
   assert.equal(stock.Conv2DBackpropFilter, undefined, 'stock tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter');
-  assert.deepEqual(registerWasmKernelOverrides(), ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput']);
+  assert.deepEqual(registerWasmKernelOverrides(), ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad']);
   const installed = WASM_KERNEL_OVERRIDES.map((name) => tf.getKernel(name, 'wasm'));
   assert.deepEqual(registerWasmKernelOverrides(), [...WASM_KERNEL_OVERRIDES], 'a second call changes nothing');
   assert.deepEqual(WASM_KERNEL_OVERRIDES.map((name) => tf.getKernel(name, 'wasm')), installed);
@@ -665,6 +665,266 @@ test('after unregisterWasmKernelOverrides(), training a conv layer on stock wasm
 });
 
 // ---------------------------------------------------------------------------------------------
+// Tile
+
+test('mergeAxes(shape, reps) drops axes with s = t = 1 and merges neighbours with t = 1 or with s = 1', () => {
+  assert.deepEqual(mergeAxes([1, 1, 1, 32], [64, 32, 32, 1]), { shape: [1, 32], reps: [65536, 1] }, 'the batch-norm expansion');
+  assert.deepEqual(mergeAxes([2, 3, 4], [1, 1, 5]), { shape: [6, 4], reps: [1, 5] });
+  assert.deepEqual(mergeAxes([2, 1, 3], [2, 1, 2]), { shape: [2, 3], reps: [2, 2] });
+  assert.deepEqual(mergeAxes([1, 1], [1, 1]), { shape: [], reps: [] });
+  assert.deepEqual(mergeAxes([], []), { shape: [], reps: [] });
+  assert.deepEqual(mergeAxes([3, 1, 5], [1, 2, 1]), { shape: [3, 1, 5], reps: [1, 2, 1] }, 'nothing to merge');
+});
+
+test('planTile(shape, reps, dtype) copies, fills or leaves the call to the stock kernel', () => {
+  const path = (shape: number[], reps: number[], dtype = 'float32') => {
+    const p = planTile(shape, reps, dtype);
+    return p.path === 'stock' ? `stock (${p.why})` : p.path;
+  };
+  assert.equal(path([1, 1, 1, 32], [64, 32, 32, 1]), 'fill');
+  assert.equal(path([3, 5], [1, 1]), 'copy');
+  assert.equal(path([], []), 'copy');
+  assert.equal(path([3, 5], [0, 2]), 'empty');
+  assert.equal(path([3, 0], [2, 2], 'int32'), 'empty');
+  assert.equal(path([3], [2], 'bool'), 'fill');
+  assert.equal(path([3], [2], 'string'), 'stock (dtype)');
+  assert.equal(path([3], [2], 'complex64'), 'stock (dtype)');
+  assert.equal(path([3, 5], [2]), 'stock (reps)');
+  assert.equal(path([3], [1.5]), 'stock (reps)');
+  assert.equal(path([3], [-1]), 'stock (reps)');
+  assert.deepEqual(planTile([2, 3, 4], [3, 1, 2], 'float32').outShape, [6, 3, 8]);
+  assert.equal(SHORT_RUN, 16);
+});
+
+/** Values of `dtype` for a tile test: random, with float32 extremes and int32 limits mixed in. */
+function tileValues(n: number, dtype: 'float32' | 'int32' | 'bool', seed: number): Float32Array | Int32Array | Uint8Array {
+  const random = mulberry32(seed);
+  if (dtype === 'bool') return Uint8Array.from({ length: n }, () => (random() < 0.5 ? 1 : 0));
+  if (dtype === 'int32') {
+    const special = [-(2 ** 31), 2 ** 31 - 1, 0, -1];
+    return Int32Array.from({ length: n }, (_, i) => (i % 7 === 3 ? special[i % 4] : Math.floor((random() - 0.5) * 2 ** 32)));
+  }
+  const special = [NaN, -0, Infinity, -Infinity, 3.4028234663852886e38, 1.401298464324817e-45];
+  return Float32Array.from({ length: n }, (_, i) => (i % 7 === 3 ? special[i % special.length] : 2 * random() - 1));
+}
+
+/** `tile(x, reps)` by its definition, out[i] = x[i mod s], in plain JavaScript. */
+function tile64(x: ArrayLike<number>, shape: number[], reps: number[]): number[] {
+  const outShape = shape.map((s, i) => s * reps[i]);
+  const out: number[] = [];
+  for (let flat = 0; flat < size(outShape); flat++) {
+    let rest = flat;
+    let at = 0;
+    let stride = 1;
+    for (let d = shape.length - 1; d >= 0; d--) {
+      at += (rest % outShape[d] % shape[d]) * stride;
+      rest = Math.floor(rest / outShape[d]);
+      stride *= shape[d];
+    }
+    out.push(x[at]);
+  }
+  return out;
+}
+
+/** A seeded grid of (shape, reps) per rank 0-6: sizes 1-5 plus runs longer than SHORT_RUN, reps 1-4 and 7. */
+function tileGrid(): { shape: number[]; reps: number[] }[] {
+  const random = mulberry32(77);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)];
+  const cases = [
+    { shape: [1, 1, 1, 32], reps: [4, 3, 5, 1] }, // batch norm's expansion
+    { shape: [1, 7], reps: [9, 1] },
+    { shape: [5], reps: [1] },
+    { shape: [37], reps: [5] },
+    { shape: [2, 40], reps: [3, 2] },
+    { shape: [17, 1], reps: [1, 19] },
+    { shape: [3, 1, 18], reps: [2, 5, 1] },
+    { shape: [], reps: [] },
+    { shape: [3, 4], reps: [0, 2] },
+    { shape: [0, 4], reps: [2, 2] },
+  ];
+  for (let rank = 1; rank <= 6; rank++) {
+    for (let i = 0; i < 8; i++) {
+      const shape = Array.from({ length: rank }, () => pick([1, 1, 2, 3, 5, rank <= 3 ? 17 : 1]));
+      const reps = Array.from({ length: rank }, () => pick([1, 1, 2, 3, 4, 7]));
+      cases.push({ shape, reps });
+    }
+  }
+  return cases;
+}
+
+test('tf.tile(x, reps) on wasm equals cpu exactly over ranks 0-6, odd sizes, reps of 1 and 0, float32/int32/bool', async (t) => {
+  registerWasmKernelOverrides();
+  assert.ok(isWasmKernelOverridden(tf.Tile));
+  let checked = 0;
+  for (const [i, { shape, reps }] of tileGrid().entries()) {
+    for (const dtype of ['float32', 'int32', 'bool'] as const) {
+      const x = tileValues(size(shape), dtype, 100 + i);
+      const { cpu, wasm } = await onCpuAndWasm(() => tf.tile(tf.tensor(x, shape, dtype), reps));
+      const what = `tile(${dtype} [${shape}], [${reps}])`;
+      assert.deepEqual(wasm.shape, cpu.shape, what);
+      assert.ok(Array.from(wasm.values).every((v, j) => Object.is(v, cpu.values[j])), `${what}: wasm differs from cpu`);
+      assert.ok(tile64(x, shape, reps).every((v, j) => Object.is(v, wasm.values[j])), `${what}: wasm differs from the definition`);
+      checked++;
+    }
+  }
+  t.diagnostic(`${checked} tiles equal cpu and the definition element for element`);
+});
+
+test('tf.tile(x, reps) on wasm keeps float32 bit patterns (NaN payloads, -0) exactly', async () => {
+  registerWasmKernelOverrides();
+  await tf.setBackend('wasm');
+  const bits = Uint32Array.from([0x7fc00001, 0xffc12345, 0x80000000, 0x00000001, 0x3f800000, 0x7f800000]);
+  const x = tf.tensor(new Float32Array(bits.buffer), [2, 3]);
+  const y = tf.tile(x, [3, 40]);
+  const got = new Uint32Array(new Float32Array(y.dataSync()).buffer);
+  const want = Uint32Array.from(tile64(bits, [2, 3], [3, 40]));
+  assert.deepEqual(got, want);
+  tf.dispose([x, y]);
+});
+
+test('tf.tile(x, reps) with reps that do not match the rank still throws tfjs\'s own error on wasm', async () => {
+  registerWasmKernelOverrides();
+  await tf.setBackend('wasm');
+  const x = tf.ones([2, 3]);
+  assert.throws(() => tf.tile(x, [2]), /rank of input 2 must match length of reps 2/);
+  x.dispose();
+});
+
+test('tf.grads through tf.batchNorm on wasm equal stock wasm bit for bit, and the tile of [1, 1, 1, C] runs on the override', async () => {
+  await tf.setBackend('wasm');
+  const [n, h, w, c] = [3, 5, 7, 6];
+  const inputs = [
+    tf.tensor4d(uniform(n * h * w * c, 51), [n, h, w, c]),
+    tf.tensor1d(uniform(c, 52)),
+    tf.tensor1d(uniform(c, 53).map((v) => v + 1.5)),
+    tf.tensor1d(uniform(c, 54)),
+    tf.tensor1d(uniform(c, 55)),
+  ];
+  const dy = tf.tensor4d(uniform(n * h * w * c, 56), [n, h, w, c]);
+  // L = Σ dy ⊙ batchNorm(x, mean, variance, offset, scale): dy plays the upstream gradient.
+  const grads = tf.grads((x, mean, variance, offset, scale) => tf.sum(tf.mul(dy, tf.batchNorm(x, mean, variance, offset, scale, 1e-3))));
+  const run = (): Float32Array[] => tf.tidy(() => grads(inputs).map((g) => g.dataSync() as Float32Array));
+  unregisterWasmKernelOverrides();
+  let stock: Float32Array[];
+  try {
+    stock = run();
+  } finally {
+    registerWasmKernelOverrides();
+  }
+  const profile = await tf.profile(() => { run(); });
+  const tiles = profile.kernels.filter((k) => k.name === tf.Tile);
+  assert.deepEqual(tiles.map((k) => k.inputShapes), [[[1, 1, 1, c]]], 'the gradient of x tiles 1/√(σ² + eps) once');
+  const nnlab = run();
+  ['dx', 'dmean', 'dvariance', 'doffset', 'dscale'].forEach((name, i) => assert.deepEqual(nnlab[i], stock[i], name));
+  tf.dispose([...inputs, dy]);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Identity
+
+test('tf.clone(x) on wasm returns x\'s values for float32/int32/bool without a copy, and each stays valid after the other is disposed', async () => {
+  registerWasmKernelOverrides();
+  assert.ok(isWasmKernelOverridden(tf.Identity));
+  await tf.setBackend('wasm');
+  const backend = tf.backend();
+  for (const dtype of ['float32', 'int32', 'bool'] as const) {
+    const values = tileValues(7, dtype, 60);
+    for (const first of ['x', 'y'] as const) {
+      const before = backend.numDataIds();
+      const x = tf.tensor(values, [7], dtype);
+      const y = tf.clone(x);
+      assert.equal(backend.numDataIds(), before + 1, `${dtype}: the clone shares x's memory`);
+      assert.deepEqual([y.shape, y.dtype], [x.shape, x.dtype]);
+      const [gone, kept] = first === 'x' ? [x, y] : [y, x];
+      gone.dispose();
+      assert.ok(Array.from(kept.dataSync()).every((v, i) => Object.is(v, values[i])), `${dtype}: values after disposing ${first}`);
+      kept.dispose();
+      assert.equal(backend.numDataIds(), before, `${dtype}: memory freed with the last reference`);
+    }
+  }
+});
+
+test('tf.clone(x) of a string tensor on wasm still runs the stock kernel', async () => {
+  registerWasmKernelOverrides();
+  await tf.setBackend('wasm');
+  const x = tf.tensor(['conv', 'bn']);
+  const y = tf.clone(x);
+  assert.deepEqual(y.dataSync(), ['conv', 'bn']);
+  tf.dispose([x, y]);
+});
+
+test('tf.variable(x) on wasm with the Identity override: assign() leaves the clone and the old value untouched', async () => {
+  registerWasmKernelOverrides();
+  await tf.setBackend('wasm');
+  const x = tf.tensor([1, 2, 3]);
+  const v = tf.variable(x);
+  const snapshot = tf.clone(v);
+  v.assign(tf.tensor([4, 5, 6]));
+  assert.deepEqual([Array.from(x.dataSync()), Array.from(snapshot.dataSync()), Array.from(v.dataSync())], [[1, 2, 3], [1, 2, 3], [4, 5, 6]]);
+  tf.dispose([x, v, snapshot]);
+});
+
+// ---------------------------------------------------------------------------------------------
+// MaxPoolGrad
+
+/** Pooling inputs with ties, zeros, all-negative windows and a NaN: the cases argmax rules decide. */
+function poolValues(n: number, seed: number): Float32Array {
+  const random = mulberry32(seed);
+  return Float32Array.from({ length: n }, (_, i) => (i === 5 ? NaN : i % 4 === 0 ? 0 : Math.round(8 * random() - 4) / 2));
+}
+
+/** Runs MaxPoolGrad (dy, x, maxPool(x)) on the current backend. */
+function maxPoolGradOf(x: tf.Tensor4D, dy: tf.Tensor, filterSize: number | [number, number], strides: number | [number, number],
+  pad: 'valid' | 'same' | number, dimRoundingMode?: 'floor' | 'round' | 'ceil'): tf.Tensor {
+  const output = tf.maxPool(x, filterSize, strides, pad, dimRoundingMode);
+  return runKernel(tf.MaxPoolGrad, { dy, input: x, output }, { filterSize, strides, pad, dimRoundingMode });
+}
+
+test('MaxPoolGrad on wasm equals cpu bit for bit over filters 1-3, strides 1-3, valid/same/numeric padding, odd sizes, ties and NaN', async (t) => {
+  registerWasmKernelOverrides();
+  assert.ok(isWasmKernelOverridden(tf.MaxPoolGrad));
+  let checked = 0;
+  for (const xShape of [[2, 7, 6, 3], [1, 5, 9, 2], [3, 4, 4, 1]] as Shape4[]) {
+    for (const filterSize of [1, 2, 3, [2, 3]] as (number | [number, number])[]) {
+      for (const strides of [1, 2, 3, [1, 2]] as (number | [number, number])[]) {
+        for (const pad of ['valid', 'same', 1] as ('valid' | 'same' | number)[]) {
+          const dimRoundingMode = typeof pad === 'number' ? 'ceil' as const : undefined;
+          const x = poolValues(size(xShape), 300 + checked);
+          const outShape = tf.backend_util.computePool2DInfo(xShape, filterSize, strides, 1, pad, dimRoundingMode).outShape;
+          if (size(outShape) === 0) continue;
+          const dy = uniform(size(outShape), 500 + checked);
+          dy[0] = -0;
+          const { cpu, wasm } = await onCpuAndWasm(() => maxPoolGradOf(tf.tensor4d(x, xShape), tf.tensor(dy, outShape), filterSize, strides, pad, dimRoundingMode));
+          const what = `MaxPoolGrad x [${xShape}], filterSize ${filterSize}, strides ${strides}, pad ${pad}`;
+          assert.deepEqual(wasm.shape, cpu.shape, what);
+          assert.ok(Array.from(wasm.values).every((v, j) => Object.is(v, cpu.values[j])), `${what}: wasm differs from cpu`);
+          checked++;
+        }
+      }
+    }
+  }
+  t.diagnostic(`${checked} pooling gradients equal cpu element for element`);
+});
+
+test('stock wasm MaxPoolGrad drops the gradient of a window whose max is <= 0; with the overrides it goes to the first max, as on cpu', async () => {
+  await tf.setBackend('wasm');
+  // windows: [-1 -2; 1 2] -> 2, [-3 -.5; 3 4] -> 4, [0 0; -5 2] -> 2, [0 0; 0 -1] -> the first 0
+  const x = tf.tensor4d([-1, -2, -3, -0.5, 1, 2, 3, 4, 0, 0, 0, 0, -5, 2, 0, -1], [1, 4, 4, 1]);
+  const dy = tf.tensor4d([10, 20, 30, 40], [1, 2, 2, 1]);
+  const grad = () => tf.tidy(() => Array.from(maxPoolGradOf(x, dy, 2, 2, 'valid').dataSync()));
+  unregisterWasmKernelOverrides();
+  let stock: number[];
+  try {
+    stock = grad();
+  } finally {
+    registerWasmKernelOverrides();
+  }
+  assert.deepEqual(stock, [0, 0, 0, 0, 0, 10, 0, 20, 0, 0, 0, 0, 0, 30, 0, 0], 'stock wasm loses the 40');
+  assert.deepEqual(grad(), [0, 0, 0, 0, 0, 10, 0, 20, 0, 0, 40, 0, 0, 30, 0, 0]);
+  tf.dispose([x, dy]);
+});
+
+// ---------------------------------------------------------------------------------------------
 // Leaks
 
 interface KernelCall { kernel: string; inputs: tf.NamedTensorMap; attrs: object }
@@ -696,6 +956,15 @@ test('every override path leaves tf.memory().numTensors and the wasm backend\'s 
     conv(tf.Conv2DBackpropInput, 3, 'same', [2, 7, 7, 3], [1, 1, 3, 4]),
     conv(tf.Conv2DBackpropInput, 2, 4, [2, 7, 6, 3], [2, 2, 3, 4]),
     conv(tf.Conv2DBackpropInput, 2, 'same', [2, 3, 7, 6], [3, 3, 3, 4], 'NCHW'),
+    { kernel: tf.Tile, inputs: { x: t([1, 1, 1, 5], 22) }, attrs: { reps: [3, 4, 2, 1] } },
+    { kernel: tf.Tile, inputs: { x: t([3, 5], 23) }, attrs: { reps: [1, 1] } },
+    { kernel: tf.Tile, inputs: { x: t([3, 5], 24) }, attrs: { reps: [0, 2] } },
+    { kernel: tf.Tile, inputs: { x: tf.tensor([1, 0, 1], [3], 'bool') }, attrs: { reps: [5] } },
+    { kernel: tf.Tile, inputs: { x: tf.tensor([[1, 2]], [1, 2], 'int32') }, attrs: { reps: [2, 20] } },
+    { kernel: tf.Identity, inputs: { x: t([3, 5], 25) }, attrs: {} },
+    { kernel: tf.Identity, inputs: { x: tf.tensor(['a', 'b']) }, attrs: {} },
+    { kernel: tf.MaxPoolGrad, inputs: { dy: t([2, 3, 3, 3], 26), input: t([2, 7, 6, 3], 27), output: t([2, 3, 3, 3], 28) }, attrs: { filterSize: 2, strides: 2, pad: 'valid' } },
+    { kernel: tf.MaxPoolGrad, inputs: { dy: t([2, 7, 6, 3], 29), input: t([2, 7, 6, 3], 30), output: t([2, 7, 6, 3], 31) }, attrs: { filterSize: 3, strides: 1, pad: 'same' } },
   ];
   for (const { kernel, inputs, attrs } of calls) {
     const before = [tf.memory().numTensors, backend.numDataIds()];

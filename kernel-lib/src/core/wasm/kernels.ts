@@ -1,6 +1,6 @@
 /**
  * nnlab's kernel overrides for the wasm backend: the part of the "fast CPU floor" (issue 4) that
- * makes training on `@tensorflow/tfjs-backend-wasm` 4.22 possible and fast. Four kernels are
+ * makes training on `@tensorflow/tfjs-backend-wasm` 4.22 possible and fast. Seven kernels are
  * replaced (or, for the filter gradient, added) for backend 'wasm' only:
  *
  * | kernel                 | stock 4.22                                  | override                                       |
@@ -9,12 +9,16 @@
  * | `_FusedMatMul`         | same loop; wrong bias there                 | same + bias/activation like cpu ({@link fusedMatMul}) |
  * | `Conv2DBackpropFilter` | not registered: conv layers cannot train    | a forward conv on rearranged tensors ({@link conv2dBackpropFilter}) |
  * | `Conv2DBackpropInput`  | scalar loop                                 | conv of the spread dy with the rotated filter ({@link conv2dBackpropInput}) |
+ * | `Tile`                 | element by element (BN's backward pass)     | block copies in the wasm heap ({@link tile})   |
+ * | `Identity`             | a copy of every element                     | shares x's memory, like cpu ({@link identity}) |
+ * | `MaxPoolGrad`          | scalar loop; drops windows with max <= 0    | argmax routing like cpu ({@link maxPoolGrad})  |
  *
  * Each override computes what the stock kernel (or, for the filter gradient, the cpu kernel)
  * computes, from the stock kernels' fast paths (Transpose, PadV2, Reverse, Conv2D, the plain
- * XNNPACK product), called directly with the backend; intermediates are freed with
- * `backend.disposeData`. Cases without a fast path fall back to a correct kernel (see each
- * module). Gradients are untouched: tfjs's registered gradients call these kernels.
+ * XNNPACK product) called directly with the backend, or (Tile, Identity, MaxPoolGrad) in
+ * JavaScript on the wasm heap; intermediates are freed with `backend.disposeData`. Cases
+ * without a fast path fall back to a correct kernel (see each module). Gradients are untouched:
+ * tfjs's registered gradients call these kernels.
  *
  * The registry is global to tfjs, so installing is a process-wide switch: `register` is
  * idempotent, and `unregister` puts the stock kernels back (benchmarks compare the two). Install
@@ -23,7 +27,7 @@
  * @example
  * import * as tf from '@tensorflow/tfjs';
  * import '@tensorflow/tfjs-backend-wasm';
- * registerWasmKernelOverrides(); // ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput']
+ * registerWasmKernelOverrides(); // ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad']
  * await tf.setBackend('wasm');
  * // ... model.fit(...) with conv and dense layers
  * unregisterWasmKernelOverrides(); // stock tfjs-backend-wasm again
@@ -33,17 +37,22 @@ import { batchMatMul } from './batch-mat-mul';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { conv2dBackpropInput } from './conv2d-backprop-input';
 import { fusedMatMul } from './fused-mat-mul';
+import { identity } from './identity';
+import { maxPoolGrad } from './max-pool-grad';
 import { KernelArgs, rememberStock, rememberedStock } from './kernels-stock';
+import { tile } from './tile';
 
 export { planBatchMatMul, LOOP_MIN_WORK } from './batch-mat-mul';
 export type { MatMulPlan, MatMulPath } from './batch-mat-mul';
 export { planConv2dBackpropFilter, conv2dBackpropFilterReference } from './conv2d-backprop-filter';
 export { planConv2dBackpropInput } from './conv2d-backprop-input';
+export { planTile, mergeAxes, SHORT_RUN } from './tile';
+export type { TilePlan, TilePath } from './tile';
 
 const BACKEND = 'wasm';
 
 /** The kernels nnlab overrides on wasm, by tfjs kernel name. */
-export const WASM_KERNEL_OVERRIDES = [tf.BatchMatMul, tf._FusedMatMul, tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput] as const;
+export const WASM_KERNEL_OVERRIDES = [tf.BatchMatMul, tf._FusedMatMul, tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.Tile, tf.Identity, tf.MaxPoolGrad] as const;
 
 export type WasmKernelOverride = typeof WASM_KERNEL_OVERRIDES[number];
 
@@ -59,6 +68,9 @@ const KERNEL_FUNCS: Record<WasmKernelOverride, tf.KernelFunc> = {
   _FusedMatMul: marked(fusedMatMul),
   Conv2DBackpropFilter: marked(conv2dBackpropFilter),
   Conv2DBackpropInput: marked(conv2dBackpropInput),
+  Tile: marked(tile),
+  Identity: marked(identity),
+  MaxPoolGrad: marked(maxPoolGrad),
 };
 
 /** True when the wasm kernel `name` is nnlab's override. */
