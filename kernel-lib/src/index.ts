@@ -122,3 +122,7 @@ export * from './concepts/modelZoo';
 export * from './concepts/transferTable';
 export * from './show/transfer';
 
+// homework: graded exercises (nn.check.<exercise>(fn)), the student-version builder and the grader
+export * as homework from './homework';
+export { check, runCheck, gradeInKernel, GRADE_MIME, EXERCISES, relError, checkResultText, gradeSubmissions } from './homework';
+export type { Exercise, CheckCase, CaseOutcome, CaseResult, CheckResult, SubmissionGrade, GradeOptions } from './homework';

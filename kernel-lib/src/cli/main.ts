@@ -8,6 +8,8 @@ import { Command, out } from './command';
 import { EXPERIMENT_COMMANDS } from './experiments';
 import { DATA_COMMAND } from './data';
 import { BENCH_COMMAND } from './bench';
+import { HOMEWORK_COMMAND } from './homework';
+import { GRADE_COMMAND } from './grade';
 import { useDevice } from '../core/device';
 import { listLessons } from '../jupyter/lessons';
 import { installKernelSpecs, kernelSpec, KERNEL_NAMES, KernelDevice } from '../jupyter/kernelspec';
@@ -106,6 +108,8 @@ found on this machine (per user, or under --prefix DIR).`,
   },
   data: DATA_COMMAND,
   bench: BENCH_COMMAND,
+  homework: HOMEWORK_COMMAND,
+  grade: GRADE_COMMAND,
   version: {
     summary: 'print the nnlab version',
     usage: 'nnlab version',

@@ -53,7 +53,7 @@ export function transferTableFigure(record: TransferTableRecord): Figure {
 }
 
 /** One row per cell: every strategy's accuracy (± std over the draws), the winner, the advice. */
-export function transferTableRows(record: TransferTableRecord): Record<string, string | number | boolean>[] {
+export function transferTableRows(record: TransferTableRecord): Record<string, string | number>[] {
   checkRecord('record', record, 'transferTable');
   return record.cells.map((c) => ({
     cell: cellName(c.size, c.similarity),
@@ -61,7 +61,7 @@ export function transferTableRows(record: TransferTableRecord): Record<string, s
     ...Object.fromEntries(c.results.map((r) => [r.strategy, r.accuracies.length > 1 ? `${pct(r.accuracy)} ± ${(100 * r.std).toFixed(1)}` : pct(r.accuracy)])),
     best: c.best,
     'lecture advice': c.advice,
-    'advice wins': c.agrees,
+    'advice wins': c.agrees ? 'yes' : 'no',
   }));
 }
 

@@ -1,0 +1,74 @@
+/**
+ * `nnlab grade <notebook.ipynb|folder ...>`: grades homework submissions in fresh nnlab kernels on
+ * a pool of kernels, with a progress bar on stderr, and prints the per-student, per-exercise score
+ * table (or JSON, or writes CSV).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { UsageError } from './args';
+import { Command, out } from './command';
+import { gradeRows, gradesCsv, gradeSubmissions, homeworkIds } from '../homework';
+import { progressBar } from '../show/progress';
+import { tableText, toTable } from '../show/table';
+
+/** parseArgs takes a fixed list of positionals: allow up to this many submissions on one command line. */
+const MAX_FILES = 100_000;
+
+function wholeNumber(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const v = Number(raw);
+  if (!(Number.isInteger(v) && v >= 1)) throw new UsageError(`grade: --${name} must be a whole number >= 1, got "${raw}"`);
+  return v;
+}
+
+/** Files as given, folders expanded to the .ipynb files inside them (sorted, not recursive). */
+export function submissionFiles(args: readonly string[]): string[] {
+  return args.flatMap((a) => {
+    if (fs.existsSync(a) && fs.statSync(a).isDirectory()) {
+      return fs.readdirSync(a).filter((f) => f.endsWith('.ipynb')).sort().map((f) => path.join(a, f));
+    }
+    return [a];
+  });
+}
+
+export const GRADE_COMMAND: Command = {
+  summary: 'grade homework submissions in fresh kernels: per-student, per-exercise scores',
+  usage: `nnlab grade <notebook.ipynb|folder ...> [--json | --csv FILE] [--jobs N] [--timeout S] [--cell-timeout S] [--homework ID] [--out DIR]
+
+Runs each submission top to bottom in a fresh nnlab kernel (real Jupyter), then the library's own
+checks on the functions it defines (the submission's check cells do not count), and prints one
+row per submission: status, score per exercise, total. Broken files, infinite loops and kernel
+crashes get a status; the rest of the batch is graded.
+  --json          print every grade as JSON (cases, hints, notes)
+  --csv FILE      also write the score table as CSV
+  --jobs N        kernels at once (default: the number of cores)
+  --timeout S     seconds for a whole notebook (default 300)
+  --cell-timeout S  seconds for one cell (default 60)
+  --homework ID   grade every file as this homework (${homeworkIds().join(', ')}) instead of its metadata
+  --out DIR       keep the executed notebooks in DIR`,
+  spec: {
+    flags: ['json'], options: { csv: null, jobs: null, timeout: null, 'cell-timeout': null, homework: homeworkIds(), out: null },
+    positionals: Array.from({ length: MAX_FILES }, (_, i) => (i === 0 ? 'notebook' : 'notebook?')),
+  },
+  async run(a) {
+    const files = submissionFiles(a.positionals);
+    if (files.length === 0) throw new UsageError('grade: no .ipynb files found in the folders given');
+    const json = a.flags.has('json');
+    const bar = progressBar({ total: files.length, label: `grading ${files.length} submission(s)`, textEvery: 0.05, notebook: false });
+    const grades = await gradeSubmissions(files, {
+      jobs: wholeNumber('jobs', a.options.jobs), timeout: wholeNumber('timeout', a.options.timeout),
+      cellTimeout: wholeNumber('cell-timeout', a.options['cell-timeout']), homework: a.options.homework, outDir: a.options.out,
+      onGraded: (_g, done) => { if (done < files.length) bar.update(done); },
+    });
+    bar.finish();
+    if (a.options.csv) fs.writeFileSync(a.options.csv, gradesCsv(grades));
+    if (json) out(JSON.stringify(grades, null, 2));
+    else out(tableText(toTable(gradeRows(grades).map(({ notes: _notes, ...r }) => r))));
+    if (!json) {
+      for (const g of grades.filter((x) => x.notes.length)) out(`${g.student} (${g.file}): ${g.notes.join('; ')}`);
+      const seconds = grades.map((g) => g.seconds);
+      out(`${grades.length} submission(s); ${seconds.length ? (seconds.reduce((s, x) => s + x, 0) / seconds.length).toFixed(1) : 0} s each on average${a.options.csv ? `; wrote ${a.options.csv}` : ''}`);
+    }
+    return grades.some((g) => g.status === 'grader-error') ? 1 : 0;
+  },
+};

@@ -1,0 +1,42 @@
+/**
+ * `nn.check.<exercise>(studentFn)`: what a homework check cell calls. It runs the exercise's seeded
+ * cases against the student's function and prints one line per case with its relative error, then
+ * the hints; it never throws, so a student's bug is a failed check, not a failed cell.
+ * `nn.runCheck(name, ...fns)` does the same silently and returns the result (tests, the grader).
+ *
+ * The grader does not trust the check cells of a submission: it appends its own cells that call
+ * {@link gradeInKernel}, which publishes each result with a per-run nonce as a display_data output
+ * of MIME type {@link GRADE_MIME} that `nnlab grade` reads back.
+ *
+ * @example
+ * await nn.check.xavierInit(xavierInit);
+ */
+import { publish } from '../show/kernel';
+import { CheckResult, checkResultText, runExercise } from './exercise';
+import { EXERCISES, exercise } from './registry';
+
+/** The MIME type of the grader's machine-readable results. */
+export const GRADE_MIME = 'application/vnd.nnlab.grade+json';
+
+/** Runs one exercise's check against the student's functions; never throws; prints nothing. */
+export function runCheck(name: string, ...fns: unknown[]): Promise<CheckResult> {
+  return runExercise(exercise(name), fns);
+}
+
+/** One function per exercise: runs the check and prints the report (PASS/FAIL, relative errors, hints). */
+export type Checks = Readonly<Record<string, (...fns: unknown[]) => Promise<void>>>;
+
+export const check: Checks = Object.freeze(Object.fromEntries(EXERCISES.map((e) => [e.name, async (...fns: unknown[]) => {
+  const result = await runExercise(e, fns);
+  console.log(checkResultText(result));
+}])));
+
+/**
+ * The grader's own cell calls this: runs the check and publishes `{nonce, result}` as GRADE_MIME
+ * (plus a text line). Outside a kernel it prints the JSON instead.
+ */
+export async function gradeInKernel(name: string, nonce: string, fns: readonly unknown[]): Promise<void> {
+  const result = await runExercise(exercise(name), fns);
+  const payload = { nonce, result };
+  if (!publish({ [GRADE_MIME]: payload, 'text/plain': checkResultText(result) })) console.log(JSON.stringify(payload));
+}

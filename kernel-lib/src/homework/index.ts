@@ -1,0 +1,7 @@
+/** Homework: exercises and their checks, the student-version builder and the grader. */
+export * from './exercise';
+export * from './registry';
+export * from './check';
+export * from './build';
+export * from './submission';
+export * from './grade';
