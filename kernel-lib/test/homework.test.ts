@@ -26,6 +26,7 @@ const ARGS: Record<string, unknown[]> = {
   xavierInit: [right.xavierInit], heInit: [right.heInit], layerStds: [right.layerStds], initExperiment: [initExperiment],
   dropoutTrainMode: [right.invertedDropout], dropoutTestMode: [right.invertedDropout],
   batchNormTrainMode: [right.batchNormForward], batchNormTestMode: [right.batchNormForward],
+  prepareFineTune: [right.prepareFineTune],
 };
 
 test('relError(a, b) is max|a - b| / max(|a| + |b|), 0 for two zero vectors, NaN when a value is NaN', () => {

@@ -263,14 +263,15 @@ const TRAIN_KEYS = ['epochs', 'minSteps', 'batchSize', 'lr', 'pretrainedLrScale'
 export interface TrainSummary { steps: number; finalLoss: number; trainedParameters: number }
 
 /**
- * Trains the strategy's trainable weights with Adam on the categorical cross-entropy
+ * Trains the strategy's trainable weights (or those of a hand-built model whose last layer is its new head) with Adam on the categorical cross-entropy
  * L = −(1/N) Σ_n log p_n[y_n] (the head's softmax output, clipped at 1e-7 like Keras). Fresh layers
  * learn at `lr`, trained pretrained layers at `lr · pretrainedLrScale` (two Adam optimizers). Batches
  * are drawn in a seeded order; images scaled to [0, 1]. Frozen layers' weights are never touched.
  * Yields to the event loop after every step (live progress in a notebook).
  */
-export async function trainClassifier(t: TransferModel, train: ImageDataset, options: TrainClassifierOptions): Promise<TrainSummary> {
+export async function trainClassifier(model: TransferModel | tf.LayersModel, train: ImageDataset, options: TrainClassifierOptions): Promise<TrainSummary> {
   checkKnownKeys('trainClassifier', options, TRAIN_KEYS);
+  const t = model instanceof tf.LayersModel ? asTransferModel(model) : model;
   const epochs = checkInt('epochs', options.epochs ?? 3, { min: 1, max: 10_000 });
   const minSteps = checkInt('minSteps', options.minSteps ?? 0, { min: 0, max: 1e6 });
   const batchSize = checkInt('batchSize', options.batchSize ?? 64, { min: 1 });
@@ -312,6 +313,16 @@ export async function trainClassifier(t: TransferModel, train: ImageDataset, opt
     for (const g of groups) g.optimizer.dispose();
   }
   return { steps: total, finalLoss: lastLoss, trainedParameters: all.reduce((s, v) => s + v.size, 0) };
+}
+
+/**
+ * A model built by hand (e.g. the homework's prepareFineTune) seen as a strategy: its last layer is
+ * the fresh head (trained at `lr`), every other trainable layer is pretrained (at lr · pretrainedLrScale).
+ */
+function asTransferModel(model: tf.LayersModel): TransferModel {
+  const head = model.layers[model.layers.length - 1].name;
+  const layers = weightLayers(model).map((l) => l.name);
+  return { strategy: 'finetune-top', model, pretrained: layers.filter((n) => n !== head), trained: layers.filter((l) => model.getLayer(l).trainable), fresh: [head], release: () => model.dispose() };
 }
 
 /** −(1/N) Σ y·log(clip(p, 1e-7, 1)): cross-entropy of softmax probabilities p [N, C] against one-hot y. */

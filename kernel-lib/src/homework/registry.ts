@@ -11,11 +11,13 @@ import { INIT_EXPERIMENT, LAYER_STDS } from './exercises/activationStats';
 import { BATCH_NORM_TEST_MODE, BATCH_NORM_TRAIN_MODE } from './exercises/batchNorm';
 import { DROPOUT_TEST_MODE, DROPOUT_TRAIN_MODE } from './exercises/dropout';
 import { HE_INIT, XAVIER_INIT } from './exercises/init';
+import { FREEZE_AND_FINE_TUNE } from './exercises/transfer';
 
 export const EXERCISES: readonly Exercise[] = Object.freeze([
   XAVIER_INIT, HE_INIT, LAYER_STDS, INIT_EXPERIMENT,   // hw03-weight-init
   BATCH_NORM_TRAIN_MODE, BATCH_NORM_TEST_MODE,         // hw04-batchnorm
   DROPOUT_TRAIN_MODE, DROPOUT_TEST_MODE,               // hw09-dropout
+  FREEZE_AND_FINE_TUNE,                                // hw10-transfer-learning
 ].map((e) => Object.freeze({ ...e, cases: Object.freeze([...e.cases]), functions: Object.freeze([...e.functions]) })));
 
 /** The exercise called `name`; throws naming the known ones. */
