@@ -1,6 +1,6 @@
 /**
  * `npm run bench:grade -w nnlab`: grades a synthetic class and reports the time per submission and
- * for the batch. The class cycles through the three homeworks, each as the instructor version
+ * for the batch. The class cycles through the homeworks, each as the instructor version
  * (full marks), the student version (zero) and versions with one common mistake, so the kernels do
  * the same work as for real submissions.
  *
@@ -18,6 +18,7 @@ const MISTAKE_EDITS: Record<string, [string, string][]> = {
   'hw09-dropout': [['return x.mul(mask).div(p);', 'return x.mul(mask);'], ['if (!training) return x.clone();', 'if (!training) return x.div(p);']],
   'hw04-batchnorm': [['const { mean, variance } = tf.moments(x, 0);', 'const mean = x.mean(0); const variance = x.sub(mean).square().sum(0).div(x.shape[0] - 1);']],
   'hw03-weight-init': [['mul(Math.sqrt(2 / fanIn))', 'mul(Math.sqrt(1 / fanIn))']],
+  'hw10-transfer-learning': [['for (const l of base.layers) l.trainable = false;', '']],
 };
 
 function classNotebooks(n: number, dir: string): string[] {
