@@ -18,7 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, checkKnownKeys, firstLine } from '../core/errors';
-import { dataDir } from '../data/files';
+import { dataDir, isUrl } from '../data/files';
 import { VERSION } from '../version';
 import { accuracy, buildBaseCnn, disposeTransferModel, trainClassifier, TransferModel, weightLayers } from './transfer';
 import { loadTask, TaskData, TRANSFER_TASKS, TransferTaskName } from './transferTasks';
@@ -114,10 +114,6 @@ function writeFolderAtomically(dir: string, files: Record<string, string | Buffe
 /** Saves a Layers model to a folder in tfjs' format (model.json + weights.bin). */
 export async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {
   await model.save(folderHandler(path.resolve(dir)));
-}
-
-function isUrl(s: string): boolean {
-  return /^https?:\/\//i.test(s);
 }
 
 /** Options of {@link loadPretrained}. */

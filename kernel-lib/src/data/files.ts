@@ -43,7 +43,8 @@ export function dataDir(env: Record<string, string | undefined> = process.env): 
   return path.join(env.XDG_CACHE_HOME || path.join(home, '.cache'), 'nnlab', 'datasets');
 }
 
-function isUrl(s: string): boolean {
+/** Whether `s` is an http(s) URL (else a path). */
+export function isUrl(s: string): boolean {
   return /^https?:\/\//.test(s);
 }
 

@@ -15,9 +15,9 @@
  * new head on the old one, built fresh layers instead of reusing the pretrained ones.
  */
 import * as tf from '@tensorflow/tfjs';
-import { buildBaseCnn } from '../../concepts/transfer';
+import { buildBaseCnn, crossEntropy, weightSnapshot } from '../../concepts/transfer';
 import { describe } from '../../core/errors';
-import { CaseContext, CheckCase, Exercise, ReturnError } from '../exercise';
+import { CaseContext, CaseOutcome, CheckCase, Exercise, ReturnError } from '../exercise';
 
 const FN = 'prepareFineTune';
 const SIGNATURE = 'function prepareFineTune(base: nn.tf.LayersModel, classes: number, trainTop: number): nn.tf.LayersModel';
@@ -94,25 +94,18 @@ function wiringProblem(b: Built, classes: number): { message: string; hint: stri
   return null;
 }
 
-/** Case: the model's wiring, and exactly the top `trainTop` pretrained weight layers plus the new head trainable. */
-function freezeCase(name: string, classes: number, trainTop: number, seed: number): CheckCase {
+/**
+ * A case on a correctly wired model: builds it with the student's function, fails the case on a
+ * wiring problem, else runs `body`; frees the model and the base afterwards.
+ */
+function wiredCase(name: string, classes: number, trainTop: number, seed: number, body: (b: Built) => CaseOutcome | Promise<CaseOutcome>): CheckCase {
   return {
     name,
     async run([fn], ctx) {
       const b = await build(ctx, fn, classes, trainTop, seed);
       try {
         const problem = wiringProblem(b, classes);
-        if (problem) return { passed: false, ...problem };
-        const { pretrained, headTrainable } = trainableLayers(b);
-        const expected = BASE_WEIGHT_LAYERS.slice(BASE_WEIGHT_LAYERS.length - trainTop);
-        const message = `trainable: ${[...pretrained, ...(headTrainable ? ['new head'] : [])].join(', ') || 'nothing'}; expected ${[...expected, 'new head'].join(', ')}`;
-        if (headTrainable && pretrained.join() === expected.join()) return { passed: true, message };
-        let hint: string | undefined;
-        if (!headTrainable) hint = 'froze the new head too: the new layer must train (it starts from random weights)';
-        else if (pretrained.length === BASE_WEIGHT_LAYERS.length && trainTop < BASE_WEIGHT_LAYERS.length) hint = 'froze nothing: set layer.trainable = false on the pretrained layers below the top ones';
-        else if (pretrained.join() === BASE_WEIGHT_LAYERS.slice(0, trainTop).join()) hint = 'unfroze the bottom layers: the top layers are the ones nearest the output (the end of base.layers)';
-        else if (pretrained.length < expected.length) hint = 'count only the layers that have weights (conv, dense): pooling and flatten layers have nothing to train (layer.weights.length > 0)';
-        return { passed: false, message, hint };
+        return problem ? { passed: false, ...problem } : await body(b);
       } finally {
         b.release();
       }
@@ -120,49 +113,54 @@ function freezeCase(name: string, classes: number, trainTop: number, seed: numbe
   };
 }
 
+/** Case: the model's wiring, and exactly the top `trainTop` pretrained weight layers plus the new head trainable. */
+function freezeCase(name: string, classes: number, trainTop: number, seed: number): CheckCase {
+  return wiredCase(name, classes, trainTop, seed, (b) => {
+    const { pretrained, headTrainable } = trainableLayers(b);
+    const expected = BASE_WEIGHT_LAYERS.slice(BASE_WEIGHT_LAYERS.length - trainTop);
+    const message = `trainable: ${[...pretrained, ...(headTrainable ? ['new head'] : [])].join(', ') || 'nothing'}; expected ${[...expected, 'new head'].join(', ')}`;
+    if (headTrainable && pretrained.join() === expected.join()) return { passed: true, message };
+    let hint: string | undefined;
+    if (!headTrainable) hint = 'froze the new head too: the new layer must train (it starts from random weights)';
+    else if (pretrained.length === BASE_WEIGHT_LAYERS.length && trainTop < BASE_WEIGHT_LAYERS.length) hint = 'froze nothing: set layer.trainable = false on the pretrained layers below the top ones';
+    else if (pretrained.join() === BASE_WEIGHT_LAYERS.slice(0, trainTop).join()) hint = 'unfroze the bottom layers: the top layers are the ones nearest the output (the end of base.layers)';
+    else if (pretrained.length < expected.length) hint = 'count only the layers that have weights (conv, dense): pooling and flatten layers have nothing to train (layer.weights.length > 0)';
+    return { passed: false, message, hint };
+  });
+}
+
 /** Case: three Adam steps on random data change every trainable weight and no frozen one. */
 function trainingCase(name: string, classes: number, trainTop: number, seed: number): CheckCase {
-  return {
-    name,
-    async run([fn], ctx) {
-      const b = await build(ctx, fn, classes, trainTop, seed);
-      try {
-        const problem = wiringProblem(b, classes);
-        if (problem) return { passed: false, ...problem };
-        const snapshot = () => new Map(b.model.weights.map((w) => [w, Float32Array.from(w.read().dataSync() as Float32Array)]));
-        const before = snapshot();
-        const vars = b.model.trainableWeights.map((w) => w.read() as tf.Variable);
-        if (vars.length === 0) return { passed: false, message: 'the model has no trainable weights', hint: 'froze the new head too: the new layer must train' };
-        const optimizer = tf.train.adam(1e-2);
-        const x = tf.randomUniform([8, 28, 28, 1], 0, 1, 'float32', seed);
-        const y = tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 0, 1, 0, 1, 0, 1], 'int32'), classes));
-        try {
-          for (let step = 0; step < 3; step++) {
-            const cost = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, tf.log(tf.clipByValue(b.model.apply(x, { training: true }) as tf.Tensor, 1e-7, 1))) as tf.Scalar, true, vars);
-            cost?.dispose();
-          }
-        } finally {
-          optimizer.dispose();
-          tf.dispose([x, y]);
-        }
-        const after = snapshot();
-        const trainable = new Set(b.model.trainableWeights);
-        const moved = b.model.weights.filter((w) => before.get(w)!.some((v, i) => v !== after.get(w)![i]));
-        const frozenMoved = moved.filter((w) => !trainable.has(w)).map((w) => w.originalName);
-        const stuck = b.model.trainableWeights.filter((w) => !moved.includes(w)).map((w) => w.originalName);
-        const passed = frozenMoved.length === 0 && stuck.length === 0;
-        const frozenCount = b.model.weights.length - trainable.size;
-        return {
-          passed,
-          message: passed ? `after 3 Adam steps: ${moved.length} trainable weight tensors changed, ${frozenCount} frozen ones bit-identical`
-            : `after 3 Adam steps: frozen weights changed: ${frozenMoved.join(', ') || 'none'}; trainable weights that did not change: ${stuck.join(', ') || 'none'}`,
-          hint: passed ? undefined : frozenMoved.length > 0 ? 'a weight you froze still changed: freeze with layer.trainable = false before training' : undefined,
-        };
-      } finally {
-        b.release();
+  return wiredCase(name, classes, trainTop, seed, (b) => {
+    const vars = b.model.trainableWeights.map((w) => w.read() as tf.Variable);
+    if (vars.length === 0) return { passed: false, message: 'the model has no trainable weights', hint: 'froze the new head too: the new layer must train' };
+    const before = weightSnapshot(b.model);
+    const optimizer = tf.train.adam(1e-2);
+    const x = tf.randomUniform([8, 28, 28, 1], 0, 1, 'float32', seed);
+    const y = tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 0, 1, 0, 1, 0, 1], 'int32'), classes));
+    try {
+      for (let step = 0; step < 3; step++) {
+        const cost = optimizer.minimize(() => crossEntropy(b.model.apply(x, { training: true }) as tf.Tensor2D, y as tf.Tensor2D), true, vars);
+        cost?.dispose();
       }
-    },
-  };
+    } finally {
+      optimizer.dispose();
+      tf.dispose([x, y]);
+    }
+    const after = weightSnapshot(b.model);
+    const trainable = new Set(b.model.trainableWeights.map((w) => w.originalName));
+    const moved = Object.keys(before).filter((k) => before[k].some((v, i) => v !== after[k][i]));
+    const frozenMoved = moved.filter((k) => !trainable.has(k));
+    const stuck = [...trainable].filter((k) => !moved.includes(k));
+    const passed = frozenMoved.length === 0 && stuck.length === 0;
+    const frozenCount = Object.keys(before).length - trainable.size;
+    return {
+      passed,
+      message: passed ? `after 3 Adam steps: ${moved.length} trainable weight tensors changed, ${frozenCount} frozen ones bit-identical`
+        : `after 3 Adam steps: frozen weights changed: ${frozenMoved.join(', ') || 'none'}; trainable weights that did not change: ${stuck.join(', ') || 'none'}`,
+      hint: passed ? undefined : frozenMoved.length > 0 ? 'a weight you froze still changed: freeze with layer.trainable = false before training' : undefined,
+    };
+  });
 }
 
 /** Homework 10: freeze a pretrained model and fine-tune its top. */
