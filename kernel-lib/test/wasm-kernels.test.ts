@@ -21,8 +21,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import { mulberry32 } from '../src/core/rng';
 import {
   LOOP_MIN_WORK, SHORT_RUN, WASM_KERNEL_OVERRIDES, conv2dBackpropFilterReference, isWasmKernelOverridden,
-  mergeAxes, planBatchMatMul, planConv2dBackpropFilter, planConv2dBackpropInput, planTile,
-  registerWasmKernelOverrides, unregisterWasmKernelOverrides,
+  columnSums, mergeAxes, planBatchMatMul, planConv2dBackpropFilter, planConv2dBackpropInput, planReduce, planTile,
+  registerWasmKernelOverrides, unregisterWasmGradientOverrides, unregisterWasmKernelOverrides,
 } from '../src/core/wasm/kernels';
 import { relError } from './helpers';
 
@@ -170,12 +170,12 @@ function inputGrad64(dy: ArrayLike<number>, W: ArrayLike<number>, info: Conv2DIn
 // ---------------------------------------------------------------------------------------------
 // Registration
 
-test('registerWasmKernelOverrides() installs the seven kernels once and unregisterWasmKernelOverrides() restores the stock ones', async () => {
+test('registerWasmKernelOverrides() installs the ten kernels once and unregisterWasmKernelOverrides() restores the stock ones', async () => {
   await tf.setBackend('wasm');
   unregisterWasmKernelOverrides();
   const stock = Object.fromEntries(WASM_KERNEL_OVERRIDES.map((name) => [name, tf.getKernel(name, 'wasm')]));
   assert.equal(stock.Conv2DBackpropFilter, undefined, 'stock tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter');
-  assert.deepEqual(registerWasmKernelOverrides(), ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad']);
+  assert.deepEqual(registerWasmKernelOverrides(), ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad', 'Sum', 'Mean', 'Cast']);
   const installed = WASM_KERNEL_OVERRIDES.map((name) => tf.getKernel(name, 'wasm'));
   assert.deepEqual(registerWasmKernelOverrides(), [...WASM_KERNEL_OVERRIDES], 'a second call changes nothing');
   assert.deepEqual(WASM_KERNEL_OVERRIDES.map((name) => tf.getKernel(name, 'wasm')), installed);
@@ -790,33 +790,34 @@ test('tf.tile(x, reps) with reps that do not match the rank still throws tfjs\'s
   x.dispose();
 });
 
-test('tf.grads through tf.batchNorm on wasm equal stock wasm bit for bit, and the tile of [1, 1, 1, C] runs on the override', async () => {
+test('with tfjs\'s own batch-norm gradient, the tile of [1, 1, 1, C] runs on the Tile override and dx equals stock wasm bit for bit', async () => {
   await tf.setBackend('wasm');
   const [n, h, w, c] = [3, 5, 7, 6];
-  const inputs = [
-    tf.tensor4d(uniform(n * h * w * c, 51), [n, h, w, c]),
-    tf.tensor1d(uniform(c, 52)),
-    tf.tensor1d(uniform(c, 53).map((v) => v + 1.5)),
-    tf.tensor1d(uniform(c, 54)),
-    tf.tensor1d(uniform(c, 55)),
-  ];
-  const dy = tf.tensor4d(uniform(n * h * w * c, 56), [n, h, w, c]);
-  // L = Σ dy ⊙ batchNorm(x, mean, variance, offset, scale): dy plays the upstream gradient.
-  const grads = tf.grads((x, mean, variance, offset, scale) => tf.sum(tf.mul(dy, tf.batchNorm(x, mean, variance, offset, scale, 1e-3))));
-  const run = (): Float32Array[] => tf.tidy(() => grads(inputs).map((g) => g.dataSync() as Float32Array));
+  const values = [uniform(n * h * w * c, 51), uniform(c, 52), uniform(c, 53).map((v) => v + 1.5), uniform(c, 54), uniform(c, 55)];
+  const dyValues = uniform(n * h * w * c, 56);
+  const run = (): Float32Array => tf.tidy(() => {
+    const inputs = [tf.tensor4d(values[0], [n, h, w, c]), ...values.slice(1).map((v) => tf.tensor1d(v))];
+    const dy = tf.tensor4d(dyValues, [n, h, w, c]);
+    // L = Σ dy ⊙ batchNorm(x, mean, variance, offset, scale): dy plays the upstream gradient.
+    const grads = tf.grads((x, mean, variance, offset, scale) => tf.sum(tf.mul(dy, tf.batchNorm(x, mean, variance, offset, scale, 1e-3))));
+    return grads(inputs)[0].dataSync() as Float32Array;
+  });
   unregisterWasmKernelOverrides();
-  let stock: Float32Array[];
+  let stock: Float32Array;
   try {
     stock = run();
   } finally {
     registerWasmKernelOverrides();
   }
-  const profile = await tf.profile(() => { run(); });
-  const tiles = profile.kernels.filter((k) => k.name === tf.Tile);
-  assert.deepEqual(tiles.map((k) => k.inputShapes), [[[1, 1, 1, c]]], 'the gradient of x tiles 1/√(σ² + eps) once');
-  const nnlab = run();
-  ['dx', 'dmean', 'dvariance', 'doffset', 'dscale'].forEach((name, i) => assert.deepEqual(nnlab[i], stock[i], name));
-  tf.dispose([...inputs, dy]);
+  unregisterWasmGradientOverrides(); // nnlab's kernels, tfjs's gradient
+  try {
+    const profile = await tf.profile(() => { run(); });
+    const tiles = profile.kernels.filter((k) => k.name === tf.Tile);
+    assert.deepEqual(tiles.map((k) => k.inputShapes), [[[1, 1, 1, c]]], 'the gradient of x tiles 1/√(σ² + eps) once');
+    assert.deepEqual(run(), stock, 'dx: the same kernels, the Tile override exact');
+  } finally {
+    registerWasmKernelOverrides();
+  }
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -851,6 +852,36 @@ test('tf.clone(x) of a string tensor on wasm still runs the stock kernel', async
   const y = tf.clone(x);
   assert.deepEqual(y.dataSync(), ['conv', 'bn']);
   tf.dispose([x, y]);
+});
+
+test('tf.cast(x, x.dtype) on wasm shares x\'s memory; casts to another dtype equal cpu, and to bool are x != 0 (stock wasm: 0.5 -> 0)', async () => {
+  registerWasmKernelOverrides();
+  assert.ok(isWasmKernelOverridden(tf.Cast));
+  await tf.setBackend('wasm');
+  const backend = tf.backend();
+  const x = tf.tensor(Float32Array.from([1.5, -2.25, 0, NaN, 3e38]), [5]);
+  const before = backend.numDataIds();
+  const y = tf.engine().runKernel(tf.Cast, { x }, { dtype: 'float32' } as unknown as tf.NamedAttrMap) as tf.Tensor;
+  assert.equal(backend.numDataIds(), before, 'no new buffer');
+  x.dispose();
+  assert.ok(Array.from(y.dataSync()).every((v, i) => Object.is(v, [1.5, -2.25, 0, NaN, Math.fround(3e38)][i])));
+  y.dispose();
+  for (const [values, from, to] of [
+    [[1.5, -2.7, 0, 2 ** 31 + 0.5, -0.4], 'float32', 'int32'], [[0, 1, -3, 7], 'int32', 'float32'], [[1, 0, 1], 'bool', 'int32'],
+    [[0, 2.5, -1, 0.5, -0, NaN, 1e-40], 'float32', 'bool'], [[0, 3, -1, 256], 'int32', 'bool'],
+  ] as [number[], tf.DataType, tf.DataType][]) {
+    const { cpu, wasm } = await onCpuAndWasm(() => tf.cast(tf.tensor(values, [values.length], from), to));
+    assert.deepEqual(Array.from(wasm.values), Array.from(cpu.values), `${from} -> ${to}`);
+  }
+  const bools = tf.tidy(() => Array.from(tf.cast(tf.tensor([0, 2.5, -1, 0.5, 256]), 'bool').dataSync()));
+  assert.deepEqual(bools, [0, 1, 1, 1, 1]);
+  unregisterWasmKernelOverrides();
+  try {
+    const stockBools = tf.tidy(() => Array.from(tf.cast(tf.tensor([0, 2.5, -1, 0.5, 256]), 'bool').dataSync()));
+    assert.deepEqual(stockBools, [0, 2, 255, 0, 0], 'stock wasm copies numbers into bytes');
+  } finally {
+    registerWasmKernelOverrides();
+  }
 });
 
 test('tf.variable(x) on wasm with the Identity override: assign() leaves the clone and the old value untouched', async () => {
@@ -925,6 +956,99 @@ test('stock wasm MaxPoolGrad drops the gradient of a window whose max is <= 0; w
 });
 
 // ---------------------------------------------------------------------------------------------
+// Sum and Mean
+
+test('planReduce(shape, axis, dtype, keepDims) takes float32 reductions over a leading prefix of the axes as column sums', () => {
+  assert.deepEqual(planReduce([64, 32, 32, 32], [0, 1, 2], 'float32', false), { path: 'columns', rows: 65536, columns: 32, outShape: [32] });
+  assert.deepEqual(planReduce([64, 32, 32, 32], [2, 0, 1, 1], 'float32', true), { path: 'columns', rows: 65536, columns: 32, outShape: [1, 1, 1, 32] });
+  assert.deepEqual(planReduce([5, 3, 4], [-3], 'float32', false), { path: 'columns', rows: 5, columns: 12, outShape: [3, 4] });
+  assert.deepEqual(planReduce([128, 10], 0, 'float32', false), { path: 'columns', rows: 128, columns: 10, outShape: [10] });
+  for (const [shape, axis, dtype] of [
+    [[64, 8, 8, 128], [1, 2], 'float32'], // global average pooling: not a prefix
+    [[5, 3, 4], [0, 1, 2], 'float32'], // every axis: stock sums it without a transpose
+    [[5, 3, 4], [2], 'float32'], // innermost: stock, no transpose
+    [[5, 3], [0], 'int32'],
+    [[7], [0], 'float32'],
+    [[0, 3], [0], 'float32'],
+  ] as [number[], number[], string][]) {
+    assert.equal(planReduce(shape, axis, dtype, false).path, 'stock', `[${shape}] over [${axis}] (${dtype})`);
+  }
+});
+
+test('columnSums(x, rows, columns) adds the rows of a row-major matrix in float64', () => {
+  const x = Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]); // 5 x 3
+  assert.deepEqual(Array.from(columnSums(x, 5, 3)), [35, 40, 45]);
+  // 2^24 + 1 + 1: float32 accumulation would lose both ones
+  assert.deepEqual(Array.from(columnSums(Float32Array.from([2 ** 24, 1, 1, 1, 1]), 5, 1)), [2 ** 24 + 4]);
+});
+
+/** Σ over the leading `k` axes of x (shape `shape`) in float64, and Σ|x| alongside. */
+function leadingSums(x: Float32Array, shape: number[], k: number): { sums: Float64Array; abs: Float64Array } {
+  const columns = size(shape.slice(k));
+  const sums = new Float64Array(columns);
+  const absSums = new Float64Array(columns);
+  x.forEach((v, i) => { sums[i % columns] += v; absSums[i % columns] += Math.abs(v); });
+  return { sums, abs: absSums };
+}
+
+test('tf.sum and tf.mean over leading axes on wasm are the float64 sum rounded once to float32, over ranks 2-5, odd sizes and keepDims', async (t) => {
+  registerWasmKernelOverrides();
+  assert.ok(isWasmKernelOverridden(tf.Sum) && isWasmKernelOverridden(tf.Mean));
+  await tf.setBackend('wasm');
+  const cases: [number[], number][] = [
+    [[1, 1], 1], [[7, 1], 1], [[2, 3], 1], [[128, 10], 1], [[3, 5, 7], 1], [[3, 5, 7], 2], [[64, 9, 9, 5], 3],
+    [[2, 3, 4, 5, 6], 1], [[2, 3, 4, 5, 6], 4], [[4, 33, 31, 3], 3], [[13, 1, 17], 2], [[1, 1, 1, 8], 3],
+  ];
+  let checked = 0;
+  for (const [i, [shape, k]] of cases.entries()) {
+    const x = uniform(size(shape), 300 + i).map((v, j) => v * (1 + (j % 7) * 100)); // magnitudes 1..600
+    const axes = Array.from({ length: k }, (_, a) => a).reverse();
+    const rows = size(shape.slice(0, k));
+    const { sums, abs: absSums } = leadingSums(x, shape, k);
+    for (const keepDims of [false, true]) {
+      const [s, m] = tf.tidy(() => {
+        const xt = tf.tensor(x, shape);
+        return [tf.sum(xt, axes, keepDims), tf.mean(xt, axes, keepDims)].map((r) => ({ shape: r.shape, values: r.dataSync() as Float32Array }));
+      });
+      const outShape = keepDims ? shape.map((d, a) => (a < k ? 1 : d)) : shape.slice(k);
+      const what = `[${shape}] over [${axes}] keepDims ${keepDims}`;
+      assert.deepEqual([s.shape, m.shape], [outShape, outShape], what);
+      sums.forEach((exact, c) => {
+        // one float64 sum (error <= γ_K(2^-53)·Σ|x|), rounded once to float32 (<= 2^-24·|s|)
+        const slack = gamma(rows, U64) * absSums[c];
+        assert.ok(Math.abs(s.values[c] - exact) <= U32 * Math.abs(exact) + slack, `${what}: sum[${c}] ${s.values[c]} vs ${exact}`);
+        assert.ok(Math.abs(m.values[c] - exact / rows) <= U32 * Math.abs(exact / rows) + 2 * slack / rows, `${what}: mean[${c}] ${m.values[c]} vs ${exact / rows}`);
+        checked += 2;
+      });
+    }
+  }
+  t.diagnostic(`${checked} sums and means within one float32 rounding of the exact value`);
+});
+
+test('tf.sum and tf.mean on wasm propagate NaN and ±Infinity as cpu does, and the stock paths (int32, inner axes, all axes) equal cpu', async () => {
+  const x = Float32Array.from([1, NaN, Infinity, Infinity, 2, 3, -Infinity, 5, 4, 6, -7, 8]); // [3, 4]: column sums 7, NaN, Inf - Inf = NaN, Inf
+  const { cpu, wasm } = await onCpuAndWasm(() => tf.concat([tf.sum(tf.tensor(x, [3, 4]), 0), tf.mean(tf.tensor(x, [3, 4]), 0)]));
+  // non-finite results exactly as cpu; finite ones within a float32 ulp (cpu's mean multiplies by
+  // float32(1/M): 7/3 becomes 2.33333349, the correctly rounded 2.33333325 here)
+  assert.ok(wasm.values.every((v, i) => (Number.isFinite(v) ? Math.abs(v - cpu.values[i]) <= 2 * U32 * Math.abs(v) : Object.is(v, cpu.values[i]))),
+    `${wasm.values} vs cpu ${cpu.values}`);
+  assert.equal(wasm.values[4], Math.fround(7 / 3), 'the mean is the exact quotient rounded once');
+  assert.ok(wasm.values[0] === 7 && Number.isNaN(wasm.values[1]) && Number.isNaN(wasm.values[2]) && wasm.values[3] === Infinity, `${wasm.values}`);
+  const ints = Int32Array.from({ length: 60 }, (_, i) => (i * 7919) % 101 - 50);
+  for (const make of [
+    () => tf.sum(tf.tensor(ints, [3, 4, 5], 'int32'), [0, 1]),
+    () => tf.mean(tf.tensor(ints, [3, 4, 5], 'int32'), 0),
+    () => tf.sum(tf.tensor(uniform(60, 400), [3, 4, 5]), [1, 2]),
+    () => tf.sum(tf.tensor(uniform(60, 401), [3, 4, 5])),
+    () => tf.mean(tf.tensor(uniform(60, 402), [3, 4, 5]), -1),
+  ]) {
+    const r = await onCpuAndWasm(make);
+    assert.deepEqual(r.wasm.shape, r.cpu.shape);
+    r.wasm.values.forEach((v, i) => assert.ok(Math.abs(v - r.cpu.values[i]) <= 1e-6 * (1 + Math.abs(r.cpu.values[i])), `${make}: ${v} vs ${r.cpu.values[i]}`));
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
 // Leaks
 
 interface KernelCall { kernel: string; inputs: tf.NamedTensorMap; attrs: object }
@@ -965,6 +1089,13 @@ test('every override path leaves tf.memory().numTensors and the wasm backend\'s 
     { kernel: tf.Identity, inputs: { x: tf.tensor(['a', 'b']) }, attrs: {} },
     { kernel: tf.MaxPoolGrad, inputs: { dy: t([2, 3, 3, 3], 26), input: t([2, 7, 6, 3], 27), output: t([2, 3, 3, 3], 28) }, attrs: { filterSize: 2, strides: 2, pad: 'valid' } },
     { kernel: tf.MaxPoolGrad, inputs: { dy: t([2, 7, 6, 3], 29), input: t([2, 7, 6, 3], 30), output: t([2, 7, 6, 3], 31) }, attrs: { filterSize: 3, strides: 1, pad: 'same' } },
+    { kernel: tf.Cast, inputs: { x: t([3, 5], 35) }, attrs: { dtype: 'float32' } },
+    { kernel: tf.Cast, inputs: { x: t([3, 5], 36) }, attrs: { dtype: 'int32' } },
+    { kernel: tf.Cast, inputs: { x: t([3, 5], 37) }, attrs: { dtype: 'bool' } },
+    { kernel: tf.Sum, inputs: { x: t([4, 3, 5], 32) }, attrs: { axis: [0, 1], keepDims: false } },
+    { kernel: tf.Sum, inputs: { x: t([4, 3, 5], 33) }, attrs: { axis: [1], keepDims: true } },
+    { kernel: tf.Mean, inputs: { x: t([4, 3, 5], 34) }, attrs: { axis: [0], keepDims: true } },
+    { kernel: tf.Mean, inputs: { x: tf.tensor([[1, 2], [3, 4]], [2, 2], 'int32') }, attrs: { axis: [0], keepDims: false } },
   ];
   for (const { kernel, inputs, attrs } of calls) {
     const before = [tf.memory().numTensors, backend.numDataIds()];

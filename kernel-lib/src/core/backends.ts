@@ -18,7 +18,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { ArgumentError, firstLine } from './errors';
 import { withTimeout } from './timeout';
 import type { BackendProbe, ProbeResult } from './device';
-import { registerWasmKernelOverrides, unregisterWasmKernelOverrides } from './wasm/kernels';
+import { registerWasmKernelOverrides, unregisterWasmKernelOverrides, WASM_GRADIENT_OVERRIDES } from './wasm/kernels';
 import { initWasmBackend, resolveWasmThreads, WasmThreadsRequest } from './wasm/threads';
 
 /** How the wasm backend is started: nnlab's performance layer, on by default. */
@@ -185,7 +185,8 @@ function wasmProbe(layer: WasmLayerOptions): BackendProbe {
       const description = `${simd ? 'SIMD' : 'no SIMD'}, ${threads.threads} thread${threads.threads === 1 ? '' : 's'}, ` +
         `${kernels.length ? 'nnlab kernels' : 'stock kernels'}`;
       const { meta: _timing, ...threadInfo } = threads; // timing stays out of the report: same setup, same report
-      return { description, details: { wasm: { threads: threadInfo, kernels } } };
+      const gradients = useKernels ? [...WASM_GRADIENT_OVERRIDES] : [];
+      return { description, details: { wasm: { threads: threadInfo, kernels, gradients } } };
     },
   };
 }

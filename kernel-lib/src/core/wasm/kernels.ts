@@ -1,6 +1,6 @@
 /**
  * nnlab's kernel overrides for the wasm backend: the part of the "fast CPU floor" (issue 4) that
- * makes training on `@tensorflow/tfjs-backend-wasm` 4.22 possible and fast. Seven kernels are
+ * makes training on `@tensorflow/tfjs-backend-wasm` 4.22 possible and fast. Ten kernels are
  * replaced (or, for the filter gradient, added) for backend 'wasm' only:
  *
  * | kernel                 | stock 4.22                                  | override                                       |
@@ -11,14 +11,17 @@
  * | `Conv2DBackpropInput`  | scalar loop                                 | conv of the spread dy with the rotated filter ({@link conv2dBackpropInput}) |
  * | `Tile`                 | element by element (BN's backward pass)     | block copies in the wasm heap ({@link tile})   |
  * | `Identity`             | a copy of every element                     | shares x's memory, like cpu ({@link identity}) |
+ * | `Cast` (same dtype)    | a copy of every element                     | shares x's memory ({@link cast})               |
  * | `MaxPoolGrad`          | scalar loop; drops windows with max <= 0    | argmax routing like cpu ({@link maxPoolGrad})  |
+ * | `Sum`, `Mean`          | leading axes: a full transpose first        | column sums on the heap ({@link sum}, {@link mean}) |
  *
  * Each override computes what the stock kernel (or, for the filter gradient, the cpu kernel)
  * computes, from the stock kernels' fast paths (Transpose, PadV2, Reverse, Conv2D, the plain
  * XNNPACK product) called directly with the backend, or (Tile, Identity, MaxPoolGrad) in
- * JavaScript on the wasm heap; intermediates are freed with `backend.disposeData`. Cases
- * without a fast path fall back to a correct kernel (see each module). Gradients are untouched:
- * tfjs's registered gradients call these kernels.
+ * JavaScript on the wasm heap (also Sum, Mean); intermediates are freed with `backend.disposeData`. Cases
+ * without a fast path fall back to a correct kernel (see each module). Two gradients are replaced
+ * too, by the same call ({@link ./gradients}: batch norm's and the mean's, in fewer passes); all
+ * other gradients are tfjs's own and call these kernels.
  *
  * The registry is global to tfjs, so installing is a process-wide switch: `register` is
  * idempotent, and `unregister` puts the stock kernels back (benchmarks compare the two). Install
@@ -27,7 +30,7 @@
  * @example
  * import * as tf from '@tensorflow/tfjs';
  * import '@tensorflow/tfjs-backend-wasm';
- * registerWasmKernelOverrides(); // ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad']
+ * registerWasmKernelOverrides(); // ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad', 'Sum', 'Mean', 'Cast']
  * await tf.setBackend('wasm');
  * // ... model.fit(...) with conv and dense layers
  * unregisterWasmKernelOverrides(); // stock tfjs-backend-wasm again
@@ -37,8 +40,10 @@ import { batchMatMul } from './batch-mat-mul';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { conv2dBackpropInput } from './conv2d-backprop-input';
 import { fusedMatMul } from './fused-mat-mul';
-import { identity } from './identity';
+import { cast, identity } from './identity';
+import { registerWasmGradientOverrides, unregisterWasmGradientOverrides } from './gradients';
 import { maxPoolGrad } from './max-pool-grad';
+import { mean, sum } from './reduce';
 import { KernelArgs, rememberStock, rememberedStock } from './kernels-stock';
 import { tile } from './tile';
 
@@ -47,12 +52,15 @@ export type { MatMulPlan, MatMulPath } from './batch-mat-mul';
 export { planConv2dBackpropFilter, conv2dBackpropFilterReference } from './conv2d-backprop-filter';
 export { planConv2dBackpropInput } from './conv2d-backprop-input';
 export { planTile, mergeAxes, SHORT_RUN } from './tile';
+export { planReduce, columnSums } from './reduce';
+export type { ReducePlan, ReducePath } from './reduce';
+export { WASM_GRADIENT_OVERRIDES, isWasmGradientOverridden, registerWasmGradientOverrides, unregisterWasmGradientOverrides } from './gradients';
 export type { TilePlan, TilePath } from './tile';
 
 const BACKEND = 'wasm';
 
 /** The kernels nnlab overrides on wasm, by tfjs kernel name. */
-export const WASM_KERNEL_OVERRIDES = [tf.BatchMatMul, tf._FusedMatMul, tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.Tile, tf.Identity, tf.MaxPoolGrad] as const;
+export const WASM_KERNEL_OVERRIDES = [tf.BatchMatMul, tf._FusedMatMul, tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.Tile, tf.Identity, tf.MaxPoolGrad, tf.Sum, tf.Mean, tf.Cast] as const;
 
 export type WasmKernelOverride = typeof WASM_KERNEL_OVERRIDES[number];
 
@@ -71,6 +79,9 @@ const KERNEL_FUNCS: Record<WasmKernelOverride, tf.KernelFunc> = {
   Tile: marked(tile),
   Identity: marked(identity),
   MaxPoolGrad: marked(maxPoolGrad),
+  Sum: marked(sum),
+  Mean: marked(mean),
+  Cast: marked(cast),
 };
 
 /** True when the wasm kernel `name` is nnlab's override. */
@@ -80,10 +91,12 @@ export function isWasmKernelOverridden(name: WasmKernelOverride): boolean {
 }
 
 /**
- * Installs the overrides for backend 'wasm' (the stock configs are kept) and returns the names of
- * the kernels now overridden: {@link WASM_KERNEL_OVERRIDES}. Calling it again changes nothing.
+ * Installs the overrides for backend 'wasm' (the stock configs are kept), and the gradient
+ * overrides of ./gradients, and returns the names of the kernels now overridden:
+ * {@link WASM_KERNEL_OVERRIDES}. Calling it again changes nothing.
  */
 export function registerWasmKernelOverrides(): string[] {
+  registerWasmGradientOverrides();
   for (const name of WASM_KERNEL_OVERRIDES) {
     if (isWasmKernelOverridden(name)) continue;
     const stock = tf.getKernel(name, BACKEND);
@@ -98,10 +111,11 @@ export function registerWasmKernelOverrides(): string[] {
 
 /**
  * Removes the overrides and re-registers the stock kernels (`Conv2DBackpropFilter` has none: it is
- * unregistered again). Returns the names of the kernels it restored or removed; calling it when
- * nothing is installed returns [].
+ * unregistered again) and tfjs's gradients. Returns the names of the kernels it restored or
+ * removed; calling it when nothing is installed returns [].
  */
 export function unregisterWasmKernelOverrides(): string[] {
+  unregisterWasmGradientOverrides();
   const undone: string[] = [];
   for (const name of WASM_KERNEL_OVERRIDES) {
     if (!isWasmKernelOverridden(name)) continue;
