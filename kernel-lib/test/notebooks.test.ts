@@ -83,3 +83,26 @@ test('a check cell fails when a result is wrong, and nnlab run shows the failing
   assert.match(r.stderr, /--- cell source ---\n\/\/ Check: the sample mean is within 4 standard errors/);
   assert.match(r.stdout, /failed: see the cell above/);
 });
+
+test('a cell that updates displays 3,000 times in a row finishes with every output: nnlab queues the kernel\'s ZeroMQ sends and lifts the IOPub high-water mark (tslab alone hangs)', async () => {
+  const dir = path.join(OUT, 'display-burst');
+  fs.mkdirSync(dir, { recursive: true });
+  const nb = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'notebooks', '00-getting-started.ipynb'), 'utf8'));
+  const source = [
+    "import * as nn from 'nnlab';",
+    "import * as tslab from 'tslab';",
+    "const bar = nn.progressBar({ total: 3000, label: 'burst', redrawMs: 0 });",
+    "for (let i = 1; i <= 3000; i++) { tslab.display.text(`line ${i}`); bar.update(i); }",
+    "bar.finish();",
+    "console.log('burst done');",
+  ].join('\n');
+  nb.cells = [{ cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source }];
+  const file = path.join(dir, 'display-burst.ipynb');
+  fs.writeFileSync(file, JSON.stringify(nb));
+  // 60 s for what takes ~3 s: without the queue the cell never reports back
+  const r = await runNotebook({ notebook: file, quick: true, outDir: path.join(dir, 'out'), timeout: 60 });
+  assert.ok(r.ok, `errors: ${errors(r.executed).join(' | ')}`);
+  assert.match(stdout(r.executed), /burst done/);
+  const displays = cells(r.executed)[0].outputs!.filter((o) => o.output_type === 'display_data');
+  assert.ok(displays.length >= 3000, `${displays.length} display outputs`);
+});

@@ -9,6 +9,12 @@
  * tests exercise this path in real Jupyter.
  */
 
+import { queueKernelSends } from '../jupyter/kernelSends';
+
+// In a tslab kernel, one ZeroMQ send at a time: frequent display updates otherwise hang cells
+// (../jupyter/kernelSends.ts). Runs when nnlab loads; does nothing elsewhere.
+queueKernelSends();
+
 /** A Jupyter MIME bundle: MIME type -> content (JSON types carry objects). */
 export type MimeBundle = Record<string, unknown>;
 
