@@ -63,6 +63,7 @@ test('nnlab device cpu --json reports wasm and why, as JSON', () => {
   assert.match(report.summary, /^nnlab device: wasm \(SIMD, \d threads?, nnlab kernels\); native backend not installed: `npm i @tensorflow\/tfjs-node@4\.22\.0` for more speed$/);
   assert.equal(report.versions.tfjs, '4.22.0');
   assert.deepEqual(report.details.wasm.kernels, ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad', 'Sum', 'Mean', 'Cast']);
+  assert.deepEqual(report.details.wasm.gradients, ['FusedBatchNorm', 'Mean']);
   assert.deepEqual([report.details.wasm.threads.threads, report.details.wasm.threads.source], [1, 'default']);
 });
 
@@ -73,7 +74,7 @@ test('NNLAB_WASM_THREADS=2 NNLAB_WASM_KERNELS=0 nnlab device cpu runs stock kern
   const report = JSON.parse(r.stdout);
   assert.match(report.description, /^SIMD, 2 threads, stock kernels$/);
   assert.equal(report.details.wasm.threads.build, 'threaded-simd');
-  assert.deepEqual(report.details.wasm.kernels, []);
+  assert.deepEqual([report.details.wasm.kernels, report.details.wasm.gradients], [[], []]);
   const bad = spawnSync(process.execPath, [BIN, 'device', 'cpu'], { encoding: 'utf8', env: { ...process.env, NNLAB_WASM_KERNELS: 'maybe' } });
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /NNLAB_WASM_KERNELS must be one of 1, true, on, yes, 0, false, off, no or empty, got "maybe"/);

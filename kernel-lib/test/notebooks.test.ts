@@ -96,7 +96,7 @@ test('a cell that updates displays 3,000 times in a row finishes with every outp
     "bar.finish();",
     "console.log('burst done');",
   ].join('\n');
-  nb.cells = [{ cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source }];
+  nb.cells = [{ id: 'display-burst', cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source }];
   const file = path.join(dir, 'display-burst.ipynb');
   fs.writeFileSync(file, JSON.stringify(nb));
   // 60 s for what takes ~3 s: without the queue the cell never reports back
