@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
-import { parseArgs, UsageError } from '../src/cli/args';
+import { numberOption, parseArgs, UsageError } from '../src/cli/args';
 import { COMMANDS } from '../src/cli/main';
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'nnlab.js');
@@ -309,4 +309,16 @@ test('nnlab transfer-table --quick --large 20 --json prints the measured 2 × 2 
   const bad = nnlab('transfer-table', '--large', 'many');
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /transfer-table: --large must be a whole number >= 0, got "many"/);
+});
+
+test('numberOption reads a number or a whole number >= 0, and its errors name the command, option and value', () => {
+  assert.equal(numberOption(undefined, 'dropout', 'p'), undefined);
+  assert.equal(numberOption(' 0.25 ', 'dropout', 'p'), 0.25);
+  assert.equal(numberOption('-3', 'dropout', 'seed'), -3);
+  assert.equal(numberOption('007', 'batchnorm', 'seed', 'whole'), 7);
+  assert.throws(() => numberOption('', 'dropout', 'p'), new UsageError('dropout: --p must be a number, got ""'));
+  assert.throws(() => numberOption('Infinity', 'dropout', 'p'), /--p must be a number, got "Infinity"/);
+  for (const bad of ['1e3', '-1', '2.5', 'x', '', String(2 ** 53)]) {
+    assert.throws(() => numberOption(bad, 'transfer-table', 'small', 'whole'), new UsageError(`transfer-table: --small must be a whole number >= 0, got "${bad}"`));
+  }
 });

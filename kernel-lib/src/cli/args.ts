@@ -27,6 +27,22 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * The value of an option as a number, or undefined when it was not given. `whole` asks for a
+ * whole number >= 0 (digits only: seeds, counts). A bad value is a UsageError naming the command,
+ * the option and the value: `dropout: --p must be a number, got "x"`.
+ */
+export function numberOption(raw: string | undefined, command: string, name: string, kind: 'number' | 'whole' = 'number'): number | undefined {
+  if (raw === undefined) return undefined;
+  const v = Number(raw);
+  if (kind === 'whole') {
+    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(v)) throw new UsageError(`${command}: --${name} must be a whole number >= 0, got "${raw}"`);
+  } else if (raw.trim() === '' || !Number.isFinite(v)) {
+    throw new UsageError(`${command}: --${name} must be a number, got "${raw}"`);
+  }
+  return v;
+}
+
 /** Parses `argv` against `spec`; `--help`/`-h` is accepted everywhere. */
 export function parseArgs(command: string, argv: readonly string[], spec: CommandSpec): ParsedArgs {
   const flags = new Set<string>();

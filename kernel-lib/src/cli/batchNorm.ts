@@ -2,20 +2,12 @@
  * `nnlab batchnorm` and `nnlab batchnorm-fold`: lesson 04's experiments from the terminal, with the
  * same options and the same records as the notebook (`--json` prints the record).
  */
-import { UsageError } from './args';
+import { numberOption } from './args';
 import { Command, out } from './command';
 import { useDevice } from '../core/device';
 import { batchNormFold, BatchNormMode, batchNormStats, BATCH_NORM_MODES } from '../concepts/batchNormExperiments';
 import { batchNormDiscrepancyText, batchNormFoldRows, batchNormStatsRows } from '../show/batchNorm';
 import { tableText, toTable } from '../show/table';
-
-/** Parses --seed: a whole number >= 0. */
-function seedOption(value: string | undefined, command: string): number | undefined {
-  if (value === undefined) return undefined;
-  const seed = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(seed)) throw new UsageError(`${command}: --seed must be a whole number >= 0, got "${value}"`);
-  return seed;
-}
 
 export const BATCHNORM_COMMANDS: Record<string, Command> = {
   batchnorm: {
@@ -31,7 +23,7 @@ the two modes' outputs are apart.
   --json    print the record as JSON`,
     spec: { flags: ['json'], options: { mode: [...BATCH_NORM_MODES], seed: null } },
     async run(a) {
-      const seed = seedOption(a.options.seed, 'batchnorm');
+      const seed = numberOption(a.options.seed, 'batchnorm', 'seed', 'whole');
       await useDevice(undefined, { print: false });
       const record = await batchNormStats({ mode: (a.options.mode ?? 'both') as BatchNormMode, ...(seed === undefined ? {} : { seed }) });
       if (a.flags.has('json')) {
@@ -58,7 +50,7 @@ unfolded outputs (float32 rounding only).
   --json    print the record as JSON`,
     spec: { flags: ['json'], options: { seed: null } },
     async run(a) {
-      const seed = seedOption(a.options.seed, 'batchnorm-fold');
+      const seed = numberOption(a.options.seed, 'batchnorm-fold', 'seed', 'whole');
       await useDevice(undefined, { print: false });
       const record = await batchNormFold(seed === undefined ? {} : { seed });
       if (a.flags.has('json')) {

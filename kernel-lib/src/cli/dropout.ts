@@ -2,8 +2,7 @@
  * `nnlab dropout` and `nnlab dropout-overfit`: lesson 09's experiments from the terminal, with the
  * same options and records as in the notebook.
  */
-import { UsageError } from './args';
-import type { ParsedArgs } from './args';
+import { numberOption, UsageError } from './args';
 import { Command, out } from './command';
 import { useDevice } from '../core/device';
 import {
@@ -12,15 +11,6 @@ import {
 import { dropoutOverfit, DROPOUT_OVERFIT_DEFAULTS, DROPOUT_OVERFIT_QUICK, DropoutOverfitOptions } from '../concepts/dropoutOverfit';
 import { dropoutExpectationRows, dropoutOverfitRows, overfitRunName } from '../show/dropout';
 import { tableText, toTable } from '../show/table';
-
-/** A number option: undefined when absent, a UsageError naming the option when not a number. */
-function numberOption(a: ParsedArgs, command: string, name: string): number | undefined {
-  const raw = a.options[name];
-  if (raw === undefined) return undefined;
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v)) throw new UsageError(`${command}: --${name} must be a number, got "${raw}"`);
-  return v;
-}
 
 function expectationText(r: DropoutExpectationRecord): string {
   const n = r.neuron;
@@ -57,7 +47,7 @@ the two-input neuron and on the lecture's 3-layer net (exact expectations by enu
     async run(a) {
       const json = a.flags.has('json');
       const options = {
-        p: numberOption(a, 'dropout', 'p'), samples: numberOption(a, 'dropout', 'samples'), seed: numberOption(a, 'dropout', 'seed'),
+        p: numberOption(a.options.p, 'dropout', 'p'), samples: numberOption(a.options.samples, 'dropout', 'samples'), seed: numberOption(a.options.seed, 'dropout', 'seed'),
       };
       await useDevice(undefined, { print: !json });
       const r = await dropoutExpectation(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)));
@@ -80,8 +70,8 @@ accuracy after every epoch. Needs MNIST (nnlab data fetch mnist, or NNLAB_DATA_M
     async run(a) {
       const json = a.flags.has('json');
       const options: DropoutOverfitOptions = { ...(a.flags.has('quick') ? DROPOUT_OVERFIT_QUICK : {}) };
-      const epochs = numberOption(a, 'dropout-overfit', 'epochs');
-      const seed = numberOption(a, 'dropout-overfit', 'seed');
+      const epochs = numberOption(a.options.epochs, 'dropout-overfit', 'epochs');
+      const seed = numberOption(a.options.seed, 'dropout-overfit', 'seed');
       if (epochs !== undefined) options.epochs = epochs;
       if (seed !== undefined) options.seed = seed;
       await useDevice(undefined, { print: !json });

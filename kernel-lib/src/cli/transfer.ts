@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError } from './args';
+import { numberOption, UsageError } from './args';
 import { Command, out } from './command';
 import { useDevice } from '../core/device';
 import { loadPretrained, MODEL_ZOO, modelDir, zooMetadata } from '../concepts/modelZoo';
@@ -12,13 +12,6 @@ import { transferTable, TRANSFER_TABLE_DEFAULTS, TRANSFER_TABLE_QUICK, TransferT
 import { TRANSFER_TASKS } from '../concepts/transferTasks';
 import { transferTableRows } from '../show/transfer';
 import { tableText, toTable } from '../show/table';
-
-function intOption(raw: string | undefined, command: string, name: string): number | undefined {
-  if (raw === undefined) return undefined;
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(v) || v < 0) throw new UsageError(`${command}: --${name} must be a whole number >= 0, got "${raw}"`);
-  return v;
-}
 
 export const TRANSFER_COMMANDS: Record<string, Command> = {
   'transfer-table': {
@@ -42,7 +35,7 @@ lecture's advice. Needs MNIST and Fashion-MNIST (nnlab data fetch, or NNLAB_DATA
       const json = a.flags.has('json');
       const options: TransferTableOptions = { ...(a.flags.has('quick') ? TRANSFER_TABLE_QUICK : {}) };
       for (const name of ['seed', 'repeats', 'small', 'large'] as const) {
-        const v = intOption(a.options[name], 'transfer-table', name);
+        const v = numberOption(a.options[name], 'transfer-table', name, 'whole');
         if (v !== undefined) options[name] = v;
       }
       await useDevice(undefined, { print: !json });
