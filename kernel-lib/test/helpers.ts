@@ -1,4 +1,36 @@
 /** Shared test helpers. */
+import { mulberry32 } from '../src/core/rng';
+
+/** Unit roundoff of float32 and float64. */
+export const U32 = 2 ** -24;
+export const U64 = 2 ** -53;
+
+/** γ_K = K·u / (1 - K·u): the relative error bound of a sum of K terms (Higham §3.1). */
+export function gamma(terms: number, u = U32): number {
+  return (terms * u) / (1 - terms * u);
+}
+
+/** `n` float32 values uniform in [lo, hi) (default [-1, 1)), seeded. */
+export function uniform(n: number, seed: number, lo = -1, hi = 1): Float32Array {
+  const random = mulberry32(seed);
+  return Float32Array.from({ length: n }, () => lo + (hi - lo) * random());
+}
+
+/**
+ * Central differences (L(θ + h) - L(θ - h)) / 2h of a loss computed in float64, for each entry
+ * of `theta` (restored afterwards). For a loss linear in θ the difference is exact for any h; its
+ * only error is then float64 rounding, at most γ_T(2⁻⁵³)·Σ|terms of L| / h.
+ */
+export function centralDifferences(theta: Float64Array, loss: () => number, h: number): Float64Array {
+  return theta.map((v, i) => {
+    theta[i] = v + h;
+    const up = loss();
+    theta[i] = v - h;
+    const down = loss();
+    theta[i] = v;
+    return (up - down) / (2 * h);
+  });
+}
 
 /** The SwiftShader Vulkan driver from Debian's chromium package: the software GPU of CI. */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';

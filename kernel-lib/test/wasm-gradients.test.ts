@@ -9,23 +9,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { mulberry32 } from '../src/core/rng';
 import {
   WASM_GRADIENT_OVERRIDES, isWasmGradientOverridden, registerWasmKernelOverrides, unregisterWasmKernelOverrides,
 } from '../src/core/wasm/kernels';
-import { relError } from './helpers';
-
-const U32 = 2 ** -24;
-
-function gamma(terms: number): number {
-  return (terms * U32) / (1 - terms * U32);
-}
-
-/** `n` float32 values uniform in [lo, hi), seeded. */
-function uniform(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  const random = mulberry32(seed);
-  return Float32Array.from({ length: n }, () => lo + (hi - lo) * random());
-}
+import { centralDifferences, gamma, relError, U32, uniform } from './helpers';
 
 type Grads5 = { dx: Float32Array; dmean: Float32Array; dvariance: Float32Array; dscale: Float32Array; doffset: Float32Array };
 
@@ -221,15 +208,7 @@ for (const training of [true, false]) {
     const f64 = (): number => (training
       ? bnTrainLoss64(X, R, rows, c, gammaW, betaW, eps)
       : R.reduce((s, rv, i) => s + rv * ((X[i] - movingMean[i % c]) / Math.sqrt(movingVar[i % c] + eps) * gammaW[i % c] + betaW[i % c]), 0));
-    const h = 1e-4;
-    const num = X.map((v, i) => {
-      X[i] = v + h;
-      const up = f64();
-      X[i] = v - h;
-      const down = f64();
-      X[i] = v;
-      return (up - down) / (2 * h);
-    });
+    const num = centralDifferences(X, f64, 1e-4);
     const err = relError(dx, num);
     t.diagnostic(`dL/dx relative error vs central differences: ${err.toExponential(2)}`);
     assert.ok(err < (training ? 2e-5 : 1e-6), `relative error ${err}`);

@@ -24,18 +24,10 @@ import {
   columnSums, mergeAxes, planBatchMatMul, planConv2dBackpropFilter, planConv2dBackpropInput, planReduce, planTile,
   registerWasmKernelOverrides, unregisterWasmGradientOverrides, unregisterWasmKernelOverrides,
 } from '../src/core/wasm/kernels';
-import { relError } from './helpers';
-
-const U32 = 2 ** -24;
-const U64 = 2 ** -53;
+import { centralDifferences, gamma, relError, U32, U64, uniform } from './helpers';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
-
-/** γ_K = K·u / (1 - K·u): the relative error bound of a sum of K terms (module comment). */
-function gamma(terms: number, u = U32): number {
-  return (terms * u) / (1 - terms * u);
-}
 
 /**
  * The largest cs231n relative error two float32 computations of sums of `terms` products may
@@ -55,12 +47,6 @@ function maxPairSum(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]) + Math.abs(b[i]));
   return m;
-}
-
-/** `n` float32 values uniform in [-1, 1), seeded. */
-function uniform(n: number, seed: number): Float32Array {
-  const random = mulberry32(seed);
-  return Float32Array.from({ length: n }, () => 2 * random() - 1);
 }
 
 function abs(xs: ArrayLike<number>): Float64Array {
@@ -473,21 +459,8 @@ test('tf.grad of conv2d with dilations 2 still throws tfjs\'s own error on wasm 
 // ---------------------------------------------------------------------------------------------
 // Gradients of layers against float64 central differences
 
-/**
- * Central differences (L(θ + h) - L(θ - h)) / 2h of a loss computed in float64, for each entry
- * of `theta`. The losses below are linear in every parameter, so the difference is exact for any
- * h; its only error is float64 rounding, at most γ_T(2⁻⁵³)·Σ|terms of L| / h.
- */
-function centralDifferences(theta: Float64Array, loss: () => number, h: number): Float64Array {
-  return theta.map((v, i) => {
-    theta[i] = v + h;
-    const up = loss();
-    theta[i] = v - h;
-    const down = loss();
-    theta[i] = v;
-    return (up - down) / (2 * h);
-  });
-}
+// centralDifferences (./helpers): the losses below are linear in every parameter, so the
+// difference is exact for any h and only float64 rounding remains.
 
 /**
  * Relative error budget of a float32 gradient whose elements sum `terms` products against a

@@ -17,8 +17,8 @@
  *
  * Each override computes what the stock kernel (or, for the filter gradient, the cpu kernel)
  * computes, from the stock kernels' fast paths (Transpose, PadV2, Reverse, Conv2D, the plain
- * XNNPACK product) called directly with the backend, or (Tile, Identity, MaxPoolGrad) in
- * JavaScript on the wasm heap (also Sum, Mean); intermediates are freed with `backend.disposeData`. Cases
+ * XNNPACK product) called directly with the backend, or (Tile, Identity, Cast, MaxPoolGrad, Sum,
+ * Mean) in JavaScript on the wasm heap; intermediates are freed with `backend.disposeData`. Cases
  * without a fast path fall back to a correct kernel (see each module). Two gradients are replaced
  * too, by the same call ({@link ./gradients}: batch norm's and the mean's, in fewer passes); all
  * other gradients are tfjs's own and call these kernels.
