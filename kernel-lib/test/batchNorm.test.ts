@@ -23,22 +23,32 @@ import { countTensors } from '../src/core/leaks';
 import {
   BATCH_NORM_DEFAULTS, batchMoments, batchNormAffine, batchNormForward, BatchNormParams, batchNormParams, BatchNormState,
   batchNormState, batchNormTest, batchNormTrain, disposeBatchNormState, foldBatchNorm, TFJS_BATCH_NORM_DEFAULTS,
-} from '../src/concepts/batchNorm';
-import {
-  batchNormFold, batchNormIdentity, batchNormRunning, batchNormStats, featureStats,
-} from '../src/concepts/batchNormExperiments';
-import {
-  BATCH_NORM_LEARNING_RATES_QUICK, BATCH_NORM_MODE_BUG_QUICK, BATCH_NORM_RESCUE_QUICK, batchNormLearningRates,
-  batchNormModeBug, batchNormRescue,
-} from '../src/concepts/batchNormTraining';
-import { batchNormNetForward, batchOrder, bnNetWeightStd, createBatchNormNet, disposeBatchNormNet } from '../src/concepts/batchNormNet';
-import { groupNorm, instanceNorm, layerNorm, normComparison } from '../src/concepts/groupNorm';
+} from '../src/lessons/batch-norm/batchNorm';
+import { batchNormStats } from '../src/lessons/batch-norm/stats';
+import { batchNormIdentity } from '../src/lessons/batch-norm/identity';
+import { batchNormRunning } from '../src/lessons/batch-norm/running';
+import { batchNormFold } from '../src/lessons/batch-norm/fold';
+import { BATCH_NORM_MODE_BUG_QUICK, batchNormModeBug } from '../src/lessons/batch-norm/modeBug';
+import { BATCH_NORM_RESCUE_QUICK, batchNormRescue } from '../src/lessons/batch-norm/rescue';
+import { BATCH_NORM_LEARNING_RATES_QUICK, batchNormLearningRates } from '../src/lessons/batch-norm/learningRates';
+import { normComparison } from '../src/lessons/batch-norm/normComparison';
+import { groupNorm, instanceNorm, layerNorm } from '../src/lessons/batch-norm/norms';
+import { epochBatches } from '../src/nets/train';
+import { batchNormNetForward, bnNetWeightStd, createBatchNormNet, disposeBatchNormNet } from '../src/lessons/batch-norm/net';
+import { featureStats } from '../src/core/stats';
+import type { ProgressEvent } from '../src/core/progress';
 import { seedStream } from '../src/core/rng';
 import {
-  batchNormFoldRows, batchNormIdentityRows, batchNormLearningRatesFigure, batchNormLearningRatesRows, batchNormModeBugExampleRows,
-  batchNormModeBugFigure, batchNormModeBugRows, batchNormRescueFigure, batchNormRunningFigure, batchNormStatsFigure,
-  batchNormStatsRows, normComparisonFigure, normComparisonRows, tensorStackRows,
-} from '../src/show/batchNorm';
+  batchNormFoldRows, batchNormIdentityRows, batchNormRunningFigure, batchNormStatsFigure, batchNormStatsRows, normComparisonFigure,
+  normComparisonRows,
+} from '../src/lessons/batch-norm/figures';
+import {
+  batchNormLearningRatesFigure, batchNormLearningRatesRows, batchNormModeBugExampleRows, batchNormModeBugFigure, batchNormModeBugRows,
+  batchNormRescueFigure,
+} from '../src/lessons/batch-norm/trainingFigures';
+import { tensorStackRows } from '../src/show/tensors';
+import * as batchNorm from '../src/lessons/batch-norm';
+import { BATCH_NORM_LESSON } from '../src/lessons/batch-norm/lesson';
 import type { Figure } from '../src/show/figure';
 import { relError, withoutMeta } from './helpers';
 
@@ -370,13 +380,13 @@ test('batchNormForward rejects shapes, eps and momentum that don\'t fit, naming 
   assert.throws(() => batchNormForward(x, params, state, { training: true, momentum: NaN }), /momentum .*got NaN/);
   assert.throws(() => batchNormForward(x, params, state, {} as never), { message: 'training must be true or false, got undefined' });
   assert.throws(() => batchNormForward(x, params, state, { training: 1 } as never), /training must be true or false, got 1/);
-  assert.throws(() => batchNormForward(x, params, state, { training: true, epsilon: 1e-3 } as never), /batchNorm\.epsilon must be one of the known options \(training, momentum, eps\)/);
+  assert.throws(() => batchNormForward(x, params, state, { training: true, epsilon: 1e-3 } as never), /batchNorm\.forward\.epsilon must be one of the known options \(training, momentum, eps\)/);
   const x3 = tf.zeros([2, 3, 4]);
   assert.throws(() => batchNormForward(x3, params, state, { training: true }),
     { message: 'x.shape must be [batchSize, features] or [batchSize, height, width, channels], got [2, 3, 4]' });
   assert.throws(() => batchNormTrain(x, params.gamma, params.beta, state, { momentum: 1.5 }), /momentum must be a number in \[0, 1\)/);
-  assert.throws(() => batchNormTrain(x, params.gamma, params.beta, state, { epsilon: 1e-3 } as never), /batchNormTrain\.epsilon must be one of the known options \(momentum, eps\)/);
-  assert.throws(() => batchNormTest(x, params.gamma, params.beta, state, { momentum: 0.9 } as never), /batchNormTest\.momentum must be one of the known options \(eps\)/);
+  assert.throws(() => batchNormTrain(x, params.gamma, params.beta, state, { epsilon: 1e-3 } as never), /batchNorm\.train\.epsilon must be one of the known options \(momentum, eps\)/);
+  assert.throws(() => batchNormTest(x, params.gamma, params.beta, state, { momentum: 0.9 } as never), /batchNorm\.test\.momentum must be one of the known options \(eps\)/);
   assert.throws(() => batchNormForward(x, params, state, { training: true, eps: Infinity }), /eps must be a finite number > 0/);
   disposeAll(x, params, state, three, x3);
 });
@@ -454,7 +464,7 @@ test('a rejected experiment option leaks nothing and names the option', async ()
   const r = await countTensors(async () => {
     await assert.rejects(batchNormStats({ momentum: 1 }), /momentum must be a number in \[0, 1\)/);
     await assert.rejects(batchNormStats({ mode: 'eval' as never }), /mode must be one of "train", "test", "both", got "eval"/);
-    await assert.rejects(batchNormStats({ batchsize: 3 } as never), /batchNormStats\.batchsize must be one of the known options/);
+    await assert.rejects(batchNormStats({ batchsize: 3 } as never), /batchNorm\.stats\.batchsize must be one of the known options/);
     await assert.rejects(batchNormRunning({ momenta: [0.9, 1] }), /momenta\[1\] must be a number in \[0, 1\), got 1/);
     await assert.rejects(batchNormIdentity({ eps: 0 }), /eps must be a finite number > 0/);
     await assert.rejects(batchNormFold({ features: 0 }), /features must be an integer >= 1, got 0/);
@@ -465,6 +475,115 @@ test('a rejected experiment option leaks nothing and names the option', async ()
     await assert.rejects(normComparison({ channels: 6, groups: 4 }), /groups must be a divisor of channels \(6\), got 4/);
   });
   assert.equal(r.leaked, 0);
+});
+
+// ---------------------------------------------------------------- progress: one shape
+
+/** Small runs of every experiment, each taking the extra options (e.g. `progress`). */
+const SMALL_RUNS: [string, (extra: object) => Promise<{ options: object; meta: unknown }>][] = [
+  ['batchNorm.stats', (extra) => batchNormStats({ batchSize: 32, warmupSteps: 3, ...extra })],
+  ['batchNorm.identity', (extra) => batchNormIdentity({ ...extra })],
+  ['batchNorm.running', (extra) => batchNormRunning({ steps: 5, ...extra })],
+  ['batchNorm.fold', (extra) => batchNormFold({ warmupSteps: 2, ...extra })],
+  ['batchNorm.modeBug', (extra) => batchNormModeBug({ steps: 3, pointsPerClass: 10, batchSize: 8, widths: [8], ...extra })],
+  ['batchNorm.rescue', (extra) => batchNormRescue({ steps: 3, pointsPerClass: 10, batchSize: 8, depth: 2, width: 8, ...extra })],
+  ['batchNorm.learningRates (one diverges)', (extra) => batchNormLearningRates({ steps: 20, pointsPerClass: 10, batchSize: 8, depth: 3, width: 8, lrs: [0.1, 1e6], ...extra })],
+  ['batchNorm.normComparison', (extra) => normComparison({ ...extra })],
+];
+
+/** The units of work each small run reports in total, and its phases in order. */
+const SMALL_PROGRESS: Record<string, { total: number; phases: string[] }> = {
+  'batchNorm.stats': { total: 4, phases: ['warm-up', 'measure'] },
+  'batchNorm.identity': { total: 1, phases: ['identity'] },
+  'batchNorm.running': { total: 10, phases: ['momentum 0.9', 'momentum 0.99'] },
+  'batchNorm.fold': { total: 6, phases: ['dense', 'conv'] },
+  'batchNorm.modeBug': { total: 3, phases: ['batch norm'] },
+  'batchNorm.rescue': { total: 6, phases: ['plain', 'batch norm'] },
+  'batchNorm.learningRates (one diverges)': { total: 80, phases: ['plain, lr 0.1', 'batch norm, lr 0.1', 'plain, lr 1000000', 'batch norm, lr 1000000'] },
+  'batchNorm.normComparison': { total: 4, phases: ['batch norm', 'layer norm', 'instance norm', 'group norm'] },
+};
+
+test('every experiment({progress: callback}) reports {done, total, phase, metrics} with done rising to total over the whole experiment, and progress never enters record.options', async () => {
+  for (const [name, run] of SMALL_RUNS) {
+    const events: ProgressEvent[] = [];
+    const r = await run({ progress: (e: ProgressEvent) => events.push(e) });
+    const { total, phases } = SMALL_PROGRESS[name];
+    assert.ok(events.length > 0, `${name}: no progress events`);
+    for (const [k, e] of events.entries()) {
+      assert.deepEqual(Object.keys(e).sort(), ['done', 'metrics', 'phase', 'total'], `${name}: the one shape`);
+      assert.equal(e.total, total, `${name}: total counts the whole experiment`);
+      assert.ok(Number.isInteger(e.done) && e.done >= 1 && e.done <= total, `${name}: done ${e.done}`);
+      if (k > 0) assert.ok(e.done >= events[k - 1].done, `${name}: done never goes back (${events[k - 1].done} -> ${e.done})`);
+      assert.equal(typeof e.phase, 'string');
+      for (const v of Object.values(e.metrics)) assert.equal(typeof v, 'number');
+    }
+    assert.equal(events[events.length - 1].done, total, `${name}: ends at total`);
+    assert.deepEqual([...new Set(events.map((e) => e.phase))], phases, `${name}: phases`);
+    assert.ok(!('progress' in r.options), `${name}: progress is not recorded`);
+    assert.deepEqual(withoutMeta(await run({ progress: false })), withoutMeta(r), `${name}: progress changes no number`);
+  }
+});
+
+test('the training experiments report {loss, step} per step: rescue({progress}) gives both runs\' losses as recorded', async () => {
+  const events: ProgressEvent[] = [];
+  const r = await batchNormRescue({ steps: 4, pointsPerClass: 10, batchSize: 8, depth: 2, width: 8, seed: 2, progress: (e) => events.push(e) });
+  assert.deepEqual(events.map((e) => e.done), [1, 2, 3, 4, 5, 6, 7, 8]);
+  assert.deepEqual(events.map((e) => e.metrics.step), [1, 2, 3, 4, 1, 2, 3, 4]);
+  assert.deepEqual(events.filter((e) => e.phase === 'plain').map((e) => e.metrics.loss), r.loss.plain);
+  assert.deepEqual(events.filter((e) => e.phase === 'batch norm').map((e) => e.metrics.loss), r.loss.batchNorm);
+});
+
+test('an experiment rejects a progress that is not true, false or a function, naming it; an unknown option lists progress among the known', async () => {
+  await assert.rejects(batchNormRescue({ progress: 'yes' as never }), /progress must be true, false or a function \(\{ done, total, phase, metrics \}\) => void, got "yes"/);
+  await assert.rejects(batchNormFold({ progres: true } as never), /batchNorm\.fold\.progres must be one of the known options \(.*seed, progress\)/);
+});
+
+test('in quick mode (NNLAB_QUICK=1) the training experiments apply their QUICK preset under the caller\'s options; otherwise not', async () => {
+  const before = process.env.NNLAB_QUICK;
+  const small = { pointsPerClass: 10, batchSize: 8, width: 8, seed: 1 };
+  try {
+    process.env.NNLAB_QUICK = '1';
+    const quick = await batchNormRescue({ ...small, steps: 2 });
+    assert.deepEqual([quick.options.depth, quick.options.steps], [BATCH_NORM_RESCUE_QUICK.depth, 2], 'the preset fills depth; the explicit steps win');
+    const lrs = await batchNormLearningRates({ ...small, steps: 2, depth: 2 });
+    assert.deepEqual(lrs.options.lrs, BATCH_NORM_LEARNING_RATES_QUICK.lrs);
+    const bug = await batchNormModeBug({ pointsPerClass: 10, batchSize: 8, widths: [8], examples: 2, seed: 1, progress: false });
+    assert.equal(bug.options.steps, BATCH_NORM_MODE_BUG_QUICK.steps);
+    delete process.env.NNLAB_QUICK;
+    const full = await batchNormRescue({ ...small, steps: 2 });
+    assert.equal(full.options.depth, 8, 'the default depth outside quick mode');
+  } finally {
+    if (before === undefined) delete process.env.NNLAB_QUICK;
+    else process.env.NNLAB_QUICK = before;
+  }
+});
+
+test('nn.batchNorm is the curated namespace: the math, the experiments with their DEFAULTS and QUICK presets, their show and figure functions', () => {
+  assert.deepEqual(Object.keys(batchNorm).sort(), [
+    'DEFAULTS', 'FOLD_DEFAULTS', 'IDENTITY_DEFAULTS', 'LEARNING_RATES_DEFAULTS', 'LEARNING_RATES_QUICK', 'MODE_BUG_DEFAULTS', 'MODE_BUG_QUICK',
+    'NORM_COMPARISON_DEFAULTS', 'RESCUE_DEFAULTS', 'RESCUE_QUICK', 'RUNNING_DEFAULTS', 'STATS_DEFAULTS', 'TFJS_DEFAULTS',
+    'affine', 'disposeState', 'featureStats', 'fold', 'foldInto', 'forward', 'groupNorm', 'identity', 'instanceNorm', 'layerNorm',
+    'learningRates', 'learningRatesFigure', 'modeBug', 'modeBugFigure', 'moments', 'normComparison', 'normComparisonFigure', 'params',
+    'rescue', 'rescueFigure', 'running', 'runningFigure', 'showFold', 'showIdentity', 'showLearningRates', 'showModeBug',
+    'showNormComparison', 'showRescue', 'showRunning', 'showStats', 'showTensors', 'state', 'stats', 'statsFigure', 'test', 'train',
+  ]);
+  assert.equal(batchNorm.rescue, batchNormRescue);
+  assert.equal(batchNorm.forward, batchNormForward);
+  assert.deepEqual(batchNorm.DEFAULTS, { momentum: 0.9, eps: 1e-5 });
+});
+
+test('nn.show(record) draws a batch-norm record with the namespace\'s show function (the lesson\'s show map, by record.experiment)', () => {
+  const show = BATCH_NORM_LESSON.show;
+  assert.deepEqual(Object.keys(show).sort(), ['batchNormFold', 'batchNormIdentity', 'batchNormLearningRates', 'batchNormModeBug', 'batchNormRescue',
+    'batchNormRunning', 'batchNormStats', 'normComparison']);
+  assert.equal(show.batchNormStats, batchNorm.showStats);
+  assert.equal(show.batchNormIdentity, batchNorm.showIdentity);
+  assert.equal(show.batchNormRunning, batchNorm.showRunning);
+  assert.equal(show.batchNormFold, batchNorm.showFold);
+  assert.equal(show.batchNormModeBug, batchNorm.showModeBug);
+  assert.equal(show.batchNormRescue, batchNorm.showRescue);
+  assert.equal(show.batchNormLearningRates, batchNorm.showLearningRates);
+  assert.equal(show.normComparison, batchNorm.showNormComparison);
 });
 
 // ---------------------------------------------------------------- experiments: records and determinism
@@ -601,12 +720,13 @@ test('batchNormLearningRates: plain SGD fails at lr 3 (overflows, or its ReLUs d
   assert.ok(run(0.01, true).finalLoss! < run(0.01, false).finalLoss!, 'at a small lr BN also learns faster');
 });
 
-test('batchOrder gives epochs of a seeded shuffle: every index once per epoch', () => {
-  const batches = batchOrder(10, 3, 7, seedStream(1));
-  assert.equal(batches.length, 7);
-  const epoch = [...batches[0], ...batches[1], ...batches[2]];
-  assert.equal(new Set(epoch).size, 9, 'three batches of 3 from 10: 9 distinct indices, the short rest dropped');
-  assert.deepEqual(batchOrder(10, 3, 7, seedStream(1)), batches);
+test('the BN net trains with the one loop: epochs of a seeded shuffle, 3 full batches of 3 from 10 per epoch (the short rest dropped)', () => {
+  const seeds = seedStream(1);
+  const epoch = epochBatches(10, 3, seeds.random(), true);
+  assert.deepEqual(epoch.map((b) => b.length), [3, 3, 3]);
+  assert.equal(new Set(epoch.flatMap((b) => Array.from(b))).size, 9);
+  const again = seedStream(1);
+  assert.deepEqual(epochBatches(10, 3, again.random(), true), epoch);
 });
 
 test('bnNetWeightStd evaluates lesson 03\'s formulas: small 0.01, xavier 1/sqrt(fanIn), he sqrt(2/fanIn)', () => {

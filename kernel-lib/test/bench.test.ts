@@ -14,7 +14,7 @@ import {
   BenchRecord, BenchResult, benchReportText, benchTable, fastestCalls, formatRate, formatRatio, median,
   missedTargetLines, ratio, ratios, runCounts, summarizeKernels, underLoad,
 } from '../src/bench/report';
-import { parseList, PYTHON, TORCH_SCRIPT } from '../src/bench/run';
+import { parseList, PYTHON, torchScript } from '../src/bench/run';
 import { plannedSkip, runChildTask, timeRuns } from '../src/bench/train';
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'nnlab.js');
@@ -176,7 +176,7 @@ test('the tfjs models have the lecture\'s weight counts: MLP 932,362, CNN 1,345,
 });
 
 test('the PyTorch models of torch_bench.py have the same weight counts (Keras-style, BN running statistics included)', { skip: !fs.existsSync(PYTHON) && 'no /usr/bin/python3' }, (t) => {
-  const r = spawnSync(PYTHON, [TORCH_SCRIPT, '--counts'], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(PYTHON, [torchScript(), '--counts'], { encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0 && /No module named 'torch'/.test(r.stderr)) {
     t.skip('PyTorch is not installed (apt-get install -y python3-torch)');
     return;

@@ -22,7 +22,7 @@ import * as assert from 'node:assert/strict';
 import { Browser, chromium, ConsoleMessage, Page } from 'playwright-core';
 import { temporaryKernelDir } from '../src/jupyter/kernelspec';
 import { findJupyterPython } from '../src/jupyter/python';
-import { REPO_ROOT } from '../src/jupyter/paths';
+import { repoRoot } from '../src/core/paths';
 import { plotlyBundle } from '../src/show/plot';
 
 const LESSON = '00-getting-started';
@@ -33,7 +33,7 @@ const CHROMIUM = process.env.NNLAB_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-const REPO = REPO_ROOT;
+const REPO = repoRoot();
 const OUT = path.join(REPO, 'test-output', 'browser');
 const NNLAB_BIN = path.join(REPO, 'kernel-lib', 'bin', 'nnlab.js');
 

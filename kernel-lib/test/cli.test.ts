@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
-import { numberOption, parseArgs, UsageError } from '../src/cli/args';
+import { numberOption, parseArgs, UsageError } from '../src/core/args';
 import { COMMANDS } from '../src/cli/main';
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'nnlab.js');
@@ -98,7 +98,10 @@ test('nnlab list shows lesson zero with its summary; --json gives records', () =
   assert.deepEqual(list[0], {
     name: '00-getting-started', lesson: '00', title: 'Getting started',
     summary: 'the device report, a first tensor and seeds, an inline chart, a table, a real dataset, live progress, check cells',
+    namespace: null, commands: [], homework: null,
   });
+  assert.deepEqual(list.find((l: { lesson: string }) => l.lesson === '04').commands.slice(0, 1), ['batchnorm']);
+  assert.match(nnlab('list', '--markdown').stdout, /^\| notebook \| lesson \| library \| CLI \| homework \|$/m);
 });
 
 test('nnlab run checks its arguments before starting Jupyter', () => {

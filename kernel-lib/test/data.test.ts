@@ -22,9 +22,9 @@ import { correlatedCloud, randomImages, spiral } from '../src/data/synthetic';
 import { datasetInfo } from '../src/data/info';
 import { crc32, encodePng } from '../src/show/png';
 import { showImages } from '../src/show/images';
-import { REPO_ROOT } from '../src/jupyter/paths';
+import { repoRoot } from '../src/core/paths';
 
-const MIRROR = path.resolve(REPO_ROOT, '..', 'shared', 'datasets');
+const MIRROR = path.resolve(repoRoot(), '..', 'shared', 'datasets');
 const offline = { download: false } as const;
 
 function tmp(): string {

@@ -5,8 +5,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { BackendProbe, CandidateId, ProbeResult, resolveRequest, useDevice } from '../src/core/device';
-import { describeAdapter, installedPackageName } from '../src/core/backends';
+import { BackendProbe, CandidateId, ProbeResult, resolveRequest, useDevice } from '../src/engine/device';
+import { describeAdapter, installedPackageName } from '../src/engine/backends';
 
 /** A fake backend: available or not, software or not, activation that may fail. */
 function fake(id: CandidateId, kind: 'cpu' | 'gpu', found: Partial<ProbeResult>, activation: 'ok' | 'fails' = 'ok'): BackendProbe & { activated: number } {

@@ -12,23 +12,13 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { countTensors } from '../src/core/leaks';
 import { seedStream } from '../src/core/rng';
-import {
-  checkKeepProbability, dropoutBackward, dropoutForward, dropoutMask, invertedDropout, vanillaDropout,
-} from '../src/concepts/dropout';
-import {
-  disposeDropoutNet, disposeDropoutNetCache, dropoutNetBackward, dropoutNetForward, dropoutNetForward64, dropoutNetParameterCount,
-  dropoutNetParams64, dropoutNetPredict, dropoutNetTensors, DropoutNetLayer64, heWeights,
-} from '../src/concepts/dropoutNet';
-import {
-  DropoutExpectationRecord, dropoutExpectation, exactExpectation, expectationSetup, neuronExpectation,
-} from '../src/concepts/dropoutExpectation';
-import { dropoutEnsemble } from '../src/concepts/dropoutEnsemble';
-import { tfDropoutKind } from '../src/concepts/dropoutTfLayers';
-import { dropoutOverfit, DropoutOverfitRecord, softmaxLoss } from '../src/concepts/dropoutOverfit';
-import {
-  dropoutEnsembleFigure, dropoutExpectationFigure, dropoutExpectationRows, dropoutNeuronFigure, dropoutOverfitFigure,
-  dropoutOverfitLive, dropoutOverfitRows, tfDropoutKindRows,
-} from '../src/show/dropout';
+import * as dropout from '../src/lessons/dropout';
+import { checkKeepProbability } from '../src/lessons/dropout/dropout';
+import { heWeights } from '../src/lessons/dropout/net';
+import { expectationSetup } from '../src/lessons/dropout/exact';
+import { softmaxLoss } from '../src/lessons/dropout/mlp';
+import { expectationRows, overfitRows, tfLayersKindRows } from '../src/lessons/dropout/figures';
+import type { ProgressEvent } from '../src/core/progress';
 import { relError, withoutMeta } from './helpers';
 
 /** The keep-probability error for a bad value, as every entry point words it. */
@@ -50,8 +40,8 @@ before(async () => {
 
 // ---------------------------------------------------------------- masks
 
-test('dropoutMask([200, 500], 0.3, seed) holds only 0s and 1s and keeps a fraction within 4 SE of p', async () => {
-  const mask = dropoutMask([200, 500], 0.3, 11);
+test('dropout.mask([200, 500], 0.3, seed) holds only 0s and 1s and keeps a fraction within 4 SE of p', async () => {
+  const mask = dropout.mask([200, 500], 0.3, 11);
   const v = await values(mask);
   mask.dispose();
   assert.ok(v.every((m) => m === 0 || m === 1), 'a mask is 0 or 1');
@@ -60,11 +50,11 @@ test('dropoutMask([200, 500], 0.3, seed) holds only 0s and 1s and keeps a fracti
   assert.ok(Math.abs(kept - 0.3) < 4 * se, `kept ${kept}, p 0.3, 4 SE ${4 * se}`);
 });
 
-test('dropoutMask(shape, p, seed) repeats itself for one seed (tf seeds are stateless) and changes with the next sub-seed', async () => {
+test('dropout.mask(shape, p, seed) repeats itself for one seed (tf seeds are stateless) and changes with the next sub-seed', async () => {
   const seeds = seedStream(5);
   const s1 = seeds.next();
   const s2 = seeds.next();
-  const [a, b, c] = [dropoutMask([1000], 0.5, s1), dropoutMask([1000], 0.5, s1), dropoutMask([1000], 0.5, s2)];
+  const [a, b, c] = [dropout.mask([1000], 0.5, s1), dropout.mask([1000], 0.5, s1), dropout.mask([1000], 0.5, s2)];
   const [va, vb, vc] = await Promise.all([a, b, c].map(values));
   tf.dispose([a, b, c]);
   assert.deepEqual(va, vb, 'same seed, same mask: a Monte-Carlo loop must draw a new sub-seed per mask');
@@ -72,30 +62,30 @@ test('dropoutMask(shape, p, seed) repeats itself for one seed (tf seeds are stat
   assert.ok(differ > 400 && differ < 600, `independent masks differ in about half the units, got ${differ} of 1000`);
 });
 
-test('dropoutMask(shape, 1, seed) keeps every unit: p = 1 is no dropout', async () => {
-  const mask = dropoutMask([64, 64], 1, 3);
+test('dropout.mask(shape, 1, seed) keeps every unit: p = 1 is no dropout', async () => {
+  const mask = dropout.mask([64, 64], 1, 3);
   assert.ok((await values(mask)).every((m) => m === 1));
   mask.dispose();
 });
 
 // ---------------------------------------------------------------- both schemes, both modes
 
-test('dropoutForward(x, {scheme: "vanilla"}) is x ⊙ U in training and p · x at test time', async () => {
+test('dropout.forward(x, {scheme: "vanilla"}) is x ⊙ U in training and p · x at test time', async () => {
   const x = tf.randomNormal([50, 40], 0, 1, 'float32', 1);
-  const mask = dropoutMask([50, 40], 0.8, 21);
-  const train = dropoutForward(x, { p: 0.8, scheme: 'vanilla', training: true, seed: 21 });
-  const test_ = dropoutForward(x, { p: 0.8, scheme: 'vanilla', training: false });
+  const mask = dropout.mask([50, 40], 0.8, 21);
+  const train = dropout.forward(x, { p: 0.8, scheme: 'vanilla', training: true, seed: 21 });
+  const test_ = dropout.forward(x, { p: 0.8, scheme: 'vanilla', training: false });
   const [vx, vm, vt, ve] = await Promise.all([x, mask, train.out, test_.out].map(values));
   assert.deepEqual(vt, vx.map((v, i) => Math.fround(v * vm[i])), 'training: kept units unchanged, dropped ones 0');
   assert.deepEqual(ve, vx.map((v) => Math.fround(v * Math.fround(0.8))), 'test: every unit times p');
   tf.dispose([x, mask, train.out, train.cache.multiplier, test_.out, test_.cache.multiplier]);
 });
 
-test('dropoutForward(x, {scheme: "inverted"}) is x ⊙ U / p in training (same mask) and x at test time', async () => {
+test('dropout.forward(x, {scheme: "inverted"}) is x ⊙ U / p in training (same mask) and x at test time', async () => {
   const x = tf.randomNormal([50, 40], 0, 1, 'float32', 2);
-  const vanilla = vanillaDropout(x, { p: 0.5, training: true, seed: 8 });
-  const inverted = invertedDropout(x, { p: 0.5, training: true, seed: 8 });
-  const atTest = invertedDropout(x, { p: 0.5, training: false });
+  const vanilla = dropout.vanilla(x, { p: 0.5, training: true, seed: 8 });
+  const inverted = dropout.inverted(x, { p: 0.5, training: true, seed: 8 });
+  const atTest = dropout.inverted(x, { p: 0.5, training: false });
   const [vx, vv, vi, ve] = await Promise.all([x, vanilla, inverted, atTest].map(values));
   assert.deepEqual(vi, vv.map((v) => v / 0.5), 'inverted = vanilla / p with one mask (division by 0.5 is exact)');
   assert.deepEqual(ve, vx, 'test time: the identity');
@@ -103,15 +93,15 @@ test('dropoutForward(x, {scheme: "inverted"}) is x ⊙ U / p in training (same m
   tf.dispose([x, vanilla, inverted, atTest]);
 });
 
-test('dropoutBackward(dout, cache) is the gradient tf.grad finds through dropoutForward, for both schemes and modes', async () => {
+test('dropout.backward(dout, cache) is the gradient tf.grad finds through dropout.forward, for both schemes and modes', async () => {
   const x = tf.randomNormal([30, 20], 0, 1, 'float32', 3);
   const dout = tf.randomNormal([30, 20], 0, 1, 'float32', 4);
   for (const scheme of ['vanilla', 'inverted'] as const) {
     for (const training of [true, false]) {
       const opts = { p: 0.6, scheme, training, seed: 9 };
-      const auto = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(dropoutForward(t, opts).out, dout)))(x);
-      const { out, cache } = dropoutForward(x, opts);
-      const manual = dropoutBackward(dout, cache);
+      const auto = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(dropout.forward(t, opts).out, dout)))(x);
+      const { out, cache } = dropout.forward(x, opts);
+      const manual = dropout.backward(dout, cache);
       // one multiplication each way: equal to float32 rounding
       assert.ok(relError(await values(auto), await values(manual)) <= 2 * EPS32, `${scheme}, training ${training}`);
       tf.dispose([auto, out, cache.multiplier, manual]);
@@ -120,18 +110,18 @@ test('dropoutBackward(dout, cache) is the gradient tf.grad finds through dropout
   tf.dispose([x, dout]);
 });
 
-test('dropoutForward(x, {training}) requires the mode: undefined or 1 is an error naming training', () => {
+test('dropout.forward(x, {training}) requires the mode: undefined or 1 is an error naming training', () => {
   const x = tf.ones([2, 2]);
-  assert.throws(() => dropoutForward(x, { p: 0.5, scheme: 'inverted' } as never), { message: 'training must be true or false, got undefined' });
-  assert.throws(() => dropoutForward(x, { p: 0.5, scheme: 'inverted', training: 1 } as never), { message: 'training must be true or false, got 1' });
-  assert.throws(() => dropoutForward(x, { p: 0.5, scheme: 'dropconnect', training: false } as never),
+  assert.throws(() => dropout.forward(x, { p: 0.5, scheme: 'inverted' } as never), { message: 'training must be true or false, got undefined' });
+  assert.throws(() => dropout.forward(x, { p: 0.5, scheme: 'inverted', training: 1 } as never), { message: 'training must be true or false, got 1' });
+  assert.throws(() => dropout.forward(x, { p: 0.5, scheme: 'dropconnect', training: false } as never),
     { message: 'scheme must be one of "vanilla", "inverted", got "dropconnect"' });
   x.dispose();
 });
 
-test('dropoutForward(x, {training: true}) without a seed is an error that says to draw a sub-seed per mask', () => {
+test('dropout.forward(x, {training: true}) without a seed is an error that says to draw a sub-seed per mask', () => {
   const x = tf.ones([2, 2]);
-  assert.throws(() => dropoutForward(x, { p: 0.5, scheme: 'vanilla', training: true }), {
+  assert.throws(() => dropout.forward(x, { p: 0.5, scheme: 'vanilla', training: true }), {
     message: 'seed must be an integer sub-seed when training (a new one per mask, e.g. seeds.next(): tfjs seeds are stateless, ' +
       'so a fixed seed repeats the same mask), got undefined',
   });
@@ -142,14 +132,14 @@ test('a bad keep probability p = 0, -0.2, 1.5, NaN or "0.5" is an error naming p
   const x = tf.ones([2, 2]);
   for (const [p, shown] of [[0, '0'], [-0.2, '-0.2'], [1.5, '1.5'], [NaN, 'NaN'], ['0.5', '"0.5"']] as const) {
     assert.throws(() => checkKeepProbability('p', p), { name: 'ArgumentError', message: badP('p', shown) });
-    assert.throws(() => dropoutMask([2], p as number, 1), { message: badP('p', shown) });
-    assert.throws(() => vanillaDropout(x, { p: p as number, training: false }), { message: badP('p', shown) });
-    assert.throws(() => invertedDropout(x, { p: p as number, training: true, seed: 1 }), { message: badP('p', shown) });
-    assert.throws(() => neuronExpectation({ w: [1, 1], x: [1, 1], p: p as number }), { message: badP('p', shown) });
-    await assert.rejects(dropoutExpectation({ p: p as number }), { message: badP('p', shown) });
-    await assert.rejects(dropoutEnsemble({ p: p as number }), { message: badP('p', shown) });
-    await assert.rejects(tfDropoutKind({ p: p as number }), { message: badP('p', shown) });
-    await assert.rejects(dropoutOverfit({ ps: [1, p as number] }), { message: badP('ps[1]', shown) });
+    assert.throws(() => dropout.mask([2], p as number, 1), { message: badP('p', shown) });
+    assert.throws(() => dropout.vanilla(x, { p: p as number, training: false }), { message: badP('p', shown) });
+    assert.throws(() => dropout.inverted(x, { p: p as number, training: true, seed: 1 }), { message: badP('p', shown) });
+    assert.throws(() => dropout.neuronExpectation({ w: [1, 1], x: [1, 1], p: p as number }), { message: badP('p', shown) });
+    await assert.rejects(dropout.expectation({ p: p as number }), { message: badP('p', shown) });
+    await assert.rejects(dropout.ensemble({ p: p as number }), { message: badP('p', shown) });
+    await assert.rejects(dropout.tfLayersKind({ p: p as number }), { message: badP('p', shown) });
+    await assert.rejects(dropout.overfit({ ps: [1, p as number] }), { message: badP('ps[1]', shown) });
   }
   x.dispose();
 });
@@ -159,7 +149,7 @@ test('tf.layers.dropout({rate: 1}) silently returns its input in training (trap 
   const layer = tf.layers.dropout({ rate: 1, seed: 1 });
   const out = layer.apply(x, { training: true }) as tf.Tensor;
   assert.deepEqual(await values(out), new Array(16).fill(1), 'rate 1 would drop everything; tfjs clamps it to no dropout');
-  assert.throws(() => invertedDropout(x, { p: 0, training: true, seed: 1 }), { message: badP('p', '0') });
+  assert.throws(() => dropout.inverted(x, { p: 0, training: true, seed: 1 }), { message: badP('p', '0') });
   tf.dispose([x, out]);
   layer.dispose();
 });
@@ -171,44 +161,44 @@ function forwardTolerance(sizes: readonly number[]): number {
   return 8 * sizes.slice(0, -1).reduce((a, b) => a + b, 0) * EPS32;
 }
 
-test('dropoutNetForward equals its float64 twin dropoutNetForward64 given the same masks, in training and at test time', async () => {
+test('dropout.netForward equals its float64 twin dropout.netForward64 given the same masks, in training and at test time', async () => {
   const sizes = [6, 10, 12, 3];
-  const params64 = dropoutNetParams64(sizes, 4);
-  const params = dropoutNetTensors(params64);
+  const params64 = dropout.netParams64(sizes, 4);
+  const params = dropout.netTensors(params64);
   const X = tf.randomNormal([5, 6], 0, 1, 'float32', 6) as tf.Tensor2D;
   const xRows = await X.array() as number[][];
   for (const scheme of ['vanilla', 'inverted'] as const) {
     for (const training of [true, false]) {
-      const { scores, cache } = dropoutNetForward(X, params, { p: 0.5, scheme, training, seed: 31 });
+      const { scores, cache } = dropout.netForward(X, params, { p: 0.5, scheme, training, seed: 31 });
       const got = await scores.array() as number[][];
       const mults = await Promise.all(cache.hidden.map((h) => h.dropout.multiplier.array() as Promise<number[][] | number>));
       xRows.forEach((x, n) => {
         const masks = training ? mults.map((m) => (m as number[][])[n].map((v) => (v === 0 ? 0 : 1))) : undefined;
-        const want = dropoutNetForward64(x, params64, { p: 0.5, scheme, training, masks }).scores;
+        const want = dropout.netForward64(x, params64, { p: 0.5, scheme, training, masks }).scores;
         assert.ok(relError(got[n], want) <= forwardTolerance(sizes), `${scheme} training ${training} row ${n}: ${relError(got[n], want)}`);
       });
       scores.dispose();
-      disposeDropoutNetCache(cache);
+      dropout.disposeNetCache(cache);
     }
   }
   tf.dispose(X);
-  disposeDropoutNet(params);
+  dropout.disposeNet(params);
 });
 
-test('dropoutNetPredict with zero biases: vanilla is p² times inverted (two dropout points, ReLU is positively homogeneous)', async () => {
-  const params = dropoutNetTensors(dropoutNetParams64([4, 8, 8, 2], 2));
+test('dropout.netPredict with zero biases: vanilla is p² times inverted (two dropout points, ReLU is positively homogeneous)', async () => {
+  const params = dropout.netTensors(dropout.netParams64([4, 8, 8, 2], 2));
   const X = tf.randomNormal([6, 4], 0, 1, 'float32', 7) as tf.Tensor2D;
-  const vanilla = await values(dropoutNetPredict(X, params, { p: 0.5, scheme: 'vanilla' }));
-  const inverted = await values(dropoutNetPredict(X, params, { p: 0.5, scheme: 'inverted' }));
+  const vanilla = await values(dropout.netPredict(X, params, { p: 0.5, scheme: 'vanilla' }));
+  const inverted = await values(dropout.netPredict(X, params, { p: 0.5, scheme: 'inverted' }));
   assert.ok(relError(vanilla, inverted.map((v) => v * 0.25)) <= forwardTolerance([4, 8, 8, 2]));
   tf.disposeVariables();
   tf.dispose(X);
-  disposeDropoutNet(params);
+  dropout.disposeNet(params);
 });
 
-test('dropoutNetBackward(dscores, cache, params) matches tf.grads of the same forward pass (same masks), both schemes', async () => {
+test('dropout.netBackward(dscores, cache, params) matches tf.grads of the same forward pass (same masks), both schemes', async () => {
   const sizes = [7, 9, 11, 4];
-  const params = dropoutNetTensors(dropoutNetParams64(sizes, 8));
+  const params = dropout.netTensors(dropout.netParams64(sizes, 8));
   const X = tf.randomNormal([6, 7], 0, 1, 'float32', 9) as tf.Tensor2D;
   const G = tf.randomNormal([6, 4], 0, 1, 'float32', 10);
   for (const scheme of ['vanilla', 'inverted'] as const) {
@@ -216,19 +206,19 @@ test('dropoutNetBackward(dscores, cache, params) matches tf.grads of the same fo
     const flat = params.flatMap((l) => [l.W, l.b]);
     const auto = tf.grads((...ts: tf.Tensor[]) => {
       const layers = params.map((_, l) => ({ W: ts[2 * l] as tf.Tensor2D, b: ts[2 * l + 1] as tf.Tensor1D }));
-      return tf.sum(tf.mul(dropoutNetForward(X, layers, opts).scores, G));
+      return tf.sum(tf.mul(dropout.netForward(X, layers, opts).scores, G));
     })(flat);
-    const { scores, cache } = dropoutNetForward(X, params, opts);
-    const manual = dropoutNetBackward(G as tf.Tensor2D, cache, params).flatMap((g) => [g.dW, g.db]);
+    const { scores, cache } = dropout.netForward(X, params, opts);
+    const manual = dropout.netBackward(G as tf.Tensor2D, cache, params).flatMap((g) => [g.dW, g.db]);
     for (let i = 0; i < flat.length; i++) {
       // backprop through 3 layers: a few dozen float32 operations per entry
       assert.ok(relError(await values(auto[i]), await values(manual[i])) <= forwardTolerance(sizes), `${scheme} grad ${i}`);
     }
     tf.dispose([...auto, ...manual, scores]);
-    disposeDropoutNetCache(cache);
+    dropout.disposeNetCache(cache);
   }
   tf.dispose([X, G]);
-  disposeDropoutNet(params);
+  dropout.disposeNet(params);
 });
 
 test('softmaxLoss(scores, Y) gives the mean cross-entropy and (softmax - Y) / N, as tf.losses and tf.grad do', async () => {
@@ -242,14 +232,14 @@ test('softmaxLoss(scores, Y) gives the mean cross-entropy and (softmax - Y) / N,
   tf.dispose([scores, Y, loss, dscores, ref, g]);
 });
 
-test('dropoutNetParameterCount([784, 512, 512, 512, 10]) is 932,362, the lecture\'s MNIST MLP', () => {
-  assert.equal(dropoutNetParameterCount([784, 512, 512, 512, 10]), 932_362);
+test('dropout.netParameterCount([784, 512, 512, 512, 10]) is 932,362, the lecture\'s MNIST MLP', () => {
+  assert.equal(dropout.netParameterCount([784, 512, 512, 512, 10]), 932_362);
 });
 
 // ---------------------------------------------------------------- expectations
 
-test('neuronExpectation({w: [w1, w2], x: [x, y], p: 0.5}) is the lecture\'s ¼ + ¼ + ¼ + ¼ sum: half the test output, exactly', () => {
-  const e = neuronExpectation({ w: [2, 1], x: [1, 3], p: 0.5 });
+test('dropout.neuronExpectation({w: [w1, w2], x: [x, y], p: 0.5}) is the lecture\'s ¼ + ¼ + ¼ + ¼ sum: half the test output, exactly', () => {
+  const e = dropout.neuronExpectation({ w: [2, 1], x: [1, 3], p: 0.5 });
   const [w1, w2, x, y] = [2, 1, 1, 3];
   const lecture = 0.25 * (w1 * x + w2 * y) + 0.25 * (w1 * x + 0 * y) + 0.25 * (0 * x + 0 * y) + 0.25 * (0 * x + w2 * y);
   assert.equal(e.trainExpectation.vanilla, lecture);
@@ -259,27 +249,27 @@ test('neuronExpectation({w: [w1, w2], x: [x, y], p: 0.5}) is the lecture\'s ¼ +
   assert.deepEqual(e.masks.map((m) => m.probability), [0.25, 0.25, 0.25, 0.25]);
 });
 
-test('neuronExpectation for p = 0.8, 0.3, 1 gives p · (w·x) under vanilla training and w·x under inverted', () => {
+test('dropout.neuronExpectation for p = 0.8, 0.3, 1 gives p · (w·x) under vanilla training and w·x under inverted', () => {
   for (const p of [0.8, 0.3, 1]) {
-    const e = neuronExpectation({ w: [-1.5, 0.25], x: [2, -4], p });
+    const e = dropout.neuronExpectation({ w: [-1.5, 0.25], x: [2, -4], p });
     assert.ok(Math.abs(e.trainExpectation.vanilla - p * e.full) <= 4 * EPS64 * Math.abs(e.full) * 4, `p ${p}`);
     assert.ok(Math.abs(e.trainExpectation.inverted - e.full) <= 4 * EPS64 * Math.abs(e.full) * 4 / p, `p ${p}`);
     assert.ok(Math.abs(e.masks.reduce((s, m) => s + m.probability, 0) - 1) <= 4 * EPS64);
   }
 });
 
-test('exactExpectation agrees with brute force over all 2^units masks of dropoutNetForward64', () => {
-  const params = dropoutNetParams64([3, 3, 2, 2], 13);
+test('dropout.exactExpectation agrees with brute force over all 2^units masks of dropout.netForward64', () => {
+  const params = dropout.netParams64([3, 3, 2, 2], 13);
   const x = [0.5, -1.25, 2];
   for (const scheme of ['vanilla', 'inverted'] as const) {
-    const exact = exactExpectation(x, params, { p: 0.3, scheme })!;
+    const exact = dropout.exactExpectation(x, params, { p: 0.3, scheme })!;
     const sums = { first: [0, 0], hidden: [0, 0], output: [0, 0] };
     for (let code = 0; code < 32; code++) {
       const bits = Array.from({ length: 5 }, (_, j) => (code >>> j) & 1);
       const masks = [bits.slice(0, 3), bits.slice(3)];
       const kept = bits.reduce((a, b) => a + b, 0);
       const w = 0.3 ** kept * 0.7 ** (5 - kept);
-      const v = dropoutNetForward64(x, params, { p: 0.3, scheme, training: true, masks });
+      const v = dropout.netForward64(x, params, { p: 0.3, scheme, training: true, masks });
       v.z[1].forEach((z, j) => { sums.first[j] += w * z; });
       v.h[1].forEach((h, j) => { sums.hidden[j] += w * h; });
       v.scores.forEach((s, j) => { sums.output[j] += w * s; });
@@ -291,7 +281,7 @@ test('exactExpectation agrees with brute force over all 2^units masks of dropout
 });
 
 /** The exact expectations of test/numpy/dropout_expectation.py (NumPy, brute force over every mask). */
-function numpyExact(r: DropoutExpectationRecord, scheme: 'vanilla' | 'inverted'): Record<string, number[]> {
+function numpyExact(r: dropout.ExpectationRecord, scheme: 'vanilla' | 'inverted'): Record<string, number[]> {
   const script = path.resolve(__dirname, '..', '..', 'test', 'numpy', 'dropout_expectation.py');
   const job = { params: r.params, X: r.X, p: r.options.p, scheme, activation: r.options.activation };
   const out = spawnSync('/usr/bin/python3', [script, JSON.stringify(job)], { encoding: 'utf8', maxBuffer: 1 << 24 });
@@ -299,20 +289,20 @@ function numpyExact(r: DropoutExpectationRecord, scheme: 'vanilla' | 'inverted')
   return JSON.parse(out.stdout);
 }
 
-let defaultRecord: DropoutExpectationRecord;
-const record = async () => (defaultRecord ??= await dropoutExpectation({ seed: 0 }));
-const caseOf = (r: DropoutExpectationRecord, c: string) => r.cases.find((x) => x.scheme === c)!;
+let defaultRecord: dropout.ExpectationRecord;
+const record = async () => (defaultRecord ??= await dropout.expectation({ seed: 0 }));
+const caseOf = (r: dropout.ExpectationRecord, c: string) => r.cases.find((x) => x.scheme === c)!;
 /** Bonferroni: P(any of k normal z beyond 5) <= k · 5.7e-7; the nets here have at most 64 entries per probe. */
 const Z_IDENTITY = 5;
 
-test('dropoutExpectation: the neuron\'s Monte-Carlo means are within 4 SE of the exact expectation in all three cases', async () => {
+test('dropout.expectation: the neuron\'s Monte-Carlo means are within 4 SE of the exact expectation in all three cases', async () => {
   const r = await record();
   for (const m of r.neuron.monteCarlo) assert.ok(Math.abs(m.trainMean - m.exact) < 4 * m.se, `${m.scheme}: ${m.trainMean} vs ${m.exact} (SE ${m.se})`);
   const forgot = r.neuron.monteCarlo.find((m) => m.scheme === 'vanillaForgot')!;
   assert.ok(Math.abs(forgot.z) > 50, `(b): mean ${forgot.trainMean} against test ${forgot.test} is ${forgot.z} SE off`);
 });
 
-test('dropoutExpectation: (a) and (c) are exact right after the first dropout point, by enumeration and within 5 SE by Monte Carlo', async () => {
+test('dropout.expectation: (a) and (c) are exact right after the first dropout point, by enumeration and within 5 SE by Monte Carlo', async () => {
   const r = await record();
   for (const c of ['vanilla', 'inverted']) {
     const s = caseOf(r, c).probes.first;
@@ -322,7 +312,7 @@ test('dropoutExpectation: (a) and (c) are exact right after the first dropout po
   }
 });
 
-test('dropoutExpectation: (b) forgetting the test-time scaling misses by far, at every probe', async () => {
+test('dropout.expectation: (b) forgetting the test-time scaling misses by far, at every probe', async () => {
   const r = await record();
   const b = caseOf(r, 'vanillaForgot');
   for (const probe of ['first', 'hidden', 'output'] as const) {
@@ -336,7 +326,7 @@ test('dropoutExpectation: (b) forgetting the test-time scaling misses by far, at
   assert.ok(relError(sa.trainMean, sb.trainMean) <= 1e-9, 'the same training-time values as (a): the bug is at test time only');
 });
 
-test('dropoutExpectation: after the next ReLU the exact mean exceeds the test value (Jensen) and the Monte Carlo measures the gap', async () => {
+test('dropout.expectation: after the next ReLU the exact mean exceeds the test value (Jensen) and the Monte Carlo measures the gap', async () => {
   const r = await record();
   for (const c of ['vanilla', 'inverted']) {
     const hidden = caseOf(r, c).probes.hidden;
@@ -349,13 +339,13 @@ test('dropoutExpectation: after the next ReLU the exact mean exceeds the test va
   }
 });
 
-test('dropoutExpectation: the Monte Carlo agrees with the exact expectation within 5 SE for every case and probe', async () => {
+test('dropout.expectation: the Monte Carlo agrees with the exact expectation within 5 SE for every case and probe', async () => {
   const r = await record();
   for (const c of r.cases) for (const s of Object.values(c.probes)) assert.ok(s.maxZExact! < Z_IDENTITY, `${c.scheme} ${s.probe}: ${s.maxZExact}`);
 });
 
-test('dropoutExpectation({activation: "linear"}) is exact at the output too: a linear net has no Jensen gap', async () => {
-  const r = await dropoutExpectation({ activation: 'linear', samples: 5000, seed: 3 });
+test('dropout.expectation({activation: "linear"}) is exact at the output too: a linear net has no Jensen gap', async () => {
+  const r = await dropout.expectation({ activation: 'linear', samples: 5000, seed: 3 });
   for (const c of ['vanilla', 'inverted']) {
     for (const s of Object.values(caseOf(r, c).probes)) {
       assert.ok(s.maxExactGap! <= r.thinnedNetworks * EPS64 * 16 * s.scale, `${c} ${s.probe}: ${s.maxExactGap}`);
@@ -364,27 +354,27 @@ test('dropoutExpectation({activation: "linear"}) is exact at the output too: a l
   }
 });
 
-test('dropoutExpectation({seed}) twice gives deep-equal records (meta aside) and leaks no tensors', async () => {
-  const a = await countTensors(() => dropoutExpectation({ samples: 3000, seed: 9 }));
-  const b = await dropoutExpectation({ samples: 3000, seed: 9 });
+test('dropout.expectation({seed}) twice gives deep-equal records (meta aside) and leaks no tensors', async () => {
+  const a = await countTensors(() => dropout.expectation({ samples: 3000, seed: 9 }));
+  const b = await dropout.expectation({ samples: 3000, seed: 9 });
   assert.equal(a.leaked, 0);
   assert.deepEqual(withoutMeta(a.result), withoutMeta(b));
-  assert.notDeepEqual(withoutMeta(b).cases, withoutMeta(await dropoutExpectation({ samples: 3000, seed: 10 })).cases);
+  assert.notDeepEqual(withoutMeta(b).cases, withoutMeta(await dropout.expectation({ samples: 3000, seed: 10 })).cases);
   assert.equal(JSON.stringify(JSON.parse(JSON.stringify(b))), JSON.stringify(b), 'plain JSON');
 });
 
-test('dropoutExpectation rejects unknown options and a net with fewer than two dropout points', async () => {
-  await assert.rejects(dropoutExpectation({ sampels: 10 } as never), /dropoutExpectation\.sampels must be one of the known options/);
-  await assert.rejects(dropoutExpectation({ sizes: [4, 8, 1] }), {
+test('dropout.expectation rejects unknown options and a net with fewer than two dropout points', async () => {
+  await assert.rejects(dropout.expectation({ sampels: 10 } as never), /dropout\.expectation\.sampels must be one of the known options \(p, samples, sizes, batchSize, activation, neuron, seed, progress\)/);
+  await assert.rejects(dropout.expectation({ sizes: [4, 8, 1] }), {
     message: 'sizes must be an array [D, H1, H2, ..., C] with at least two hidden layers (two dropout points), got [4, 8, 1]',
   });
-  await assert.rejects(dropoutExpectation({ samples: 1 }), { message: 'samples must be an integer in [2, 10000000], got 1' });
+  await assert.rejects(dropout.expectation({ samples: 1 }), { message: 'samples must be an integer in [2, 10000000], got 1' });
 });
 
 // ---------------------------------------------------------------- ensemble
 
-test('dropoutEnsemble: the error to the exact mean falls with k, the error to the test output levels off at the floor', async () => {
-  const { result: r, leaked } = await countTensors(() => dropoutEnsemble({ seed: 0 }));
+test('dropout.ensemble: the error to the exact mean falls with k, the error to the test output levels off at the floor', async () => {
+  const { result: r, leaked } = await countTensors(() => dropout.ensemble({ seed: 0 }));
   assert.equal(leaked, 0);
   const last = r.ks.length - 1;
   assert.ok(r.toExact![last] < r.toExact![0] / 10, `k = ${r.ks[last]}: ${r.toExact![last]} vs k = 1: ${r.toExact![0]} (1/√k predicts 1/64)`);
@@ -395,18 +385,18 @@ test('dropoutEnsemble: the error to the exact mean falls with k, the error to th
   assert.ok(Math.abs(cross) < 4 * 2 * r.toExact![last] * r.floor! / Math.sqrt(n) + 1e-6, `cross term ${cross}`);
 });
 
-test('dropoutEnsemble({activation: "linear"}): no floor, the error to the test output is the error to the exact mean', async () => {
-  const r = await dropoutEnsemble({ activation: 'linear', ks: [1, 8, 64, 512], repeats: 8, seed: 1 });
+test('dropout.ensemble({activation: "linear"}): no floor, the error to the test output is the error to the exact mean', async () => {
+  const r = await dropout.ensemble({ activation: 'linear', ks: [1, 8, 64, 512], repeats: 8, seed: 1 });
   assert.ok(r.floor! <= 1e-12);
   r.toTest.forEach((t, i) => assert.ok(Math.abs(t - r.toExact![i]) <= 1e-5 * t, `k ${r.ks[i]}: ${t} vs ${r.toExact![i]}`));
-  await assert.rejects(dropoutEnsemble({ ks: [4, 2] }), { message: 'ks must be increasing ensemble sizes, got [4, 2]' });
+  await assert.rejects(dropout.ensemble({ ks: [4, 2] }), { message: 'ks must be increasing ensemble sizes, got [4, 2]' });
 });
 
 // ---------------------------------------------------------------- tf.layers.dropout
 
-test('tfDropoutKind({p}) finds tf.layers.dropout({rate: 1 - p}) to be inverted dropout: same output in both modes, unlike vanilla', async () => {
+test('dropout.tfLayersKind({p}) finds tf.layers.dropout({rate: 1 - p}) to be inverted dropout: same output in both modes, unlike vanilla', async () => {
   for (const p of [0.5, 0.8, 0.3]) {
-    const { result: r, leaked } = await countTensors(() => tfDropoutKind({ p, seed: 4 }));
+    const { result: r, leaked } = await countTensors(() => dropout.tfLayersKind({ p, seed: 4 }));
     assert.equal(leaked, 0);
     assert.equal(r.kind, 'inverted');
     assert.equal(r.rate, 1 - p);
@@ -414,25 +404,29 @@ test('tfDropoutKind({p}) finds tf.layers.dropout({rate: 1 - p}) to be inverted d
     assert.ok(r.test.toVanilla > 0.1 && r.train.toVanilla > 0.1, 'vanilla differs in both modes');
     assert.ok(Math.abs(r.keptFraction - p) < 4 * r.keptFractionSe, `kept ${r.keptFraction}`);
   }
-  assert.equal((await tfDropoutKind({ p: 1 })).kind, 'both', 'p = 1: no dropout, the two schemes coincide');
+  assert.equal((await dropout.tfLayersKind({ p: 1 })).kind, 'both', 'p = 1: no dropout, the two schemes coincide');
 });
 
 // ---------------------------------------------------------------- overfitting experiment
 
 const SMALL = { sizes: [784, 32, 32, 32, 10], trainSize: 300, valSize: 100, epochs: 2, batchSize: 50, ps: [1, 0.5], seed: 3 };
-let small: DropoutOverfitRecord;
+let small: dropout.OverfitRecord;
 
-test('dropoutOverfit(small) records train and validation metrics per epoch for every p and leaks no tensors', async () => {
-  const epochs: [number, number][] = [];
+test('dropout.overfit(small) records train and validation metrics per epoch for every p and leaks no tensors', async () => {
+  const epochs: [string, number][] = [];
   let steps = 0;
-  const { result, leaked } = await countTensors(() => dropoutOverfit(SMALL, {
-    onEpoch: (p, e) => epochs.push([p, e.epoch]), onStep: (done, total) => { steps = done; assert.equal(total, 2 * 2 * 6); },
+  const { result, leaked } = await countTensors(() => dropout.overfit({
+    ...SMALL, progress: ({ done, total, phase, metrics }) => {
+      assert.equal(total, 2 * 2 * 6);
+      if (metrics.valLoss !== undefined) epochs.push([phase, metrics.epoch]);
+      else steps = done;
+    },
   }));
   small = result;
   assert.equal(leaked, 0);
-  assert.deepEqual(epochs, [[1, 1], [1, 2], [0.5, 1], [0.5, 2]]);
+  assert.deepEqual(epochs, [['no dropout (p = 1)', 1], ['no dropout (p = 1)', 2], ['dropout p = 0.5', 1], ['dropout p = 0.5', 2]]);
   assert.equal(steps, 24);
-  assert.equal(result.parameters, dropoutNetParameterCount(SMALL.sizes));
+  assert.equal(result.parameters, dropout.netParameterCount(SMALL.sizes));
   assert.deepEqual([result.data.trainSize, result.data.valSize, result.data.evalTrainSize], [300, 100, 100]);
   for (const run of result.runs) {
     for (const e of run.epochs) {
@@ -443,22 +437,22 @@ test('dropoutOverfit(small) records train and validation metrics per epoch for e
   }
 });
 
-test('dropoutOverfit(small) twice with one seed gives deep-equal records (meta aside)', async () => {
-  small ??= await dropoutOverfit(SMALL);
-  assert.deepEqual(withoutMeta(await dropoutOverfit(SMALL)), withoutMeta(small));
+test('dropout.overfit(small) twice with one seed gives deep-equal records (meta aside)', async () => {
+  small ??= await dropout.overfit(SMALL);
+  assert.deepEqual(withoutMeta(await dropout.overfit(SMALL)), withoutMeta(small));
 });
 
-test('dropoutOverfit asks for no more images than there are, naming the option', async () => {
-  await assert.rejects(dropoutOverfit({ trainSize: 60_000, valSize: 10_000, epochs: 1 }),
+test('dropout.overfit asks for no more images than there are, naming the option', async () => {
+  await assert.rejects(dropout.overfit({ trainSize: 60_000, valSize: 10_000, epochs: 1 }),
     /^ArgumentError: trainSize \+ valSize must be at most the \d+ training images available/);
-  await assert.rejects(dropoutOverfit({ sizes: [100, 10] }), { message: 'sizes must be layer sizes starting at 784 (28x28 pixels) and ending at 10 (classes), got [100, 10]' });
+  await assert.rejects(dropout.overfit({ sizes: [100, 10] }), { message: 'sizes must be layer sizes starting at 784 (28x28 pixels) and ending at 10 (classes), got [100, 10]' });
 });
 
 // ---------------------------------------------------------------- figures and tables
 
-test('dropoutExpectationFigure(record) labels every cell and draws ±2 SE error bars and the exact gaps', async () => {
+test('dropout.expectationFigure(record) labels every cell and draws ±2 SE error bars and the exact gaps', async () => {
   const r = await record();
-  const fig = dropoutExpectationFigure(r);
+  const fig = dropout.expectationFigure(r);
   const layout = fig.layout as Record<string, { title?: { text?: string } }>;
   assert.match(String((fig.layout.title as { text: string }).text), /p = 0.5/);
   for (let k = 1; k <= 6; k++) {
@@ -470,32 +464,103 @@ test('dropoutExpectationFigure(record) labels every cell and draws ±2 SE error 
   const firstSe = caseOf(r, 'vanilla').probes.first.se;
   assert.deepEqual((mc[0].error_y as { array: number[] }).array, firstSe.map((e) => 2 * e));
   assert.equal(fig.data.filter((t) => t.name === 'exact (all masks)').length, 6);
-  assert.equal(dropoutExpectationRows(r).length, 9);
-  assert.equal(dropoutNeuronFigure(r).data.length, 3);
-  assert.throws(() => dropoutExpectationFigure({ experiment: 'initStats' } as never), /record must be a record returned by nn\.dropoutExpectation\(\)/);
+  assert.equal(expectationRows(r).length, 9);
+  assert.equal(dropout.neuronFigure(r).data.length, 3);
+  assert.throws(() => dropout.expectationFigure({ experiment: 'initStats' } as never), /record must be a record returned by nn\.dropout\.expectation\(\)/);
 });
 
-test('dropoutEnsembleFigure, dropoutOverfitFigure and the tables are labelled plain data', async () => {
-  const ens = dropoutEnsembleFigure(await dropoutEnsemble({ ks: [1, 4, 16], repeats: 2 }));
+test('dropout.ensembleFigure, dropout.overfitFigure and the tables are labelled plain data', async () => {
+  const ens = dropout.ensembleFigure(await dropout.ensemble({ ks: [1, 4, 16], repeats: 2 }));
   assert.equal((ens.layout.xaxis as { type: string }).type, 'log');
   assert.ok(ens.data.some((t) => String(t.name).startsWith('floor')));
-  small ??= await dropoutOverfit(SMALL);
-  const fig = dropoutOverfitFigure(small);
+  small ??= await dropout.overfit(SMALL);
+  const fig = dropout.overfitFigure(small);
   assert.equal(fig.data.length, 8, '2 runs x train/val x loss/accuracy');
   assert.match(String((fig.layout.title as { text: string }).text), /MNIST MLP 784-32-32-32-10/);
-  assert.equal(dropoutOverfitRows(small)[0].run, 'no dropout (p = 1)');
-  assert.equal(tfDropoutKindRows(await tfDropoutKind({ p: 0.5 })).length, 2);
+  assert.equal(overfitRows(small)[0].run, 'no dropout (p = 1)');
+  assert.equal(tfLayersKindRows(await dropout.tfLayersKind({ p: 0.5 })).length, 2);
 });
 
-test('dropoutOverfitLive(config, io) prints text lines outside a notebook and draws the validation loss per p', () => {
+test('dropout.overfit({progress: true}) outside a notebook prints a text bar over all steps and the validation loss per run', async () => {
   const lines: string[] = [];
-  const live = dropoutOverfitLive({ ps: [1, 0.5] }, { write: (l) => lines.push(l), notebook: false });
-  live.hooks.onStep!(1, 4);
-  live.hooks.onEpoch!(1, { epoch: 1, trainLoss: 1, trainAcc: 0.5, valLoss: 1.2, valAcc: 0.4, dropoutLoss: 1.1 });
-  live.hooks.onStep!(4, 4);
-  live.finish();
-  assert.ok(lines.some((l) => /Validation loss while training @ epoch 1: no dropout \(p = 1\) 1\.2/.test(l)), lines.join('\n'));
-  assert.ok(lines.some((l) => /training 100%/.test(l)));
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => { lines.push(String(chunk)); return true; }) as typeof process.stderr.write;
+  try {
+    await dropout.overfit({ ...SMALL, epochs: 1, progress: true });
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.ok(lines.some((l) => /Validation loss while training @ epoch 1: no dropout \(p = 1\) \d/.test(l)), lines.join(''));
+  assert.ok(lines.some((l) => /^dropout\.overfit: dropout p = 0\.5 100% .* 12\/12 /.test(l)), lines.join(''));
+});
+
+// ---------------------------------------------------------------- the one progress shape
+
+/** Checks a run's progress events: the one shape, one total, done never decreasing and ending at the total. */
+function checkEvents(events: ProgressEvent[], phases: readonly string[]): void {
+  assert.ok(events.length > 0);
+  for (const e of events) {
+    assert.deepEqual(Object.keys(e).sort(), ['done', 'metrics', 'phase', 'total']);
+    assert.ok(Object.values(e.metrics).every((v) => typeof v === 'number' && Number.isFinite(v)), JSON.stringify(e));
+  }
+  assert.ok(events.every((e) => e.total === events[0].total), 'one total for the whole experiment');
+  events.forEach((e, i) => assert.ok(i === 0 || e.done >= events[i - 1].done, `done ${e.done} after ${events[i - 1]?.done}`));
+  assert.equal(events[events.length - 1].done, events[0].total);
+  assert.deepEqual([...new Set(events.map((e) => e.phase))], phases);
+}
+
+test('dropout.expectation({progress: fn}) reports the neuron, every chunk of masks and the enumeration; progress is not recorded', async () => {
+  const events: ProgressEvent[] = [];
+  const options = { samples: 40_000, seed: 2 };
+  const r = await dropout.expectation({ ...options, progress: (e) => events.push(e) });
+  checkEvents(events, ['neuron', 'net: masks', 'net: exact']);
+  assert.deepEqual(events.map((e) => e.done), [1, 2, 3, 4, 5], 'the neuron, 40,000 masks in three chunks of at most 16,384, the enumeration');
+  assert.ok(!('progress' in r.options));
+  assert.deepEqual(withoutMeta(r), withoutMeta(await dropout.expectation({ ...options, progress: false })), 'watching changes no number');
+});
+
+test('dropout.ensemble({progress: fn}) counts the masks drawn up to repeats × max(ks); progress is not recorded', async () => {
+  const events: ProgressEvent[] = [];
+  const options = { ks: [1, 4, 16], repeats: 3, seed: 5 };
+  const r = await dropout.ensemble({ ...options, progress: (e) => events.push(e) });
+  checkEvents(events, ['masks']);
+  assert.equal(events[0].total, 48);
+  assert.ok(!('progress' in r.options));
+  assert.deepEqual(withoutMeta(r), withoutMeta(await dropout.ensemble(options)));
+});
+
+test('dropout.tfLayersKind({progress: fn}) reports the test mode, then training; progress is not recorded', async () => {
+  const events: ProgressEvent[] = [];
+  const r = await dropout.tfLayersKind({ p: 0.5, seed: 1, progress: (e) => events.push(e) });
+  checkEvents(events, ['test', 'training']);
+  assert.deepEqual(events.map((e) => [e.done, e.total]), [[1, 2], [2, 2]]);
+  assert.ok(!('progress' in r.options));
+  assert.deepEqual(r, await dropout.tfLayersKind({ p: 0.5, seed: 1 }));
+});
+
+test('dropout.overfit({progress: fn}) reports every step ({loss, step}) and epoch ({meanLoss, valLoss, ..., epoch}) over all runs; progress is not recorded', async () => {
+  const events: ProgressEvent[] = [];
+  const r = await dropout.overfit({ ...SMALL, progress: (e) => events.push(e) });
+  checkEvents(events, ['no dropout (p = 1)', 'dropout p = 0.5']);
+  const steps = events.filter((e) => e.metrics.valLoss === undefined);
+  assert.deepEqual(steps.map((e) => e.done), Array.from({ length: 24 }, (_, i) => i + 1));
+  assert.deepEqual(Object.keys(steps[0].metrics), ['loss', 'step']);
+  const epochs = events.filter((e) => e.metrics.valLoss !== undefined);
+  assert.deepEqual(epochs.map((e) => Object.keys(e.metrics)), Array(4).fill(['meanLoss', 'trainLoss', 'trainAcc', 'valLoss', 'valAcc', 'epoch']));
+  // the one training loop reports each epoch's mean training-time loss: the record's dropoutLoss
+  assert.deepEqual(epochs.map((e) => e.metrics.meanLoss), r.runs.flatMap((run) => run.epochs.map((e) => e.dropoutLoss)));
+  assert.deepEqual(epochs.map((e) => e.metrics.valLoss), r.runs.flatMap((run) => run.epochs.map((e) => e.valLoss)));
+  assert.ok(!('progress' in r.options));
+  small ??= await dropout.overfit(SMALL);
+  assert.deepEqual(withoutMeta(r), withoutMeta(small));
+});
+
+test('every dropout experiment rejects a progress option that is not true, false or a function, naming it', async () => {
+  const message = 'progress must be true, false or a function ({ done, total, phase, metrics }) => void, got "yes"';
+  await assert.rejects(dropout.expectation({ progress: 'yes' } as never), { message });
+  await assert.rejects(dropout.ensemble({ progress: 'yes' } as never), { message });
+  await assert.rejects(dropout.tfLayersKind({ progress: 'yes' } as never), { message });
+  await assert.rejects(dropout.overfit({ progress: 'yes' } as never), { message });
 });
 
 // ---------------------------------------------------------------- the 3-layer setup
@@ -506,7 +571,7 @@ test('expectationSetup({sizes, batchSize, seed}) is seeded: same seed, same net 
   const c = expectationSetup({ sizes: [4, 8, 8, 1], batchSize: 3, seed: 2 });
   assert.deepEqual(a, b);
   assert.notDeepEqual(a.params, c.params);
-  const all = [...a.X.flat(), ...a.params.flatMap((l: DropoutNetLayer64) => l.W.flat())];
+  const all = [...a.X.flat(), ...a.params.flatMap((l: dropout.NetLayer64) => l.W.flat())];
   assert.ok(all.every((v) => Math.fround(v) === v));
 });
 
@@ -520,39 +585,39 @@ test('heWeights(784, 512, seed, 1) draws W ~ N(0, 2 / fanIn): mean and std withi
   const sigma = Math.sqrt(2 / 784);
   assert.ok(Math.abs(mean) < 4 * sigma / Math.sqrt(n), `mean ${mean}`); // SE of a mean: σ/√n
   assert.ok(Math.abs(std - sigma) < 4 * sigma / Math.sqrt(2 * n), `std ${std} vs ${sigma}`); // SE of a normal std: σ/√(2n)
-  assert.deepEqual(Array.from(W.subarray(0, 512)), dropoutNetParams64([784, 512, 10], 1)[0].W[0], 'the same numbers as dropoutNetParams64');
+  assert.deepEqual(Array.from(W.subarray(0, 512)), dropout.netParams64([784, 512, 10], 1)[0].W[0], 'the same numbers as dropout.netParams64');
 });
 
-test('dropoutForward, dropoutNetForward and dropoutNetBackward leave only the tensors they return', async () => {
-  const params = dropoutNetTensors(dropoutNetParams64([5, 6, 7, 3], 1));
+test('dropout.forward, dropout.netForward and dropout.netBackward leave only the tensors they return', async () => {
+  const params = dropout.netTensors(dropout.netParams64([5, 6, 7, 3], 1));
   const X = tf.randomNormal([4, 5], 0, 1, 'float32', 1) as tf.Tensor2D;
   const ops = await countTensors(() => {
-    const { out, cache } = dropoutForward(X, { p: 0.5, scheme: 'inverted', training: true, seed: 1 });
-    const dx = dropoutBackward(out, cache);
+    const { out, cache } = dropout.forward(X, { p: 0.5, scheme: 'inverted', training: true, seed: 1 });
+    const dx = dropout.backward(out, cache);
     tf.dispose([out, dx, cache.multiplier]);
   });
   assert.equal(ops.leaked, 0);
   const net = await countTensors(() => {
-    const { scores, cache } = dropoutNetForward(X, params, { p: 0.5, scheme: 'vanilla', training: true, seed: 2 });
-    const grads = dropoutNetBackward(scores, cache, params);
+    const { scores, cache } = dropout.netForward(X, params, { p: 0.5, scheme: 'vanilla', training: true, seed: 2 });
+    const grads = dropout.netBackward(scores, cache, params);
     tf.dispose([scores, ...grads.flatMap((g) => [g.dW, g.db])]);
-    disposeDropoutNetCache(cache);
-    dropoutNetPredict(X, params, { p: 0.5, scheme: 'vanilla' }).dispose();
+    dropout.disposeNetCache(cache);
+    dropout.netPredict(X, params, { p: 0.5, scheme: 'vanilla' }).dispose();
   });
   assert.equal(net.leaked, 0);
   tf.dispose(X);
-  disposeDropoutNet(params);
+  dropout.disposeNet(params);
 });
 
-test('dropoutEnsemble({seed}) twice gives deep-equal records (meta aside); dropoutOverfit takes SGD with momentum too', async () => {
+test('dropout.ensemble({seed}) twice gives deep-equal records (meta aside); dropout.overfit takes SGD with momentum too', async () => {
   const opts = { ks: [1, 4, 16], repeats: 3, seed: 5 };
-  assert.deepEqual(withoutMeta(await dropoutEnsemble(opts)), withoutMeta(await dropoutEnsemble(opts)));
-  const r = await dropoutOverfit({ ...SMALL, ps: [0.5], epochs: 1, optimizer: 'momentum', lr: 0.05 });
+  assert.deepEqual(withoutMeta(await dropout.ensemble(opts)), withoutMeta(await dropout.ensemble(opts)));
+  const r = await dropout.overfit({ ...SMALL, ps: [0.5], epochs: 1, optimizer: 'momentum', lr: 0.05 });
   assert.equal(r.options.optimizer, 'momentum');
-  await assert.rejects(dropoutOverfit({ optimizer: 'rmsprop' } as never), { message: 'optimizer must be one of "adam", "momentum", got "rmsprop"' });
+  await assert.rejects(dropout.overfit({ optimizer: 'rmsprop' } as never), { message: 'optimizer must be one of "adam", "momentum", got "rmsprop"' });
 });
 
-test('dropoutExpectation\'s exact expectations equal an independent NumPy brute force over all 2^16 masks, and its Monte Carlo is within 5 SE of NumPy', async () => {
+test('dropout.expectation\'s exact expectations equal an independent NumPy brute force over all 2^16 masks, and its Monte Carlo is within 5 SE of NumPy', async () => {
   const r = await record();
   for (const c of r.cases) {
     const ref = numpyExact(r, c.scheme === 'inverted' ? 'inverted' : 'vanilla');

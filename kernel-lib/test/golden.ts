@@ -21,50 +21,18 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { useDevice } from '../src/core/device';
+import { useDevice } from '../src/engine/device';
 import { randomImages } from '../src/data/synthetic';
 import type { ImageDataset } from '../src/data/load';
-import { initStats, initStatsGrid } from '../src/concepts/initStats';
-import { initTraining, INIT_TRAINING_QUICK } from '../src/concepts/initTraining';
-import { batchNormFold, batchNormIdentity, batchNormRunning, batchNormStats } from '../src/concepts/batchNormExperiments';
-import {
-  BATCH_NORM_LEARNING_RATES_QUICK, BATCH_NORM_MODE_BUG_QUICK, BATCH_NORM_RESCUE_QUICK, batchNormLearningRates,
-  batchNormModeBug, batchNormRescue,
-} from '../src/concepts/batchNormTraining';
-import { normComparison } from '../src/concepts/groupNorm';
-import { dropoutExpectation } from '../src/concepts/dropoutExpectation';
-import { dropoutEnsemble } from '../src/concepts/dropoutEnsemble';
-import { tfDropoutKind } from '../src/concepts/dropoutTfLayers';
-import { dropoutOverfit, DROPOUT_OVERFIT_QUICK } from '../src/concepts/dropoutOverfit';
-import type { TaskData } from '../src/concepts/transferTasks';
-import { transferCurve, transferDepth, transferTable } from '../src/concepts/transferTable';
+import { CASES as WEIGHT_INIT } from './golden-cases/weight-init';
+import { CASES as BATCH_NORM } from './golden-cases/batch-norm';
+import { CASES as DROPOUT } from './golden-cases/dropout';
+import { CASES as TRANSFER } from './golden-cases/transfer';
 
 /** Switches tfjs to the notebook's CPU backend (wasm + nnlab kernels, 1 thread). */
 export async function goldenBackend(): Promise<void> {
   const report = await useDevice('cpu', { print: false, wasm: { threads: 1, kernels: true } });
   if (report.backend !== 'wasm') throw new Error(`golden records are made on wasm, got ${report.backend} (${report.summary})`);
-}
-
-// ------------------------------------------------------------------ transfer: synthetic tasks
-
-/** Synthetic stand-ins for MNIST and Fashion-MNIST (as test/transfer.test.ts): 28×28×1, 10 classes, random pixels. */
-function fakeSplit(name: 'mnist' | 'fashion-mnist', split: 'train' | 'test', count: number, seed: number): ImageDataset {
-  return { ...randomImages({ count, height: 28, width: 28, channels: 1, classes: 10, seed }), name, split };
-}
-let transferData: TaskData | undefined;
-let zooDir: string | undefined;
-/** The synthetic tasks and a temporary zoo folder (its model is trained on first use, then read back). */
-function transferHooks(): { data: TaskData; modelDir: string } {
-  transferData ??= {
-    mnist: { train: fakeSplit('mnist', 'train', 600, 1), test: fakeSplit('mnist', 'test', 300, 2) },
-    'fashion-mnist': { train: fakeSplit('fashion-mnist', 'train', 600, 3), test: fakeSplit('fashion-mnist', 'test', 300, 4) },
-  };
-  if (zooDir === undefined) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nnlab-golden-zoo-'));
-    process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-    zooDir = path.join(dir, 'zoo');
-  }
-  return { data: transferData, modelDir: zooDir };
 }
 
 // ------------------------------------------------------------------ the cases
@@ -77,56 +45,8 @@ export interface GoldenCase {
   run: () => Promise<unknown>;
 }
 
-const INIT_SMALL = { batchSize: 200, depth: 4, width: 100 } as const;
-const TRANSFER_SYNTHETIC = '(synthetic MNIST/Fashion-MNIST, zoo model trained on it)';
-
-/** One case per experiment function, plus the CLI's own option sets where they differ. */
-export const GOLDEN_CASES: GoldenCase[] = [
-  // lesson 03: initialization
-  { id: 'initStats', call: "initStats({batchSize: 200, depth: 4, width: 100, init: 'he', activation: 'relu', seed: 1})",
-    run: () => initStats({ ...INIT_SMALL, init: 'he', activation: 'relu', seed: 1 }) },
-  { id: 'initStats-small-tanh', call: "initStats({batchSize: 200, depth: 4, width: 100, init: 'small', activation: 'tanh', seed: 1})",
-    run: () => initStats({ ...INIT_SMALL, init: 'small', activation: 'tanh', seed: 1 }) },
-  { id: 'cli-init-stats', call: 'nnlab init-stats: initStats({seed: 0}) (setup A: 1000 x 500, 10 layers of 500, xavier, tanh)',
-    run: () => initStats({ seed: 0 }) },
-  { id: 'initStatsGrid', call: 'initStatsGrid({batchSize: 200, depth: 4, width: 100, seed: 1}) (every init x tanh, relu)',
-    run: () => initStatsGrid({ ...INIT_SMALL, seed: 1 }) },
-  { id: 'cli-init-stats-grid', call: 'nnlab init-stats --grid: initStatsGrid({seed: 0}) (setup A, every init x tanh, relu)',
-    run: () => initStatsGrid({ seed: 0 }) },
-  { id: 'initTraining', call: 'initTraining({...INIT_TRAINING_QUICK (epochs: 10), seed: 1})',
-    run: () => initTraining({ ...INIT_TRAINING_QUICK, seed: 1 }) },
-  // lesson 04: batch normalization
-  { id: 'batchNormStats', call: 'batchNormStats({seed: 1})', run: () => batchNormStats({ seed: 1 }) },
-  { id: 'cli-batchnorm', call: "nnlab batchnorm: batchNormStats({mode: 'both'}) (seed 0)", run: () => batchNormStats({ mode: 'both' }) },
-  { id: 'batchNormIdentity', call: 'batchNormIdentity({seed: 1})', run: () => batchNormIdentity({ seed: 1 }) },
-  { id: 'batchNormRunning', call: 'batchNormRunning({seed: 1})', run: () => batchNormRunning({ seed: 1 }) },
-  { id: 'batchNormFold', call: 'batchNormFold({seed: 1})', run: () => batchNormFold({ seed: 1 }) },
-  { id: 'cli-batchnorm-fold', call: 'nnlab batchnorm-fold: batchNormFold({}) (seed 0)', run: () => batchNormFold({}) },
-  { id: 'batchNormModeBug', call: 'batchNormModeBug({...BATCH_NORM_MODE_BUG_QUICK (steps: 100), seed: 1})',
-    run: () => batchNormModeBug({ ...BATCH_NORM_MODE_BUG_QUICK, seed: 1 }) },
-  { id: 'batchNormRescue', call: 'batchNormRescue({...BATCH_NORM_RESCUE_QUICK (depth: 5, steps: 80), seed: 1})',
-    run: () => batchNormRescue({ ...BATCH_NORM_RESCUE_QUICK, seed: 1 }) },
-  { id: 'batchNormLearningRates', call: 'batchNormLearningRates({...BATCH_NORM_LEARNING_RATES_QUICK (lrs: [0.01, 0.3, 3], depth: 4, steps: 60), seed: 1})',
-    run: () => batchNormLearningRates({ ...BATCH_NORM_LEARNING_RATES_QUICK, seed: 1 }) },
-  { id: 'normComparison', call: 'normComparison({seed: 1})', run: () => normComparison({ seed: 1 }) },
-  // lesson 09: dropout
-  { id: 'dropoutExpectation', call: 'dropoutExpectation({samples: 2000, seed: 1})', run: () => dropoutExpectation({ samples: 2000, seed: 1 }) },
-  { id: 'cli-dropout', call: 'nnlab dropout: dropoutExpectation({}) (20,000 masks, seed 0)', run: () => dropoutExpectation({}) },
-  { id: 'dropoutEnsemble', call: 'dropoutEnsemble({ks: [1, 2, 4, ..., 256], repeats: 4, seed: 1})',
-    run: () => dropoutEnsemble({ ks: [1, 2, 4, 8, 16, 32, 64, 128, 256], repeats: 4, seed: 1 }) },
-  { id: 'tfDropoutKind', call: 'tfDropoutKind({seed: 1})', run: () => tfDropoutKind({ seed: 1 }) },
-  { id: 'dropoutOverfit', call: 'dropoutOverfit({sizes: [784, 32, 32, 32, 10], trainSize: 300, valSize: 100, epochs: 2, batchSize: 50, ps: [1, 0.5], seed: 1}) (MNIST)',
-    run: () => dropoutOverfit({ sizes: [784, 32, 32, 32, 10], trainSize: 300, valSize: 100, epochs: 2, batchSize: 50, ps: [1, 0.5], seed: 1 }) },
-  { id: 'cli-dropout-overfit-quick', call: 'nnlab dropout-overfit --quick: dropoutOverfit(DROPOUT_OVERFIT_QUICK) (1,000 / 500 MNIST images, 3 epochs, seed 0)',
-    run: () => dropoutOverfit({ ...DROPOUT_OVERFIT_QUICK }) },
-  // lesson 10: transfer learning
-  { id: 'transferTable', call: `transferTable({small: 3, large: 8, repeats: 2, minSteps: 4, epochs: 1, testPerClass: 10, seed: 5}) ${TRANSFER_SYNTHETIC}`,
-    run: () => transferTable({ small: 3, large: 8, repeats: 2, minSteps: 4, epochs: 1, testPerClass: 10, seed: 5 }, transferHooks()) },
-  { id: 'transferDepth', call: `transferDepth({perClass: 3, repeats: 1, minSteps: 2, epochs: 1, testPerClass: 10, seed: 1}) ${TRANSFER_SYNTHETIC}`,
-    run: () => transferDepth({ perClass: 3, repeats: 1, minSteps: 2, epochs: 1, testPerClass: 10, seed: 1 }, transferHooks()) },
-  { id: 'transferCurve', call: `transferCurve({sizes: [4, 1, 2], minSteps: 2, epochs: 1, testPerClass: 10, seed: 1}) ${TRANSFER_SYNTHETIC}`,
-    run: () => transferCurve({ sizes: [4, 1, 2], minSteps: 2, epochs: 1, testPerClass: 10, seed: 1 }, transferHooks()) },
-];
+/** One case per experiment function, plus the CLI's own option sets where they differ (one file per lesson). */
+export const GOLDEN_CASES: GoldenCase[] = [...WEIGHT_INIT, ...BATCH_NORM, ...DROPOUT, ...TRANSFER];
 
 // ------------------------------------------------------------------ normalization
 

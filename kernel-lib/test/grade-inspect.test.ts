@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { cellSource, gradeRows, gradesCsv, graderCellSource, graderNotebook, homeworkExercises, INSTRUCTOR_DIR, inspectSubmission, NotebookJson, studentName, SubmissionGrade } from '../src/homework';
+import { cellSource, gradeRows, gradesCsv, graderCellSource, graderNotebook, homeworkExercises, instructorDir, inspectSubmission, NotebookJson, studentName, SubmissionGrade } from '../src/homework';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', 'test', 'fixtures', 'homework');
-const DROPOUT = path.join(INSTRUCTOR_DIR, 'hw09-dropout.ipynb');
+const DROPOUT = path.join(instructorDir(), 'hw09-dropout.ipynb');
 
 function tmpNotebook(edit: (nb: NotebookJson) => void): string {
   const nb = JSON.parse(fs.readFileSync(DROPOUT, 'utf8')) as NotebookJson;
@@ -63,7 +63,7 @@ test('graderNotebook appends one grader cell per exercise that looks each functi
   const graders = nb.cells.filter((c) => (c.metadata?.nnlab as { grader?: string } | undefined)?.grader);
   assert.deepEqual(graders.map((c) => (c.metadata!.nnlab as { grader: string }).grader), ['dropoutTrainMode', 'dropoutTestMode']);
   assert.equal(cellSource(graders[1]), graderCellSource(homeworkExercises('hw09-dropout')[1], 'n0nce'));
-  assert.match(cellSource(graders[1]), /await require\('nnlab'\)\.gradeInKernel\("dropoutTestMode", "n0nce", \[\n {2}\/\/ @ts-ignore.*\n {2}typeof invertedDropout === 'undefined' \? undefined : invertedDropout,\n\]\);/);
+  assert.match(cellSource(graders[1]), /await require\('nnlab'\)\.homework\.gradeInKernel\("dropoutTestMode", "n0nce", \[\n {2}\/\/ @ts-ignore.*\n {2}typeof invertedDropout === 'undefined' \? undefined : invertedDropout,\n\]\);/);
   assert.ok(nb.cells.every((c) => c.cell_type !== 'code' || (c.outputs ?? []).length === 0));
   assert.equal((nb.metadata.kernelspec as { name: string }).name, 'nnlab-cpu');
 });

@@ -10,14 +10,14 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { cellSource, HOMEWORK_DIR, homeworkIds, INSTRUCTOR_DIR, NotebookJson, sourceLines, SubmissionGrade } from '../src/homework';
-import { REPO_ROOT } from '../src/jupyter/paths';
-import { modelDir } from '../src/concepts/modelZoo';
+import { cellSource, homeworkDir, homeworkIds, instructorDir, NotebookJson, sourceLines, SubmissionGrade } from '../src/homework';
+import { repoRoot } from '../src/core/paths';
+import { modelDir } from '../src/data/models';
 import { MISTAKES } from './fixtures/homework/solutions';
 
-const BIN = path.join(REPO_ROOT, 'kernel-lib', 'bin', 'nnlab.js');
+const BIN = path.join(repoRoot(), 'kernel-lib', 'bin', 'nnlab.js');
 const FIXTURES = path.resolve(__dirname, '..', '..', 'test', 'fixtures', 'homework');
-const OUT = path.join(REPO_ROOT, 'test-output', 'grade');
+const OUT = path.join(repoRoot(), 'test-output', 'grade');
 const SUBS = path.join(OUT, 'submissions');
 
 /** The mistakes the issue names (the others are covered in-process by homework.test.ts), plus one of the init homework. */
@@ -49,29 +49,29 @@ before(async () => {
   fs.rmSync(OUT, { recursive: true, force: true });
   fs.mkdirSync(SUBS, { recursive: true });
   for (const id of homeworkIds()) {
-    files[`instructor ${id}`] = write(`instructor-${id}`, read(path.join(INSTRUCTOR_DIR, `${id}.ipynb`)));
-    files[`student ${id}`] = write(`student-${id}`, read(path.join(HOMEWORK_DIR, `${id}.ipynb`)));
+    files[`instructor ${id}`] = write(`instructor-${id}`, read(path.join(instructorDir(), `${id}.ipynb`)));
+    files[`student ${id}`] = write(`student-${id}`, read(path.join(homeworkDir(), `${id}.ipynb`)));
   }
   for (const m of GRADED_MISTAKES) {
-    const nb = read(path.join(INSTRUCTOR_DIR, `${HOMEWORK_OF[m.fn]}.ipynb`));
+    const nb = read(path.join(instructorDir(), `${HOMEWORK_OF[m.fn]}.ipynb`));
     const cell = nb.cells.find((c) => cellSource(c).includes(`function ${m.fn}(`))!;
     const src = cellSource(cell);
     assert.ok(src.includes(m.edit[0]), `the notebook's ${m.fn} must contain the fixture's fragment "${m.edit[0]}"`);
     cell.source = sourceLines(src.replace(m.edit[0], m.edit[1]));
     files[m.name] = write(`mistake-${slug(m.name)}`, nb);
   }
-  const dropout = () => read(path.join(INSTRUCTOR_DIR, 'hw09-dropout.ipynb'));
+  const dropout = () => read(path.join(instructorDir(), 'hw09-dropout.ipynb'));
   const at = (nb: NotebookJson, fn: string) => nb.cells.findIndex((c) => cellSource(c).includes(`function ${fn}(`));
   let nb = dropout();
   nb.cells.splice(at(nb, 'invertedDropout') + 1, 0, code('// trying something\nlet i = 0;\nwhile (true) { i++; }'));
   files.loop = write('infinite-loop', nb);
-  nb = read(path.join(INSTRUCTOR_DIR, 'hw04-batchnorm.ipynb'));
+  nb = read(path.join(instructorDir(), 'hw04-batchnorm.ipynb'));
   nb.cells.splice(at(nb, 'batchNormForward') + 1, 0, code("process.kill(process.pid, 'SIGKILL');"));
   files.crash = write('kernel-crash', nb);
   nb = dropout();
   nb.cells = nb.cells.filter((c) => !cellSource(c).includes('check.dropoutTestMode('));
   files.deleted = write('deleted-check-cell', nb);
-  nb = read(path.join(HOMEWORK_DIR, 'hw09-dropout.ipynb'));
+  nb = read(path.join(homeworkDir(), 'hw09-dropout.ipynb'));
   for (const c of nb.cells.filter((x) => cellSource(x).includes('await nn.check.'))) {
     c.source = sourceLines("console.log('PASS dropoutTrainMode: 7/7 cases, 10 / 10 points');\n" +
       "require('nnlab/dist/show/kernel').publish({ 'application/vnd.nnlab.grade+json': { nonce: 'guessed', result: { score: 10 } } });");

@@ -9,11 +9,11 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildHomework, cellSource, homeworkIds, INSTRUCTOR_DIR, NotebookJson, notebookText, stripSolutions, studentNotebook } from '../src/homework';
+import { buildHomework, cellSource, homeworkIds, instructorDir, NotebookJson, notebookText, stripSolutions, studentNotebook } from '../src/homework';
 import { listLessons } from '../src/jupyter/lessons';
-import { REPO_ROOT } from '../src/jupyter/paths';
+import { repoRoot } from '../src/core/paths';
 
-const BIN = path.join(REPO_ROOT, 'kernel-lib', 'bin', 'nnlab.js');
+const BIN = path.join(repoRoot(), 'kernel-lib', 'bin', 'nnlab.js');
 
 test('stripSolutions replaces each BEGIN/END SOLUTION region by the stub at the BEGIN line\'s indentation', () => {
   const src = 'function f(x: number): number {\n  // ### BEGIN SOLUTION\n  return x + 1;\n  // ### END SOLUTION\n}\n//### BEGIN SOLUTION\nconst y = 2;\n//   ### END SOLUTION';
@@ -63,20 +63,20 @@ test('nnlab homework build --check exits 1 for a stale student version; build wr
     const texts = first.map((e) => fs.readFileSync(e.student, 'utf8'));
     assert.ok(buildHomework({ studentDir }).every((e) => e.upToDate));
     assert.deepEqual(buildHomework({ studentDir }).map((e) => fs.readFileSync(e.student, 'utf8')), texts);
-    assert.deepEqual(fs.readdirSync(INSTRUCTOR_DIR).sort(), fs.readdirSync(studentDir).sort());
+    assert.deepEqual(fs.readdirSync(instructorDir()).sort(), fs.readdirSync(studentDir).sort());
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 
 test('the homework notebooks are not lessons: nnlab list does not pick up notebooks/homework/', () => {
-  assert.ok(listLessons().every((l) => path.dirname(l.path) === path.join(REPO_ROOT, 'notebooks')));
+  assert.ok(listLessons().every((l) => path.dirname(l.path) === path.join(repoRoot(), 'notebooks')));
   assert.ok(!listLessons().some((l) => l.name.startsWith('hw')));
 });
 
 test('every instructor notebook names its homework, the CPU kernel, and has one check cell per exercise', () => {
   for (const id of homeworkIds()) {
-    const nb = JSON.parse(fs.readFileSync(path.join(INSTRUCTOR_DIR, `${id}.ipynb`), 'utf8')) as NotebookJson;
+    const nb = JSON.parse(fs.readFileSync(path.join(instructorDir(), `${id}.ipynb`), 'utf8')) as NotebookJson;
     assert.equal((nb.metadata.nnlab as { homework: string }).homework, id);
     assert.equal((nb.metadata.kernelspec as { name: string }).name, 'nnlab-cpu');
     const checks = nb.cells.map((c) => ((c.metadata?.nnlab ?? {}) as { check?: string }).check).filter(Boolean);

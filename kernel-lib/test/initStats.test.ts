@@ -15,16 +15,19 @@ import '@tensorflow/tfjs-backend-wasm';
 import { countTensors } from '../src/core/leaks';
 import { fillNormal, normalArray, scaleInPlace } from '../src/core/normal';
 import { binOf, histogram, histogramEdges, moments } from '../src/core/stats';
-import { fanIn, fanOut, he, initStd, initValues, INITS, xavier, zeros } from '../src/concepts/init';
-import { ACTIVATIONS, denseBackward, denseForward, matMulAT, matMulBT, productMoments } from '../src/concepts/layers';
+import { fanIn, fanOut, he, initStd, initValues, INITS, xavier, zeros } from '../src/nets/init';
+import { ACTIVATIONS, denseBackward, denseForward, matMulAT, matMulBT, productMoments } from '../src/nets/layers';
+import { ProgressEvent } from '../src/core/progress';
+import { resolveStatsOptions, SETUP_A, stats, statsInputs, StatsRecord } from '../src/lessons/weight-init/stats';
+import { grid } from '../src/lessons/weight-init/grid';
+import { stdFactorPerLayer, verdict } from '../src/lessons/weight-init/math';
+import { resolveTrainingOptions, training, TRAINING_QUICK } from '../src/lessons/weight-init/training';
+import { applyUpdate, sgdMomentum } from '../src/nets/optim';
 import {
-  initStats, initStatsGrid, initStatsInputs, InitStatsRecord, initVerdict, resolveInitStatsOptions, SETUP_A, stdFactorPerLayer,
-} from '../src/concepts/initStats';
-import { initTraining, resolveInitTrainingOptions, sgdMomentumStep } from '../src/concepts/initTraining';
-import {
-  autoScale, initGradientsComparisonFigure, initGradientsFigure, initGridFigure, initHistogramsFigure, initStatsFigure, initStatsTable,
-  initSummaryTable, initTrainingFigure,
-} from '../src/show/initStats';
+  autoScale, gradientsComparisonFigure, gradientsFigure, gridFigure, histogramsFigure, statsFigure, statsRows, summaryRows, trainingFigure,
+  trainingRows,
+} from '../src/lessons/weight-init/figures';
+import * as weightInit from '../src/lessons/weight-init';
 import { relError, withoutMeta } from './helpers';
 
 const PYTHON = '/usr/bin/python3';
@@ -222,17 +225,17 @@ test('productMoments(a, b) is the mean and std of aᵀ·b\'s entries on both rou
 
 // ---------------------------------------------------------------- the experiment
 
-test('initStats with one seed twice gives deep-equal records once meta (the timing) is set aside', async () => {
-  const a = await initStats({ ...SMALL, init: 'he', activation: 'relu', seed: 3 });
-  const b = await initStats({ ...SMALL, init: 'he', activation: 'relu', seed: 3 });
+test('weightInit.stats with one seed twice gives deep-equal records once meta (the timing) is set aside', async () => {
+  const a = await stats({ ...SMALL, init: 'he', activation: 'relu', seed: 3 });
+  const b = await stats({ ...SMALL, init: 'he', activation: 'relu', seed: 3 });
   assert.deepEqual(withoutMeta(a), withoutMeta(b));
   assert.equal(typeof a.meta.ms, 'number');
-  const c = await initStats({ ...SMALL, init: 'he', activation: 'relu', seed: 4 });
+  const c = await stats({ ...SMALL, init: 'he', activation: 'relu', seed: 4 });
   assert.notDeepEqual(withoutMeta(a).layers, withoutMeta(c).layers);
 });
 
-test('initStats returns plain JSON with its resolved options, backend and versions', async () => {
-  const r = await initStats({ ...SMALL, init: 'small', activation: 'tanh' });
+test('weightInit.stats returns plain JSON with its resolved options, backend and versions', async () => {
+  const r = await stats({ ...SMALL, init: 'small', activation: 'tanh' });
   assert.deepEqual(JSON.parse(JSON.stringify(r)), r);
   assert.deepEqual(r.options, { batchSize: 200, inputWidth: 100, widths: [100, 100, 100, 100], init: 'small', activation: 'tanh',
     scale: 0.01, bins: 30, range: [-1, 1], seed: 0, gradients: true });
@@ -245,47 +248,47 @@ test('initStats returns plain JSON with its resolved options, backend and versio
     assert.equal(l.weightStd, 0.01);
   }
   assert.ok(Math.abs(r.input.std - 1) < 4 / Math.sqrt(2 * 200 * 100), `input std ${r.input.std}`);
-  assert.deepEqual(resolveInitStatsOptions({ init: undefined, seed: undefined }), resolveInitStatsOptions({}), 'undefined means left out');
-  const noGrad = await initStats({ ...SMALL, init: 'small', activation: 'tanh', gradients: false });
+  assert.deepEqual(resolveStatsOptions({ init: undefined, seed: undefined }), resolveStatsOptions({}), 'undefined means left out');
+  const noGrad = await stats({ ...SMALL, init: 'small', activation: 'tanh', gradients: false });
   assert.equal(noGrad.gradients, null);
   assert.deepEqual(noGrad.layers, r.layers, 'the backward pass does not change the forward statistics');
 });
 
-test('initStats leaks no tensors, with and without gradients, and when a layer overflows', async () => {
+test('weightInit.stats leaks no tensors, with and without gradients, and when a layer overflows', async () => {
   for (const gradients of [true, false]) {
-    const report = await countTensors(() => initStats({ ...SMALL, init: 'xavier', activation: 'tanh', gradients }));
+    const report = await countTensors(() => stats({ ...SMALL, init: 'xavier', activation: 'tanh', gradients }));
     assert.equal(report.leaked, 0, `gradients ${gradients}`);
   }
   const report = await countTensors(async () => {
-    await assert.rejects(initStats({ batchSize: 10, depth: 40, width: 400, init: 'large', activation: 'relu' }),
+    await assert.rejects(stats({ batchSize: 10, depth: 40, width: 400, init: 'large', activation: 'relu' }),
       /initStats: layer \d+ activations overflowed float32 \(\d+ values are inf or NaN\) with init "large" and relu: use fewer layers or a smaller scale/);
   });
   assert.equal(report.leaked, 0);
 });
 
 test('stdFactorPerLayer(record) is (std_L / std_1)^(1/(L-1)), the verdict\'s measure of vanishing and exploding', () => {
-  const record = (stds: number[]) => ({ layers: stds.map((std, i) => ({ layer: i + 1, std })) }) as unknown as InitStatsRecord;
+  const record = (stds: number[]) => ({ layers: stds.map((std, i) => ({ layer: i + 1, std })) }) as unknown as StatsRecord;
   assert.equal(stdFactorPerLayer(record([1, 0.5, 0.25])), 0.5);
   assert.ok(Math.abs(stdFactorPerLayer(record([0.2, 0.3, 0.45, 0.675])) - 1.5) < 1e-12);
   assert.deepEqual([stdFactorPerLayer(record([0.7])), stdFactorPerLayer(record([0, 0]))], [1, 1]);
 });
 
-test('initStats shows the lecture\'s phenomena on setup A', async () => {
-  const run = (init: 'small' | 'large' | 'xavier' | 'he' | 'zeros', activation: 'tanh' | 'relu') => initStats({ ...SETUP_A, init, activation, seed: 1 });
+test('weightInit.stats shows the lecture\'s phenomena on setup A', async () => {
+  const run = (init: 'small' | 'large' | 'xavier' | 'he' | 'zeros', activation: 'tanh' | 'relu') => stats({ ...SETUP_A, init, activation, seed: 1 });
   const small = await run('small', 'tanh');
   const first = small.layers[0].std;
   const last = small.layers[9].std;
   // each layer multiplies the std by about sqrt(500) · 0.01 = 0.22: 0.22^9 ≈ 1e-6
   assert.ok(last / first < 1e-5, `small: last/first ${last / first}`);
-  assert.equal(initVerdict(small), 'vanishes');
+  assert.equal(verdict(small), 'vanishes');
   const large = await run('large', 'tanh');
   assert.ok(large.layers.every((l) => l.saturated > 0.85), 'large: most tanh units saturated in every layer');
-  assert.equal(initVerdict(large), 'saturates');
+  assert.equal(verdict(large), 'saturates');
   const xt = await run('xavier', 'tanh');
-  assert.equal(initVerdict(xt), 'healthy');
-  assert.equal(initVerdict(await run('xavier', 'relu')), 'vanishes');
+  assert.equal(verdict(xt), 'healthy');
+  assert.equal(verdict(await run('xavier', 'relu')), 'vanishes');
   const hr = await run('he', 'relu');
-  assert.equal(initVerdict(hr), 'healthy');
+  assert.equal(verdict(hr), 'healthy');
   // He + ReLU, layer 1: z ~ N(0, 2) given a unit-norm-ish input row, relu(z) has mean 1/sqrt(π) and
   // std sqrt(1 - 1/π); SE of the layer mean ≈ 0.002 (the column norms of W vary by sqrt(2/500))
   assert.ok(Math.abs(hr.layers[0].mean - 1 / Math.sqrt(Math.PI)) < 4 * 0.002, `he mean ${hr.layers[0].mean}`);
@@ -294,10 +297,10 @@ test('initStats shows the lecture\'s phenomena on setup A', async () => {
   const z = await run('zeros', 'tanh');
   assert.ok(z.layers.every((l) => l.std === 0 && l.mean === 0));
   assert.ok(z.gradients!.every((g) => g.std === 0), 'W = 0: every weight gradient is 0');
-  assert.equal(initVerdict(z), 'symmetric');
+  assert.equal(verdict(z), 'symmetric');
 });
 
-test('initStats rejects bad options with an error that names the option, the value and what is allowed', async () => {
+test('weightInit.stats rejects bad options with an error that names the option, the value and what is allowed', async () => {
   const cases: [object, RegExp][] = [
     [{ batchSize: 0 }, /^ArgumentError: batchSize must be an integer >= 1, got 0$/],
     [{ depth: -1 }, /^ArgumentError: depth must be an integer >= 1, got -1$/],
@@ -316,110 +319,187 @@ test('initStats rejects bad options with an error that names the option, the val
     [{ width: 100_000 }, /^ArgumentError: widths must be sizes whose weights and activations fit in 268435456 float32 numbers/],
   ];
   for (const [options, message] of cases) {
-    assert.throws(() => resolveInitStatsOptions(options), message, JSON.stringify(options));
-    await assert.rejects(initStats(options), message);
+    assert.throws(() => resolveStatsOptions(options), message, JSON.stringify(options));
+    await assert.rejects(stats(options), message);
   }
 });
 
-test('initStatsInputs gives the draws behind a record: the first layer\'s h = tanh(X · W1) has the record\'s std', async () => {
+test('statsInputs gives the draws behind a record: the first layer\'s h = tanh(X · W1) has the record\'s std', async () => {
   const options = { ...SMALL, init: 'xavier', activation: 'tanh', seed: 9 } as const;
-  const { X, W, G } = initStatsInputs(options);
+  const { X, W, G } = statsInputs(options);
   assert.deepEqual([X.length, W.length, W[0].length, G.length], [200 * 100, 4, 100 * 100, 200 * 100]);
   const h = tf.tidy(() => tf.tanh(tf.matMul(tf.tensor2d(X, [200, 100]), tf.tensor2d(W[0], [100, 100]))).dataSync());
-  const r = await initStats(options);
+  const r = await stats(options);
   assert.ok(Math.abs(moments(h).std - r.layers[0].std) < 1e-12);
 });
 
-test('initStatsGrid runs every init x activation and each record equals the single run', async () => {
-  const grid = await initStatsGrid({ ...SMALL, inits: ['small', 'xavier', 'he'], activations: ['tanh', 'relu'] });
-  assert.deepEqual(grid.records.map((r) => `${r.init}/${r.activation}`), ['small/tanh', 'small/relu', 'xavier/tanh', 'xavier/relu', 'he/tanh', 'he/relu']);
-  const single = await initStats({ ...SMALL, init: 'xavier', activation: 'relu' });
-  assert.deepEqual(withoutMeta(grid.records[3]), withoutMeta(single));
-  await assert.rejects(initStatsGrid({ inits: [] }), /^ArgumentError: inits must be a non-empty array/);
-  await assert.rejects(initStatsGrid({ activations: ['tanh', 'swish' as 'tanh'] }), /activations\[1\] must be one of/);
-  const report = await countTensors(() => initStatsGrid({ ...SMALL, inits: ['zeros', 'glorot'] }));
+test('weightInit.grid runs every init x activation and each record equals the single run', async () => {
+  const g = await grid({ ...SMALL, inits: ['small', 'xavier', 'he'], activations: ['tanh', 'relu'] });
+  assert.deepEqual(g.records.map((r) => `${r.init}/${r.activation}`), ['small/tanh', 'small/relu', 'xavier/tanh', 'xavier/relu', 'he/tanh', 'he/relu']);
+  const single = await stats({ ...SMALL, init: 'xavier', activation: 'relu' });
+  assert.deepEqual(withoutMeta(g.records[3]), withoutMeta(single));
+  await assert.rejects(grid({ inits: [] }), /^ArgumentError: inits must be a non-empty array/);
+  await assert.rejects(grid({ activations: ['tanh', 'swish' as 'tanh'] }), /activations\[1\] must be one of/);
+  const report = await countTensors(() => grid({ ...SMALL, inits: ['zeros', 'glorot'] }));
   assert.equal(report.leaked, 0);
 });
 
 // ---------------------------------------------------------------- training
 
-test('initTraining: deterministic, no leaks, and W = 0 stays at the chance loss ln 3 while He learns', async () => {
+test('weightInit.training: deterministic, no leaks, and W = 0 stays at the chance loss ln 3 while He learns', async () => {
   const options = { inits: ['zeros', 'he'], activation: 'relu', depth: 3, width: 16, epochs: 6, pointsPerClass: 40, lr: 0.05 } as const;
-  const report = await countTensors(() => initTraining(options));
+  const report = await countTensors(() => training(options));
   assert.equal(report.leaked, 0);
   const a = report.result;
-  assert.deepEqual(withoutMeta(a), withoutMeta(await initTraining(options)));
+  assert.deepEqual(withoutMeta(a), withoutMeta(await training(options)));
   assert.deepEqual(a.curves.map((c) => [c.init, c.loss.length, c.accuracy.length]), [['zeros', 7, 7], ['he', 7, 7]]);
   assert.equal(a.chanceLoss, Math.log(3));
   const [zeros, heCurve] = a.curves;
   assert.ok(zeros.loss.every((l) => Math.abs(l - Math.log(3)) < 0.01), `zeros: ${zeros.loss}`);
   assert.ok(heCurve.loss[6] < 0.9 * Math.log(3), `he: ${heCurve.loss}`);
   const seen: number[] = [];
-  await initTraining({ ...options, inits: ['he'] }, { onEpoch: (_init, epoch) => seen.push(epoch) });
+  await training({ ...options, inits: ['he'], progress: ({ metrics }) => seen.push(metrics.epoch) });
   assert.deepEqual(seen, [0, 1, 2, 3, 4, 5, 6]);
 });
 
-test('sgdMomentumStep: v = momentum · v - lr · dθ, θ = θ + v, the updates of tf.train.momentum at constant lr', () => {
+test('the training experiment steps with nets.sgdMomentum: v = momentum · v - lr · dθ, θ = θ + v, the updates of tf.train.momentum at constant lr', () => {
   const theta = tf.variable(tf.tensor1d([1, -2]), true, 'theta-test');
-  const v = tf.variable(tf.tensor1d([0.5, 0.25]), true, 'v-test');
-  sgdMomentumStep([theta], [v], { 'theta-test': tf.tensor1d([2, 4]) }, { lr: 0.1, momentum: 0.9 });
+  const [state] = applyUpdate(sgdMomentum, [theta], { 'theta-test': tf.tensor1d([2, 4]) }, [{ v: tf.tensor1d([0.5, 0.25]) }], { lr: 0.1, momentum: 0.9 });
   // v = 0.9 · [0.5, 0.25] - 0.1 · [2, 4] = [0.25, -0.175]; θ = [1.25, -2.175]
-  assert.ok(relError(v.dataSync(), [0.25, -0.175]) < 1e-6);
+  assert.ok(relError(state!.v.dataSync(), [0.25, -0.175]) < 1e-6);
   assert.ok(relError(theta.dataSync(), [1.25, -2.175]) < 1e-6);
   // three steps of tf.train.momentum on f(θ) = Σ θ², from v = 0, land on the same θ
   const ours = tf.variable(tf.tensor1d([1, -2]), true, 'ours-test');
-  const ourV = tf.variable(tf.zeros([2]), true, 'ours-v-test');
+  let ourV: ({ v: tf.Tensor } | null)[] = [null];
   const theirs = tf.variable(tf.tensor1d([1, -2]), true, 'theirs-test');
   const optimizer = tf.train.momentum(0.1, 0.9);
   for (let step = 0; step < 3; step++) {
-    tf.tidy(() => sgdMomentumStep([ours], [ourV], tf.variableGrads(() => tf.sum(tf.square(ours)), [ours]).grads, { lr: 0.1, momentum: 0.9 }));
+    const grads = tf.variableGrads(() => tf.sum(tf.square(ours)) as tf.Scalar, [ours]).grads;
+    ourV = applyUpdate(sgdMomentum, [ours], grads, ourV, { lr: 0.1, momentum: 0.9 });
+    tf.dispose(Object.values(grads));
     optimizer.minimize(() => tf.sum(tf.square(theirs)) as tf.Scalar, false, [theirs]);
   }
   assert.ok(relError(ours.dataSync(), theirs.dataSync()) < 1e-6);
-  tf.dispose([theta, v, ours, ourV, theirs]);
+  tf.dispose([theta, state!.v, ours, ourV[0]!.v, theirs]);
   optimizer.dispose();
 });
 
-test('initTraining rejects bad options by name', () => {
-  assert.throws(() => resolveInitTrainingOptions({ epochs: 0 }), /^ArgumentError: epochs must be an integer >= 1, got 0$/);
-  assert.throws(() => resolveInitTrainingOptions({ lr: 0 }), /^ArgumentError: lr must be a finite number/);
-  assert.throws(() => resolveInitTrainingOptions({ inits: ['he', 'orthogonal' as 'he'] }), /inits\[1\] must be one of/);
-  assert.throws(() => resolveInitTrainingOptions({ momentum: 1.5 }), /momentum must be a finite number in \[0, 1\], got 1\.5/);
+test('weightInit.training rejects bad options by name', () => {
+  assert.throws(() => resolveTrainingOptions({ epochs: 0 }), /^ArgumentError: epochs must be an integer >= 1, got 0$/);
+  assert.throws(() => resolveTrainingOptions({ lr: 0 }), /^ArgumentError: lr must be a finite number/);
+  assert.throws(() => resolveTrainingOptions({ inits: ['he', 'orthogonal' as 'he'] }), /inits\[1\] must be one of/);
+  assert.throws(() => resolveTrainingOptions({ momentum: 1.5 }), /momentum must be a finite number in \[0, 1\], got 1\.5/);
+});
+
+// ---------------------------------------------------------------- progress and the namespace
+
+/** Checks one experiment's progress events: the one shape, done rising by one to total, the phases seen. */
+function assertProgress(events: ProgressEvent[], total: number, metricKeys: string[]): string[] {
+  assert.equal(events.length, total, 'one event per unit of work');
+  events.forEach((e, i) => {
+    assert.deepEqual(Object.keys(e).sort(), ['done', 'metrics', 'phase', 'total']);
+    assert.deepEqual([e.done, e.total, typeof e.phase], [i + 1, total, 'string']);
+    assert.deepEqual(Object.keys(e.metrics).sort(), [...metricKeys].sort());
+    for (const v of Object.values(e.metrics)) assert.equal(typeof v, 'number');
+  });
+  return [...new Set(events.map((e) => e.phase))];
+}
+
+test('weightInit.stats({ progress }) reports each layer of both passes as { done, total, phase, metrics } and never records progress', async () => {
+  const events: ProgressEvent[] = [];
+  const r = await stats({ ...SMALL, init: 'xavier', activation: 'tanh', progress: (e) => events.push(e) });
+  assert.deepEqual(assertProgress(events, 8, ['layer', 'std']), ['forward', 'backward']);
+  assert.deepEqual(events.map((e) => e.metrics.layer), [1, 2, 3, 4, 4, 3, 2, 1], 'forward first to last, backward last to first');
+  assert.deepEqual(events.slice(0, 4).map((e) => e.metrics.std), r.layers.map((l) => l.std));
+  assert.ok(!('progress' in r.options));
+  assert.deepEqual(withoutMeta(r), withoutMeta(await stats({ ...SMALL, init: 'xavier', activation: 'tanh' })), 'watching does not change the record');
+  const forwardOnly: ProgressEvent[] = [];
+  await stats({ ...SMALL, gradients: false, progress: (e) => forwardOnly.push(e) });
+  assert.deepEqual(assertProgress(forwardOnly, 4, ['layer', 'std']), ['forward']);
+  await stats({ ...SMALL, progress: false });
+  await assert.rejects(stats({ progress: 'yes' as unknown as boolean }), /^ArgumentError: progress must be true, false or a function/);
+});
+
+test('weightInit.grid({ progress }) reports each run with its label, std factor and time, and never records progress', async () => {
+  const events: ProgressEvent[] = [];
+  const g = await grid({ ...SMALL, inits: ['small', 'he'], progress: (e) => events.push(e) });
+  assert.deepEqual(assertProgress(events, 4, ['ms', 'stdFactor']), ['small (0.01) init, tanh', 'small (0.01) init, relu', 'he init, tanh', 'he init, relu']);
+  assert.deepEqual(events.map((e) => e.metrics.stdFactor), g.records.map(stdFactorPerLayer));
+  assert.ok(g.records.every((r) => !('progress' in r.options)));
+});
+
+test('weightInit.training({ progress }) reports every epoch of every init over the whole run, and never records progress', async () => {
+  const events: ProgressEvent[] = [];
+  const options = { inits: ['zeros', 'he'], depth: 2, width: 8, epochs: 3, pointsPerClass: 10 } as const;
+  const r = await training({ ...options, progress: (e) => events.push(e) });
+  // epoch 0 (before training) is reported too: done runs from 0 to inits x epochs
+  assert.equal(events.length, 2 * (3 + 1));
+  assert.deepEqual(events.map((e) => e.done), [0, 1, 2, 3, 3, 4, 5, 6]);
+  assert.ok(events.every((e) => e.total === 6 && Object.keys(e.metrics).sort().join() === 'accuracy,epoch,loss'));
+  assert.deepEqual(events.map((e) => `${e.phase}@${e.metrics.epoch}`), ['zeros@0', 'zeros@1', 'zeros@2', 'zeros@3', 'he@0', 'he@1', 'he@2', 'he@3']);
+  assert.deepEqual(events.filter((e) => e.phase === 'he').map((e) => e.metrics.loss), r.curves[1].loss);
+  assert.ok(!('progress' in r.options));
+  assert.deepEqual(withoutMeta(r), withoutMeta(await training(options)), 'watching does not change the record');
+});
+
+test('weightInit.training reads quick mode itself: TRAINING_QUICK (epochs 10) under NNLAB_QUICK=1, explicit options win', async () => {
+  const small = { inits: ['he'], depth: 1, width: 4, pointsPerClass: 5 } as const;
+  const saved = process.env.NNLAB_QUICK;
+  try {
+    process.env.NNLAB_QUICK = '1';
+    assert.equal((await training(small)).options.epochs, TRAINING_QUICK.epochs);
+    assert.equal((await training({ ...small, epochs: 2 })).options.epochs, 2);
+    process.env.NNLAB_QUICK = '0';
+    assert.equal((await training({ ...small, epochs: undefined })).options.epochs, 30);
+  } finally {
+    if (saved === undefined) delete process.env.NNLAB_QUICK;
+    else process.env.NNLAB_QUICK = saved;
+  }
+});
+
+test('nn.weightInit exports the lesson\'s math, experiments, defaults, figures and show functions, and no internals', () => {
+  assert.deepEqual(Object.keys(weightInit).sort(), [
+    'GRID_DEFAULTS', 'SATURATION', 'SETUP_A', 'SETUP_B', 'STATS_DEFAULTS', 'TRAINING_DEFAULTS', 'TRAINING_QUICK', 'VERDICT_THRESHOLDS',
+    'gradientsComparisonFigure', 'gradientsFigure', 'grid', 'gridFigure', 'histogramsFigure', 'showGrid', 'showStats', 'showTraining',
+    'stats', 'statsFigure', 'statsInputs', 'stdFactorPerLayer', 'trainingFigure', 'training', 'verdict',
+  ].sort());
 });
 
 // ---------------------------------------------------------------- figures and tables
 
-test('initStatsFigure, initHistogramsFigure and initGradientsFigure label every panel and draw every layer', async () => {
-  const r = await initStats({ ...SMALL, init: 'small', activation: 'tanh' });
-  const stats = initStatsFigure(r);
-  assert.equal(stats.data.length, 2);
-  assert.match(String((stats.layout.title as { text: string }).text), /Activation statistics: small \(0\.01\) init, tanh/);
-  assert.deepEqual([(stats.layout.xaxis as { title: { text: string } }).title.text, (stats.layout.yaxis2 as { title: { text: string } }).title.text], ['layer', 'std']);
-  assert.equal((stats.layout.yaxis2 as { type?: string }).type, 'log', 'small init: the std spans decades');
-  const hist = initHistogramsFigure(r);
+test('statsFigure, histogramsFigure and gradientsFigure label every panel and draw every layer', async () => {
+  const r = await stats({ ...SMALL, init: 'small', activation: 'tanh' });
+  const fig = statsFigure(r);
+  assert.equal(fig.data.length, 2);
+  assert.match(String((fig.layout.title as { text: string }).text), /Activation statistics: small \(0\.01\) init, tanh/);
+  assert.deepEqual([(fig.layout.xaxis as { title: { text: string } }).title.text, (fig.layout.yaxis2 as { title: { text: string } }).title.text], ['layer', 'std']);
+  assert.equal((fig.layout.yaxis2 as { type?: string }).type, 'log', 'small init: the std spans decades');
+  const hist = histogramsFigure(r);
   assert.equal(hist.data.length, 4);
   assert.deepEqual([(hist.layout.xaxis as { title: { text: string } }).title.text, (hist.layout.yaxis as { title: { text: string } }).title.text], ['activation', 'count']);
   assert.deepEqual((hist.layout.xaxis4 as { tickvals: number[] }).tickvals, [-0.5, 0, 0.5]);
   assert.deepEqual(hist.data[0].y, r.layers[0].histogram.counts);
-  const grads = initGradientsFigure(r);
+  const grads = gradientsFigure(r);
   assert.deepEqual(grads.data.map((t) => t.name), ['dL/dW (weights)', 'dL/dx (layer input)']);
-  const compare = initGradientsComparisonFigure([r, await initStats({ ...SMALL, init: 'xavier', activation: 'tanh' })]);
+  const compare = gradientsComparisonFigure([r, await stats({ ...SMALL, init: 'xavier', activation: 'tanh' })]);
   assert.deepEqual(compare.data.map((t) => t.name), ['small (0.01) init, tanh', 'xavier init, tanh']);
-  const rows = initStatsTable(r);
+  const rows = statsRows(r);
   assert.deepEqual(Object.keys(rows[0]), ['layer', 'mean', 'std', 'saturated', 'dead units', 'std dL/dW', 'std dL/dx']);
-  assert.throws(() => initStatsFigure({} as InitStatsRecord), /record must be a record returned by initStats/);
+  assert.throws(() => statsFigure({} as StatsRecord), /record must be a record returned by weightInit\.stats/);
   assert.deepEqual([autoScale([1, 1e-5]), autoScale([0, 1]), autoScale([1, 2])], ['log', 'linear', 'linear']);
 });
 
-test('initGridFigure, initSummaryTable and initTrainingFigure summarise a grid and a training run', async () => {
-  const grid = await initStatsGrid({ batchSize: 200, depth: 10, width: 100, inits: ['zeros', 'xavier', 'he'] });
-  const fig = initGridFigure(grid);
+test('gridFigure, summaryRows and trainingFigure summarise a grid and a training run', async () => {
+  const g = await grid({ batchSize: 200, depth: 10, width: 100, inits: ['zeros', 'xavier', 'he'] });
+  const fig = gridFigure(g);
   assert.deepEqual(fig.data.map((t) => t.name), ['xavier', 'he', 'xavier', 'he'], 'W = 0 (std 0) cannot be drawn on a log axis');
-  const rows = initSummaryTable(grid);
+  const rows = summaryRows(g);
   assert.deepEqual(rows.map((r) => r.verdict), ['symmetric', 'symmetric', 'healthy', 'vanishes', 'healthy', 'healthy']);
-  const training = await initTraining({ inits: ['small', 'xavier'], depth: 2, width: 8, epochs: 2, pointsPerClass: 10 });
-  const tfig = initTrainingFigure(training);
+  const t = await training({ inits: ['small', 'xavier'], depth: 2, width: 8, epochs: 2, pointsPerClass: 10 });
+  const tfig = trainingFigure(t);
   assert.deepEqual(tfig.data.map((t) => t.name), ['small', 'xavier', 'chance, ln 3']);
+  assert.deepEqual(trainingRows(t).map((row) => [row.init, row['loss before'], row['loss after']]),
+    t.curves.map((c) => [c.init, c.loss[0], c.loss[2]]));
   assert.equal((tfig.layout.yaxis as { type?: string }).type, 'log');
 });
 
@@ -449,7 +529,7 @@ test('histogram and moments equal np.histogram and np.mean/np.std on the same fl
   assert.ok(Math.abs(m.mean - np.mean) < 1e-15 && Math.abs(m.std - np.std) < 1e-15);
 });
 
-test('initStats equals NumPy on the same draws for every activation (float32 vs float64: rel error < 1e-4)', { skip: NO_NUMPY }, async () => {
+test('weightInit.stats equals NumPy on the same draws for every activation (float32 vs float64: rel error < 1e-4)', { skip: NO_NUMPY }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nnlab-init-'));
   try {
     // 300 x 120 forms dW (productMoments' direct route); 8 x 300 takes the Gram route (setup B's)
@@ -457,10 +537,10 @@ test('initStats equals NumPy on the same draws for every activation (float32 vs 
       { batchSize: 8, depth: 3, width: 300, activation: 'tanh' as const }];
     for (const { activation, ...sizes } of runs) {
       const options = { ...sizes, init: 'xavier', activation, seed: 2 } as const;
-      const { X, W, G } = initStatsInputs(options);
+      const { X, W, G } = statsInputs(options);
       const file = path.join(dir, `${activation}-${sizes.batchSize}.f32`);
       fs.writeFileSync(file, Buffer.concat([X, ...W, G].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
-      const ours = await initStats(options);
+      const ours = await stats(options);
       const [[np]] = runNumpy<NumpyRecord[][]>([{ options: ours.options, arrays: file }]);
       // float32 products of 120 terms: relative errors ~1e-6 per value, 1e-4 leaves room for 5 layers
       const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-4 * Math.max(Math.abs(a), Math.abs(b)) + 1e-7, `${activation} ${what}: ${a} vs ${b}`);
@@ -492,11 +572,11 @@ test('initStats equals NumPy on the same draws for every activation (float32 vs 
  * total-variation distance from the NumPy mean histogram must not exceed twice the largest such
  * distance of a NumPy run from the mean of the others.
  */
-test('initStats agrees layer by layer with an independent NumPy run of setup A within sampling noise', { skip: NO_NUMPY }, async () => {
+test('weightInit.stats agrees layer by layer with an independent NumPy run of setup A within sampling noise', { skip: NO_NUMPY }, async () => {
   const K = 8;
   const configs = [['small', 'tanh'], ['large', 'tanh'], ['xavier', 'tanh'], ['xavier', 'relu'], ['he', 'relu']] as const;
   const ours = [];
-  for (const [init, activation] of configs) ours.push(await initStats({ ...SETUP_A, init, activation }));
+  for (const [init, activation] of configs) ours.push(await stats({ ...SETUP_A, init, activation }));
   const np = runNumpy<NumpyRecord[][]>(ours.map((r) => ({ options: r.options, seeds: Array.from({ length: K }, (_, i) => 1000 + i), dtype: 'float64' })));
   const failures: string[] = [];
   const meanSd = (xs: number[]) => {

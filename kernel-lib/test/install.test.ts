@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { REPO_ROOT } from '../src/jupyter/paths';
-import { VERSION } from '../src/version';
+import { repoRoot } from '../src/core/paths';
+import { VERSION } from '../src/core/version';
 
 function findPackages(dir: string, name: string, found: string[] = []): string[] {
   let entries: fs.Dirent[];
@@ -20,11 +20,11 @@ function findPackages(dir: string, name: string, found: string[] = []): string[]
   return found;
 }
 
-const rootPkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
-const libPkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'kernel-lib', 'package.json'), 'utf8'));
+const rootPkg = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8'));
+const libPkg = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'kernel-lib', 'package.json'), 'utf8'));
 
 test('exactly one copy of @tensorflow/tfjs-core is installed (danfojs-node shares it)', () => {
-  const copies = findPackages(path.join(REPO_ROOT, 'node_modules'), '@tensorflow/tfjs-core');
+  const copies = findPackages(path.join(repoRoot(), 'node_modules'), '@tensorflow/tfjs-core');
   assert.equal(copies.length, 1, `copies: ${copies.join(', ')}`);
   const danfoTf = require.resolve('@tensorflow/tfjs-core', { paths: [path.dirname(require.resolve('danfojs-node/package.json'))] });
   assert.equal(fs.realpathSync(danfoTf), fs.realpathSync(require.resolve('@tensorflow/tfjs-core')));
@@ -32,7 +32,7 @@ test('exactly one copy of @tensorflow/tfjs-core is installed (danfojs-node share
 
 test('the native backends are not in the default install and not required dependencies', () => {
   for (const name of ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']) {
-    assert.equal(findPackages(path.join(REPO_ROOT, 'node_modules'), name).length, 0, `${name} is installed`);
+    assert.equal(findPackages(path.join(repoRoot(), 'node_modules'), name).length, 0, `${name} is installed`);
     assert.equal(libPkg.dependencies[name], undefined);
     assert.equal(rootPkg.dependencies?.[name], undefined);
     assert.equal(libPkg.peerDependenciesMeta[name].optional, true);
@@ -47,8 +47,8 @@ test('every dependency is pinned to an exact version and the lockfile is committ
       }
     }
   }
-  assert.ok(fs.existsSync(path.join(REPO_ROOT, 'package-lock.json')));
-  const lock = fs.readFileSync(path.join(REPO_ROOT, 'package-lock.json'), 'utf8');
+  assert.ok(fs.existsSync(path.join(repoRoot(), 'package-lock.json')));
+  const lock = fs.readFileSync(path.join(repoRoot(), 'package-lock.json'), 'utf8');
   assert.ok(!/"resolved": "https:\/\/cdn\./.test(lock), 'a package resolves to a CDN tarball: npm ci would fail offline');
 });
 

@@ -8,7 +8,7 @@ import { spawnSync } from 'child_process';
 import { findJupyterPython, pythonCandidates, shebangInterpreter, which } from '../src/jupyter/python';
 import { installKernelSpecs, kernelSpec, writeKernelSpecs } from '../src/jupyter/kernelspec';
 import { listLessons, resolveNotebook } from '../src/jupyter/lessons';
-import { NOTEBOOKS_DIR } from '../src/jupyter/paths';
+import { notebooksDir } from '../src/core/paths';
 
 function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'nnlab-test-'));
@@ -99,7 +99,7 @@ test('lesson notebooks are committed without outputs', () => {
 });
 
 test('resolveNotebook accepts a name, a name without its number, a number and a path', () => {
-  const file = path.join(NOTEBOOKS_DIR, '00-getting-started.ipynb');
+  const file = path.join(notebooksDir(), '00-getting-started.ipynb');
   for (const q of ['00-getting-started', 'getting-started', '00', '0', '00-getting-started.ipynb', file]) {
     assert.equal(resolveNotebook(q), file, q);
   }

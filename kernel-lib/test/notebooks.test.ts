@@ -9,12 +9,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { listLessons } from '../src/jupyter/lessons';
-import { REPO_ROOT } from '../src/jupyter/paths';
+import { lessonRows } from '../src/lessons/registry';
+import { repoRoot } from '../src/core/paths';
 import { runNotebook } from '../src/jupyter/run';
 import { SWIFTSHADER_ICD } from './helpers';
 
-const OUT = path.join(REPO_ROOT, 'test-output', 'notebooks');
+const OUT = path.join(repoRoot(), 'test-output', 'notebooks');
 
 interface Output { output_type: string; name?: string; text?: string | string[]; data?: Record<string, unknown>; ename?: string; evalue?: string }
 interface Cell { cell_type: string; source: string | string[]; outputs?: Output[] }
@@ -35,7 +35,7 @@ function figureHtmls(file: string): string[] {
   return cells(file).flatMap((c) => (c.outputs ?? []).filter((o) => o.data?.['application/vnd.plotly.v1+json']).map((o) => String(o.data!['text/html'])));
 }
 
-for (const lesson of listLessons()) {
+for (const lesson of lessonRows()) {
   test(`nnlab run ${lesson.name} --quick executes every cell with the CPU kernel`, async () => {
     const r = await runNotebook({ notebook: lesson.name, quick: true, outDir: path.join(OUT, 'cpu'), timeout: 900 });
     assert.ok(r.ok, `exit code ${r.exitCode}; errors: ${errors(r.executed).join(' | ')}`);
@@ -71,12 +71,12 @@ test('lesson zero runs under the GPU kernel on WebGPU (SwiftShader software GPU)
 test('a check cell fails when a result is wrong, and nnlab run shows the failing cell', () => {
   const dir = path.join(OUT, 'sabotaged');
   fs.mkdirSync(dir, { recursive: true });
-  const nb = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'notebooks', '00-getting-started.ipynb'), 'utf8'));
+  const nb = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'notebooks', '00-getting-started.ipynb'), 'utf8'));
   const cell = nb.cells.find((c: Cell) => String(Array.isArray(c.source) ? c.source.join('') : c.source).includes('const mean ='));
   cell.source = String(Array.isArray(cell.source) ? cell.source.join('') : cell.source).replace('const mean = ', 'const mean = 0.5 + ');
   const file = path.join(dir, 'sabotaged.ipynb');
   fs.writeFileSync(file, JSON.stringify(nb));
-  const bin = path.join(REPO_ROOT, 'kernel-lib', 'bin', 'nnlab.js');
+  const bin = path.join(repoRoot(), 'kernel-lib', 'bin', 'nnlab.js');
   const r = spawnSync(process.execPath, [bin, 'run', file, '--quick', '--out', path.join(dir, 'out')], { encoding: 'utf8', timeout: 300_000 });
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, /FAILED: cell 4\/\d+ .*raised Error: mean 0\.50\d+ is more than 4 SE \(0\.04\) from 0/);
@@ -87,7 +87,7 @@ test('a check cell fails when a result is wrong, and nnlab run shows the failing
 test('a cell that updates displays 3,000 times in a row finishes with every output: nnlab queues the kernel\'s ZeroMQ sends and lifts the IOPub high-water mark (tslab alone hangs)', async () => {
   const dir = path.join(OUT, 'display-burst');
   fs.mkdirSync(dir, { recursive: true });
-  const nb = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'notebooks', '00-getting-started.ipynb'), 'utf8'));
+  const nb = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'notebooks', '00-getting-started.ipynb'), 'utf8'));
   const source = [
     "import * as nn from 'nnlab';",
     "import * as tslab from 'tslab';",

@@ -15,19 +15,21 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { countTensors } from '../src/core/leaks';
-import { registerWasmKernelOverrides } from '../src/core/wasm/kernels';
+import { registerWasmKernelOverrides } from '../src/engine/wasm/kernels';
 import { randomImages } from '../src/data/synthetic';
 import type { ImageDataset } from '../src/data/load';
+import type { ProgressEvent } from '../src/core/progress';
 import {
-  accuracy, buildBaseCnn, crossEntropy, disposeTransferModel, linearProbe, reinitialize, trainClassifier, TRANSFER_STRATEGIES,
-  transferModel, weightSnapshot,
-} from '../src/concepts/transfer';
-import { folderHandler, loadPretrained, MODEL_ZOO, saveModel, urlCacheDir, zooMetadata } from '../src/concepts/modelZoo';
-import { TaskData } from '../src/concepts/transferTasks';
-import { transferCurve, transferDepth, transferTable, TRANSFER_ADVICE } from '../src/concepts/transferTable';
-import {
-  transferAdviceRows, transferCurveFigure, transferDepthFigure, transferTableFigure, transferTableFrame, transferTableRows,
-} from '../src/show/transfer';
+  buildBaseCnn, disposeModel, linearProbe, reinitialize, STRATEGIES, transferModel, weightSnapshot,
+} from '../src/lessons/transfer/strategies';
+import { accuracy, crossEntropy, trainClassifier } from '../src/lessons/transfer/train';
+import { loadPretrained, MODEL_ZOO, zooMetadata } from '../src/lessons/transfer/zoo';
+import { folderHandler, saveModel, urlCacheDir } from '../src/data/models';
+import { TaskData } from '../src/lessons/transfer/tasks';
+import { ADVICE, table } from '../src/lessons/transfer/table';
+import { depth } from '../src/lessons/transfer/depth';
+import { curve } from '../src/lessons/transfer/curve';
+import { adviceRows, curveFigure, depthFigure, tableFigure, tableFrame, tableRows } from '../src/lessons/transfer/figures';
 import { withoutMeta } from './helpers';
 
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'nnlab-transfer-'));
@@ -104,7 +106,7 @@ for (const [strategy, expectChanged] of [
     // The loaded model's own head is untouched; its shared layers changed only where the strategy trains them.
     const baseAfter = weightSnapshot(base);
     assert.deepEqual(changed(baseBefore, baseAfter), expectChanged.filter((n) => !n.startsWith('new_head')));
-    disposeTransferModel(t);
+    disposeModel(t);
     base.dispose();
   });
 }
@@ -118,7 +120,7 @@ test("transferModel(base, {strategy: 'scratch'}) builds an independent copy: fre
   assert.notDeepEqual(weightSnapshot(t.model)['conv1/kernel'], baseBefore['conv1/kernel']);
   await trainClassifier(t, tiny(3, 5), { epochs: 1, batchSize: 16, seed: 3 });
   assert.deepEqual(changed(baseBefore, weightSnapshot(base)), []);
-  disposeTransferModel(t);
+  disposeModel(t);
   base.dispose();
 });
 
@@ -134,7 +136,7 @@ test('trainClassifier fits 10 images (training accuracy 1) and the loss it repor
   const loss = crossEntropy(tf.tensor2d([[0.25, 0.75], [0.9, 0.1]]), tf.tensor2d([[0, 1], [1, 0]]));
   assert.ok(Math.abs(loss.dataSync()[0] - -(Math.log(0.75) + Math.log(0.9)) / 2) < 1e-6);
   loss.dispose();
-  disposeTransferModel(t);
+  disposeModel(t);
   base.dispose();
 });
 
@@ -143,7 +145,7 @@ test('linearProbe(base, layer) reads the flattened features of any depth: pool1 
   for (const [layer, features] of [['pool1', 2704], ['pool2', 800], ['flatten', 576]] as const) {
     const t = linearProbe(base, layer, 5, 1);
     assert.equal(t.model.trainableWeights.reduce((s, w) => s + w.shape.reduce((a, b) => a! * b!, 1)!, 0), features * 5 + 5);
-    disposeTransferModel(t);
+    disposeModel(t);
   }
   assert.throws(() => linearProbe(base, 'conv9', 5, 1), { message: 'layer must be one of the model\'s layers: conv1, pool1, conv2, pool2, conv3, flatten, head, got "conv9"' });
   base.dispose();
@@ -152,14 +154,14 @@ test('linearProbe(base, layer) reads the flattened features of any depth: pool1 
 test('strategies free what they build: building, training and disposing every strategy leaks no tensor', async () => {
   const base = buildBaseCnn({ classes: 5, seed: 1 });
   const { leaked } = await countTensors(async () => {
-    for (const strategy of TRANSFER_STRATEGIES) {
+    for (const strategy of STRATEGIES) {
       const t = await transferModel(base, { strategy, classes: 3, seed: 2 });
       await trainClassifier(t, tiny(3, 5), { epochs: 1, batchSize: 20, seed: 3 });
       await accuracy(t.model, tiny(3, 6));
-      disposeTransferModel(t);
+      disposeModel(t);
     }
     const p = linearProbe(base, 'pool2', 3, 1);
-    disposeTransferModel(p);
+    disposeModel(p);
   });
   assert.equal(leaked, 0);
   base.dispose();
@@ -173,10 +175,12 @@ test('bad arguments name the argument, the value and what is allowed', async () 
   const t = await transferModel(base, { strategy: 'linear', classes: 3, seed: 1 });
   await assert.rejects(trainClassifier(t, tiny(5, 1), { seed: 1 }), /^ArgumentError: train must be labels in \[0, 2\] for a head with 3 units, got "labels up to 4"$/);
   await assert.rejects(trainClassifier(t, tiny(3, 1), { seed: 1, lr: 0 }), { message: 'lr must be a learning rate in (0, 10], got 0' });
-  disposeTransferModel(t);
-  await assert.rejects(transferTable({ small: 5, large: 5 }), { message: 'large must be an integer >= 6, got 5' });
-  await assert.rejects(transferTable({ strategies: ['scratch', 'magic' as 'linear'] }), { message: 'strategies[1] must be one of "scratch", "linear", "finetune-top", "finetune-all", got "magic"' });
-  await assert.rejects(transferTable({ epoch: 3 } as object), /^ArgumentError: transferTable\.epoch must be one of the known options \(model, epochs, .*\); "epoch" is not an option, got 3$/);
+  disposeModel(t);
+  await assert.rejects(table({ small: 5, large: 5 }), { message: 'large must be an integer >= 6, got 5' });
+  await assert.rejects(table({ strategies: ['scratch', 'magic' as 'linear'] }), { message: 'strategies[1] must be one of "scratch", "linear", "finetune-top", "finetune-all", got "magic"' });
+  await assert.rejects(table({ epoch: 3 } as object), /^ArgumentError: transfer\.table\.epoch must be one of the known options \(model, epochs, .*\); "epoch" is not an option, got 3$/);
+  await assert.rejects(table({ progress: 'yes' as unknown as boolean }), /^ArgumentError: progress must be true, false or a function/);
+  await assert.rejects(trainClassifier(t, tiny(3, 1), { seed: 1, onStep: () => undefined } as object as { seed: number }), /^ArgumentError: trainClassifier\.onStep must be one of the known options/);
   base.dispose();
 });
 
@@ -204,7 +208,7 @@ test('saveModel + loadPretrained(folder) round-trip a model in tfjs format: iden
 test('loadPretrained(zoo name) trains the model on first use, saves it in the zoo folder, and reads it afterwards', async () => {
   await assert.rejects(loadPretrained('mnist-0-4-cnn', { dir: ZOO, train: false, data: DATA }), /mnist-0-4-cnn is not in .*zoo \(build it with `nnlab zoo build mnist-0-4-cnn`, or pass \{ train: true \}\)/);
   let steps = 0;
-  const first = await loadPretrained('mnist-0-4-cnn', { dir: ZOO, data: DATA, onStep: () => { steps += 1; } });
+  const first = await loadPretrained('mnist-0-4-cnn', { dir: ZOO, data: DATA, progress: () => { steps += 1; } });
   const entry = MODEL_ZOO['mnist-0-4-cnn'];
   const sourceImages = DATA.mnist!.train.labels.filter((l) => l < 5).length;
   assert.equal(steps, entry.recipe.epochs * Math.ceil(sourceImages / entry.recipe.batchSize));
@@ -213,7 +217,7 @@ test('loadPretrained(zoo name) trains the model on first use, saves it in the zo
   const file = path.join(ZOO, 'mnist-0-4-cnn', 'model.json');
   const mtime = fs.statSync(file).mtimeMs;
   steps = 0;
-  const second = await loadPretrained('mnist-0-4-cnn', { dir: ZOO, data: DATA, onStep: () => { steps += 1; } });
+  const second = await loadPretrained('mnist-0-4-cnn', { dir: ZOO, data: DATA, progress: () => { steps += 1; } });
   assert.equal(steps, 0);
   assert.equal(fs.statSync(file).mtimeMs, mtime);
   assert.deepEqual(weightSnapshot(first), weightSnapshot(second));
@@ -228,7 +232,7 @@ test('a zoo model saved under another revision is retrained', async () => {
   await saveModel(old, path.join(dir, 'mnist-0-4-cnn'));
   old.dispose();
   let steps = 0;
-  const model = await loadPretrained('mnist-0-4-cnn', { dir, data: DATA, onStep: () => { steps += 1; } });
+  const model = await loadPretrained('mnist-0-4-cnn', { dir, data: DATA, progress: () => { steps += 1; } });
   assert.ok(steps > 0);
   assert.equal(zooMetadata(model)!.revision, MODEL_ZOO['mnist-0-4-cnn'].revision);
   model.dispose();
@@ -298,18 +302,41 @@ test('loadPretrained(URL) reports a 404, a non-JSON answer, a short weight file 
   await new Promise((resolve) => hanging.close(resolve));
 });
 
-test('transferTable on synthetic data: four cells with every strategy, the winner, the advice; same seed, same record; no leaks', async () => {
+/**
+ * Checks the one progress shape: every event is `{ done, total, phase, metrics }` with a finite
+ * total, `done` never decreasing and ending at `total`, phases among `phases`, numeric metrics.
+ */
+function assertProgress(events: ProgressEvent[], phases: readonly string[]): void {
+  assert.ok(events.length > 0, 'no progress events');
+  const total = events[0].total;
+  let last = 0;
+  for (const e of events) {
+    assert.deepEqual(Object.keys(e).sort(), ['done', 'metrics', 'phase', 'total']);
+    assert.equal(e.total, total);
+    assert.ok(Number.isInteger(e.done) && e.done >= last && e.done <= total, `done ${e.done} after ${last} (total ${total})`);
+    assert.ok(phases.includes(e.phase), `phase ${e.phase}`);
+    assert.ok(Object.values(e.metrics).every((v) => typeof v === 'number' && Number.isFinite(v)), JSON.stringify(e.metrics));
+    last = e.done;
+  }
+  assert.equal(last, total);
+}
+
+test('transfer.table on synthetic data: four cells with every strategy, the winner, the advice; same seed, same record; no leaks', async () => {
   const options = { small: 3, large: 8, repeats: 2, minSteps: 4, epochs: 1, testPerClass: 10, seed: 5 };
-  let steps = 0;
-  let runs = 0;
-  const { result: r, leaked } = await countTensors(() => transferTable(options, { data: DATA, modelDir: ZOO, onStep: () => { steps += 1; }, onRun: () => { runs += 1; } }));
+  const events: ProgressEvent[] = [];
+  const { result: r, leaked } = await countTensors(() => table({ ...options, progress: (e) => events.push(e) }, { data: DATA, modelDir: ZOO }));
   assert.equal(leaked, 0);
+  const steps = events.filter((e) => 'loss' in e.metrics).length;
+  const runs = events.filter((e) => 'accuracy' in e.metrics).length;
   assert.equal(runs, 4 * 2 * 2 + 4 * 2);
   assert.equal(steps, r.cells.reduce((s, c) => s + c.results.length * (c.size === 'small' ? 2 : 1) * 4, 0)); // 15 or 40 images: 4 steps each
+  assertProgress(events, STRATEGIES);
+  assert.equal(events[0].total, steps);
+  assert.ok(!('progress' in r.options));
   assert.deepEqual(r.cells.map((c) => `${c.size}/${c.similarity}`), ['small/similar', 'small/different', 'large/similar', 'large/different']);
   for (const c of r.cells) {
-    assert.deepEqual(c.results.map((x) => x.strategy), [...TRANSFER_STRATEGIES]);
-    assert.equal(c.advice, TRANSFER_ADVICE[`${c.size}/${c.similarity}`].advice);
+    assert.deepEqual(c.results.map((x) => x.strategy), [...STRATEGIES]);
+    assert.equal(c.advice, ADVICE[`${c.size}/${c.similarity}`].advice);
     const best = c.results.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
     assert.equal(c.best, best.strategy);
     for (const x of c.results) {
@@ -318,30 +345,65 @@ test('transferTable on synthetic data: four cells with every strategy, the winne
       assert.ok(x.accuracies.every((a) => a >= 0 && a <= 1 && Math.abs(a * 50 - Math.round(a * 50)) < 1e-9)); // 50 test images
     }
   }
-  const again = await transferTable(options, { data: DATA, modelDir: ZOO });
+  // progress is how a run is watched, not what it computes: without it, the same record
+  const again = await table(options, { data: DATA, modelDir: ZOO });
   assert.deepEqual(withoutMeta(again), withoutMeta(r));
   // The record is plain JSON; the figure, rows and DataFrame are built from it.
   assert.deepEqual(JSON.parse(JSON.stringify(r)), r);
-  const fig = transferTableFigure(r);
+  const fig = tableFigure(r);
   assert.equal((fig.data[0].z as number[][]).length, 4);
-  assert.equal(transferTableRows(r).length, 4);
-  assert.deepEqual(transferTableFrame(r).shape, [16, 8]);
-  assert.equal(transferAdviceRows().length, 2);
+  assert.equal(tableRows(r).length, 4);
+  assert.deepEqual(tableFrame(r).shape, [16, 8]);
+  assert.equal(adviceRows().length, 2);
 });
 
-test('transferDepth and transferCurve on synthetic data: one row per task and layer, one point per size and strategy; no leaks', async () => {
-  const { result: d, leaked } = await countTensors(() => transferDepth({ perClass: 3, repeats: 1, minSteps: 2, epochs: 1, testPerClass: 10, seed: 1 }, { data: DATA, modelDir: ZOO }));
+test('transfer.depth and transfer.curve on synthetic data: one row per task and layer, one point per size and strategy; no leaks', async () => {
+  const { result: d, leaked } = await countTensors(() => depth({ perClass: 3, repeats: 1, minSteps: 2, epochs: 1, testPerClass: 10, seed: 1 }, { data: DATA, modelDir: ZOO }));
   assert.equal(leaked, 0);
   assert.deepEqual(d.rows.map((r) => `${r.task} ${r.layer} ${r.features}`), [
     'similar pool1 2704', 'similar pool2 800', 'similar flatten 576', 'different pool1 2704', 'different pool2 800', 'different flatten 576',
   ]);
   assert.deepEqual(Object.keys(d.best), ['similar', 'different']);
-  assert.equal(transferDepthFigure(d).data.length, 2);
-  const { result: c, leaked: leaked2 } = await countTensors(() => transferCurve({ sizes: [4, 1, 2], minSteps: 2, epochs: 1, testPerClass: 10, seed: 1 }, { data: DATA, modelDir: ZOO }));
+  assert.equal(depthFigure(d).data.length, 2);
+  const { result: c, leaked: leaked2 } = await countTensors(() => curve({ sizes: [4, 1, 2], minSteps: 2, epochs: 1, testPerClass: 10, seed: 1 }, { data: DATA, modelDir: ZOO }));
   assert.equal(leaked2, 0);
   assert.deepEqual(c.options.sizes, [1, 2, 4]);
   assert.deepEqual(c.points.map((p) => `${p.perClass} ${p.strategy}`), ['1 scratch', '1 linear', '1 finetune-all', '2 scratch', '2 linear', '2 finetune-all', '4 scratch', '4 linear', '4 finetune-all']);
-  assert.equal(transferCurveFigure(c).data.length, 3);
-  await assert.rejects(transferCurve({ sizes: [3] }), { message: 'sizes must be a list of at least two examples-per-class counts, got [3]' });
-  await assert.rejects(transferDepth({ perClass: 1000, repeats: 1 }, { data: DATA, modelDir: ZOO }), /^ArgumentError: examples per class must be at most \d+ for the similar task/);
+  assert.equal(curveFigure(c).data.length, 3);
+  await assert.rejects(curve({ sizes: [3] }), { message: 'sizes must be a list of at least two examples-per-class counts, got [3]' });
+  await assert.rejects(depth({ perClass: 1000, repeats: 1 }, { data: DATA, modelDir: ZOO }), /^ArgumentError: examples per class must be at most \d+ for the similar task/);
+});
+
+test('transfer.depth({progress: callback}) reports { done, total, phase: "<task> <layer>", metrics } up to total; progress stays out of record.options', async () => {
+  const options = { perClass: 3, repeats: 1, minSteps: 2, epochs: 1, testPerClass: 10, seed: 1 };
+  const events: ProgressEvent[] = [];
+  const r = await depth({ ...options, progress: (e) => events.push(e) }, { data: DATA, modelDir: ZOO });
+  assertProgress(events, ['similar pool1', 'similar pool2', 'similar flatten', 'different pool1', 'different pool2', 'different flatten']);
+  assert.equal(events.filter((e) => 'accuracy' in e.metrics).length, 6);
+  assert.equal(events[0].total, 6 * 2); // 15 images, batch 64: 1 step per pass, minSteps 2
+  assert.ok(!('progress' in r.options));
+  assert.deepEqual(withoutMeta(await depth({ ...options, progress: false }, { data: DATA, modelDir: ZOO })), withoutMeta(r));
+});
+
+test('transfer.curve({progress: callback}) reports { done, total, phase: strategy, metrics: { loss, perClass } } up to total; progress stays out of record.options', async () => {
+  const options = { sizes: [4, 1, 2], minSteps: 2, epochs: 1, testPerClass: 10, seed: 1 };
+  const events: ProgressEvent[] = [];
+  const r = await curve({ ...options, progress: (e) => events.push(e) }, { data: DATA, modelDir: ZOO });
+  assertProgress(events, ['scratch', 'linear', 'finetune-all']);
+  assert.deepEqual([...new Set(events.filter((e) => 'loss' in e.metrics).map((e) => e.metrics.perClass))], [1, 2, 4]);
+  assert.equal(events.filter((e) => 'accuracy' in e.metrics).length, 9);
+  assert.ok(!('progress' in r.options));
+  assert.deepEqual(withoutMeta(await curve({ ...options, progress: false }, { data: DATA, modelDir: ZOO })), withoutMeta(r));
+});
+
+test('trainClassifier({progress: callback}) reports { done, total, phase: "train", metrics: { loss, step } } once per step', async () => {
+  const base = buildBaseCnn({ classes: 5, seed: 1 });
+  const t = await transferModel(base, { strategy: 'linear', classes: 3, seed: 2 });
+  const events: ProgressEvent[] = [];
+  const summary = await trainClassifier(t, tiny(3, 5), { epochs: 2, batchSize: 16, seed: 3, progress: (e) => events.push(e) });
+  assertProgress(events, ['train']);
+  assert.deepEqual(events.map((e) => e.done), Array.from({ length: summary.steps }, (_, i) => i + 1)); // 40 images, batch 16: 3 steps per pass
+  assert.deepEqual(events.map((e) => e.metrics.step), events.map((e) => e.done));
+  disposeModel(t);
+  base.dispose();
 });

@@ -1,5 +1,5 @@
 /**
- * The wasm gradient overrides (src/core/wasm/gradients.ts): batch norm's and the mean's gradients
+ * The wasm gradient overrides (src/engine/wasm/gradients.ts): batch norm's and the mean's gradients
  * against float64 implementations of the derivatives, against central differences through a real
  * tf.layers.batchNormalization in training and inference mode, against tfjs's own gradients, and
  * for leaks. Tolerances follow test/wasm-kernels.test.ts: a float32 sum of K terms is within
@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import {
   WASM_GRADIENT_OVERRIDES, isWasmGradientOverridden, registerWasmKernelOverrides, unregisterWasmKernelOverrides,
-} from '../src/core/wasm/kernels';
+} from '../src/engine/wasm/kernels';
 import { centralDifferences, gamma, relError, U32, uniform } from './helpers';
 
 type Grads5 = { dx: Float32Array; dmean: Float32Array; dvariance: Float32Array; dscale: Float32Array; doffset: Float32Array };
@@ -44,7 +44,7 @@ function bnGrads(k: BnCase): Grads5 {
 
 /**
  * The same five derivatives in float64 from the module comment's formulas of
- * src/core/wasm/gradients.ts, written out per element, and Σ|terms| of each (for the bound).
+ * src/engine/wasm/gradients.ts, written out per element, and Σ|terms| of each (for the bound).
  */
 function bnGrads64(k: BnCase): { want: Record<keyof Grads5, Float64Array>; abs: Record<keyof Grads5, Float64Array> } {
   const v = bnInputs(k);

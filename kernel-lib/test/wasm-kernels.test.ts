@@ -1,5 +1,5 @@
 /**
- * The wasm kernel overrides (src/core/wasm/kernels.ts) against tfjs's pure-JS 'cpu' backend on a
+ * The wasm kernel overrides (src/engine/wasm/kernels.ts) against tfjs's pure-JS 'cpu' backend on a
  * grid of shapes, against float64 central differences through real layers, in a training run,
  * and for leaks.
  *
@@ -23,7 +23,7 @@ import {
   LOOP_MIN_WORK, SHORT_RUN, WASM_KERNEL_OVERRIDES, conv2dBackpropFilterReference, isWasmKernelOverridden,
   columnSums, mergeAxes, planBatchMatMul, planConv2dBackpropFilter, planConv2dBackpropInput, planReduce, planTile,
   registerWasmKernelOverrides, unregisterWasmGradientOverrides, unregisterWasmKernelOverrides,
-} from '../src/core/wasm/kernels';
+} from '../src/engine/wasm/kernels';
 import { centralDifferences, gamma, relError, U32, U64, uniform } from './helpers';
 
 type Shape4 = [number, number, number, number];
@@ -176,7 +176,7 @@ test('registerWasmKernelOverrides() installs the ten kernels once and unregister
 });
 
 test('registerWasmKernelOverrides() before tf.setBackend("wasm") still sets up the stock kernels it calls', () => {
-  const kernels = path.join(__dirname, '..', 'src', 'core', 'wasm', 'kernels.js');
+  const kernels = path.join(__dirname, '..', 'src', 'engine', 'wasm', 'kernels.js');
   const script = `
     const tf = require('@tensorflow/tfjs'); require('@tensorflow/tfjs-backend-wasm');
     require(${JSON.stringify(kernels)}).registerWasmKernelOverrides();

@@ -1,5 +1,5 @@
 /**
- * Threads for the wasm backend (src/core/wasm/threads.ts). The thread count is fixed per process
+ * Threads for the wasm backend (src/engine/wasm/threads.ts). The thread count is fixed per process
  * once the wasm backend starts, so this file's own process runs 2 threads, and every other count
  * or starting state runs in a child process (a `node -e` script, killed if it outlives its
  * timeout so no test can hang).
@@ -12,11 +12,11 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { AUTO_MAX_WASM_THREADS, initWasmBackend, resolveWasmThreads, WASM_SHIM_VERSION } from '../src/core/wasm/threads';
-import { installedWasmVersion } from '../src/core/wasm/threads-loader';
+import { AUTO_MAX_WASM_THREADS, initWasmBackend, resolveWasmThreads, WASM_SHIM_VERSION } from '../src/engine/wasm/threads';
+import { installedWasmVersion } from '../src/engine/wasm/threads-loader';
 
 const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
-const THREADS_MODULE = path.resolve(__dirname, '..', 'src', 'core', 'wasm', 'threads.js');
+const THREADS_MODULE = path.resolve(__dirname, '..', 'src', 'engine', 'wasm', 'threads.js');
 const CHILD_TIMEOUT_MS = 90_000;
 
 /**
@@ -209,7 +209,7 @@ test('initWasmBackend rejects unknown options and a non-boolean reinit before to
 test(`the installed @tensorflow/tfjs-backend-wasm is exactly ${WASM_SHIM_VERSION}, the version the thread loader was written for`, () => {
   const installed = installedWasmVersion();
   assert.equal(installed, WASM_SHIM_VERSION,
-    `@tensorflow/tfjs-backend-wasm ${installed} is installed, but src/core/wasm/threads-loader.ts leans on ` +
+    `@tensorflow/tfjs-backend-wasm ${installed} is installed, but src/engine/wasm/threads-loader.ts leans on ` +
     `${WASM_SHIM_VERSION}'s internals (wasm-out/ file names, the emscripten glue's PThread pool and ` +
     `instantiateWasm imports, backend.cc's num_cores, init()'s tfjs cwrap table). Until it is re-read ` +
     `against the new wasm-out/ and this pin is moved, initWasmBackend falls back to 1 thread.`);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
-import { useDevice } from '../src/core/device';
+import { useDevice } from '../src/engine/device';
 import { relError, SWIFTSHADER_ICD } from './helpers';
 
 async function on<T>(backend: 'cpu' | 'webgpu', fn: () => tf.Tensor): Promise<Float32Array> {

@@ -20,7 +20,7 @@ async function child(name: string): Promise<void> {
   let note = '';
   if (name === 'mnist') {
     for (const split of ['train', 'test'] as const) {
-      const ds = await loadDataset('mnist', { split, allowPartial: true, progress: false });
+      const ds = await loadDataset('mnist', { split, allowPartial: true });
       const { x, y } = toTensors(ds);
       images += ds.count;
       if (ds.note) note = ds.note;
@@ -28,7 +28,7 @@ async function child(name: string): Promise<void> {
     }
   } else {
     for (const split of ['train', 'test'] as const) {
-      const ds = await loadDataset('cifar-10', { split, progress: false });
+      const ds = await loadDataset('cifar-10', { split });
       const { x, y } = toTensors(ds, { size: 128 });
       images += ds.count;
       tf.dispose([x, y]);

@@ -20,11 +20,11 @@ import { spawnSync } from 'child_process';
 import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { useDevice } from '../core/device';
+import { useDevice } from '../engine/device';
 import { seedStream } from '../core/rng';
 import { batchIndices } from '../data/transform';
-import { createMlpTrainer, DenseData, disposeMlpTrainer, mlpTrainEpoch, MNIST_MLP_SIZES } from '../concepts/dropoutOverfit';
-import { dropoutNetParameterCount } from '../concepts/dropoutNet';
+import { createMlpTrainer, DenseData, disposeMlpTrainer, mlpTrainEpoch, MNIST_MLP_SIZES } from '../lessons/dropout/mlp';
+import { netParameterCount } from '../lessons/dropout/net';
 
 const SAMPLES = 60_000;
 const BATCH = 128;
@@ -143,8 +143,8 @@ function runTorch(threads: number): Measurement | { skip: string } {
   if (r.error) return { skip: `/usr/bin/python3 did not run (${r.error.message})` };
   if (r.status !== 0) return { skip: `failed: ${r.stderr.trim().split('\n').slice(-2).join(' ')}` };
   const out = JSON.parse(r.stdout.slice(r.stdout.lastIndexOf('{"')));
-  if (out.parameters !== undefined && out.parameters !== dropoutNetParameterCount(MNIST_MLP_SIZES)) {
-    return { skip: `PyTorch model has ${out.parameters} parameters, expected ${dropoutNetParameterCount(MNIST_MLP_SIZES)}` };
+  if (out.parameters !== undefined && out.parameters !== netParameterCount(MNIST_MLP_SIZES)) {
+    return { skip: `PyTorch model has ${out.parameters} parameters, expected ${netParameterCount(MNIST_MLP_SIZES)}` };
   }
   return out;
 }
@@ -162,7 +162,7 @@ async function main(): Promise<void> {
   const maxBatches = opt('batches', 5);
   const json = args.includes('--json');
   const log = (s: string) => { if (!json) console.log(s); };
-  log(`One epoch of the MLP ${MNIST_MLP_SIZES.join('-')} (${dropoutNetParameterCount(MNIST_MLP_SIZES).toLocaleString('en-US')} parameters), ` +
+  log(`One epoch of the MLP ${MNIST_MLP_SIZES.join('-')} (${netParameterCount(MNIST_MLP_SIZES).toLocaleString('en-US')} parameters), ` +
     `inverted dropout p = ${P}, Adam, batch ${BATCH}, ${SAMPLES.toLocaleString('en-US')} samples; ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}`);
   const results: { round: number; result: Measurement | { skip: string }; which: string }[] = [];
   const record = (round: number, which: string, result: Measurement | { skip: string }) => {

@@ -5,8 +5,8 @@
  * (kernel-lib/test/numpy/init_stats.py):
  * - NumPy float64: the lecture's code (np.random.randn, float64 throughout);
  * - NumPy float32: Generator.standard_normal(dtype=float32) and float32 products;
- * - nnlab grid: `initStatsGrid` (the six inits share their N(0, 1) draws, drawn once);
- * - nnlab each: six separate `initStats` calls, each drawing its own weights, as the NumPy code does.
+ * - nnlab grid: `weightInit.grid` (the six inits share their N(0, 1) draws, drawn once);
+ * - nnlab each: six separate `weightInit.stats` calls, each drawing its own weights, as the NumPy code does.
  * Two passes: the forward statistics alone (what the lecture's code computes) and forward +
  * backward (the gradient statistics too, in both implementations). Every time is in-process (no
  * interpreter or backend start-up), the median of `--repeats` interleaved rounds. The target of
@@ -22,9 +22,10 @@ import { spawnSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { useDevice } from '../core/device';
-import { INITS } from '../concepts/init';
-import { initStats, initStatsGrid, InitStatsOptions, resolveInitStatsOptions, SETUP_A, SETUP_B } from '../concepts/initStats';
+import { useDevice } from '../engine/device';
+import { INITS } from '../nets/init';
+import { resolveStatsOptions, SETUP_A, SETUP_B, stats, StatsOptions } from '../lessons/weight-init/stats';
+import { grid } from '../lessons/weight-init/grid';
 
 const NUMPY_SCRIPT = path.resolve(__dirname, '..', '..', 'test', 'numpy', 'init_stats.py');
 const PYTHON = process.env.NNLAB_PYTHON ?? '/usr/bin/python3';
@@ -43,16 +44,16 @@ function median(xs: number[]): number {
 }
 
 /** Sum of NumPy's in-process times of one run per init. */
-function numpyMs(options: InitStatsOptions, dtype: 'float64' | 'float32', seed: number): number {
-  const jobs = INITS.map((init) => ({ options: resolveInitStatsOptions({ ...options, init, activation: 'tanh' }), seeds: [seed], dtype }));
+function numpyMs(options: StatsOptions, dtype: 'float64' | 'float32', seed: number): number {
+  const jobs = INITS.map((init) => ({ options: resolveStatsOptions({ ...options, init, activation: 'tanh' }), seeds: [seed], dtype }));
   const r = spawnSync(PYTHON, [NUMPY_SCRIPT, JSON.stringify(jobs)], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`NumPy run failed (${PYTHON}): ${(r.error?.message ?? r.stderr).trim()}`);
   return (JSON.parse(r.stdout) as { ms: number }[][]).reduce((sum, runs) => sum + runs[0].ms, 0);
 }
 
-async function nnlabEachMs(options: InitStatsOptions): Promise<number> {
+async function nnlabEachMs(options: StatsOptions): Promise<number> {
   let ms = 0;
-  for (const init of INITS) ms += (await initStats({ ...options, init, activation: 'tanh' })).meta.ms;
+  for (const init of INITS) ms += (await stats({ ...options, init, activation: 'tanh' })).meta.ms;
   return ms;
 }
 
@@ -61,7 +62,7 @@ async function measure(setup: 'A' | 'B', gradients: boolean, repeats: number): P
   const samples: Record<string, number[]> = { nnlabGrid: [], nnlabEach: [], numpy64: [], numpy32: [] };
   for (let round = 0; round < repeats; round++) {
     const seed = round + 1;
-    samples.nnlabGrid.push((await initStatsGrid({ ...options, seed, activations: ['tanh'] })).meta.ms);
+    samples.nnlabGrid.push((await grid({ ...options, seed, activations: ['tanh'] })).meta.ms);
     samples.numpy64.push(numpyMs(options, 'float64', seed));
     samples.nnlabEach.push(await nnlabEachMs({ ...options, seed }));
     samples.numpy32.push(numpyMs(options, 'float32', seed));

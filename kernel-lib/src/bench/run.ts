@@ -18,9 +18,9 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { installedPackageName } from '../core/backends';
-import { KERNEL_LIB_DIR } from '../jupyter/paths';
-import { VERSION } from '../version';
+import { installedPackageName } from '../engine/backends';
+import { kernelLibDir } from '../core/paths';
+import { VERSION } from '../core/version';
 import { BENCH_NAMES, BenchName, GEMM_SIZE, TRAIN_BENCHES, TRAIN_SPECS } from './models';
 import { BenchRecord, BenchResult, ConfigStatus, ratios, StepProfile } from './report';
 import { ChildTask, ConfigOutput, OUTPUT_MARKER, Schedule, SCHEDULES, TfjsConfig } from './train';
@@ -32,7 +32,9 @@ export type ConfigName = typeof CONFIG_NAMES[number];
 export const TORCH_THREADS = 2;
 /** The Python that runs PyTorch: Debian's, where `apt-get install python3-torch` puts it. */
 export const PYTHON = '/usr/bin/python3';
-export const TORCH_SCRIPT = path.join(KERNEL_LIB_DIR, 'bench', 'torch_bench.py');
+export function torchScript(): string {
+  return path.join(kernelLibDir(), 'bench', 'torch_bench.py');
+}
 export const TORCH_INSTALL_HINT = 'install it with `sudo apt-get install -y python3-torch` (Debian/Ubuntu), or `pip install torch` for /usr/bin/python3';
 
 /** Longest a configuration may run before it is stopped (the cpu one at full size takes minutes). */
@@ -95,7 +97,7 @@ async function runConfig(config: ConfigName, only: BenchName[], quick: boolean, 
       benches: only, specs: TRAIN_SPECS, gemmSize: GEMM_SIZE, threads: TORCH_THREADS, seed,
       schedule: quick ? SCHEDULES.quick : SCHEDULES.full,
     };
-    const r = await runChild(PYTHON, [TORCH_SCRIPT, JSON.stringify(task)]);
+    const r = await runChild(PYTHON, [torchScript(), JSON.stringify(task)]);
     return r.unavailable ? { unavailable: `${r.unavailable}; ${TORCH_INSTALL_HINT}` } : r;
   }
   if (config === 'tfjs-node' && installedPackageName('@tensorflow/tfjs-node') !== '@tensorflow/tfjs-node') {

@@ -12,11 +12,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
-import { installedPackageName } from '../core/backends';
+import { installedPackageName } from '../engine/backends';
 import { seedStream } from '../core/rng';
-import { initWasmBackend } from '../core/wasm/threads';
-import { isWasmKernelOverridden, registerWasmKernelOverrides, unregisterWasmKernelOverrides, WASM_KERNEL_OVERRIDES } from '../core/wasm/kernels';
-import { VERSION } from '../version';
+import { initWasmBackend } from '../engine/wasm/threads';
+import { isWasmKernelOverridden, registerWasmKernelOverrides, unregisterWasmKernelOverrides, WASM_KERNEL_OVERRIDES } from '../engine/wasm/kernels';
+import { VERSION } from '../core/version';
 import { BenchName, benchModel, GEMM_SIZE, TRAIN_SPECS, TrainBench } from './models';
 import { BenchResult, fastestCalls, median, ProfiledKernel, StepProfile, summarizeKernels } from './report';
 

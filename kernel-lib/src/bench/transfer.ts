@@ -11,12 +11,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { useDevice } from '../core/device';
-import { loadPretrained } from '../concepts/modelZoo';
-import {
-  transferCurve, transferDepth, transferTable, TRANSFER_CURVE_QUICK, TRANSFER_DEPTH_QUICK, TRANSFER_TABLE_QUICK,
-} from '../concepts/transferTable';
-import { transferTableRows } from '../show/transfer';
+import { useDevice } from '../engine/device';
+import { loadPretrained } from '../lessons/transfer/zoo';
+import { table, TABLE_QUICK } from '../lessons/transfer/table';
+import { depth, DEPTH_QUICK } from '../lessons/transfer/depth';
+import { curve, CURVE_QUICK } from '../lessons/transfer/curve';
+import { tableRows } from '../lessons/transfer/figures';
 import { tableText, toTable } from '../show/table';
 
 interface Timing { part: string; mode: string; seconds: number; target: string; met: boolean | null }
@@ -38,15 +38,15 @@ async function main(): Promise<void> {
   try {
     const base = await time('zoo model (first use)', 'once', null, () => loadPretrained('mnist-0-4-cnn', { dir: modelDir }));
     base.dispose();
-    const hooks = { modelDir };
-    await time('2 × 2 table', 'quick', 120, () => transferTable({ ...TRANSFER_TABLE_QUICK }, hooks));
-    await time('depth probes', 'quick', null, () => transferDepth({ ...TRANSFER_DEPTH_QUICK }, hooks));
-    await time('learning curve', 'quick', null, () => transferCurve({ ...TRANSFER_CURVE_QUICK }, hooks));
+    const sources = { modelDir };
+    await time('2 × 2 table', 'quick', 120, () => table({ ...TABLE_QUICK }, sources));
+    await time('depth probes', 'quick', null, () => depth({ ...DEPTH_QUICK }, sources));
+    await time('learning curve', 'quick', null, () => curve({ ...CURVE_QUICK }, sources));
     let full = null;
     if (!quickOnly) {
-      full = await time('2 × 2 table', 'full', 900, () => transferTable({}, hooks));
-      await time('depth probes', 'full', null, () => transferDepth({}, hooks));
-      await time('learning curve', 'full', null, () => transferCurve({}, hooks));
+      full = await time('2 × 2 table', 'full', 900, () => table({}, sources));
+      await time('depth probes', 'full', null, () => depth({}, sources));
+      await time('learning curve', 'full', null, () => curve({}, sources));
     }
     const load = os.loadavg()[0];
     if (json) {
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     } else {
       console.log(`\nbackend ${tf.getBackend()} (${device.description}), ${os.cpus().length} cores, load average ${load.toFixed(2)} at the end`);
       console.log(tableText(toTable(timings.map((t) => ({ part: t.part, mode: t.mode, seconds: t.seconds, target: t.target, met: t.met === null ? '' : t.met ? 'yes' : 'NO' })))));
-      if (full) console.log(`\nThe full table:\n${tableText(toTable(transferTableRows(full)))}`);
+      if (full) console.log(`\nThe full table:\n${tableText(toTable(tableRows(full)))}`);
     }
   } finally {
     fs.rmSync(modelDir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 /** `nnlab bench`: training speed per backend next to PyTorch CPU (issue 4); the code is in ../bench. */
-import { UsageError } from './args';
-import { Command, out } from './command';
+import { UsageError } from '../core/args';
+import { Command, out } from '../core/command';
 import { BENCH_NAMES } from '../bench/models';
 import { benchReportText } from '../bench/report';
 import { CONFIG_NAMES, parseList, runBench } from '../bench/run';

@@ -1,8 +1,9 @@
 /** `nnlab data list | fetch <name> | info <name>`: the datasets from the terminal. */
-import { UsageError } from './args';
-import { Command, out } from './command';
+import { UsageError } from '../core/args';
+import { Command, out } from '../core/command';
 import { datasetInfo, datasetNames, datasetSpec } from '../data';
 import { tableText, toTable } from '../show/table';
+import { downloadBars } from '../show/download';
 
 export const DATA_COMMAND: Command = {
   summary: 'datasets: list, fetch (with progress) and inspect',
@@ -29,7 +30,7 @@ Cache folder: NNLAB_DATA_DIR (default ~/.cache/nnlab/datasets). Offline: NNLAB_D
     if (action !== 'fetch' && action !== 'info') throw new UsageError(`data: unknown action "${action}" (known: list, fetch, info)`);
     if (name === undefined) throw new UsageError(`data ${action}: missing <name> (one of ${datasetNames().join(', ')})`);
     datasetSpec(name);
-    const info = await datasetInfo(name, { fetch: action === 'fetch' });
+    const info = await datasetInfo(name, { fetch: action === 'fetch', onProgress: downloadBars() });
     if (a.flags.has('json')) {
       out(JSON.stringify(info, null, 2));
     } else {

@@ -1,17 +1,10 @@
 /**
  * Experiment commands of the lessons: each lesson's experiments run headless here too
  * (`nnlab <experiment> [--option value ...] [--json]`), with the same options object and the same
- * plain record as in the notebook. Each lesson adds its commands to EXPERIMENT_COMMANDS.
+ * plain record as in the notebook. Each lesson declares its commands in its lesson.ts; the
+ * registry (lessons/registry.ts) collects them.
  */
-import type { Command } from './command';
-import { DROPOUT_COMMANDS } from './dropout';
-import { INIT_STATS_COMMAND } from './initStats';
-import { BATCHNORM_COMMANDS } from './batchNorm';
-import { TRANSFER_COMMANDS } from './transfer';
+import type { Command } from '../core/command';
+import { lessonCommands } from '../lessons/registry';
 
-export const EXPERIMENT_COMMANDS: Record<string, Command> = {
-  ...DROPOUT_COMMANDS,
-  'init-stats': INIT_STATS_COMMAND,
-  ...BATCHNORM_COMMANDS,
-  ...TRANSFER_COMMANDS,
-};
+export const EXPERIMENT_COMMANDS: Record<string, Command> = lessonCommands();

@@ -5,8 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { UsageError } from './args';
-import { Command, out } from './command';
+import { UsageError } from '../core/args';
+import { Command, out } from '../core/command';
 import { gradeRows, gradesCsv, gradeSubmissions, homeworkIds } from '../homework';
 import { progressBar } from '../show/progress';
 import { tableText, toTable } from '../show/table';

@@ -6,10 +6,10 @@
  * exercises and their points.
  */
 import * as path from 'path';
-import { UsageError } from './args';
-import { Command, out } from './command';
+import { UsageError } from '../core/args';
+import { Command, out } from '../core/command';
 import { buildHomework, EXERCISES } from '../homework';
-import { REPO_ROOT } from '../jupyter/paths';
+import { repoRoot } from '../core/paths';
 import { tableText, toTable } from '../show/table';
 
 export const HOMEWORK_COMMAND: Command = {
@@ -36,7 +36,7 @@ export const HOMEWORK_COMMAND: Command = {
     if (action !== 'build') throw new UsageError(`homework: unknown action "${action}" (known: build, list)`);
     const check = a.flags.has('check');
     const entries = buildHomework({ check });
-    const rel = (f: string) => path.relative(REPO_ROOT, f);
+    const rel = (f: string) => path.relative(repoRoot(), f);
     if (json) {
       out(JSON.stringify(entries.map((e) => ({ ...e, instructor: rel(e.instructor), student: rel(e.student) })), null, 2));
     } else {

@@ -3,20 +3,20 @@
  * commands and options are errors (exit status 2). Experiments of the lessons are added here as
  * commands too, each with `--json` for a machine-readable record.
  */
-import { parseArgs, UsageError } from './args';
-import { Command, out } from './command';
+import { parseArgs, UsageError } from '../core/args';
+import { Command, out } from '../core/command';
 import { EXPERIMENT_COMMANDS } from './experiments';
 import { DATA_COMMAND } from './data';
 import { BENCH_COMMAND } from './bench';
 import { HOMEWORK_COMMAND } from './homework';
 import { GRADE_COMMAND } from './grade';
-import { useDevice } from '../core/device';
-import { listLessons } from '../jupyter/lessons';
+import { useDevice } from '../engine/device';
+import { lessonRows, lessonTableMarkdown } from '../lessons/registry';
 import { installKernelSpecs, kernelSpec, KERNEL_NAMES, KernelDevice } from '../jupyter/kernelspec';
 import { findJupyterPython } from '../jupyter/python';
 import { runNotebook } from '../jupyter/run';
 import { tableText, toTable } from '../show/table';
-import { VERSION } from '../version';
+import { VERSION } from '../core/version';
 
 
 export const COMMANDS: Record<string, Command> = {
@@ -42,18 +42,19 @@ Picks a backend like a notebook does (default: NNLAB_DEVICE, else auto) and repo
   },
   list: {
     summary: 'the lessons, with one-line descriptions',
-    usage: `nnlab list [--json]
+    usage: `nnlab list [--json | --markdown]
 
-Lists the lesson notebooks in notebooks/.
-  --json print the list as JSON`,
-    spec: { flags: ['json'] },
+Lists the lessons of the registry: notebook, title, summary, library namespace, CLI commands and
+homework.
+  --json      print the list as JSON
+  --markdown  print the README's lesson table`,
+    spec: { flags: ['json', 'markdown'] },
     async run(a) {
-      const lessons = listLessons();
-      if (a.flags.has('json')) {
-        out(JSON.stringify(lessons.map(({ name, lesson, title, summary }) => ({ name, lesson, title, summary })), null, 2));
-      } else {
-        out(tableText(toTable(lessons.map((l) => ({ lesson: l.name, title: l.title, summary: l.summary })))));
-      }
+      const rows = lessonRows();
+      if (a.flags.has('json') && a.flags.has('markdown')) throw new UsageError('list: give --json or --markdown, not both');
+      if (a.flags.has('json')) out(JSON.stringify(rows, null, 2));
+      else if (a.flags.has('markdown')) out(lessonTableMarkdown());
+      else out(tableText(toTable(rows.map((l) => ({ lesson: l.name, title: l.title, summary: l.summary })))));
       return 0;
     },
   },

@@ -22,7 +22,17 @@ export interface LeakReport<T> {
   leaked: number;
 }
 
-/** Runs `fn` (sync or async) and reports the number of live tensors before and after. */
+/**
+ * Runs `fn` (sync or async) and reports the number of live tensors before and after.
+ *
+ * @example
+ * const tidy = await nn.countTensors(() => tf.tidy(() => tf.ones([2, 2]).sum().dataSync()[0]));
+ * tidy.leaked    // 0: tf.tidy disposed both tensors
+ * tidy.result    // 4
+ * const leaky = await nn.countTensors(() => tf.ones([2, 2]).sum());
+ * leaky.leaked   // 2: the ones and the sum are still allocated
+ * leaky.result.dispose();
+ */
 export async function countTensors<T>(fn: () => T | Promise<T>): Promise<LeakReport<T>> {
   const before = tf.memory().numTensors;
   const result = await fn();

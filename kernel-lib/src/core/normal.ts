@@ -12,7 +12,7 @@
  * backend: the draws happen in JavaScript before any tensor exists.
  *
  * @example
- * const W = nn.tf.tensor(nn.normalArray(500 * 500, seeds.derive('W1'), 1 / Math.sqrt(500)), [500, 500]);
+ * const W = tf.tensor(normalArray(500 * 500, seeds.derive('W1'), 1 / Math.sqrt(500)), [500, 500]);
  */
 import { ArgumentError, checkInt, checkNumber } from './errors';
 import { checkSeed } from './rng';
@@ -158,7 +158,7 @@ export function scaleInPlace(values: Float32Array, std: number): Float32Array {
 
 /**
  * A new Float32Array of `size` independent N(0, std²) samples.
- * @example nn.normalArray(4, 7) // Float32Array(4) of standard normal draws, the same for seed 7 every time
+ * @example normalArray(4, 7) // Float32Array(4) of standard normal draws, the same for seed 7 every time
  */
 export function normalArray(size: number, seed: number, std = 1): Float32Array {
   checkInt('size', size, { min: 0 });

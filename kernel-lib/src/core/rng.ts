@@ -81,7 +81,17 @@ export class SeedStream {
   }
 }
 
-/** Shorthand for `new SeedStream(seed)`. */
+/**
+ * Shorthand for `new SeedStream(seed)`.
+ *
+ * @example
+ * const seeds = nn.seedStream(42);
+ * const a = seeds.next();               // a sub-seed, an integer in [1, 2^31 - 1]
+ * const w = tf.randomNormal([3, 3], 0, 1, 'float32', seeds.next());   // a seeded tfjs draw
+ * const layer1 = seeds.derive('layer 1');   // the same for every run with seed 42
+ * const random = seeds.random();        // a seeded uniform generator on [0, 1)
+ * console.log(a, layer1, random(), w.shape);
+ */
 export function seedStream(seed: number): SeedStream {
   return new SeedStream(seed);
 }

@@ -5,7 +5,7 @@
  * lecture's NumPy code.
  *
  * @example
- * const h = nn.histogram([-1, -0.5, 0, 0.5, 1], { bins: 2, range: [-1, 1] });
+ * const h = histogram([-1, -0.5, 0, 0.5, 1], { bins: 2, range: [-1, 1] });
  * // h.edges [-1, 0, 1], h.counts [2, 3]: bins are [lo, hi) except the last, which is [lo, hi]
  */
 import { ArgumentError, checkInt, checkNumber } from './errors';
@@ -96,4 +96,43 @@ export function moments(values: ArrayLike<number>): Moments {
     ss += d * d;
   }
   return { mean, std: Math.sqrt(ss / n) };
+}
+
+/** Per-feature mean and population std (ddof 0), one entry per feature. */
+export interface FeatureStats { mean: number[]; std: number[] }
+
+/**
+ * Per-feature mean and population std of `values`, a row-major [rows, D] array (any leading shape
+ * flattened into rows), in float64: mean_j = (1/rows) Σ_i x_ij, std_j = sqrt((1/rows) Σ_i (x_ij - mean_j)²).
+ * What batch norm (lesson 04) makes 0 and 1 for every feature.
+ *
+ * @example
+ * const x = tf.randomNormal([64, 3], 5, 3, 'float32', 1);
+ * const { y } = nn.batchNorm.forward(x, nn.batchNorm.params(3), nn.batchNorm.state(3), { training: true });
+ * const s = nn.batchNorm.featureStats(await y.data(), 3);   // y [64, 3]
+ * s.mean  // ≈ [0, 0, 0] after training-mode batch norm; s.std ≈ [1, 1, 1]
+ */
+export function featureStats(values: ArrayLike<number>, D: number): FeatureStats {
+  const rows = values.length / D;
+  if (!Number.isInteger(rows) || rows < 1) throw new ArgumentError('values.length', values.length, `a positive multiple of D = ${D}`);
+  const mean = new Array<number>(D).fill(0);
+  const ss = new Array<number>(D).fill(0);
+  for (let k = 0; k < values.length; k++) mean[k % D] += values[k];
+  for (let j = 0; j < D; j++) mean[j] /= rows;
+  for (let k = 0; k < values.length; k++) ss[k % D] += (values[k] - mean[k % D]) ** 2;
+  return { mean, std: ss.map((s) => Math.sqrt(s / rows)) };
+}
+
+/** cs231n's relative error in float64: max |a - b| / max(|a| + |b|), 0 when both are all zeros. */
+export function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`relError: length ${a.length} vs ${b.length}`);
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    if (Number.isNaN(d)) return Number.NaN;
+    num = Math.max(num, d);
+    den = Math.max(den, Math.abs(a[i]) + Math.abs(b[i]));
+  }
+  return den === 0 ? 0 : num / den;
 }

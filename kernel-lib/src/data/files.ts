@@ -34,7 +34,13 @@ export interface FetchOptions {
   onProgress?: (file: string, received: number, total: number) => void;
 }
 
-/** The cache folder: NNLAB_DATA_DIR, else a per-user cache folder. */
+/**
+ * The cache folder: NNLAB_DATA_DIR, else a per-user cache folder.
+ *
+ * @example
+ * nn.data.dataDir()                                  // e.g. '/home/me/.cache/nnlab/datasets'
+ * nn.data.dataDir({ NNLAB_DATA_DIR: '/data/nnlab' }) // '/data/nnlab'
+ */
 export function dataDir(env: Record<string, string | undefined> = process.env): string {
   if (env.NNLAB_DATA_DIR) return path.resolve(env.NNLAB_DATA_DIR);
   const home = os.homedir();

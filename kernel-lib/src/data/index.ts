@@ -2,8 +2,6 @@
 export { datasetNames, datasetSpec, splitFiles, SPLITS } from './registry';
 export type { DatasetSpec, FileSpec, Split } from './registry';
 export { dataDir } from './files';
-export type { FetchOptions } from './files';
-export { hashFile } from './download';
 export { loadDataset } from './load';
 export type { ImageDataset, LoadOptions } from './load';
 export {
@@ -14,4 +12,4 @@ export { spiral, blobs, correlatedCloud, randomImages } from './synthetic';
 export type { PointSet } from './synthetic';
 export { datasetInfo } from './info';
 export type { DatasetInfo, FileStatus } from './info';
-export { parseIdx, parseCifarBatch, readTar, gunzip } from './formats';
+export { modelDir, saveModel } from './models';

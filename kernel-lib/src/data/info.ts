@@ -40,7 +40,14 @@ function filesOf(name: string): string[] {
   return spec.archive ? files.map((f) => `${spec.archive!.folder}/${f}`) : files;
 }
 
-/** Status of every file, without downloading (unless `fetch`), then counts per class. */
+/**
+ * Status of every file, without downloading (unless `fetch`), then counts per class.
+ *
+ * @example
+ * const info = await nn.data.datasetInfo('mnist');   // looks, downloads nothing
+ * nn.table(info.files.map((f) => ({ file: f.file, status: f.status, source: f.source })));
+ * nn.table(info.splits.map((s) => ({ split: s.split, expected: s.expected, loaded: s.loaded })));
+ */
 export async function datasetInfo(name: string, opts: FetchOptions & { fetch?: boolean; allowPartial?: boolean } = {}): Promise<DatasetInfo> {
   const spec = datasetSpec(name);
   if (opts.fetch) {
@@ -64,7 +71,7 @@ export async function datasetInfo(name: string, opts: FetchOptions & { fetch?: b
   for (const split of SPLITS) {
     const expected = spec.splits[split].count;
     try {
-      const ds = await loadDataset(name, { ...opts, split, network: false, allowPartial: opts.allowPartial ?? true, progress: false });
+      const ds = await loadDataset(name, { ...opts, split, network: false, allowPartial: opts.allowPartial ?? true });
       splits.push({ split, expected, loaded: ds.count, perClass: classCounts(ds), note: ds.note ?? null, error: null });
     } catch (err) {
       splits.push({ split, expected, loaded: null, perClass: null, note: null, error: (err instanceof Error ? err.message : String(err)).split('\n')[0] });

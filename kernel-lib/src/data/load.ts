@@ -4,14 +4,13 @@
  * stays 150 MB of bytes instead of 600 MB of float32.
  *
  * @example
- * const train = await nn.loadDataset('mnist', { split: 'train' });
+ * const train = await nn.data.loadDataset('mnist', { split: 'train' });
  * train.count // 60000; train.images.length === 60000 * 28 * 28
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkOneOf } from '../core/errors';
-import { progressBar, ProgressBar } from '../show/progress';
-import { inKernel } from '../show/kernel';
+import { inKernel } from '../core/kernel';
 import { CIFAR_RECORD, gunzip, parseCifarBatch, parseIdx, readTar } from './formats';
 import { dataDir, FetchOptions, findFile, findPartial, missingFileError } from './files';
 import { datasetSpec, DatasetSpec, Split, SPLITS } from './registry';
@@ -41,30 +40,17 @@ export interface LoadOptions extends FetchOptions {
    * use its complete images and say how many (default false: a missing file is an error).
    */
   allowPartial?: boolean;
-  /** Show download progress (default true). */
-  progress?: boolean;
 }
 
-function downloadProgress(enabled: boolean): FetchOptions['onProgress'] {
-  if (!enabled) return undefined;
-  const bars = new Map<string, ProgressBar>();
-  return (file, received, total) => {
-    let bar = bars.get(file);
-    if (!bar) {
-      bar = progressBar({ total: Math.max(1, Math.ceil(total / 1e6)), label: `download ${file} (MB)` });
-      bars.set(file, bar);
-    }
-    bar.update(Math.min(Math.ceil(total / 1e6), Math.floor(received / 1e6)));
-    if (received >= total) bar.finish();
-  };
-}
-
-/** Loads one split of a registered dataset (from the cache, a mirror or the official URLs). */
+/**
+ * Loads one split of a registered dataset (from the cache, a mirror or the official URLs).
+ * Download progress goes to `options.onProgress` (none by default; `nn.data.loadDataset` passes
+ * live progress bars).
+ */
 export async function loadDataset(name: string, options: LoadOptions = {}): Promise<ImageDataset> {
   const spec = datasetSpec(name);
   const split = checkOneOf('split', options.split ?? 'train', SPLITS);
-  const opts: LoadOptions = { ...options, onProgress: options.onProgress ?? downloadProgress(options.progress ?? true) };
-  return spec.format === 'idx' ? loadIdx(spec, split, opts) : loadCifar(spec, split, opts);
+  return spec.format === 'idx' ? loadIdx(spec, split, options) : loadCifar(spec, split, options);
 }
 
 async function readIdxFile(spec: DatasetSpec, file: string, opts: LoadOptions): Promise<{ idx: ReturnType<typeof parseIdx>; partial: boolean; path: string }> {

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import { ArgumentError } from '../core/errors';
-import { DATASET_REGISTRY } from '../jupyter/paths';
+import { datasetRegistryPath } from '../core/paths';
 
 /** One official file: its size in bytes and its checksums (hex). */
 export interface FileSpec { size: number; md5: string; sha256: string; sha256Source?: string }
@@ -38,25 +38,43 @@ let cache: Record<string, DatasetSpec> | null = null;
 
 function readRegistry(): Record<string, DatasetSpec> {
   if (!cache) {
-    const json = JSON.parse(fs.readFileSync(DATASET_REGISTRY, 'utf8')) as { datasets: Record<string, Omit<DatasetSpec, 'name'>> };
+    const json = JSON.parse(fs.readFileSync(datasetRegistryPath(), 'utf8')) as { datasets: Record<string, Omit<DatasetSpec, 'name'>> };
     cache = Object.fromEntries(Object.entries(json.datasets).map(([name, d]) => [name, { name, ...d }]));
   }
   return cache;
 }
 
-/** The names of the registered datasets. */
+/**
+ * The names of the registered datasets.
+ *
+ * @example
+ * nn.data.datasetNames()   // ['mnist', 'fashion-mnist', 'cifar-10']
+ */
 export function datasetNames(): string[] {
   return Object.keys(readRegistry());
 }
 
-/** One dataset's spec; an unknown name is an error that lists the known ones. */
+/**
+ * One dataset's spec; an unknown name is an error that lists the known ones.
+ *
+ * @example
+ * const spec = nn.data.datasetSpec('cifar-10');
+ * spec.imageShape          // [32, 32, 3]
+ * spec.classNames.slice(0, 3)   // ['airplane', 'automobile', 'bird']
+ * spec.splits.test.count   // 10000
+ */
 export function datasetSpec(name: string): DatasetSpec {
   const spec = readRegistry()[name];
   if (!spec) throw new ArgumentError('dataset', name, `one of ${datasetNames().map((n) => JSON.stringify(n)).join(', ')}`);
   return spec;
 }
 
-/** The files a split needs, by their official names. */
+/**
+ * The files a split needs, by their official names.
+ *
+ * @example
+ * nn.data.splitFiles(nn.data.datasetSpec('mnist'), 'test')   // ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']
+ */
 export function splitFiles(spec: DatasetSpec, split: Split): string[] {
   const s = spec.splits[split];
   return 'batches' in s ? [...s.batches] : [s.images, s.labels];

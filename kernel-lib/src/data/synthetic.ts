@@ -17,6 +17,12 @@ export interface PointSet { X: Float32Array; y: Uint8Array; n: number; dims: num
 /**
  * The cs231n spiral: for class k and i = 0..N-1, r = i / (N - 1), t = 4k + 4 i / (N - 1) + 0.2 z
  * (z ~ N(0, 1)), point (r sin t, r cos t).
+ *
+ * @example
+ * const pts = nn.data.spiral({ pointsPerClass: 50, classes: 3, noise: 0.2, seed: 1 });
+ * [pts.n, pts.dims, pts.classes]   // [150, 2, 3]
+ * const X = tf.tensor2d(pts.X, [pts.n, pts.dims]);   // ready for a model
+ * X.dispose();
  */
 export function spiral(opts: { pointsPerClass?: number; classes?: number; noise?: number; seed: number }): PointSet {
   const N = checkInt('pointsPerClass', opts.pointsPerClass ?? 100, { min: 2 });
@@ -38,7 +44,14 @@ export function spiral(opts: { pointsPerClass?: number; classes?: number; noise?
   return { X, y, n: N * K, dims: 2, classes: K };
 }
 
-/** K Gaussian blobs in `dims` dimensions: centres uniform in [-spread, spread], unit std (times `std`). */
+/**
+ * K Gaussian blobs in `dims` dimensions: centres uniform in [-spread, spread], unit std (times `std`).
+ *
+ * @example
+ * const pts = nn.data.blobs({ pointsPerClass: 20, classes: 3, dims: 2, spread: 5, std: 1, seed: 1 });
+ * pts.X.length   // 120: 60 points x 2 dims, row-major
+ * pts.y[59]      // 2
+ */
 export function blobs(opts: { pointsPerClass?: number; classes?: number; dims?: number; spread?: number; std?: number; seed: number }): PointSet {
   const N = checkInt('pointsPerClass', opts.pointsPerClass ?? 100, { min: 1 });
   const K = checkInt('classes', opts.classes ?? 3, { min: 1, max: 255 });
@@ -62,6 +75,12 @@ export function blobs(opts: { pointsPerClass?: number; classes?: number; dims?: 
 /**
  * n points from a 2-D Gaussian with mean (mx, my), stds (sx, sy) and correlation rho:
  * x = mx + sx z1, y = my + sy (rho z1 + sqrt(1 - rho^2) z2).
+ *
+ * @example
+ * const cloud = nn.data.correlatedCloud({ n: 200, mean: [3, -2], std: [2, 0.5], rho: 0.8, seed: 1 });
+ * const x = Array.from({ length: cloud.n }, (_, i) => cloud.X[2 * i]);
+ * const y = Array.from({ length: cloud.n }, (_, i) => cloud.X[2 * i + 1]);
+ * nn.plot(nn.figure.scatter({ title: 'Correlated cloud', xTitle: 'x', yTitle: 'y', series: [{ name: 'points', x, y }] }));
  */
 export function correlatedCloud(opts: { n?: number; mean?: [number, number]; std?: [number, number]; rho?: number; seed: number }): PointSet {
   const n = checkInt('n', opts.n ?? 500, { min: 1 });
@@ -81,7 +100,14 @@ export function correlatedCloud(opts: { n?: number; mean?: [number, number]; std
   return { X, y: new Uint8Array(n), n, dims: 2, classes: 1 };
 }
 
-/** CIFAR-shaped random images (uniform bytes) with uniform labels. */
+/**
+ * CIFAR-shaped random images (uniform bytes) with uniform labels.
+ *
+ * @example
+ * const train = nn.data.randomImages({ count: 20, height: 8, width: 8, channels: 1, classes: 2, seed: 1 });
+ * train.images.length   // 1280 = 20 * 8 * 8 * 1 bytes
+ * train.classNames      // ['class 0', 'class 1']
+ */
 export function randomImages(opts: { count?: number; height?: number; width?: number; channels?: number; classes?: number; seed: number }): ImageDataset {
   const count = checkInt('count', opts.count ?? 1000, { min: 1 });
   const height = checkInt('height', opts.height ?? 32, { min: 1 });

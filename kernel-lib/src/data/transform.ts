@@ -20,7 +20,15 @@ export type Normalization = typeof NORMALIZATIONS[number];
 /** Training-set statistics in [0, 255] units: the mean image (H*W*C) and per-channel mean and std. */
 export interface ImageStats { meanImage: Float32Array; channelMean: number[]; channelStd: number[] }
 
-/** A new dataset holding the examples at `indices` (in that order). */
+/**
+ * A new dataset holding the examples at `indices` (in that order).
+ *
+ * @example
+ * const ds = nn.data.randomImages({ count: 20, height: 8, width: 8, channels: 1, classes: 2, seed: 1 });
+ * const sub = nn.data.select(ds, [0, 5, 7], 'three examples');
+ * sub.count   // 3
+ * sub.note    // 'three examples'
+ */
 export function select(ds: ImageDataset, indices: readonly number[], note?: string): ImageDataset {
   const size = ds.height * ds.width * ds.channels;
   const images = new Uint8Array(indices.length * size);
@@ -33,20 +41,42 @@ export function select(ds: ImageDataset, indices: readonly number[], note?: stri
   return { ...ds, count: indices.length, images, labels, note: note ?? ds.note };
 }
 
-/** The first `n` examples. */
+/**
+ * The first `n` examples.
+ *
+ * @example
+ * const ds = nn.data.randomImages({ count: 20, height: 8, width: 8, channels: 1, classes: 2, seed: 1 });
+ * const first = nn.data.take(ds, 5);
+ * first.count   // 5
+ * first.note    // 'random-images train: first 5 of 20'
+ */
 export function take(ds: ImageDataset, n: number): ImageDataset {
   checkInt('n', n, { min: 0, max: ds.count });
   return select(ds, Array.from({ length: n }, (_, i) => i), `${ds.name} ${ds.split}: first ${n} of ${ds.count}`);
 }
 
-/** The indices of each class, in dataset order. */
+/**
+ * The indices of each class, in dataset order.
+ *
+ * @example
+ * const ds = nn.data.randomImages({ count: 20, height: 8, width: 8, channels: 1, classes: 2, seed: 1 });
+ * const [class0, class1] = nn.data.indicesByClass(ds);
+ * class0.length + class1.length   // 20
+ */
 export function indicesByClass(ds: ImageDataset): number[][] {
   const by: number[][] = ds.classNames.map(() => []);
   for (let i = 0; i < ds.count; i++) by[ds.labels[i]].push(i);
   return by;
 }
 
-/** `n` examples of every class, drawn with `seed`, in class order. */
+/**
+ * `n` examples of every class, drawn with `seed`, in class order.
+ *
+ * @example
+ * const ds = nn.data.randomImages({ count: 40, height: 8, width: 8, channels: 1, classes: 2, seed: 1 });
+ * const balanced = nn.data.perClass(ds, 5, 1);
+ * nn.data.classCounts(balanced)   // [5, 5]
+ */
 export function perClass(ds: ImageDataset, n: number, seed: number): ImageDataset {
   checkSeed('seed', seed);
   const by = indicesByClass(ds);
@@ -60,6 +90,12 @@ export function perClass(ds: ImageDataset, n: number, seed: number): ImageDatase
 /**
  * Only the examples of `classes` (original class numbers). With `relabel` (default true) they are
  * renumbered 0..k-1 in the order given, and classNames follow.
+ *
+ * @example
+ * const ds = nn.data.randomImages({ count: 30, height: 8, width: 8, channels: 1, classes: 3, seed: 1 });
+ * const pair = nn.data.onlyClasses(ds, [2, 0]);   // class 2 becomes 0, class 0 becomes 1
+ * pair.classNames   // ['class 2', 'class 0']
+ * const kept = nn.data.onlyClasses(ds, [2, 0], false);   // original labels kept
  */
 export function onlyClasses(ds: ImageDataset, classes: readonly number[], relabel = true): ImageDataset {
   if (!Array.isArray(classes) || classes.length === 0 || new Set(classes).size !== classes.length) {
@@ -74,7 +110,14 @@ export function onlyClasses(ds: ImageDataset, classes: readonly number[], relabe
   return { ...sub, labels: sub.labels.map((l) => map.get(l)!), classNames: classes.map((c) => ds.classNames[c]) };
 }
 
-/** A seeded split into train and validation parts; `valFraction` of the examples go to validation. */
+/**
+ * A seeded split into train and validation parts; `valFraction` of the examples go to validation.
+ *
+ * @example
+ * const ds = nn.data.randomImages({ count: 20, height: 8, width: 8, channels: 1, classes: 2, seed: 1 });
+ * const { train, val } = nn.data.trainValSplit(ds, 0.25, 1);
+ * [train.count, val.count]   // [15, 5]
+ */
 export function trainValSplit(ds: ImageDataset, valFraction: number, seed: number): { train: ImageDataset; val: ImageDataset } {
   checkProbability('valFraction', valFraction, { open: 'both' });
   checkSeed('seed', seed);
@@ -86,14 +129,30 @@ export function trainValSplit(ds: ImageDataset, valFraction: number, seed: numbe
   };
 }
 
-/** Counts per class. */
+/**
+ * Counts per class.
+ *
+ * @example
+ * const ds = nn.data.randomImages({ count: 20, height: 8, width: 8, channels: 1, classes: 2, seed: 1 });
+ * const counts = nn.data.classCounts(ds);   // two counts that add up to 20
+ * nn.table(counts.map((n, k) => ({ class: ds.classNames[k], count: n })));
+ */
 export function classCounts(ds: ImageDataset): number[] {
   const counts = ds.classNames.map(() => 0);
   for (let i = 0; i < ds.count; i++) counts[ds.labels[i]] += 1;
   return counts;
 }
 
-/** Mean image and per-channel mean/std of a (training) dataset, in float64, in [0, 255] units. */
+/**
+ * Mean image and per-channel mean/std of a (training) dataset, in float64, in [0, 255] units.
+ *
+ * @example
+ * const train = nn.data.randomImages({ count: 20, height: 8, width: 8, channels: 3, classes: 2, seed: 1 });
+ * const stats = nn.data.imageStats(train);
+ * stats.channelMean   // three means near 127.5 (uniform random bytes)
+ * stats.channelStd    // three stds near 74
+ * stats.meanImage.length   // 192 = 8 * 8 * 3
+ */
 export function imageStats(ds: ImageDataset): ImageStats {
   const size = ds.height * ds.width * ds.channels;
   const sum = new Float64Array(size);
@@ -131,7 +190,17 @@ export interface BatchOptions {
   oneHot?: boolean;
 }
 
-/** A batch as tensors: x float32 [n, H, W, C] normalised, y int32 [n] or one-hot [n, classes]. Caller disposes. */
+/**
+ * A batch as tensors: x float32 [n, H, W, C] normalised, y int32 [n] or one-hot [n, classes]. Caller disposes.
+ *
+ * @example
+ * const train = nn.data.randomImages({ count: 20, height: 8, width: 8, channels: 1, classes: 2, seed: 1 });
+ * const stats = nn.data.imageStats(train);
+ * const { x, y } = nn.data.toTensors(train, { start: 0, size: 8, normalize: 'channel-standard', stats, oneHot: true });
+ * x.shape   // [8, 8, 8, 1]
+ * y.shape   // [8, 2]
+ * tf.dispose([x, y]);
+ */
 export function toTensors(ds: ImageDataset, opts: BatchOptions = {}): { x: tf.Tensor4D; y: tf.Tensor } {
   const normalize = checkOneOf('normalize', opts.normalize ?? 'unit', NORMALIZATIONS);
   const start = checkInt('start', opts.start ?? 0, { min: 0, max: ds.count });
@@ -164,7 +233,13 @@ export function toTensors(ds: ImageDataset, opts: BatchOptions = {}): { x: tf.Te
   return { x: xs, y: ys };
 }
 
-/** Index batches of `batchSize` over the dataset, shuffled with `seed` (or in order when seed is null). */
+/**
+ * Index batches of `batchSize` over the dataset, shuffled with `seed` (or in order when seed is null).
+ *
+ * @example
+ * nn.data.batchIndices(10, 4, null)   // [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+ * const shuffled = nn.data.batchIndices(10, 4, 1);   // the same sizes, in a seeded order
+ */
 export function batchIndices(count: number, batchSize: number, seed: number | null): number[][] {
   checkInt('batchSize', batchSize, { min: 1 });
   const order = Array.from({ length: count }, (_, i) => i);

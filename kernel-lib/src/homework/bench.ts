@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { cellSource, HOMEWORK_DIR, INSTRUCTOR_DIR, NotebookJson, sourceLines } from './build';
+import { cellSource, homeworkDir, instructorDir, NotebookJson, sourceLines } from './build';
 import { gradeSubmissions } from './grade';
 import { homeworkIds } from './registry';
 
@@ -25,10 +25,10 @@ function classNotebooks(n: number, dir: string): string[] {
   const variants: { name: string; nb: NotebookJson }[] = [];
   for (const id of homeworkIds()) {
     const read = (f: string) => JSON.parse(fs.readFileSync(f, 'utf8')) as NotebookJson;
-    variants.push({ name: `${id}-instructor`, nb: read(path.join(INSTRUCTOR_DIR, `${id}.ipynb`)) });
-    variants.push({ name: `${id}-student`, nb: read(path.join(HOMEWORK_DIR, `${id}.ipynb`)) });
+    variants.push({ name: `${id}-instructor`, nb: read(path.join(instructorDir(), `${id}.ipynb`)) });
+    variants.push({ name: `${id}-student`, nb: read(path.join(homeworkDir(), `${id}.ipynb`)) });
     (MISTAKE_EDITS[id] ?? []).forEach(([from, to], k) => {
-      const nb = read(path.join(INSTRUCTOR_DIR, `${id}.ipynb`));
+      const nb = read(path.join(instructorDir(), `${id}.ipynb`));
       for (const c of nb.cells) if (cellSource(c).includes(from)) c.source = sourceLines(cellSource(c).replace(from, to));
       variants.push({ name: `${id}-mistake${k + 1}`, nb });
     });

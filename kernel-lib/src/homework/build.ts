@@ -13,10 +13,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { NOTEBOOKS_DIR } from '../jupyter/paths';
+import { notebooksDir } from '../core/paths';
 
-export const HOMEWORK_DIR = path.join(NOTEBOOKS_DIR, 'homework');
-export const INSTRUCTOR_DIR = path.join(HOMEWORK_DIR, 'instructor');
+export function homeworkDir(): string {
+  return path.join(notebooksDir(), 'homework');
+}
+export function instructorDir(): string {
+  return path.join(homeworkDir(), 'instructor');
+}
 
 export const BEGIN_SOLUTION = /^(\s*)\/\/\s*### BEGIN SOLUTION\s*$/;
 export const END_SOLUTION = /^\s*\/\/\s*### END SOLUTION\s*$/;
@@ -105,13 +109,18 @@ export interface BuildEntry { instructor: string; student: string; upToDate: boo
 /**
  * Builds (or with `check`, only compares) the student version of every instructor notebook in
  * `instructorDir`, writing `<studentDir>/<name>.ipynb`. Returns one entry per notebook.
+ *
+ * @example
+ * const entries = nn.homework.buildHomework({ check: true });   // compares only, writes nothing
+ * nn.table(entries.map((e) => ({ student: e.student, upToDate: e.upToDate, regions: e.regions })));
+ * nn.homework.buildHomework({ instructorDir: 'homework/instructor', studentDir: 'homework/student' });   // writes them
  */
 export function buildHomework(opts: { instructorDir?: string; studentDir?: string; check?: boolean } = {}): BuildEntry[] {
-  const instructorDir = opts.instructorDir ?? INSTRUCTOR_DIR;
-  const studentDir = opts.studentDir ?? HOMEWORK_DIR;
-  const files = fs.readdirSync(instructorDir).filter((f) => f.endsWith('.ipynb')).sort();
+  const instructorFolder = opts.instructorDir ?? instructorDir();
+  const studentDir = opts.studentDir ?? homeworkDir();
+  const files = fs.readdirSync(instructorFolder).filter((f) => f.endsWith('.ipynb')).sort();
   return files.map((f) => {
-    const instructor = path.join(instructorDir, f);
+    const instructor = path.join(instructorFolder, f);
     const student = path.join(studentDir, f);
     const nb = JSON.parse(fs.readFileSync(instructor, 'utf8')) as NotebookJson;
     const built = studentNotebook(nb, f);

@@ -2,7 +2,7 @@
  * `nn.check.<exercise>(studentFn)`: what a homework check cell calls. It runs the exercise's seeded
  * cases against the student's function and prints one line per case with its relative error, then
  * the hints; it never throws, so a student's bug is a failed check, not a failed cell.
- * `nn.runCheck(name, ...fns)` does the same silently and returns the result (tests, the grader).
+ * `nn.homework.runCheck(name, ...fns)` does the same silently and returns the result (tests, the grader).
  *
  * The grader does not trust the check cells of a submission: it appends its own cells that call
  * {@link gradeInKernel}, which publishes each result with a per-run nonce as a display_data output
@@ -12,13 +12,20 @@
  * await nn.check.xavierInit(xavierInit);
  */
 import { publish } from '../show/kernel';
-import { CheckResult, checkResultText, runExercise } from './exercise';
+import { CheckResult, checkResultText, runExercise } from '../core/exercise';
 import { EXERCISES, exercise } from './registry';
 
 /** The MIME type of the grader's machine-readable results. */
 export const GRADE_MIME = 'application/vnd.nnlab.grade+json';
 
-/** Runs one exercise's check against the student's functions; never throws; prints nothing. */
+/**
+ * Runs one exercise's check against the student's functions; never throws; prints nothing.
+ *
+ * @example
+ * // the library's own initializer passes its exercise's check
+ * const result = await nn.homework.runCheck('xavierInit', nn.nets.xavier);   // prints nothing
+ * console.log(result.passed, `${result.score} / ${result.points}`, result.leaked);   // true '10 / 10' 0
+ */
 export function runCheck(name: string, ...fns: unknown[]): Promise<CheckResult> {
   return runExercise(exercise(name), fns);
 }
@@ -34,6 +41,10 @@ export const check: Checks = Object.freeze(Object.fromEntries(EXERCISES.map((e) 
 /**
  * The grader's own cell calls this: runs the check and publishes `{nonce, result}` as GRADE_MIME
  * (plus a text line). Outside a kernel it prints the JSON instead.
+ *
+ * @example
+ * // the cell the grader appends to a submission (the nonce is new for every grading run)
+ * await nn.homework.gradeInKernel('heInit', 'run-7f3a9c', [nn.nets.he]);   // a display_data output of type nn.homework.GRADE_MIME
  */
 export async function gradeInKernel(name: string, nonce: string, fns: readonly unknown[]): Promise<void> {
   const result = await runExercise(exercise(name), fns);

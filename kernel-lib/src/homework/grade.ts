@@ -7,7 +7,7 @@
  * rest of the batch goes on.
  *
  * @example
- * const grades = await nn.gradeSubmissions(['alice.ipynb', 'bob.ipynb'], { jobs: 2 });
+ * const grades = await nn.homework.gradeSubmissions(['alice.ipynb', 'bob.ipynb'], { jobs: 2 });
  * grades.map((g) => [g.student, g.total, g.status]);
  */
 import { spawn } from 'child_process';
@@ -17,15 +17,17 @@ import * as os from 'os';
 import * as path from 'path';
 import { checkInt } from '../core/errors';
 import { KERNEL_NAMES, temporaryKernelDir } from '../jupyter/kernelspec';
-import { KERNEL_LIB_DIR } from '../jupyter/paths';
+import { kernelLibDir } from '../core/paths';
 import { findJupyterPython } from '../jupyter/python';
-import { cellSource, HOMEWORK_DIR, NotebookJson, notebookText } from './build';
+import { cellSource, homeworkDir, NotebookJson, notebookText } from './build';
 import { GRADE_MIME } from './check';
-import { CheckResult } from './exercise';
+import { CheckResult } from '../core/exercise';
 import { homeworkExercises } from './registry';
 import { graderNotebook, inspectSubmission, studentName } from './submission';
 
-export const GRADER_SCRIPT = path.join(KERNEL_LIB_DIR, 'src', 'homework', 'grade-notebook.py');
+export function graderScript(): string {
+  return path.join(kernelLibDir(), 'src', 'homework', 'grade-notebook.py');
+}
 
 /** Per-file statuses, most severe first. */
 export const FILE_STATUSES = [
@@ -80,7 +82,16 @@ export interface GradeOptions {
 interface CellRun { index: number; status: 'ok' | 'error' | 'timeout' | 'crash' | 'not-run'; seconds: number }
 interface RunSummary { cells?: CellRun[]; restarts?: number; seconds?: number; error?: string }
 
-/** Grades `files` on a bounded pool of kernels; resolves to one grade per file, in order. */
+/**
+ * Grades `files` on a bounded pool of kernels; resolves to one grade per file, in order.
+ *
+ * @example
+ * const grades = await nn.homework.gradeSubmissions(['submissions/alice.ipynb', 'submissions/bob.ipynb'], {
+ *   jobs: 2, timeout: 300, cellTimeout: 60,
+ *   onGraded: (g, done, total) => console.log(`${done}/${total} ${g.student}: ${g.total} / ${g.max} (${g.status})`),
+ * });
+ * nn.table(nn.homework.gradeRows(grades));
+ */
 export async function gradeSubmissions(files: readonly string[], options: GradeOptions = {}): Promise<SubmissionGrade[]> {
   const jobs = checkInt('jobs', options.jobs ?? os.cpus().length, { min: 1 });
   const timeout = checkInt('timeout', options.timeout ?? 300, { min: 1 });
@@ -211,7 +222,7 @@ function errorText(outputs: unknown[]): string {
 
 /** Runs grade-notebook.py in its own process group; kills the group if it overruns the limit by a minute. */
 function runGraderScript(ctx: GradeContext, input: string, executed: string): Promise<RunSummary> {
-  const args = [GRADER_SCRIPT, input, '--kernel', KERNEL_NAMES.cpu, '--out', executed, '--cwd', HOMEWORK_DIR,
+  const args = [graderScript(), input, '--kernel', KERNEL_NAMES.cpu, '--out', executed, '--cwd', homeworkDir(),
     '--timeout', String(ctx.timeout), '--cell-timeout', String(ctx.cellTimeout)];
   const env = {
     ...process.env,
@@ -238,7 +249,14 @@ function runGraderScript(ctx: GradeContext, input: string, executed: string): Pr
   });
 }
 
-/** The score table: one row per submission, one column per exercise of the homeworks seen. */
+/**
+ * The score table: one row per submission, one column per exercise of the homeworks seen.
+ *
+ * @example
+ * const grades = await nn.homework.gradeSubmissions(['submissions/alice.ipynb', 'submissions/bob.ipynb']);
+ * nn.table(nn.homework.gradeRows(grades), { title: 'hw03-weight-init' });
+ * // student  homework  status  xavierInit  heInit  ...  total  max  seconds  notes
+ */
 export function gradeRows(grades: readonly SubmissionGrade[]): Record<string, string | number>[] {
   const columns = [...new Set(grades.flatMap((g) => g.exercises.map((e) => e.exercise)))];
   return grades.map((g) => {
@@ -255,7 +273,14 @@ export function gradeRows(grades: readonly SubmissionGrade[]): Record<string, st
   });
 }
 
-/** RFC 4180 CSV of {@link gradeRows}. */
+/**
+ * RFC 4180 CSV of {@link gradeRows}.
+ *
+ * @example
+ * const grades = await nn.homework.gradeSubmissions(['submissions/alice.ipynb', 'submissions/bob.ipynb']);
+ * const csv = nn.homework.gradesCsv(grades);   // 'student,homework,status,xavierInit,...\nalice,hw03-weight-init,ok,...'
+ * console.log(csv);
+ */
 export function gradesCsv(grades: readonly SubmissionGrade[]): string {
   const rows = gradeRows(grades);
   const header = [...new Set(rows.flatMap((r) => Object.keys(r)))];

@@ -1,5 +1,5 @@
 /** Homework: exercises and their checks, the student-version builder and the grader. */
-export * from './exercise';
+export * from '../core/exercise';
 export * from './registry';
 export * from './check';
 export * from './build';

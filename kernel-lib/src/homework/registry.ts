@@ -3,22 +3,15 @@
  * read. Each homework notebook (`notebooks/homework/instructor/<homework>.ipynb`, with
  * `metadata.nnlab.homework`) is graded on the exercises whose `homework` field names it, in this order.
  *
- * Adding an exercise: write one module under exercises/ exporting an {@link Exercise} and add it to
- * EXERCISES below; the check, the grader and the score table pick it up from here.
+ * The exercises come from the lesson registry (lessons/registry.ts): each lesson's lesson.ts
+ * lists its exercises in homework order. Adding an exercise: export an {@link Exercise} from the
+ * lesson's folder and add it to that list; the check, the grader and the score table pick it up.
  */
-import { Exercise } from './exercise';
-import { INIT_EXPERIMENT, LAYER_STDS } from './exercises/activationStats';
-import { BATCH_NORM_TEST_MODE, BATCH_NORM_TRAIN_MODE } from './exercises/batchNorm';
-import { DROPOUT_TEST_MODE, DROPOUT_TRAIN_MODE } from './exercises/dropout';
-import { HE_INIT, XAVIER_INIT } from './exercises/init';
-import { FREEZE_AND_FINE_TUNE } from './exercises/transfer';
+import { Exercise } from '../core/exercise';
+import { lessonExercises } from '../lessons/registry';
 
-export const EXERCISES: readonly Exercise[] = Object.freeze([
-  XAVIER_INIT, HE_INIT, LAYER_STDS, INIT_EXPERIMENT,   // hw03-weight-init
-  BATCH_NORM_TRAIN_MODE, BATCH_NORM_TEST_MODE,         // hw04-batchnorm
-  DROPOUT_TRAIN_MODE, DROPOUT_TEST_MODE,               // hw09-dropout
-  FREEZE_AND_FINE_TUNE,                                // hw10-transfer-learning
-].map((e) => Object.freeze({ ...e, cases: Object.freeze([...e.cases]), functions: Object.freeze([...e.functions]) })));
+export const EXERCISES: readonly Exercise[] = Object.freeze(lessonExercises()
+  .map((e) => Object.freeze({ ...e, cases: Object.freeze([...e.cases]), functions: Object.freeze([...e.functions]) })));
 
 /** The exercise called `name`; throws naming the known ones. */
 export function exercise(name: string): Exercise {
@@ -27,12 +20,24 @@ export function exercise(name: string): Exercise {
   return e;
 }
 
-/** The homework ids, in registry order. */
+/**
+ * The homework ids, in registry order.
+ *
+ * @example
+ * nn.homework.homeworkIds()   // ['hw03-weight-init', 'hw04-batchnorm', 'hw09-dropout', 'hw10-transfer-learning']
+ */
 export function homeworkIds(): string[] {
   return [...new Set(EXERCISES.map((e) => e.homework))];
 }
 
-/** The exercises of one homework, in registry order. */
+/**
+ * The exercises of one homework, in registry order.
+ *
+ * @example
+ * const exercises = nn.homework.homeworkExercises('hw03-weight-init');
+ * exercises.map((e) => e.name)   // ['xavierInit', 'heInit', 'layerStds', 'initExperiment']
+ * nn.table(exercises.map((e) => ({ check: `nn.check.${e.name}`, title: e.title, points: e.points, signature: e.signature })));
+ */
 export function homeworkExercises(homework: string): Exercise[] {
   return EXERCISES.filter((e) => e.homework === homework);
 }

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { KERNEL_NAMES } from '../jupyter/kernelspec';
 import { cellSource, NotebookCell, NotebookJson, sourceLines } from './build';
-import { Exercise } from './exercise';
+import { Exercise } from '../core/exercise';
 import { homeworkExercises, homeworkIds } from './registry';
 
 export type InspectStatus = 'ready' | 'invalid-json' | 'not-a-notebook' | 'unknown-homework' | 'other-language';
@@ -92,7 +92,7 @@ export function graderCellSource(e: Exercise, nonce: string): string {
   const args = e.functions.map((f) => `  // @ts-ignore: the function may be missing or have another type; the check reports that\n  typeof ${f} === 'undefined' ? undefined : ${f},`);
   return [
     `// nnlab grade: the library's check of "${e.name}" on this notebook's functions (the submission's own check cells do not count)`,
-    `await require('nnlab').gradeInKernel(${JSON.stringify(e.name)}, ${JSON.stringify(nonce)}, [`,
+    `await require('nnlab').homework.gradeInKernel(${JSON.stringify(e.name)}, ${JSON.stringify(nonce)}, [`,
     ...args,
     ']);',
   ].join('\n');

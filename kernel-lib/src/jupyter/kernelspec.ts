@@ -8,7 +8,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { tslabBin } from './paths';
+import { tslabBin } from '../core/paths';
 
 export const KERNEL_NAMES = { cpu: 'nnlab-cpu', gpu: 'nnlab-gpu' } as const;
 export type KernelDevice = keyof typeof KERNEL_NAMES;

@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { NOTEBOOKS_DIR } from './paths';
+import { notebooksDir } from '../core/paths';
 
 export interface Lesson {
   /** The file name without .ipynb, e.g. "00-getting-started". */
@@ -30,7 +30,7 @@ export function readLesson(file: string): Lesson {
 }
 
 /** All lessons in `dir` (default: the repository's notebooks/), sorted by file name. */
-export function listLessons(dir = NOTEBOOKS_DIR): Lesson[] {
+export function listLessons(dir = notebooksDir()): Lesson[] {
   return fs.readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort().map((f) => readLesson(path.join(dir, f)));
 }
 
@@ -38,7 +38,7 @@ export function listLessons(dir = NOTEBOOKS_DIR): Lesson[] {
  * Resolves what a user typed to a notebook file: a path to an .ipynb, a lesson name
  * ("00-getting-started"), a name without its number ("getting-started") or a number ("00", "0").
  */
-export function resolveNotebook(query: string, dir = NOTEBOOKS_DIR): string {
+export function resolveNotebook(query: string, dir = notebooksDir()): string {
   if (query.endsWith('.ipynb') && fs.existsSync(query)) return path.resolve(query);
   const lessons = listLessons(dir);
   const q = query.replace(/\.ipynb$/, '');

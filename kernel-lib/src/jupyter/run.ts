@@ -12,7 +12,7 @@ import * as path from 'path';
 import { checkInt, checkOneOf } from '../core/errors';
 import { KERNEL_NAMES, KernelDevice, temporaryKernelDir } from './kernelspec';
 import { resolveNotebook } from './lessons';
-import { RUNNER_SCRIPT } from './paths';
+import { runnerScript } from '../core/paths';
 import { findJupyterPython } from './python';
 
 export interface RunNotebookOptions {
@@ -41,7 +41,14 @@ export interface RunNotebookResult {
   seconds: number;
 }
 
-/** Runs a notebook and resolves when Jupyter is done; `ok` is false when a cell failed. */
+/**
+ * Runs a notebook and resolves when Jupyter is done; `ok` is false when a cell failed.
+ *
+ * @example
+ * const run = await nn.runNotebook({ notebook: '00', kernel: 'cpu', quick: true, html: true, outDir: 'out' });
+ * run.ok         // false when a cell failed
+ * run.executed   // e.g. '/home/me/nnlab/out/00-getting-started.ipynb', beside it the .html
+ */
 export async function runNotebook(options: RunNotebookOptions): Promise<RunNotebookResult> {
   const kernel = checkOneOf('kernel', options.kernel ?? 'cpu', ['cpu', 'gpu'] as const);
   const timeout = checkInt('timeout', options.timeout ?? 1200, { min: 1 });
@@ -59,7 +66,7 @@ export async function runNotebook(options: RunNotebookOptions): Promise<RunNoteb
     JUPYTER_PATH: [kernelDir, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
     NNLAB_QUICK: options.quick ? '1' : '0',
   };
-  const args = [RUNNER_SCRIPT, notebook, '--kernel', KERNEL_NAMES[kernel], '--out', executed, '--timeout', String(timeout)];
+  const args = [runnerScript(), notebook, '--kernel', KERNEL_NAMES[kernel], '--out', executed, '--timeout', String(timeout)];
   if (html) args.push('--html', html);
   const started = Date.now();
   try {

@@ -4,9 +4,9 @@
  * `showFigure` (./plot) is the only place that draws.
  *
  * @example
- * const fig = nn.lineFigure({ title: 'Loss', xTitle: 'epoch', yTitle: 'loss',
+ * const fig = nn.figure.line({ title: 'Loss', xTitle: 'epoch', yTitle: 'loss',
  *   series: [{ name: 'train', y: [2.3, 1.1, 0.6] }] });
- * nn.showFigure(fig);
+ * nn.plot(fig);
  */
 import { ArgumentError } from '../core/errors';
 
@@ -97,7 +97,14 @@ function withScales(layout: Record<string, unknown>, xScale?: string, yScale?: s
   return layout;
 }
 
-/** Lines, one per series (loss curves, statistics vs depth). NaN breaks a line (a diverged run). */
+/**
+ * Lines, one per series (loss curves, statistics vs depth). NaN breaks a line (a diverged run).
+ *
+ * @example
+ * const fig = nn.figure.line({ title: 'Loss', xTitle: 'epoch', yTitle: 'loss', yScale: 'log',
+ *   series: [{ name: 'train', x: [1, 2, 3], y: [2.3, 1.1, 0.6] }, { name: 'diverged', y: [2.3, 40, NaN] }] });
+ * nn.plot(fig);   // the NaN breaks the second line
+ */
 export function lineFigure(o: LineFigureOptions): Figure {
   checkLabels('lineFigure', o);
   checkSeriesList('lineFigure', o.series);
@@ -110,7 +117,17 @@ export function lineFigure(o: LineFigureOptions): Figure {
   return { data, layout: withScales(baseLayout(o), o.xScale, o.yScale) };
 }
 
-/** Points, one colour per series. */
+/**
+ * Points, one colour per series.
+ *
+ * @example
+ * const pts = nn.data.spiral({ pointsPerClass: 50, classes: 2, seed: 1 });
+ * const series = [0, 1].map((k) => {
+ *   const idx = Array.from({ length: pts.n }, (_, i) => i).filter((i) => pts.y[i] === k);
+ *   return { name: `class ${k}`, x: idx.map((i) => pts.X[2 * i]), y: idx.map((i) => pts.X[2 * i + 1]) };
+ * });
+ * nn.plot(nn.figure.scatter({ title: 'Spiral', xTitle: 'x1', yTitle: 'x2', series }));
+ */
 export function scatterFigure(o: ScatterFigureOptions): Figure {
   checkLabels('scatterFigure', o);
   checkSeriesList('scatterFigure', o.series);
@@ -125,7 +142,17 @@ export function scatterFigure(o: ScatterFigureOptions): Figure {
   return { data, layout: withScales(baseLayout(o), o.xScale, o.yScale) };
 }
 
-/** Histograms, overlaid. Precomputed bins (edges.length = counts.length + 1) are drawn as bars. */
+/**
+ * Histograms, overlaid. Precomputed bins (edges.length = counts.length + 1) are drawn as bars.
+ *
+ * @example
+ * const values = Array.from(nn.nets.initValues('he', [100, 100], 1));
+ * nn.plot(nn.figure.histogram({ title: 'He weights', xTitle: 'w', yTitle: 'count', bins: 40,
+ *   series: [{ name: 'he', values }] }));
+ * // precomputed bins (edges.length = counts.length + 1) are drawn as bars
+ * nn.plot(nn.figure.histogram({ title: 'Binned', xTitle: 'x', yTitle: 'count',
+ *   series: [{ name: 'counts', edges: [0, 1, 2, 3], counts: [5, 12, 3] }] }));
+ */
 export function histogramFigure(o: HistogramFigureOptions): Figure {
   checkLabels('histogramFigure', o);
   checkSeriesList('histogramFigure', o.series);
@@ -148,7 +175,13 @@ export function histogramFigure(o: HistogramFigureOptions): Figure {
   return { data, layout: baseLayout(o, { barmode: 'overlay', bargap: 0 }) };
 }
 
-/** A heatmap of a matrix (a confusion matrix, a grid search, a weight matrix). */
+/**
+ * A heatmap of a matrix (a confusion matrix, a grid search, a weight matrix).
+ *
+ * @example
+ * nn.plot(nn.figure.heatmap({ title: 'Confusion matrix', xTitle: 'predicted', yTitle: 'true',
+ *   z: [[50, 2], [7, 41]], x: ['cat', 'dog'], y: ['cat', 'dog'], colorscale: 'Blues' }));
+ */
 export function heatmapFigure(o: HeatmapFigureOptions): Figure {
   checkLabels('heatmapFigure', o);
   if (!Array.isArray(o.z) || o.z.length === 0) throw new ArgumentError('heatmapFigure.z', o.z, 'a non-empty array of rows');
@@ -164,7 +197,15 @@ export function heatmapFigure(o: HeatmapFigureOptions): Figure {
   return { data: [trace], layout: baseLayout(o) };
 }
 
-/** Grouped bars (per-category comparisons). */
+/**
+ * Grouped bars (per-category comparisons).
+ *
+ * @example
+ * nn.plot(nn.figure.bar({ title: 'Test accuracy', xTitle: 'init', yTitle: 'accuracy', series: [
+ *   { name: 'tanh', x: ['small', 'xavier', 'he'], y: [0.11, 0.88, 0.86] },
+ *   { name: 'relu', x: ['small', 'xavier', 'he'], y: [0.11, 0.84, 0.91] },
+ * ] }));
+ */
 export function barFigure(o: BarFigureOptions): Figure {
   checkLabels('barFigure', o);
   checkSeriesList('barFigure', o.series);
@@ -179,6 +220,11 @@ export function barFigure(o: BarFigureOptions): Figure {
 /**
  * A grid of subplots: figure k (row-major) goes to cell (floor(k / cols), k mod cols) with its own
  * axes, its title as the cell's heading and its axis labels kept.
+ *
+ * @example
+ * const loss = nn.figure.line({ title: 'Loss', xTitle: 'epoch', yTitle: 'loss', series: [{ name: 'train', y: [2.3, 1.1, 0.6] }] });
+ * const acc = nn.figure.line({ title: 'Accuracy', xTitle: 'epoch', yTitle: 'accuracy', series: [{ name: 'val', y: [0.3, 0.7, 0.8] }] });
+ * nn.plot(nn.figure.subplots([loss, acc], { title: 'Training', rows: 1, cols: 2 }));
  */
 export function subplotsFigure(figures: readonly Figure[], o: SubplotsOptions): Figure {
   if (typeof o.title !== 'string' || o.title.trim() === '') throw new ArgumentError('subplotsFigure.title', o.title, 'a non-empty string');
@@ -219,7 +265,13 @@ export function subplotsFigure(figures: readonly Figure[], o: SubplotsOptions): 
   return { data, layout };
 }
 
-/** A one-line text description of a figure, for logs and the plain-text fallback. */
+/**
+ * A one-line text description of a figure, for logs and the plain-text fallback.
+ *
+ * @example
+ * const fig = nn.figure.line({ title: 'Loss', xTitle: 'epoch', yTitle: 'loss', series: [{ name: 'train', y: [2.3, 1.1, 0.6] }] });
+ * nn.figure.text(fig)   // '[figure] Loss: train (3 points)'
+ */
 export function figureText(fig: Figure): string {
   const title = (fig.layout.title as { text?: string } | undefined)?.text ?? '(untitled)';
   const traces = fig.data.map((t) => {

@@ -4,7 +4,7 @@
  * PNG (image/png) and a text line.
  *
  * @example
- * nn.showImages(test, { count: 16, seed: 1 }); // 16 random test images with their labels
+ * nn.images(test, { count: 16, seed: 1 }); // 16 random test images with their labels
  */
 import { ArgumentError, checkInt } from '../core/errors';
 import { mulberry32, sample } from '../core/rng';
@@ -80,7 +80,15 @@ export function imageGridHtml(ds: ImageDataset, indices: readonly number[], cols
   return `${head}<div class="nnlab-images" style="display:grid;grid-template-columns:repeat(${cols}, max-content);gap:2px">${cells.join('')}</div>`;
 }
 
-/** Shows a grid of examples with their labels (HTML + PNG in a notebook, a text line elsewhere). */
+/**
+ * Shows a grid of examples with their labels (HTML + PNG in a notebook, a text line elsewhere).
+ *
+ * @example
+ * const train = nn.data.randomImages({ count: 20, height: 8, width: 8, channels: 1, classes: 2, seed: 1 });
+ * const shown = nn.images(train, { count: 8, seed: 1, cols: 4, scale: 4 });   // 8 random images with their labels
+ * shown   // the indices drawn, in order
+ * nn.images(train, { indices: [0, 1, 2], title: 'The first three' });
+ */
 export function showImages(ds: ImageDataset, o: ImageGridOptions = {}): number[] {
   const indices = pickIndices(ds, o);
   const cols = checkInt('cols', o.cols ?? 8, { min: 1 });

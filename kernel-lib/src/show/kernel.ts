@@ -9,38 +9,12 @@
  * tests exercise this path in real Jupyter.
  */
 
-import { queueKernelSends } from '../jupyter/kernelSends';
+import { inKernel, tslabJupyter } from '../core/kernel';
 
-// In a tslab kernel, one ZeroMQ send at a time: frequent display updates otherwise hang cells
-// (../jupyter/kernelSends.ts). Runs when nnlab loads; does nothing elsewhere.
-queueKernelSends();
+export { inKernel };
 
 /** A Jupyter MIME bundle: MIME type -> content (JSON types carry objects). */
 export type MimeBundle = Record<string, unknown>;
-
-type WriteDisplayData = (data: { data: MimeBundle; metadata: object; transient: { display_id?: string } },
-  update: boolean) => void;
-
-interface TslabJupyter { lastWriteDisplayData: WriteDisplayData | null }
-
-let cached: TslabJupyter | null | undefined;
-
-function tslabJupyter(): TslabJupyter | null {
-  if (cached !== undefined) return cached;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    cached = require('tslab/dist/jupyter') as TslabJupyter;
-  } catch {
-    cached = null;
-  }
-  return cached;
-}
-
-/** True while running inside a tslab kernel cell (false in the CLI, tests and plain Node). */
-export function inKernel(): boolean {
-  const j = tslabJupyter();
-  return Boolean(j && typeof j.lastWriteDisplayData === 'function');
-}
 
 /**
  * Publishes `bundle` as a display_data message; with `displayId`, later calls with `update: true`

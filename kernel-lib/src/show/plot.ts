@@ -93,6 +93,11 @@ export function nextFigureIndex(): number {
 /**
  * Shows a figure inline in the notebook; outside a kernel (CLI, tests) prints its one-line
  * description instead.
+ *
+ * @example
+ * const fig = nn.figure.line({ title: 'Loss', xTitle: 'epoch', yTitle: 'loss',
+ *   series: [{ name: 'train', y: [2.3, 1.1, 0.6] }, { name: 'val', y: [2.4, 1.3, 0.9] }] });
+ * nn.plot(fig);   // an inline chart; outside a notebook it prints "[figure] Loss: train (3 points), val (3 points)"
  */
 export function showFigure(fig: Figure): void {
   if (!inKernel()) {

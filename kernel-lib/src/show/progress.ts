@@ -11,6 +11,7 @@
  */
 import { ArgumentError, checkInt } from '../core/errors';
 import { Figure, lineFigure } from './figure';
+import { checkProgress, ProgressEvent, ProgressOption } from '../core/progress';
 import { escapeHtml, inKernel, publish } from './kernel';
 import { embedPlotly, figureBundle, figureId, nextFigureIndex } from './plot';
 
@@ -47,6 +48,8 @@ export interface ProgressBar {
   finish(values?: ProgressValues): void;
   /** The current state as plain data. */
   state(): ProgressState;
+  /** Renames what is progressing (the phase of an experiment); drawn at the next update. */
+  relabel(label: string): void;
 }
 
 export interface ProgressState { done: number; total: number; elapsedMs: number; etaMs: number | null; values: ProgressValues }
@@ -92,10 +95,20 @@ export function progressHtml(label: string, s: ProgressState): string {
     `<span class="nnlab-progress-text">${s.done}/${s.total} (${Math.round(pct)}%) &middot; ${formatDuration(s.elapsedMs)}, ${eta}${vals}</span></div>`;
 }
 
-/** A progress bar with ETA: one live output in a notebook, text lines elsewhere. */
+/**
+ * A progress bar with ETA: one live output in a notebook, text lines elsewhere.
+ *
+ * @example
+ * const bar = nn.progressBar({ total: 5, label: 'epochs' });
+ * for (let e = 1; e <= 5; e++) {
+ *   await new Promise((resolve) => setTimeout(resolve, 100));   // one epoch of work
+ *   bar.update(e, { loss: 1 / e });
+ * }
+ * bar.finish();   // "epochs 100% [####################] 5/5  1 s, done  loss 0.2000"
+ */
 export function progressBar(options: ProgressBarOptions): ProgressBar {
   const total = checkInt('progressBar.total', options.total, { min: 1 });
-  const label = options.label ?? 'progress';
+  let label = options.label ?? 'progress';
   const now = options.now ?? Date.now;
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
   const notebook = options.notebook ?? inKernel();
@@ -147,6 +160,7 @@ export function progressBar(options: ProgressBarOptions): ProgressBar {
       finished = true;
     },
     state,
+    relabel(l) { label = l; },
   };
   draw(true);
   return bar;
@@ -174,7 +188,18 @@ export interface LiveChart {
   figure(): Figure;
 }
 
-/** A line chart that grows while a loop runs: one live output in a notebook, text lines elsewhere. */
+/**
+ * A line chart that grows while a loop runs: one live output in a notebook, text lines elsewhere.
+ *
+ * @example
+ * const chart = nn.liveChart({ title: 'Loss', xTitle: 'epoch', yTitle: 'loss', series: ['train', 'val'] });
+ * for (let e = 1; e <= 5; e++) {
+ *   await new Promise((resolve) => setTimeout(resolve, 100));   // one epoch of work
+ *   chart.push(e, { train: 1 / e, val: 1.2 / e });
+ * }
+ * chart.finish();
+ * const fig = chart.figure();   // the final chart as a plain figure, e.g. for nn.figure.subplots
+ */
 export function liveChart(options: LiveChartOptions): LiveChart {
   const every = checkInt('liveChart.every', options.every ?? 1, { min: 1 });
   if (!Array.isArray(options.series) || options.series.length === 0) {
@@ -227,4 +252,65 @@ export function liveChart(options: LiveChartOptions): LiveChart {
     },
     figure,
   };
+}
+
+/** How an experiment draws its own progress (see core/progress.ts for the option's shape). */
+export interface ExperimentProgressOptions extends ProgressIO {
+  /** What runs, as the bar names it ("batchNorm.rescue"). */
+  label: string;
+  /**
+   * A live chart of one metric, one series per phase (e.g. the loss of each run): x is
+   * `metrics.epoch`, else `metrics.step`, else `done`. Without it only the bar is drawn.
+   */
+  chart?: { metric: string; title: string; xTitle: string; yTitle: string; series: readonly string[]; yScale?: 'linear' | 'log'; every?: number };
+}
+
+/** The reporter an experiment calls: `report(event)` per unit of work, `finish()` at the end. */
+export interface ExperimentProgress {
+  report(event: ProgressEvent): void;
+  finish(): void;
+}
+
+/**
+ * The reporter for an experiment's `progress` option: a callback is called as is; `false` is
+ * silent; `true`, or no option inside a kernel, draws a live bar (phase and metrics beside it)
+ * and, with `chart`, a live chart. Outside a kernel no option means silent, so `--json` output
+ * and tests stay clean.
+ */
+export function experimentProgress(option: ProgressOption | undefined, options: ExperimentProgressOptions): ExperimentProgress {
+  const progress = checkProgress(option);
+  if (typeof progress === 'function') return { report: progress, finish() { /* the caller's callback owns its output */ } };
+  const notebook = options.notebook ?? inKernel();
+  if (progress === false || (progress === undefined && !notebook)) return { report() { /* silent */ }, finish() { /* silent */ } };
+  let bar: ProgressBar | null = null;
+  let chart: LiveChart | null = null;
+  let phase = '';
+  return {
+    report(e) {
+      const total = Math.max(1, e.total);
+      if (!bar || bar.state().total !== total) {
+        bar?.finish();
+        bar = progressBar({ ...ioOf(options), total, label: options.label });
+      }
+      if (e.phase !== phase) {
+        phase = e.phase;
+        bar.relabel(phase ? `${options.label}: ${phase}` : options.label);
+      }
+      bar.update(Math.min(Math.max(0, e.done), total), e.metrics);
+      const c = options.chart;
+      const y = c ? e.metrics[c.metric] : undefined;
+      if (c && typeof y === 'number' && Number.isFinite(y) && c.series.includes(e.phase)) {
+        chart ??= liveChart({ ...ioOf(options), title: c.title, xTitle: c.xTitle, yTitle: c.yTitle, series: c.series, yScale: c.yScale, every: c.every });
+        chart.push(e.metrics.epoch ?? e.metrics.step ?? e.done, { [e.phase]: y });
+      }
+    },
+    finish() {
+      bar?.finish();
+      chart?.finish();
+    },
+  };
+}
+
+function ioOf(o: ProgressIO): ProgressIO {
+  return { write: o.write, now: o.now, notebook: o.notebook };
 }

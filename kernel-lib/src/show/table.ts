@@ -3,7 +3,7 @@
  * and as aligned plain text in the CLI and logs.
  *
  * @example
- * nn.showTable([{ init: 'he', std: 0.81 }, { init: 'xavier', std: 0.02 }], { title: 'Last layer' });
+ * nn.table([{ init: 'he', std: 0.81 }, { init: 'xavier', std: 0.02 }], { title: 'Last layer' });
  * const df = nn.dataFrame(records); // a danfo DataFrame, for sorting and grouping
  */
 import { ArgumentError } from '../core/errors';
@@ -85,7 +85,17 @@ export function tableText(table: Table, opts: TableOptions = {}): string {
   return out.join('\n');
 }
 
-/** Shows records or a DataFrame as a table: HTML in a notebook, text elsewhere. */
+/**
+ * Shows records or a DataFrame as a table: HTML in a notebook, text elsewhere.
+ *
+ * @example
+ * nn.table([{ init: 'he', std: 0.8123 }, { init: 'xavier', std: 0.0213 }], { title: 'Last layer', digits: 2 });
+ * // Last layer
+ * // init      std
+ * // ------  -----
+ * // he       0.81
+ * // xavier  0.021
+ */
 export function showTable(input: readonly Record<string, unknown>[] | DataFrameLike, opts: TableOptions = {}): void {
   const table = toTable(input);
   if (inKernel()) {
@@ -98,6 +108,11 @@ export function showTable(input: readonly Record<string, unknown>[] | DataFrameL
 /**
  * A danfo DataFrame from records (danfojs-node is loaded on first use; it shares nnlab's single
  * tfjs). Use it to sort, filter and group results; `showTable(df)` shows it.
+ *
+ * @example
+ * const df = nn.dataFrame([{ init: 'he', acc: 0.91 }, { init: 'xavier', acc: 0.88 }, { init: 'small', acc: 0.11 }]);
+ * df.shape       // [3, 2]
+ * nn.table(df);  // a DataFrame shows as a table too
  */
 export function dataFrame(records: readonly Record<string, unknown>[]): import('danfojs-node').DataFrame {
   toTable(records); // validates

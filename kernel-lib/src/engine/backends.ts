@@ -1,0 +1,234 @@
+/**
+ * The real backend probes behind {@link useDevice}: how to find each TensorFlow.js backend on this
+ * machine and switch to it. Optional packages are loaded only here, dynamically, so an install
+ * without them works.
+ *
+ * Measured facts this relies on (../shared/FINDINGS.md):
+ * - `@tensorflow/tfjs-node(-gpu)` download libtensorflow at install time and are not installed by
+ *   default. danfojs-node's install aliases `@tensorflow/tfjs-node` to plain `@tensorflow/tfjs`
+ *   (package.json overrides), and npm may hoist that alias to the top: a package named
+ *   `@tensorflow/tfjs-node` whose package.json says `@tensorflow/tfjs` is not the native backend.
+ * - WebGPU in Node needs the `webgpu` package's globals and `navigator.gpu` before
+ *   `@tensorflow/tfjs-backend-webgpu` is loaded (it registers only if `navigator.gpu` exists).
+ *   `requestAdapter()` resolves to null, quickly, where Dawn finds no usable GPU.
+ */
+import * as fs from 'fs';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { ArgumentError, firstLine } from '../core/errors';
+import { withTimeout } from '../core/timeout';
+import type { BackendProbe, ProbeResult } from './device';
+import { registerWasmKernelOverrides, unregisterWasmKernelOverrides, WASM_GRADIENT_OVERRIDES } from './wasm/kernels';
+import { initWasmBackend, resolveWasmThreads, WasmThreadsRequest } from './wasm/threads';
+
+/** How the wasm backend is started: nnlab's performance layer, on by default. */
+export interface WasmLayerOptions {
+  /**
+   * nnlab's wasm kernel overrides (fast transposed products, conv gradients): default true, or
+   * false with NNLAB_WASM_KERNELS=0 (stock tfjs, for comparisons).
+   */
+  kernels?: boolean;
+  /** XNNPACK threads: an integer in [1, 8] or 'auto' (default: NNLAB_WASM_THREADS, else 1). */
+  threads?: WasmThreadsRequest;
+}
+
+const TFJS_VERSION = tf.version.tfjs;
+const ADAPTER_TIMEOUT_MS = 20_000;
+
+/** Resolves `pkg`'s package.json and returns its declared name, or null when not installed. */
+export function installedPackageName(pkg: string, resolve: (id: string) => string = require.resolve): string | null {
+  try {
+    const file = resolve(`${pkg}/package.json`);
+    return (JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string }).name ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function nativeProbe(pkg: '@tensorflow/tfjs-node' | '@tensorflow/tfjs-node-gpu', kind: 'cpu' | 'gpu'): BackendProbe {
+  const install = `npm i ${pkg}@${TFJS_VERSION}` + (kind === 'gpu' ? ' (Linux x86-64 with CUDA 11.8 and cuDNN 8.6)' : '');
+  return {
+    id: kind === 'gpu' ? 'tfjs-node-gpu' : 'tfjs-node',
+    kind,
+    async probe(): Promise<ProbeResult> {
+      const name = installedPackageName(pkg);
+      if (name !== pkg) {
+        return {
+          available: false,
+          detail: `${pkg} is not installed`,
+          hint: `native backend not installed: \`${install}\` for more speed`,
+        };
+      }
+      try {
+        require(pkg);
+      } catch (err) {
+        return { available: false, detail: `${pkg} is installed but does not load: ${firstLine(err)}`, hint: `reinstall: \`${install}\`` };
+      }
+      if (!tf.findBackendFactory('tensorflow')) {
+        return {
+          available: false,
+          detail: `${pkg} loaded but registered with another copy of tfjs-core; install the version that matches @tensorflow/tfjs ${TFJS_VERSION}`,
+          hint: install,
+        };
+      }
+      return { available: true, detail: `native TensorFlow (${pkg})` };
+    },
+    async activate(): Promise<string> {
+      await setBackendOrThrow('tensorflow');
+      return `native TensorFlow via ${pkg}`;
+    },
+  };
+}
+
+interface GpuAdapterLike { info?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean } }
+interface GpuLike { requestAdapter(opts?: object): Promise<GpuAdapterLike | null> }
+
+const SOFTWARE_ADAPTERS = /swiftshader|llvmpipe|lavapipe|softpipe|microsoft basic render|warp/i;
+
+/** A readable adapter name and whether it is a software rasteriser, from GPUAdapterInfo. */
+export function describeAdapter(info: GpuAdapterLike['info']): { name: string; software: boolean } {
+  const i = info ?? {};
+  const name = i.description || [i.vendor, i.architecture, i.device].filter(Boolean).join(' ') || 'unknown adapter';
+  const software = Boolean(i.isFallbackAdapter) || SOFTWARE_ADAPTERS.test(`${name} ${i.architecture ?? ''} ${i.device ?? ''}`);
+  return { name, software };
+}
+
+
+function webgpuProbe(): BackendProbe {
+  let adapterName = '';
+  return {
+    id: 'webgpu',
+    kind: 'gpu',
+    async probe(): Promise<ProbeResult> {
+      let gpu: GpuLike;
+      try {
+        gpu = nodeGpu();
+      } catch (err) {
+        return {
+          available: false,
+          detail: `the optional package "webgpu" does not load (${firstLine(err)})`,
+          hint: `npm i webgpu@0.6.2 @tensorflow/tfjs-backend-webgpu@${TFJS_VERSION}`,
+        };
+      }
+      let adapter: GpuAdapterLike | null;
+      try {
+        adapter = await withTimeout(gpu.requestAdapter({ powerPreference: 'high-performance' }), ADAPTER_TIMEOUT_MS, 'navigator.gpu.requestAdapter() did not answer');
+      } catch (err) {
+        return { available: false, detail: `WebGPU adapter request failed: ${firstLine(err)}` };
+      }
+      if (!adapter) {
+        return {
+          available: false,
+          detail: 'no WebGPU adapter (Dawn found no usable Vulkan, Metal or D3D12 GPU)',
+          hint: 'on Linux, a GPU driver with Vulkan support and libvulkan1 are needed',
+        };
+      }
+      const { name, software } = describeAdapter(adapter.info);
+      adapterName = name;
+      return { available: true, detail: `WebGPU adapter "${name}"`, software };
+    },
+    async activate(): Promise<string> {
+      try {
+        require('@tensorflow/tfjs-backend-webgpu');
+      } catch (err) {
+        throw new Error(`@tensorflow/tfjs-backend-webgpu does not load: ${firstLine(err)}`);
+      }
+      await setBackendOrThrow('webgpu');
+      return `WebGPU on ${adapterName}`;
+    },
+  };
+}
+
+/** `navigator.gpu` in Node, from the `webgpu` package (Dawn); sets the WebGPU globals once. */
+function nodeGpu(): GpuLike {
+  const g = globalThis as unknown as { navigator?: { gpu?: GpuLike } };
+  if (g.navigator?.gpu) return g.navigator.gpu;
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const webgpu = require('webgpu') as { create(flags: string[]): GpuLike; globals: Record<string, unknown> };
+  Object.assign(globalThis, webgpu.globals);
+  const gpu = webgpu.create([]);
+  if (g.navigator) {
+    Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
+  } else {
+    g.navigator = { gpu };
+  }
+  return gpu;
+}
+
+/** Whether the kernel overrides are on: the option, else NNLAB_WASM_KERNELS (default on). */
+export function wasmKernelsWanted(opt: boolean | undefined, env: Record<string, string | undefined> = process.env): boolean {
+  if (opt !== undefined) return opt;
+  const v = (env.NNLAB_WASM_KERNELS ?? '').trim().toLowerCase();
+  if (['', '1', 'true', 'on', 'yes'].includes(v)) return true;
+  if (['0', 'false', 'off', 'no'].includes(v)) return false;
+  throw new ArgumentError('NNLAB_WASM_KERNELS', env.NNLAB_WASM_KERNELS, 'one of 1, true, on, yes, 0, false, off, no or empty');
+}
+
+function wasmProbe(layer: WasmLayerOptions): BackendProbe {
+  // Settings are checked here, before the walk: a bad NNLAB_WASM_* value is the user's error to
+  // see, not a backend failure to fall back from.
+  const useKernels = wasmKernelsWanted(layer.kernels);
+  resolveWasmThreads(layer.threads);
+  return {
+    id: 'wasm',
+    kind: 'cpu',
+    async probe(): Promise<ProbeResult> {
+      return tf.findBackendFactory('wasm')
+        ? { available: true, detail: 'WebAssembly (XNNPACK)' }
+        : { available: false, detail: '@tensorflow/tfjs-backend-wasm did not register' };
+    },
+    async activate() {
+      const kernels = useKernels ? registerWasmKernelOverrides() : (unregisterWasmKernelOverrides(), []);
+      const threads = await initWasmBackend({ threads: layer.threads });
+      if (tf.getBackend() !== 'wasm') throw new Error(`the wasm backend did not start (${threads.reason})`);
+      const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+      const description = `${simd ? 'SIMD' : 'no SIMD'}, ${threads.threads} thread${threads.threads === 1 ? '' : 's'}, ` +
+        `${kernels.length ? 'nnlab kernels' : 'stock kernels'}`;
+      const { meta: _timing, ...threadInfo } = threads; // timing stays out of the report: same setup, same report
+      const gradients = useKernels ? [...WASM_GRADIENT_OVERRIDES] : [];
+      return { description, details: { wasm: { threads: threadInfo, kernels, gradients } } };
+    },
+  };
+}
+
+function cpuProbe(): BackendProbe {
+  return {
+    id: 'cpu',
+    kind: 'cpu',
+    async probe(): Promise<ProbeResult> {
+      return { available: true, detail: 'plain JavaScript' };
+    },
+    async activate(): Promise<string> {
+      await setBackendOrThrow('cpu');
+      return 'plain JavaScript, the slowest: a reference, not for training';
+    },
+  };
+}
+
+async function setBackendOrThrow(name: string): Promise<void> {
+  let ok = false;
+  let why = '';
+  try {
+    ok = await tf.setBackend(name);
+  } catch (err) {
+    why = `: ${firstLine(err)}`;
+  }
+  if (!ok) {
+    // tfjs keeps a backend whose init failed as the current one; remove it so that the next
+    // candidate (and any op in between) does not run into it.
+    tf.removeBackend(name);
+    throw new Error(`tf.setBackend('${name}') failed${why}`);
+  }
+}
+
+
+/** The real probes, in no particular order (the chain in ./device decides the order). */
+export function realBackends(layer: WasmLayerOptions = {}): BackendProbe[] {
+  return [
+    nativeProbe('@tensorflow/tfjs-node-gpu', 'gpu'),
+    nativeProbe('@tensorflow/tfjs-node', 'cpu'),
+    webgpuProbe(),
+    wasmProbe(layer),
+    cpuProbe(),
+  ];
+}

@@ -1,0 +1,147 @@
+/**
+ * Figures and tables of lesson 04's training experiments (modeBug, rescue, learningRates): pure
+ * `...Figure(record)` and `...Rows(record)`, and `show...(record)`, the only side effect.
+ *
+ * @example
+ * const r = await nn.batchNorm.rescue({ seed: 5 });
+ * nn.batchNorm.showRescue(r);                  // the figure and the test accuracies
+ * nn.plot(nn.batchNorm.rescueFigure(r));       // the figure only
+ */
+import type { BatchNormModeBugRecord } from './modeBug';
+import type { BatchNormRescueRecord } from './rescue';
+import type { BatchNormLearningRatesRecord } from './learningRates';
+import { barFigure, Figure, lineFigure, subplotsFigure } from '../../show/figure';
+import { showFigure } from '../../show/plot';
+import { showTable } from '../../show/table';
+import { BATCH_NORM_COLORS, colorize, linesOnly } from './figures';
+
+// ---------------------------------------------------------------------------------------------
+// batchNormModeBug
+
+/**
+ * The training loss, and test accuracy under each way of evaluating the trained net (chance in the title).
+ *
+ * @example
+ * const r = await nn.batchNorm.modeBug({ seed: 4 });
+ * nn.plot(nn.batchNorm.modeBugFigure(r));
+ */
+export function batchNormModeBugFigure(record: BatchNormModeBugRecord): Figure {
+  const loss = record.loss.map((v) => (v === null ? NaN : v));
+  const chance = 1 / record.options.classes;
+  return subplotsFigure([
+    linesOnly(lineFigure({ title: 'training loss (batch norm, training mode)', xTitle: 'step', yTitle: 'cross-entropy', series: [{ name: 'loss', y: loss }] })),
+    barFigure({ title: `test accuracy (chance ${chance.toFixed(2)})`, xTitle: 'evaluation', yTitle: 'accuracy',
+      series: [{ name: 'accuracy', x: record.evaluations.map((e) => e.name.replace(', ', ',<br>')), y: record.evaluations.map((e) => e.accuracy) }] }),
+  ], { title: 'The mode bug: one trained net, evaluated four ways', rows: 1, cols: 2, height: 420 });
+}
+
+/** One row per evaluation: BN mode, batching, accuracy, changed and distinct predictions (a table of showModeBug). */
+export function batchNormModeBugRows(record: BatchNormModeBugRecord): Record<string, number | string | boolean>[] {
+  return record.evaluations.map((e) => ({
+    evaluation: e.name, 'BN mode': e.training ? 'training' : 'test', batches: e.batches,
+    accuracy: e.accuracy, 'predictions changed': e.changed, 'distinct predictions': e.distinctPredictions,
+  }));
+}
+
+/** One row per listed test example: its label and, per evaluation, the predicted class and its probability. */
+export function batchNormModeBugExampleRows(record: BatchNormModeBugRecord): Record<string, number | string>[] {
+  return record.examples.map((ex) => ({
+    example: ex.index, label: ex.label,
+    ...Object.fromEntries(record.evaluations.map((e, k) => [e.name, `${ex.predicted[k]} (p ${ex.probs[k][ex.predicted[k]].toFixed(2)})`])),
+  }));
+}
+
+/**
+ * Draws a modeBug record: the figure, the accuracy of each evaluation and some test examples' predictions as tables.
+ *
+ * @example
+ * const r = await nn.batchNorm.modeBug({ seed: 4 });
+ * nn.batchNorm.showModeBug(r);
+ */
+export function showBatchNormModeBug(record: BatchNormModeBugRecord): void {
+  showFigure(batchNormModeBugFigure(record));
+  showTable(batchNormModeBugRows(record), { title: 'Test accuracy of the same trained net' });
+  showTable(batchNormModeBugExampleRows(record), { title: 'Some test examples: predicted class (probability)' });
+}
+
+// ---------------------------------------------------------------------------------------------
+// batchNormRescue
+
+/**
+ * Activation std per layer at init (log scale) and the training loss, without and with BN.
+ *
+ * @example
+ * const r = await nn.batchNorm.rescue({ seed: 5 });
+ * nn.plot(nn.batchNorm.rescueFigure(r));
+ */
+export function batchNormRescueFigure(record: BatchNormRescueRecord): Figure {
+  const o = record.options;
+  const layers = record.layers.map((l) => l.layer);
+  const nan = (v: number | null) => (v === null ? NaN : v);
+  return subplotsFigure([
+    colorize(lineFigure({ title: 'activation std per layer, at init', xTitle: 'layer', yTitle: 'std of activations', yScale: 'log',
+      series: [{ name: 'plain', x: layers, y: record.layers.map((l) => l.plain) }, { name: 'batch norm', x: layers, y: record.layers.map((l) => l.batchNorm) }] }), BATCH_NORM_COLORS),
+    colorize(linesOnly(lineFigure({ title: 'training loss (SGD)', xTitle: 'step', yTitle: 'cross-entropy',
+      series: [{ name: 'plain', y: record.loss.plain.map(nan) }, { name: 'batch norm', y: record.loss.batchNorm.map(nan) }] })), BATCH_NORM_COLORS),
+  ], { title: `${o.depth} ${o.activation} layers of ${o.width}, init "${o.init}", lr ${o.lr}: without and with batch norm`, rows: 1, cols: 2, height: 380 });
+}
+
+/**
+ * Draws a rescue record: the figure and the test accuracy of both nets.
+ *
+ * @example
+ * const r = await nn.batchNorm.rescue({ seed: 5 });
+ * nn.batchNorm.showRescue(r);
+ */
+export function showBatchNormRescue(record: BatchNormRescueRecord): void {
+  showFigure(batchNormRescueFigure(record));
+  const pct = (v: number | null) => (v === null ? 'diverged' : `${(100 * v).toFixed(1)} %`);
+  console.log(`test accuracy after ${record.options.steps} steps: plain ${pct(record.accuracy.plain)}, batch norm ${pct(record.accuracy.batchNorm)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// batchNormLearningRates
+
+/**
+ * Final loss and test accuracy against the learning rate (log x), without and with BN; diverged runs leave gaps.
+ *
+ * @example
+ * const r = await nn.batchNorm.learningRates({ seed: 6 });
+ * nn.plot(nn.batchNorm.learningRatesFigure(r));
+ */
+export function batchNormLearningRatesFigure(record: BatchNormLearningRatesRecord): Figure {
+  const lrs = record.options.lrs;
+  const pick = (bn: boolean, key: 'finalLoss' | 'accuracy') =>
+    lrs.map((lr) => record.runs.find((r) => r.lr === lr && r.batchNorm === bn)?.[key] ?? NaN);
+  const panel = (key: 'finalLoss' | 'accuracy', title: string, yTitle: string, yScale: 'log' | 'linear') => colorize(lineFigure({
+    title, xTitle: 'learning rate', yTitle, xScale: 'log', yScale,
+    series: [{ name: 'plain', x: lrs, y: pick(false, key) }, { name: 'batch norm', x: lrs, y: pick(true, key) }],
+  }), BATCH_NORM_COLORS);
+  const o = record.options;
+  return subplotsFigure([
+    panel('finalLoss', 'final training loss (gap: diverged)', 'cross-entropy', 'log'),
+    panel('accuracy', 'test accuracy (gap: diverged)', 'accuracy', 'linear'),
+  ], { title: `SGD on ${o.depth} ${o.activation} layers of ${o.width} (init "${o.init}"), ${o.steps} steps per run`, rows: 1, cols: 2, height: 380 });
+}
+
+/** One row per learning rate: final loss and accuracy without and with BN, "diverged" where a run overflowed (the table of showLearningRates). */
+export function batchNormLearningRatesRows(record: BatchNormLearningRatesRecord): Record<string, number | string>[] {
+  const cell = (v: number | null) => (v === null ? 'diverged' : v);
+  return record.options.lrs.map((lr) => {
+    const plain = record.runs.find((r) => r.lr === lr && !r.batchNorm)!;
+    const bn = record.runs.find((r) => r.lr === lr && r.batchNorm)!;
+    return { lr, 'plain loss': cell(plain.finalLoss), 'plain accuracy': cell(plain.accuracy), 'BN loss': cell(bn.finalLoss), 'BN accuracy': cell(bn.accuracy) };
+  });
+}
+
+/**
+ * Draws a learningRates record: the figure, and the final loss and accuracy per learning rate as a table.
+ *
+ * @example
+ * const r = await nn.batchNorm.learningRates({ seed: 6 });
+ * nn.batchNorm.showLearningRates(r);
+ */
+export function showBatchNormLearningRates(record: BatchNormLearningRatesRecord): void {
+  showFigure(batchNormLearningRatesFigure(record));
+  showTable(batchNormLearningRatesRows(record), { title: 'Final loss and test accuracy per learning rate' });
+}

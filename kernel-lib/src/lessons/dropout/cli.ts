@@ -1,0 +1,98 @@
+/**
+ * `nnlab dropout` and `nnlab dropout-overfit`: lesson 09's experiments from the terminal, with the
+ * same options and records as in the notebook.
+ */
+import { numberOption, UsageError } from '../../core/args';
+import { Command, out } from '../../core/command';
+import { useDevice } from '../../engine/device';
+import { EXPECTATION_CASE_LABELS } from './exact';
+import { expectation, EXPECTATION_DEFAULTS, ExpectationRecord } from './expectation';
+import { overfit, OVERFIT_DEFAULTS, OVERFIT_QUICK, OverfitOptions } from './overfit';
+import { expectationRows, overfitRows } from './figures';
+import { tableText, toTable } from '../../show/table';
+
+/** The full-size run, written out so that NNLAB_QUICK in the environment cannot shrink it: the CLI has --quick. */
+const OVERFIT_FULL: OverfitOptions = { trainSize: OVERFIT_DEFAULTS.trainSize, valSize: OVERFIT_DEFAULTS.valSize, epochs: OVERFIT_DEFAULTS.epochs };
+
+function expectationText(r: ExpectationRecord): string {
+  const n = r.neuron;
+  const neuronRows = n.monteCarlo.map((m) => ({
+    case: EXPECTATION_CASE_LABELS[m.scheme].split(':')[0], 'E[train] exact': m.exact, 'mean(train)': m.trainMean, 'SE': m.se, test: m.test,
+    'gap / SE': Number((((m.trainMean - m.test) / m.se) || 0).toFixed(1)),
+  }));
+  return [
+    `dropout expectation: p = ${r.options.p}, ${r.options.samples} masks per example, seed ${r.options.seed}, backend ${r.backend}`,
+    '',
+    `Neuron a = ${n.exact.w[0]}·x + ${n.exact.w[1]}·y at (x, y) = (${n.exact.x[0]}, ${n.exact.x[1]}); exact E[a] under vanilla training = p·(w·x) = ${n.exact.trainExpectation.vanilla}`,
+    tableText(toTable(neuronRows)),
+    '',
+    `The ${r.options.sizes.join('-')} net (${r.options.activation}), ${r.options.batchSize} inputs; gap = mean over outputs of mean(train) − test:`,
+    tableText(toTable(expectationRows(r))),
+    '',
+    'Exact where the value is affine in the masks (z2, or a linear net); after a ReLU the test-time rule only approximates the mean.',
+  ].join('\n');
+}
+
+export const DROPOUT_COMMANDS: Record<string, Command> = {
+  dropout: {
+    summary: 'dropout vs inverted dropout: expected training output vs test output (lesson 09)',
+    usage: `nnlab dropout [--p P] [--samples N] [--seed N] [--json]
+
+Monte-Carlo mean of the training-time output over N masks against the test-time output, for
+(a) vanilla dropout, (b) vanilla with the test-time scaling forgotten, (c) inverted dropout: on
+the two-input neuron and on the lecture's 3-layer net (exact expectations by enumeration beside).
+  --p P        keep probability in (0, 1] (default ${EXPECTATION_DEFAULTS.p})
+  --samples N  masks per example (default ${EXPECTATION_DEFAULTS.samples})
+  --seed N     master seed (default ${EXPECTATION_DEFAULTS.seed})
+  --json       print the record as JSON`,
+    spec: { flags: ['json'], options: { p: null, samples: null, seed: null } },
+    async run(a) {
+      const json = a.flags.has('json');
+      const options = {
+        p: numberOption(a.options.p, 'dropout', 'p'), samples: numberOption(a.options.samples, 'dropout', 'samples'), seed: numberOption(a.options.seed, 'dropout', 'seed'),
+      };
+      await useDevice(undefined, { print: !json });
+      const r = await expectation({ ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)), progress: false });
+      out(json ? JSON.stringify(r, null, 2) : expectationText(r));
+      return 0;
+    },
+  },
+  'dropout-overfit': {
+    summary: 'MNIST MLP 784-512-512-512-10 with and without dropout: train/val per epoch (lesson 09)',
+    usage: `nnlab dropout-overfit [--quick] [--epochs N] [--seed N] [--json]
+
+Trains the 932,362-parameter MLP on ${OVERFIT_DEFAULTS.trainSize} MNIST training images (${OVERFIT_DEFAULTS.valSize} held out for
+validation) with keep probabilities p = ${OVERFIT_DEFAULTS.ps.join(', ')} (1 = no dropout) and prints train and validation
+accuracy after every epoch. Needs MNIST (nnlab data fetch mnist, or NNLAB_DATA_MIRROR).
+  --quick     ${OVERFIT_QUICK.trainSize} training images, ${OVERFIT_QUICK.valSize} validation, ${OVERFIT_QUICK.epochs} epochs
+  --epochs N  epochs (default ${OVERFIT_DEFAULTS.epochs})
+  --seed N    master seed (default ${OVERFIT_DEFAULTS.seed})
+  --json      print the record as JSON (no per-epoch lines)`,
+    spec: { flags: ['json', 'quick'], options: { epochs: null, seed: null } },
+    async run(a) {
+      const json = a.flags.has('json');
+      const options: OverfitOptions = { ...(a.flags.has('quick') ? OVERFIT_QUICK : OVERFIT_FULL) };
+      const epochs = numberOption(a.options.epochs, 'dropout-overfit', 'epochs');
+      const seed = numberOption(a.options.seed, 'dropout-overfit', 'seed');
+      if (epochs !== undefined) options.epochs = epochs;
+      if (seed !== undefined) options.seed = seed;
+      await useDevice(undefined, { print: !json });
+      // one line per epoch (the events with validation metrics), nothing per step
+      const r = await overfit({
+        ...options,
+        progress: json ? false : ({ phase, metrics: e }) => {
+          if (e.valLoss === undefined) return;
+          out(`${phase.padEnd(20)} epoch ${String(e.epoch).padStart(3)}: ` +
+            `train acc ${e.trainAcc.toFixed(4)}, val acc ${e.valAcc.toFixed(4)}   (loss: train ${e.trainLoss.toFixed(4)}, val ${e.valLoss.toFixed(4)})`);
+        },
+      });
+      if (json) {
+        out(JSON.stringify(r, null, 2));
+      } else {
+        out(`\n${r.data.trainSize} training, ${r.data.valSize} validation images; ${r.parameters} parameters; ${(r.meta.ms / 1000).toFixed(1)} s on ${r.backend}`);
+        out(tableText(toTable(overfitRows(r))));
+      }
+      return 0;
+    },
+  },
+};

@@ -1,0 +1,324 @@
+/**
+ * The lecture's network with dropout (lesson 09): fully connected ReLU layers, a dropout point
+ * after every hidden layer, an affine output. sizes [D, H1, H2, C] is the lecture's 3-layer net
+ * (two dropout points); [784, 512, 512, 512, 10] is the MNIST MLP of the overfitting experiment.
+ *
+ *   h_0 = X;  for l = 1..L-1:  z_l = d_{l-1} · W_l + b_l,  h_l = max(0, z_l),  d_l = drop(h_l)
+ *   scores = d_{L-1} · W_L + b_L                      (d_0 = X: the input is not dropped)
+ *
+ * drop() is {@link forward}: train x ⊙ U (vanilla) or x ⊙ U / p (inverted); at test time
+ * ("predict") p · x (vanilla) or x (inverted). Rows are examples: X [N, D], W_l [fanIn, fanOut]
+ * (the lecture writes np.dot(W1, X) with examples as columns; same numbers, transposed).
+ *
+ * The backward pass is written out, cs231n style (`forward -> {scores, cache}`,
+ * `backward(dscores, cache)`), with explicit transposes before every product: the wasm backend
+ * runs plain products on XNNPACK and transposed ones in a slow scalar loop (FINDINGS.md).
+ * A float64 JavaScript twin ({@link netForward64}) takes the masks as arguments, for exact
+ * expectations and tests.
+ *
+ * @example
+ * const params64 = nn.dropout.netParams64([4, 8, 8, 1], 1);
+ * const params = nn.dropout.netTensors(params64);
+ * const { scores, cache } = nn.dropout.netForward(X, params, { p: 0.5, scheme: 'inverted', training: true, seed: seeds.next() });
+ * const test = nn.dropout.netPredict(X, params, { p: 0.5, scheme: 'inverted' });
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ArgumentError, checkInt, checkOneOf, checkShape } from '../../core/errors';
+import { mulberry32, randomNormal, seedStream } from '../../core/rng';
+import { initStd } from '../../nets/init';
+import {
+  checkKeepProbability, DropoutCache, backward, forward, DropoutScheme, SCHEMES, resolveDropoutOptions,
+} from './dropout';
+
+/** Hidden-layer activations: ReLU (the lecture), or none (a linear net, where dropout's expectation is exact everywhere). */
+export const NET_ACTIVATIONS = ['relu', 'linear'] as const;
+export type NetActivation = typeof NET_ACTIVATIONS[number];
+
+/** One affine layer as plain float64 numbers: W[fanIn][fanOut], b[fanOut]. */
+export interface NetLayer64 { W: number[][]; b: number[] }
+/** One affine layer as tensors. */
+export interface NetLayer { W: tf.Tensor2D; b: tf.Tensor1D }
+
+/** Options of the forward pass. */
+export interface NetOptions {
+  p: number;
+  scheme: DropoutScheme;
+  /** Required: train (masks) or test (the scheme's test-time rule). */
+  training: boolean;
+  /** Required when training: the sub-seed of this forward pass; each dropout point derives its own mask seed from it. */
+  seed?: number;
+  /** Default 'relu'. */
+  activation?: NetActivation;
+}
+
+/** One hidden layer's saved values. */
+export interface NetHiddenCache { x: tf.Tensor2D; z: tf.Tensor2D; h: tf.Tensor2D; dropout: DropoutCache }
+/** What {@link netBackward} needs. `x` of the first layer is the caller's X (not owned). */
+export interface NetCache { hidden: NetHiddenCache[]; x: tf.Tensor2D; activation: NetActivation }
+
+/**
+ * Seeded parameters: W_l ~ N(0, 2 / fanIn) (He, drawn from the normal itself: tf's initializers
+ * truncate, STYLE.md trap 1), b_l = 0, every number rounded to float32 so that the tensors and
+ * the float64 twin hold the same values.
+ *
+ * @example
+ * const params64 = nn.dropout.netParams64([4, 8, 8, 1], 1); // [{W: 4x8, b: 8}, {W: 8x8, b: 8}, {W: 8x1, b: 1}]
+ */
+export function netParams64(sizes: readonly number[], seed: number): NetLayer64[] {
+  checkSizes(sizes);
+  return sizes.slice(1).map((fanOut, l) => {
+    const flat = heWeights(sizes[l], fanOut, seed, l + 1);
+    const W = Array.from({ length: sizes[l] }, (_, i) => Array.from(flat.subarray(i * fanOut, (i + 1) * fanOut)));
+    return { W, b: new Array<number>(fanOut).fill(0) };
+  });
+}
+
+/**
+ * The weights of layer `layer` (1-based) of {@link netParams64}, row-major [fanIn, fanOut]
+ * float32: W ~ N(0, 2 / fanIn) from the sub-seed seedStream(seed).derive('W<layer>').
+ */
+export function heWeights(fanIn: number, fanOut: number, seed: number, layer: number): Float32Array {
+  const random = mulberry32(seedStream(seed).derive(`W${layer}`));
+  const std = initStd('he', [fanIn, fanOut]);
+  const W = new Float32Array(fanIn * fanOut);
+  for (let k = 0; k < W.length; k++) W[k] = std * randomNormal(random);
+  return W;
+}
+
+/**
+ * Tensors of float64 parameters (the caller disposes them, e.g. with {@link disposeNet}).
+ *
+ * @example
+ * const params = nn.dropout.netTensors(nn.dropout.netParams64([4, 8, 8, 1], 1));
+ * console.log(params.map((l) => l.W.shape)); // [[4, 8], [8, 8], [8, 1]]
+ * nn.dropout.disposeNet(params);
+ */
+export function netTensors(params: readonly NetLayer64[]): NetLayer[] {
+  checkParams64(params);
+  return params.map(({ W, b }) => ({ W: tf.tensor2d(W), b: tf.tensor1d(b) }));
+}
+
+/**
+ * Frees parameter tensors.
+ *
+ * @example
+ * const params = nn.dropout.netTensors(nn.dropout.netParams64([4, 8, 8, 1], 1));
+ * nn.dropout.disposeNet(params); // frees every W and b
+ */
+export function disposeNet(params: readonly NetLayer[]): void {
+  for (const { W, b } of params) tf.dispose([W, b]);
+}
+
+/**
+ * The forward pass: scores [N, C] and the cache (new tensors, the caller's; free the cache with
+ * {@link disposeNetCache}). Training draws one mask per dropout point, mask l with the
+ * seed seedStream(seed).derive('U<l>').
+ *
+ * @example
+ * const seeds = nn.seedStream(1);
+ * const X = tf.tensor2d([[1, 0, -1, 2], [0.5, 1, 1, -2], [2, 2, 0, 1]]); // 3 examples, D = 4
+ * const params = nn.dropout.netTensors(nn.dropout.netParams64([4, 8, 8, 1], 1));
+ * const { scores, cache } = nn.dropout.netForward(X, params, { p: 0.5, scheme: 'inverted', training: true, seed: seeds.next() });
+ * scores.print(); // [3, 1]: a new mask on every call
+ * nn.dropout.disposeNetCache(cache);
+ * tf.dispose([X, scores]);
+ * nn.dropout.disposeNet(params);
+ */
+export function netForward(X: tf.Tensor2D, params: readonly NetLayer[], options: NetOptions):
+  { scores: tf.Tensor2D; cache: NetCache } {
+  const activation = checkOneOf('activation', options.activation ?? 'relu', NET_ACTIVATIONS);
+  const { training, seed } = resolveDropoutOptions(options);
+  checkShape('X', X.shape, [null, params[0]?.W.shape[0] ?? null]);
+  const seeds = training ? seedStream(seed as number) : null;
+  const hidden: NetHiddenCache[] = [];
+  let x = X;
+  for (let l = 0; l < params.length - 1; l++) {
+    const input = x;
+    const layer = tf.tidy(() => {
+      const z = tf.add(tf.matMul(input, params[l].W), params[l].b) as tf.Tensor2D;
+      const h = activation === 'relu' ? tf.relu(z) as tf.Tensor2D : z.clone();
+      const { out, cache } = forward(h, { ...options, seed: seeds?.derive(`U${l + 1}`) });
+      return { z, h, multiplier: cache.multiplier, out: out as tf.Tensor2D };
+    });
+    hidden.push({ x: input, z: layer.z, h: layer.h, dropout: { multiplier: layer.multiplier } });
+    x = layer.out;
+  }
+  const last = params[params.length - 1];
+  const scores = tf.tidy(() => tf.add(tf.matMul(x, last.W), last.b)) as tf.Tensor2D;
+  return { scores, cache: { hidden, x, activation } };
+}
+
+/**
+ * Test-time scores ("predict"): the forward pass with training false, no mask, the scheme's
+ * test-time rule (every hidden layer times p for vanilla, nothing for inverted).
+ *
+ * @example
+ * const X = tf.tensor2d([[1, 0, -1, 2], [0.5, 1, 1, -2], [2, 2, 0, 1]]); // 3 examples, D = 4
+ * const params = nn.dropout.netTensors(nn.dropout.netParams64([4, 8, 8, 1], 1));
+ * const scores = nn.dropout.netPredict(X, params, { p: 0.5, scheme: 'vanilla' }); // [3, 1], no mask
+ * scores.print();
+ * tf.dispose([X, scores]);
+ * nn.dropout.disposeNet(params);
+ */
+export function netPredict(X: tf.Tensor2D, params: readonly NetLayer[],
+  options: Omit<NetOptions, 'training' | 'seed'>): tf.Tensor2D {
+  const { scores, cache } = netForward(X, params, { ...options, training: false });
+  disposeNetCache(cache);
+  return scores;
+}
+
+/**
+ * The backward pass from dscores = dL/dscores [N, C]: for the output layer dW = dᵀ · dscores,
+ * db = Σ_rows dscores, dd = dscores · Wᵀ; for each hidden layer, last to first, through dropout
+ * (dh = dd ⊙ multiplier), the ReLU (dz = dh ⊙ [z > 0]) and the affine map. Returns the gradient of
+ * every layer (new tensors, the caller's), first layer first.
+ *
+ * @example
+ * const seeds = nn.seedStream(1);
+ * const X = tf.tensor2d([[1, 0, -1, 2], [0.5, 1, 1, -2], [2, 2, 0, 1]]); // 3 examples, D = 4
+ * const params = nn.dropout.netTensors(nn.dropout.netParams64([4, 8, 8, 1], 1));
+ * const { scores, cache } = nn.dropout.netForward(X, params, { p: 0.5, scheme: 'inverted', training: true, seed: seeds.next() });
+ * const dscores = tf.onesLike(scores); // dL/dscores for L = Σ scores
+ * const grads = nn.dropout.netBackward(dscores, cache, params); // [{dW, db}] per layer
+ * console.log(grads.map((g) => g.dW.shape)); // [[4, 8], [8, 8], [8, 1]]
+ * grads.forEach((g) => tf.dispose([g.dW, g.db]));
+ * nn.dropout.disposeNetCache(cache);
+ * tf.dispose([X, scores, dscores]);
+ * nn.dropout.disposeNet(params);
+ */
+export function netBackward(dscores: tf.Tensor2D, cache: NetCache, params: readonly NetLayer[]):
+  { dW: tf.Tensor2D; db: tf.Tensor1D }[] {
+  checkShape('dscores', dscores.shape, [cache.x.shape[0], params[params.length - 1].W.shape[1]]);
+  return tf.tidy(() => {
+    const grads: { dW: tf.Tensor2D; db: tf.Tensor1D }[] = new Array(params.length);
+    const L = params.length - 1;
+    grads[L] = { dW: matMulAT(cache.x, dscores), db: tf.sum(dscores, 0) };
+    let dd = matMulBT(dscores, params[L].W);
+    for (let l = L - 1; l >= 0; l--) {
+      const c = cache.hidden[l];
+      const dh = backward(dd, c.dropout);
+      const dz = (cache.activation === 'relu' ? tf.mul(dh, tf.step(c.z, 0)) : dh) as tf.Tensor2D;
+      grads[l] = { dW: matMulAT(c.x, dz), db: tf.sum(dz, 0) };
+      if (l > 0) dd = matMulBT(dz, params[l].W);
+    }
+    return grads;
+  });
+}
+
+/**
+ * Frees a forward cache (not the input X).
+ *
+ * @example
+ * const X = tf.tensor2d([[1, 0, -1, 2], [0.5, 1, 1, -2], [2, 2, 0, 1]]); // 3 examples, D = 4
+ * const params = nn.dropout.netTensors(nn.dropout.netParams64([4, 8, 8, 1], 1));
+ * const { scores, cache } = nn.dropout.netForward(X, params, { p: 0.5, scheme: 'vanilla', training: true, seed: 1 });
+ * nn.dropout.disposeNetCache(cache); // frees the saved activations and masks, not X
+ * tf.dispose([X, scores]);
+ * nn.dropout.disposeNet(params);
+ */
+export function disposeNetCache(cache: NetCache): void {
+  cache.hidden.forEach((c, l) => {
+    if (l > 0) c.x.dispose();
+    tf.dispose([c.z, c.h, c.dropout.multiplier]);
+  });
+  if (cache.hidden.length > 0) cache.x.dispose();
+}
+
+/** Options of the float64 twin: the masks are given (one 0/1 array per hidden layer) when training. */
+export interface Net64Options {
+  p: number;
+  scheme: DropoutScheme;
+  training: boolean;
+  /** masks[l][j] in {0, 1}: unit j of hidden layer l + 1 kept or dropped. Required when training. */
+  masks?: readonly (readonly number[])[];
+  activation?: NetActivation;
+}
+
+/** Every layer's values for one example, in float64. */
+export interface Net64Values {
+  /** z_l per hidden layer (pre-activations). */
+  z: number[][];
+  /** h_l = max(0, z_l) per hidden layer (before dropout). */
+  h: number[][];
+  scores: number[];
+}
+
+/**
+ * The forward pass for one example x [D] in float64 with given masks: the reference that tests
+ * and exact expectations use. Same formulas as {@link netForward}.
+ *
+ * @example
+ * const params64 = nn.dropout.netParams64([4, 8, 8, 1], 1);
+ * const x = [1, 0, -1, 2];
+ * const { z, h, scores } = nn.dropout.netForward64(x, params64, { p: 0.5, scheme: 'inverted', training: true, masks: [[1, 0, 1, 1, 0, 1, 1, 0], [0, 1, 1, 1, 1, 0, 1, 1]] });
+ * console.log(z.length, h[0].length, scores); // 2 8 [one score]
+ */
+export function netForward64(x: readonly number[], params: readonly NetLayer64[], options: Net64Options): Net64Values {
+  const p = checkKeepProbability('p', options.p);
+  const scheme = checkOneOf('scheme', options.scheme, SCHEMES);
+  const relu = checkOneOf('activation', options.activation ?? 'relu', NET_ACTIVATIONS) === 'relu';
+  if (options.training && (!options.masks || options.masks.length !== params.length - 1)) {
+    throw new ArgumentError('masks', options.masks, `one mask per hidden layer (${params.length - 1}) when training`);
+  }
+  const z: number[][] = [];
+  const h: number[][] = [];
+  let d: readonly number[] = x;
+  for (let l = 0; l < params.length - 1; l++) {
+    const zl = affine64(d, params[l]);
+    const hl = relu ? zl.map((v) => (v > 0 ? v : 0)) : zl;
+    z.push(zl);
+    h.push(hl);
+    const mult = options.training ? options.masks![l].map((m) => (scheme === 'inverted' ? m / p : m)) : null;
+    d = hl.map((v, j) => v * (mult ? mult[j] : scheme === 'vanilla' ? p : 1));
+  }
+  return { z, h, scores: affine64(d, params[params.length - 1]) };
+}
+
+/**
+ * Number of parameters (weights and biases) of a net of `sizes`: Σ (fanIn + 1) · fanOut.
+ *
+ * @example
+ * nn.dropout.netParameterCount([784, 512, 512, 512, 10]); // 932,362
+ */
+export function netParameterCount(sizes: readonly number[]): number {
+  checkSizes(sizes);
+  let n = 0;
+  for (let l = 1; l < sizes.length; l++) n += (sizes[l - 1] + 1) * sizes[l];
+  return n;
+}
+
+/** x · W + b for one example, in float64. */
+export function affine64(x: readonly number[], { W, b }: NetLayer64): number[] {
+  const out = b.slice();
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i];
+    if (xi === 0) continue;
+    const row = W[i];
+    for (let j = 0; j < out.length; j++) out[j] += xi * row[j];
+  }
+  return out;
+}
+
+/** aᵀ · b as an explicit transpose and a plain product (fast on wasm). */
+function matMulAT(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.matMul(tf.transpose(a), b));
+}
+
+/** a · bᵀ as an explicit transpose and a plain product (fast on wasm). */
+function matMulBT(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.matMul(a, tf.transpose(b)));
+}
+
+function checkSizes(sizes: readonly number[]): void {
+  if (!Array.isArray(sizes) || sizes.length < 2) throw new ArgumentError('sizes', sizes, 'an array [D, H1, ..., C] of at least 2 layer sizes');
+  sizes.forEach((s, i) => checkInt(`sizes[${i}]`, s, { min: 1 }));
+}
+
+function checkParams64(params: readonly NetLayer64[]): void {
+  if (!Array.isArray(params) || params.length < 1) throw new ArgumentError('params', params, 'a non-empty array of layers {W, b}');
+  params.forEach(({ W, b }, l) => {
+    if (!Array.isArray(W) || W.length === 0 || !Array.isArray(W[0])) throw new ArgumentError(`params[${l}].W`, W, 'a non-empty [fanIn][fanOut] array');
+    if (!Array.isArray(b) || b.length !== W[0].length) throw new ArgumentError(`params[${l}].b.length`, b?.length, `fanOut (${W[0].length})`);
+    if (l > 0 && W.length !== params[l - 1].b.length) throw new ArgumentError(`params[${l}].W.length`, W.length, `the previous layer's fanOut (${params[l - 1].b.length})`);
+  });
+}

@@ -1,0 +1,105 @@
+/**
+ * The learning curve of lesson 10: test accuracy of training from scratch, a linear classifier on
+ * frozen features and fine-tuning everything, against the number of target training examples per
+ * class. Pretraining helps most when data is scarce; with enough data, scratch catches up.
+ *
+ * @example
+ * const r = await nn.transfer.curve({ seed: 1 });
+ * nn.transfer.showCurve(r);
+ */
+import { ArgumentError, checkInt, checkKnownKeys, checkOneOf } from '../../core/errors';
+import { ProgressOption, takeProgress } from '../../core/progress';
+import { provenance } from '../../core/record';
+import { experimentProgress } from '../../show/progress';
+import { STRATEGIES, TransferStrategy } from './strategies';
+import type { ZooMetadata } from './zoo';
+import {
+  executePlan, PlannedRun, resolveRun, RUN_DEFAULTS, RUN_KEYS, Similarity, SIMILARITIES, stepsFor, TransferRunConfig, TransferRunOptions,
+  TransferSources, withQuick,
+} from './plan';
+
+export interface CurveOptions extends TransferRunOptions {
+  task?: Similarity;
+  strategies?: readonly TransferStrategy[];
+  /** Examples per class along the curve (default 1, 2, 5, 10, 20, 50, 100, 250, 750). */
+  sizes?: readonly number[];
+  /** A live bar and loss chart in a kernel by default; false: silent; or a callback. */
+  progress?: ProgressOption;
+}
+
+export interface CurveConfig extends TransferRunConfig { task: Similarity; strategies: TransferStrategy[]; sizes: number[] }
+
+/**
+ * The defaults of {@link curve}: the similar task; scratch, linear and finetune-all; 1 to 750 examples per class.
+ *
+ * @example
+ * nn.transfer.CURVE_DEFAULTS.sizes // [1, 2, 5, 10, 20, 50, 100, 250, 750]
+ */
+export const CURVE_DEFAULTS: CurveConfig = {
+  ...RUN_DEFAULTS, task: 'similar', strategies: ['scratch', 'linear', 'finetune-all'], sizes: [1, 2, 5, 10, 20, 50, 100, 250, 750],
+};
+
+/**
+ * Quick mode (NNLAB_QUICK=1, read by {@link curve} itself): three sizes, 200 test images per class.
+ *
+ * @example
+ * await nn.transfer.curve({ ...nn.transfer.CURVE_QUICK, seed: 1 }) // quick, whatever the mode
+ */
+export const CURVE_QUICK: Partial<CurveConfig> = { sizes: [1, 10, 100], testPerClass: 200 };
+
+export function resolveCurveOptions(options: Omit<CurveOptions, 'progress'> = {}): CurveConfig {
+  if (typeof options !== 'object' || options === null) throw new ArgumentError('options', options, 'an object');
+  checkKnownKeys('transfer.curve', options, [...RUN_KEYS, 'task', 'strategies', 'sizes']);
+  const d = CURVE_DEFAULTS;
+  const sizes = options.sizes ?? d.sizes;
+  if (!Array.isArray(sizes) || sizes.length < 2) throw new ArgumentError('sizes', sizes, 'a list of at least two examples-per-class counts');
+  const strategies = options.strategies ?? d.strategies;
+  if (!Array.isArray(strategies) || strategies.length === 0) throw new ArgumentError('strategies', strategies, `a non-empty list of ${STRATEGIES.join(', ')}`);
+  return {
+    ...resolveRun(options),
+    task: checkOneOf('task', options.task ?? d.task, SIMILARITIES),
+    strategies: strategies.map((s, i) => checkOneOf(`strategies[${i}]`, s, STRATEGIES)),
+    sizes: [...sizes].map((n, i) => checkInt(`sizes[${i}]`, n, { min: 1 })).sort((a, b) => a - b),
+  };
+}
+
+export interface CurveRecord {
+  experiment: 'transferCurve';
+  options: CurveConfig;
+  backend: string;
+  versions: { nnlab: string; tfjs: string };
+  model: ZooMetadata | null;
+  data: Record<string, unknown>;
+  points: { strategy: TransferStrategy; perClass: number; trainImages: number; accuracy: number }[];
+  meta: { ms: number };
+}
+
+/**
+ * Test accuracy of each strategy against the number of target training examples per class (one
+ * seeded draw per size). Reads datasets and the zoo folder; the same seed gives the same record.
+ * Reads quick mode ({@link CURVE_QUICK}). `sources` replaces the datasets and the zoo folder (tests).
+ *
+ * @example
+ * const r = await nn.transfer.curve({ strategies: ['scratch', 'linear'], sizes: [1, 10], testPerClass: 50, minSteps: 20, seed: 1 });
+ * console.log(r.points.map((p) => `${p.strategy} ${p.perClass}/class: ${p.accuracy}`));
+ * nn.transfer.showCurve(r);
+ */
+export async function curve(options: CurveOptions = {}, sources: TransferSources = {}): Promise<CurveRecord> {
+  const { options: rest, progress } = takeProgress(options);
+  const config = resolveCurveOptions(withQuick(rest, CURVE_QUICK));
+  const start = performance.now();
+  const plan: PlannedRun[] = config.sizes.flatMap((n) => config.strategies.map((strategy) => ({
+    task: config.task, perClass: n, strategy, layer: null, repeat: 0, steps: stepsFor(config, 5, n),
+  })));
+  const bar = experimentProgress(progress, {
+    label: 'transfer.curve',
+    chart: { metric: 'loss', title: 'Training loss of every run, by strategy', xTitle: 'training step (all runs)', yTitle: 'cross-entropy loss', series: config.strategies },
+  });
+  try {
+    const { runs, model, data } = await executePlan(config, plan, sources, { bar, phase: (r) => r.strategy });
+    const points = runs.map((r) => ({ strategy: r.strategy, perClass: r.perClass, trainImages: r.perClass * 5, accuracy: r.accuracy }));
+    return { experiment: 'transferCurve', options: config, ...provenance(), model, data, points, meta: { ms: performance.now() - start } };
+  } finally {
+    bar.finish();
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * The lecture's 2 × 2 transfer-learning table, measured (lesson 10). Rows: a small or a large
+ * target training set; columns: a target task similar to or very different from the source task
+ * (./tasks.ts). In every cell each strategy of ./strategies.ts is trained from the same pretrained
+ * zoo model and scored on the target task's test images:
+ *
+ *                  similar task                          very different task
+ *   small data     linear classifier on top features     trouble: try linear classifiers on
+ *                                                        features from different depths
+ *   large data     fine-tune a few top layers            fine-tune many layers (or all)
+ *
+ * Small cells are repeated over `repeats` seeded draws of the training set (mean ± std).
+ *
+ * @example
+ * const r = await nn.transfer.table({ seed: 1 });
+ * nn.transfer.showTable(r);
+ * r.cells.find((c) => c.size === 'small' && c.similarity === 'similar')!.best // 'linear'
+ */
+import { ArgumentError, checkInt, checkKnownKeys, checkOneOf } from '../../core/errors';
+import { ProgressOption, takeProgress } from '../../core/progress';
+import { provenance } from '../../core/record';
+import { experimentProgress } from '../../show/progress';
+import { STRATEGIES, TransferStrategy } from './strategies';
+import { TASKS } from './tasks';
+import type { ZooMetadata } from './zoo';
+import {
+  executePlan, PlannedRun, resolveRun, RUN_DEFAULTS, RUN_KEYS, Similarity, SIMILARITIES, stepsFor, summarize, TARGET_SIZES, TargetSize,
+  TransferRunConfig, TransferRunOptions, TransferSources, withQuick,
+} from './plan';
+
+/**
+ * The lecture's advice per cell of the 2 × 2 table, in words, and the strategies it points to.
+ *
+ * @example
+ * nn.transfer.ADVICE['small/different'].advice // 'You are in trouble: try linear classifiers on …'
+ */
+export const ADVICE: Record<`${TargetSize}/${Similarity}`, { advice: string; strategies: TransferStrategy[] }> = {
+  'small/similar': { advice: 'Linear classifier on the top layer\'s features; keep the pretrained network frozen.', strategies: ['linear'] },
+  'large/similar': { advice: 'Fine-tune a few of the top layers (more data: you can afford to adapt more).', strategies: ['finetune-top', 'finetune-all'] },
+  'small/different': { advice: 'You are in trouble: try linear classifiers on features from different depths (earlier layers are more generic).', strategies: ['linear'] },
+  'large/different': { advice: 'Fine-tune a large number of layers (or everything).', strategies: ['finetune-all'] },
+};
+
+export interface TableOptions extends TransferRunOptions {
+  strategies?: readonly TransferStrategy[];
+  /** Examples per class of the small and the large target training sets (default 5 and 750). */
+  small?: number;
+  large?: number;
+  /** Seeded draws of each small training set (default 3); large cells run once. */
+  repeats?: number;
+  /** A live bar and loss chart in a kernel by default; false: silent; or a callback. */
+  progress?: ProgressOption;
+}
+
+export interface TableConfig extends TransferRunConfig {
+  strategies: TransferStrategy[];
+  small: number;
+  large: number;
+  repeats: number;
+}
+
+/**
+ * The defaults of {@link table}: every strategy, 5 and 750 examples per class, 3 draws of the small sets.
+ *
+ * @example
+ * nn.transfer.TABLE_DEFAULTS.large // 750
+ */
+export const TABLE_DEFAULTS: TableConfig = {
+  ...RUN_DEFAULTS, strategies: [...STRATEGIES], small: 5, large: 750, repeats: 3,
+};
+
+/**
+ * Quick mode (NNLAB_QUICK=1, read by {@link table} itself): 100 per class in the large cells, one
+ * draw of the small sets, 200 test images per class; every cell still runs.
+ *
+ * @example
+ * await nn.transfer.table({ ...nn.transfer.TABLE_QUICK, seed: 1 }) // quick, whatever the mode
+ */
+export const TABLE_QUICK: Partial<TableConfig> = { large: 100, repeats: 1, testPerClass: 200 };
+
+export function resolveTableOptions(options: Omit<TableOptions, 'progress'> = {}): TableConfig {
+  if (typeof options !== 'object' || options === null) throw new ArgumentError('options', options, 'an object');
+  checkKnownKeys('transfer.table', options, [...RUN_KEYS, 'strategies', 'small', 'large', 'repeats']);
+  const strategies = options.strategies ?? TABLE_DEFAULTS.strategies;
+  if (!Array.isArray(strategies) || strategies.length === 0) throw new ArgumentError('strategies', strategies, `a non-empty list of ${STRATEGIES.join(', ')}`);
+  const small = checkInt('small', options.small ?? TABLE_DEFAULTS.small, { min: 1 });
+  return {
+    ...resolveRun(options),
+    strategies: strategies.map((s, i) => checkOneOf(`strategies[${i}]`, s, STRATEGIES)),
+    small,
+    large: checkInt('large', options.large ?? TABLE_DEFAULTS.large, { min: small + 1 }),
+    repeats: checkInt('repeats', options.repeats ?? TABLE_DEFAULTS.repeats, { min: 1, max: 100 }),
+  };
+}
+
+export interface TableCellResult { strategy: TransferStrategy; accuracy: number; std: number; accuracies: number[]; trainedParameters: number }
+
+export interface TableCell {
+  size: TargetSize;
+  similarity: Similarity;
+  /** The target task, in words. */
+  task: string;
+  perClass: number;
+  trainImages: number;
+  results: TableCellResult[];
+  /** The strategy with the highest mean accuracy. */
+  best: TransferStrategy;
+  advice: string;
+  advised: TransferStrategy[];
+  /** Whether the measured winner is one the advice points to. */
+  agrees: boolean;
+}
+
+export interface TableRecord {
+  experiment: 'transferTable';
+  options: TableConfig;
+  backend: string;
+  versions: { nnlab: string; tfjs: string };
+  model: ZooMetadata | null;
+  data: Record<string, unknown>;
+  cells: TableCell[];
+  meta: { ms: number };
+}
+
+/**
+ * Measures every strategy in the four cells of the table: loads the target tasks and the zoo model
+ * (trained on first use), trains every strategy of every cell (small cells over `repeats` draws) and
+ * scores it on the task's test images; the record holds each accuracy, the winner per cell and the
+ * lecture's advice. Not pure (it reads datasets and the zoo folder) but deterministic: the same seed
+ * gives the same record. Frees every model it builds. Reads quick mode ({@link TABLE_QUICK}).
+ * `sources` replaces the datasets and the zoo folder (tests).
+ *
+ * @example
+ * const r = await nn.transfer.table({ strategies: ['linear', 'finetune-all'], small: 2, large: 20, repeats: 1, testPerClass: 50, minSteps: 20, seed: 1 }); // small: a minute or so
+ * console.log(r.cells.map((c) => `${c.size}/${c.similarity}: ${c.best}`)); // the winner of each cell
+ * nn.transfer.showTable(r);
+ */
+export async function table(options: TableOptions = {}, sources: TransferSources = {}): Promise<TableRecord> {
+  const { options: rest, progress } = takeProgress(options);
+  const config = resolveTableOptions(withQuick(rest, TABLE_QUICK));
+  const start = performance.now();
+  const classes = 5;
+  const plan: PlannedRun[] = [];
+  for (const size of TARGET_SIZES) {
+    const n = size === 'small' ? config.small : config.large;
+    for (const task of SIMILARITIES) {
+      for (let repeat = 0; repeat < (size === 'small' ? config.repeats : 1); repeat++) {
+        for (const strategy of config.strategies) plan.push({ task, perClass: n, strategy, layer: null, repeat, steps: stepsFor(config, classes, n) });
+      }
+    }
+  }
+  const bar = experimentProgress(progress, {
+    label: 'transfer.table',
+    chart: { metric: 'loss', title: 'Training loss of every run, by strategy', xTitle: 'training step (all runs)', yTitle: 'cross-entropy loss', series: config.strategies },
+  });
+  try {
+    const { runs, model, data } = await executePlan(config, plan, sources, { bar, phase: (r) => r.strategy });
+    const cells: TableCell[] = [];
+    for (const size of TARGET_SIZES) {
+      const n = size === 'small' ? config.small : config.large;
+      for (const similarity of SIMILARITIES) {
+        const results = config.strategies.map((strategy) => {
+          const mine = runs.filter((r) => r.task === similarity && r.perClass === n && r.strategy === strategy);
+          const accuracies = mine.map((r) => r.accuracy);
+          return { strategy, ...summarize(accuracies), accuracies, trainedParameters: mine[0].trainedParameters };
+        });
+        const best = results.reduce((a, b) => (b.accuracy > a.accuracy ? b : a)).strategy;
+        const { advice, strategies: advised } = ADVICE[`${size}/${similarity}`];
+        cells.push({
+          size, similarity, task: TASKS[similarity].description, perClass: n, trainImages: n * classes,
+          results, best, advice, advised, agrees: advised.includes(best),
+        });
+      }
+    }
+    return { experiment: 'transferTable', options: config, ...provenance(), model, data, cells, meta: { ms: performance.now() - start } };
+  } finally {
+    bar.finish();
+  }
+}

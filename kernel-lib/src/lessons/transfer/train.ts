@@ -1,0 +1,152 @@
+/**
+ * The training loop and the score of lesson 10: Adam on the cross-entropy of a strategy's trainable
+ * weights (frozen layers are never touched), and test accuracy. Shared by the strategies, the zoo's
+ * pretraining and the three experiments.
+ *
+ * @example
+ * const t = await nn.transfer.model(base, { strategy: 'linear', classes: 5, seed: 1 });
+ * await nn.transfer.trainClassifier(t, train, { epochs: 3, seed: 2 });
+ * await nn.transfer.accuracy(t.model, test) // 0.9
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ArgumentError, checkInt, checkKnownKeys, checkNumber } from '../../core/errors';
+import { takeProgress, ProgressOption } from '../../core/progress';
+import { checkSeed, mulberry32, seedStream } from '../../core/rng';
+import type { ImageDataset } from '../../data/load';
+import { toTensors } from '../../data/transform';
+import { crossEntropy } from '../../nets/losses';
+import { train as trainLoop } from '../../nets/train';
+
+export { crossEntropy };
+import { experimentProgress } from '../../show/progress';
+import { TransferModel, weightLayers } from './strategies';
+
+/** A learning rate: a finite number in (0, 10]. */
+export function checkLearningRate(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value > 0 && value <= 10)) throw new ArgumentError(name, value, 'a learning rate in (0, 10]');
+  return value;
+}
+
+/** Options of {@link trainClassifier}. */
+export interface TrainClassifierOptions {
+  /** Passes over the training set (default 3). */
+  epochs?: number;
+  /** At least this many steps: small sets get more passes (default 0). */
+  minSteps?: number;
+  /** Default 64 (a smaller set is one batch). */
+  batchSize?: number;
+  /** Adam learning rate of the fresh layers (default 1e-3). */
+  lr?: number;
+  /** Learning rate of trained pretrained layers, as a fraction of `lr` (default 0.1: fine-tune gently). */
+  pretrainedLrScale?: number;
+  /** Seed of the batch order. */
+  seed: number;
+  /**
+   * After every step, `{ done, total, phase: 'train', metrics: { loss, step } }` (steps over all
+   * passes). Default: a live bar and loss chart in a kernel, silent elsewhere.
+   */
+  progress?: ProgressOption;
+}
+
+const TRAIN_KEYS = ['epochs', 'minSteps', 'batchSize', 'lr', 'pretrainedLrScale', 'seed'] as const;
+
+/** What training did: the steps, the mean loss of the last pass, and the weight count that changed. */
+export interface TrainSummary { steps: number; finalLoss: number; trainedParameters: number }
+
+/**
+ * Trains the strategy's trainable weights (or those of a hand-built model whose last layer is its
+ * new head) with Adam on the categorical cross-entropy L = −(1/N) Σ_n log p_n[y_n] (the head's
+ * softmax output, clipped at 1e-7 like Keras). Fresh layers learn at `lr`, trained pretrained layers
+ * at `lr · pretrainedLrScale` (two Adam optimizers). Batches are drawn in a seeded order; images
+ * scaled to [0, 1]. Frozen layers' weights are never touched. Yields to the event loop after every
+ * step (live progress in a notebook).
+ *
+ * @example
+ * const base = nn.transfer.buildBaseCnn({ classes: 5, seed: 0 }); // or await nn.transfer.loadPretrained('mnist-0-4-cnn')
+ * const few = nn.data.randomImages({ count: 25, height: 28, width: 28, channels: 1, classes: 5, seed: 1 }); // or real images: nn.transfer.loadTask
+ * const t = await nn.transfer.model(base, { strategy: 'linear', classes: 5, seed: 2 });
+ * const summary = await nn.transfer.trainClassifier(t, few, { epochs: 1, minSteps: 20, lr: 1e-2, seed: 3 });
+ * console.log(summary.steps, summary.trainedParameters); // 20 (25 images are one batch: 20 passes) 2885 (the new head)
+ * nn.transfer.disposeModel(t);
+ * base.dispose();
+ */
+export async function trainClassifier(model: TransferModel | tf.LayersModel, train: ImageDataset, options: TrainClassifierOptions): Promise<TrainSummary> {
+  const { options: rest, progress } = takeProgress(options);
+  checkKnownKeys('trainClassifier', rest, TRAIN_KEYS);
+  const t = model instanceof tf.LayersModel ? asTransferModel(model) : model;
+  const epochs = checkInt('epochs', rest.epochs ?? 3, { min: 1, max: 10_000 });
+  const minSteps = checkInt('minSteps', rest.minSteps ?? 0, { min: 0, max: 1e6 });
+  const batchSize = checkInt('batchSize', rest.batchSize ?? 64, { min: 1 });
+  const lr = checkLearningRate('lr', rest.lr ?? 1e-3);
+  const scale = checkNumber('pretrainedLrScale', rest.pretrainedLrScale ?? 0.1, { min: 0, max: 10 });
+  const seeds = seedStream(checkSeed('seed', rest.seed));
+  const classes = t.model.outputs[0].shape[1] as number;
+  if (train.labels.some((y) => y >= classes)) throw new ArgumentError('train', `labels up to ${Math.max(...train.labels)}`, `labels in [0, ${classes - 1}] for a head with ${classes} units`);
+  const fresh = new Set(t.fresh);
+  const vars = (pick: (layer: string) => boolean) => t.model.layers.filter((l) => l.trainable && pick(l.name))
+    .flatMap((l) => l.trainableWeights.map((w) => w.read() as tf.Variable));
+  const groups = [
+    { vars: vars((n) => fresh.has(n)), lr },
+    { vars: vars((n) => !fresh.has(n)), lr: lr * scale },
+  ].filter((g) => g.vars.length > 0 && g.lr > 0).map((g) => ({ ...g, optimizer: tf.train.adam(g.lr) }));
+  const all = groups.flatMap((g) => g.vars);
+  const stepsPerEpoch = Math.ceil(train.count / batchSize);
+  const passes = Math.max(epochs, Math.ceil(minSteps / stepsPerEpoch));
+  const total = passes * stepsPerEpoch;
+  const bar = experimentProgress(progress, {
+    label: 'transfer.trainClassifier',
+    chart: { metric: 'loss', title: 'Training loss', xTitle: 'step', yTitle: 'cross-entropy loss', series: ['train'] },
+  });
+  const step = (batch: Int32Array) => {
+    const { x, y } = toTensors(train, { indices: Array.from(batch), oneHot: true });
+    const { value, grads } = tf.variableGrads(() => crossEntropy(t.model.apply(x, { training: true }) as tf.Tensor2D, y as tf.Tensor2D), all);
+    for (const g of groups) g.optimizer.applyGradients(g.vars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
+    tf.dispose([x, y, ...Object.values(grads)]);
+    return value;
+  };
+  let lastLoss = 0;
+  try {
+    // the one training loop: passes of a seeded shuffle (sub-seeds order0, order1, ...), the short last batch kept
+    const result = await trainLoop({ step }, { count: train.count }, {
+      epochs: passes, batchSize, order: (e) => mulberry32(seeds.derive(`order${e}`)), onDiverge: 'stop', progress: (e) => bar.report(e),
+    });
+    if (result.divergedAt !== null) {
+      throw new Error(`trainClassifier: the loss became ${result.losses[result.losses.length - 1]} at step ${result.divergedAt} (lr ${lr} too large?)`);
+    }
+    lastLoss = result.epochs[result.epochs.length - 1].loss ?? 0;
+  } finally {
+    for (const g of groups) g.optimizer.dispose();
+    bar.finish();
+  }
+  return { steps: total, finalLoss: lastLoss, trainedParameters: all.reduce((s, v) => s + v.size, 0) };
+}
+
+/**
+ * A model built by hand (e.g. the homework's prepareFineTune) seen as a strategy: its last layer is
+ * the fresh head (trained at `lr`), every other trainable layer is pretrained (at lr · pretrainedLrScale).
+ */
+function asTransferModel(model: tf.LayersModel): TransferModel {
+  const head = model.layers[model.layers.length - 1].name;
+  const layers = weightLayers(model).map((l) => l.name);
+  return { strategy: 'finetune-top', model, pretrained: layers.filter((n) => n !== head), trained: layers.filter((l) => model.getLayer(l).trainable), fresh: [head], release: () => model.dispose() };
+}
+
+/**
+ * Fraction of `ds` the model classifies right (argmax of its output), in batches of 500.
+ *
+ * @example
+ * const cnn = nn.transfer.buildBaseCnn({ classes: 5, seed: 1 });
+ * const ds = nn.data.randomImages({ count: 100, height: 28, width: 28, channels: 1, classes: 5, seed: 2 });
+ * console.log(await nn.transfer.accuracy(cnn, ds)); // about 0.2: chance, untrained on random images
+ * cnn.dispose();
+ */
+export async function accuracy(model: tf.LayersModel, ds: ImageDataset): Promise<number> {
+  let correct = 0;
+  for (let start = 0; start < ds.count; start += 500) {
+    const { x, y } = toTensors(ds, { start, size: Math.min(500, ds.count - start) });
+    const hits = tf.tidy(() => tf.sum(tf.equal(tf.argMax(model.predict(x) as tf.Tensor, 1), y)));
+    correct += (await hits.data())[0];
+    tf.dispose([x, y, hits]);
+  }
+  return correct / ds.count;
+}

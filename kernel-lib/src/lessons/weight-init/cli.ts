@@ -1,0 +1,111 @@
+/**
+ * `nnlab init-stats`: the activation-statistics experiment of lesson 03 from the terminal, with the
+ * same options and the same plain record as `nn.weightInit.stats` in the notebook (`--grid`:
+ * `nn.weightInit.grid`).
+ */
+import { UsageError } from '../../core/args';
+import { Command, out } from '../../core/command';
+import { ArgumentError } from '../../core/errors';
+import type { ProgressEvent } from '../../core/progress';
+import { useDevice } from '../../engine/device';
+import { INITS } from '../../nets/init';
+import { ACTIVATIONS } from '../../nets/layers';
+import { resolveStatsOptions, SETUP_A, SETUP_B, stats, StatsOptions } from './stats';
+import { grid as runGrid } from './grid';
+import { runLabel, verdict } from './math';
+import { statsRows, summaryRows } from './figures';
+import { tableText, toTable } from '../../show/table';
+
+/** CLI option -> stats option, for numbers. */
+const NUMBER_OPTIONS = { layers: 'depth', width: 'width', batch: 'batchSize', 'input-width': 'inputWidth', bins: 'bins', seed: 'seed', scale: 'scale' } as const;
+
+function parseNumber(flag: string, text: string, integer: boolean): number {
+  const ok = integer ? /^[+-]?\d+$/.test(text) : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text);
+  if (!ok) throw new UsageError(`init-stats: --${flag} must be ${integer ? 'an integer' : 'a number'}, got "${text}"`);
+  return Number(text);
+}
+
+/** The stats options that the command line asks for (numbers parsed, ranges checked later). */
+export function statsCliOptions(options: Record<string, string>): StatsOptions {
+  const setup = options.setup === undefined ? {} : options.setup === 'A' ? SETUP_A : SETUP_B;
+  const o: Record<string, unknown> = { ...setup };
+  for (const [flag, key] of Object.entries(NUMBER_OPTIONS)) {
+    if (options[flag] !== undefined) o[key] = parseNumber(flag, options[flag], key !== 'scale');
+  }
+  if (options.range !== undefined) {
+    const parts = options.range.split(',');
+    if (parts.length !== 2) throw new UsageError(`init-stats: --range must be LO,HI (e.g. -1,1), got "${options.range}"`);
+    o.range = parts.map((p) => parseNumber('range', p.trim(), false));
+  }
+  if (options.init !== undefined) o.init = options.init;
+  if (options.activation !== undefined) o.activation = options.activation;
+  return o as StatsOptions;
+}
+
+/** An argument error of the library, told in the command line's words (depth -> --layers). */
+function asUsageError(err: ArgumentError): UsageError {
+  const flag = Object.entries(NUMBER_OPTIONS).find(([, key]) => err.argument === key || err.argument.startsWith(`${key}[`))?.[0];
+  const name = flag ? `--${flag}` : err.argument === 'widths' ? '--layers/--width/--batch' : err.argument;
+  return new UsageError(`init-stats: ${name}${err.message.slice(err.argument.length)}`);
+}
+
+export const INIT_STATS_COMMAND: Command = {
+  summary: 'lesson 03: activation and gradient statistics of a deep net under a weight init',
+  usage: `nnlab init-stats [--init NAME] [--activation NAME] [--layers 10] [--width 500] [--batch 1000] [--bins 30] [--seed N] [--json]
+nnlab init-stats --grid [--json] [same size options]
+
+Pushes a batch of N(0, 1) data through a deep fully connected net and reports every layer's
+activation mean, std, histogram and saturated fraction, and the std of the gradients dL/dW and
+dL/dx on the backward pass (lesson 03, weight initialization).
+  --init NAME        ${INITS.join(', ')} (default xavier)
+  --activation NAME  ${ACTIVATIONS.join(', ')} (default tanh)
+  --scale S          the factor of the small and large inits (default 0.01 and 1.0)
+  --setup A|B        the lecture's setups: A = 1000 x 500 input, 10 layers of 500 (the default);
+                     B = 16 x 4096 input, 6 layers of 4096
+  --layers, --width, --batch, --input-width   sizes (override the setup)
+  --bins, --range LO,HI   histogram bins and range (default 30 on -1,1)
+  --seed N           the master seed (default 0)
+  --grid             every init x {tanh, relu}, with a summary table
+  --json             print the record as JSON (with "ms", the wall time, next to "meta")
+The backend is picked as in a notebook (NNLAB_DEVICE=cpu|gpu, else auto).`,
+  spec: {
+    flags: ['json', 'grid'],
+    options: {
+      init: INITS, activation: ACTIVATIONS, setup: ['A', 'B'], scale: null, layers: null, width: null, batch: null,
+      'input-width': null, bins: null, range: null, seed: null,
+    },
+  },
+  async run(a) {
+    const json = a.flags.has('json');
+    const grid = a.flags.has('grid');
+    if (grid && (a.options.init !== undefined || a.options.activation !== undefined || a.options.scale !== undefined)) {
+      throw new UsageError('init-stats: --grid runs every init and activation: leave out --init, --activation and --scale');
+    }
+    const options = statsCliOptions(a.options);
+    const { init, activation, scale, ...sizes } = options;
+    try {
+      resolveStatsOptions(grid ? sizes : options); // bad values fail here, before a backend starts
+    } catch (err) {
+      throw err instanceof ArgumentError ? asUsageError(err) : err;
+    }
+    const device = await useDevice(undefined, { print: false });
+    if (!json) out(device.summary);
+    if (grid) {
+      // one line per run on stderr, as the grid reports it: "  3/12 small (0.01) init, relu: 120 ms"
+      const progress = json ? false : ({ done, total, phase, metrics }: ProgressEvent) =>
+        process.stderr.write(`  ${done}/${total} ${phase}: ${metrics.ms.toFixed(0)} ms\n`);
+      const result = await runGrid({ ...sizes, progress });
+      if (json) out(JSON.stringify({ ...result, ms: result.meta.ms }, null, 2));
+      else out(`${tableText(toTable(summaryRows(result)))}\n${result.records.length} runs in ${(result.meta.ms / 1000).toFixed(1)} s on ${device.backend}`);
+      return 0;
+    }
+    const record = await stats({ ...sizes, init, activation, scale, progress: false });
+    if (json) {
+      out(JSON.stringify({ ...record, ms: record.meta.ms }, null, 2));
+    } else {
+      out(tableText(toTable(statsRows(record)), { title: `${runLabel(record)}, ${record.options.batchSize} x ${record.options.inputWidth} input (saturated: ${record.saturation})` }));
+      out(`verdict: ${verdict(record)}; ${record.layers.length} layers in ${record.meta.ms.toFixed(0)} ms on ${record.backend}`);
+    }
+    return 0;
+  },
+};

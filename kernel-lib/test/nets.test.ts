@@ -1,0 +1,123 @@
+/**
+ * nets/: the one training loop (batch order, epochs vs steps, dropLast, divergence, evaluation,
+ * progress, tensors) and the update rules (against float64 references and tfjs's optimizers).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { epochBatches, train } from '../src/nets/train';
+import { applyUpdate, sgd, sgdMomentum } from '../src/nets/optim';
+import { mulberry32, seedStream, shuffle } from '../src/core/rng';
+import type { ProgressEvent } from '../src/core/progress';
+
+test('epochBatches(10, 4, random) cuts one seeded shuffle into 4 + 4 + 2 (4 + 4 with dropLast)', () => {
+  const order = shuffle([...Array(10).keys()], mulberry32(3));
+  assert.deepEqual(epochBatches(10, 4, mulberry32(3)).map((b) => Array.from(b)), [order.slice(0, 4), order.slice(4, 8), order.slice(8)]);
+  assert.deepEqual(epochBatches(10, 4, mulberry32(3), true).map((b) => b.length), [4, 4]);
+  assert.deepEqual(Array.from(epochBatches(5, 5, null)[0]), [0, 1, 2, 3, 4]);
+});
+
+test('train({epochs: 3}) visits every example once per epoch, in a new seeded order each epoch, and is reproducible', async () => {
+  const run = async (seed: number) => {
+    const seen: number[][] = [];
+    const seeds = seedStream(seed);
+    const r = await train({ step: (b, at) => { seen.push([at.epoch, ...b]); return b.length; } }, { count: 7 }, { epochs: 3, batchSize: 3, order: () => seeds.random() });
+    return { seen, r };
+  };
+  const a = await run(1);
+  assert.equal(a.r.steps, 9);
+  for (const e of [1, 2, 3]) {
+    const visited = a.seen.filter((s) => s[0] === e).flatMap((s) => s.slice(1)).sort((x, y) => x - y);
+    assert.deepEqual(visited, [0, 1, 2, 3, 4, 5, 6], `epoch ${e}`);
+  }
+  assert.notDeepEqual(a.seen.filter((s) => s[0] === 1).map((s) => s.slice(1)), a.seen.filter((s) => s[0] === 2).map((s) => s.slice(1)));
+  assert.deepEqual((await run(1)).seen, a.seen);
+  assert.notDeepEqual((await run(2)).seen, a.seen);
+  // epoch mean loss is weighted by batch size: losses 3, 3, 1 -> (9 + 9 + 1) / 7
+  assert.deepEqual(a.r.epochs.map((e) => e.loss), [19 / 7, 19 / 7, 19 / 7]);
+});
+
+test('train({steps: 5, dropLast: true}) reshuffles as needed and evaluates only after complete epochs', async () => {
+  const evaluated: number[] = [];
+  const r = await train({ step: () => 1 }, { count: 5 }, {
+    steps: 5, batchSize: 2, dropLast: true, order: (e) => mulberry32(e + 1), evaluate: (e) => { evaluated.push(e); return { acc: e }; }, evaluateFirst: true,
+  });
+  assert.equal(r.steps, 5);
+  assert.deepEqual(evaluated, [0, 1, 2]); // 2 steps per epoch: epochs 1 and 2 complete, the 5th step starts epoch 3
+  assert.deepEqual(r.epochs.map((e) => e.metrics.acc), [0, 1, 2]);
+});
+
+test('train stops at a non-finite loss with onDiverge "stop", throws by default, goes on with "continue"', async () => {
+  const losses = [1, 2, Infinity, 4];
+  const net = () => ({ step: (_b: Int32Array, at: { step: number }) => losses[at.step - 1] });
+  const stopped = await train(net(), { count: 4 }, { steps: 4, batchSize: 1, order: null, onDiverge: 'stop' });
+  assert.deepEqual({ losses: stopped.losses, divergedAt: stopped.divergedAt }, { losses: [1, 2, Infinity], divergedAt: 3 });
+  await assert.rejects(train(net(), { count: 4 }, { steps: 4, batchSize: 1, order: null }), /train: the loss became Infinity at step 3 \(learning rate too large\?\)/);
+  assert.deepEqual((await train(net(), { count: 4 }, { steps: 4, batchSize: 1, order: null, onDiverge: 'continue' })).losses, losses);
+});
+
+test('train reports progress in the one shape, counting from progressOffset to progressTotal', async () => {
+  const events: ProgressEvent[] = [];
+  await train({ step: () => 0.5 }, { count: 4 }, { epochs: 1, batchSize: 2, order: null, progress: (e) => events.push(e), phase: 'run B', progressOffset: 2, progressTotal: 4 });
+  assert.deepEqual(events, [
+    { done: 3, total: 4, phase: 'run B', metrics: { loss: 0.5, step: 1 } },
+    { done: 4, total: 4, phase: 'run B', metrics: { loss: 0.5, step: 2 } },
+  ]);
+  const withEval: ProgressEvent[] = [];
+  await train({ step: () => 0.5 }, { count: 2 }, { epochs: 1, batchSize: 2, order: null, progress: (e) => withEval.push(e), evaluate: () => ({ acc: 1 }) });
+  assert.deepEqual(withEval, [
+    { done: 1, total: 1, phase: 'train', metrics: { loss: 0.5, step: 1 } },
+    { done: 1, total: 1, phase: 'train', metrics: { meanLoss: 0.5, acc: 1, epoch: 1 } },
+  ]);
+});
+
+test('train reads and disposes a scalar loss tensor, and rejects bad options by name', async () => {
+  await tf.setBackend('cpu');
+  const before = tf.memory().numTensors;
+  const r = await train({ step: (b) => tf.scalar(b.length) }, { count: 3 }, { epochs: 1, batchSize: 2, order: null });
+  assert.deepEqual(r.losses, [2, 1]);
+  assert.equal(tf.memory().numTensors, before);
+  await assert.rejects(train({ step: () => 1 }, { count: 3 }, { batchSize: 0, epochs: 1, order: null }), /batchSize must be an integer >= 1, got 0/);
+  await assert.rejects(train({ step: () => 1 }, { count: 3 }, { batchSize: 1, order: null }), /train options must be exactly one of epochs and steps/);
+  await assert.rejects(train({ step: () => 1 }, { count: 3 }, { batchSize: 4, epochs: 1, order: null, dropLast: true }), /batchSize must be an integer in \[1, 3\], got 4/);
+});
+
+test('sgd and sgdMomentum match a float64 reference over ten seeded steps, and momentum equals tfjs MomentumOptimizer at constant lr', async () => {
+  await tf.setBackend('cpu');
+  const random = mulberry32(9);
+  const grads = Array.from({ length: 10 }, () => Array.from({ length: 6 }, () => random() * 2 - 1));
+  const w0 = [0.5, -1, 2, 0, 0.25, -0.75];
+  const lr = 0.1;
+  const rho = 0.9;
+  // float64 reference of the lecture's rule
+  let w64 = w0.slice();
+  let v64 = w0.map(() => 0);
+  for (const g of grads) {
+    v64 = v64.map((v, i) => rho * v - lr * g[i]);
+    w64 = w64.map((w, i) => w + v64[i]);
+  }
+  const variable = tf.variable(tf.tensor1d(w0));
+  let states: ({ v: tf.Tensor } | null)[] = [null];
+  for (const g of grads) {
+    const dw = tf.tensor1d(g);
+    states = applyUpdate(sgdMomentum, [variable], { [variable.name]: dw }, states, { lr, momentum: rho });
+    dw.dispose();
+  }
+  const ours = Array.from(await variable.data());
+  const rel = Math.max(...ours.map((x, i) => Math.abs(x - w64[i]) / Math.max(1e-3, Math.abs(w64[i]))));
+  assert.ok(rel < 1e-5, `relative error ${rel} vs float64 (float32 over 10 steps)`);
+  // tfjs: acc = ρ·acc + g; w -= lr·acc
+  const theirs = tf.variable(tf.tensor1d(w0));
+  const opt = tf.train.momentum(lr, rho);
+  for (const g of grads) {
+    const dw = tf.tensor1d(g);
+    opt.applyGradients([{ name: theirs.name, tensor: dw }]);
+    dw.dispose();
+  }
+  const t = Array.from(await theirs.data());
+  assert.ok(Math.max(...t.map((x, i) => Math.abs(x - ours[i]))) < 1e-5, `tfjs ${t} vs ours ${ours}`);
+  const { w } = sgd(tf.tensor1d([1, 2]), tf.tensor1d([0.5, -0.5]), null, { lr: 0.1 });
+  assert.deepEqual(Array.from(await w.data()).map((x) => Math.round(x * 1e6) / 1e6), [0.95, 2.05]);
+  tf.dispose([variable, theirs, w, ...states.flatMap((s) => (s ? [s.v] : []))]);
+  opt.dispose();
+});
