@@ -19,7 +19,8 @@ import * as path from 'path';
 import { randomBytes } from 'crypto';
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Browser, chromium, ConsoleMessage, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
+import { BrowserLog, freshDir, launchChromium, openLoggedPage, phaseTimer, waitForFigures, writeLog } from './chromium';
 import { temporaryKernelDir } from '../src/jupyter/kernelspec';
 import { findJupyterPython } from '../src/jupyter/python';
 import { repoRoot } from '../src/core/paths';
@@ -28,74 +29,12 @@ import { plotlyBundle } from '../src/show/plot';
 const LESSON = '00-getting-started';
 /** Lesson zero draws two charts: the first-tensor histogram (bar + line subplots) and the training loss. */
 const EXPECTED_FIGURES = 2;
-const CHROMIUM = process.env.NNLAB_CHROMIUM ?? '/usr/bin/chromium';
-/** Without the background-networking flags Chromium keeps dialling Google on a closed network. */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
 const REPO = repoRoot();
 const OUT = path.join(REPO, 'test-output', 'browser');
 const NNLAB_BIN = path.join(REPO, 'kernel-lib', 'bin', 'nnlab.js');
 
-/** Logs how long each phase took (shown as a TAP diagnostic under the test). */
-function phaseTimer(t: { diagnostic(message: string): void }): (phase: string) => void {
-  let last = Date.now();
-  return (phase) => {
-    const now = Date.now();
-    t.diagnostic(`${phase}: ${((now - last) / 1000).toFixed(1)} s`);
-    last = now;
-  };
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** A folder emptied and created afresh. */
-function freshDir(dir: string): string {
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  return dir;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Chromium
-
-interface BrowserLog { lines: string[]; pageErrors: string[]; blocked: string[] }
-
-/** Headless Debian Chromium with the flags this machine needs; fails with a hint when it is missing. */
-async function launchChromium(): Promise<Browser> {
-  assert.ok(fs.existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (Debian: apt-get install chromium; or set NNLAB_CHROMIUM)`);
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
-}
-
-/**
- * A page that records console messages and uncaught errors, and aborts every request whose URL
- * `allowed` rejects (so nothing can come from a CDN).
- */
-async function openLoggedPage(browser: Browser, allowed: (url: string) => boolean): Promise<{ page: Page; log: BrowserLog }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(60_000);
-  const log: BrowserLog = { lines: [], pageErrors: [], blocked: [] };
-  page.on('console', (m: ConsoleMessage) => log.lines.push(`[console.${m.type()}] ${m.text()}`));
-  page.on('pageerror', (e: Error) => {
-    log.pageErrors.push(e.message);
-    log.lines.push(`[pageerror] ${e.message}`);
-  });
-  page.on('requestfailed', (r) => log.lines.push(`[requestfailed] ${r.url().slice(0, 300)} ${r.failure()?.errorText ?? ''}`));
-  await page.route('**/*', (route) => {
-    const url = route.request().url();
-    if (allowed(url)) return route.continue();
-    log.blocked.push(url);
-    log.lines.push(`[blocked] ${url.slice(0, 300)}`);
-    return route.abort('blockedbyclient');
-  });
-  return { page, log };
-}
-
-function writeLog(file: string, log: BrowserLog): void {
-  fs.writeFileSync(file, log.lines.join('\n') + '\n');
 }
 
 /** What the page shows of each `.nnlab-figure`: its id, SVG layers and plotly trace groups. */
@@ -113,14 +52,6 @@ function figureInfo(page: Page, root = 'body'): Promise<FigureInfo[]> {
       text: (f.textContent ?? '').slice(0, 120),
     }));
   }, root);
-}
-
-/** Waits (bounded) until every `.nnlab-figure` holds plotly's SVG; the caller asserts afterwards. */
-async function waitForFigures(page: Page, timeout: number): Promise<void> {
-  await page.waitForFunction(() => {
-    const figures = Array.from(document.querySelectorAll('.nnlab-figure'));
-    return figures.length > 0 && figures.every((f) => f.querySelector('svg.main-svg'));
-  }, null, { timeout, polling: 250 }).catch(() => undefined);
 }
 
 // ---------------------------------------------------------------------------------------------

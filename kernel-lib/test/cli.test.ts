@@ -2,10 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { numberOption, parseArgs, UsageError } from '../src/core/args';
 import { COMMANDS } from '../src/cli/main';
+import { SWIFTSHADER_ICD } from './helpers';
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'nnlab.js');
 
@@ -155,6 +157,44 @@ test('nnlab data fetch mnist offline exits 1 and names the missing file', () => 
   const r = nnlab('data', 'fetch', 'mnist');
   assert.equal(r.status, 1);
   assert.match(r.stdout, /train-images-idx3-ubyte\.gz\s+9912422\s+partial/);
+});
+
+test('nnlab data fetch fashion-mnist offline with an empty mirror prints the whole reason: where it looked, the URLs and the advice', () => {
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'nnlab-empty-mirror-'));
+  const env = { ...process.env, NNLAB_DEVICE: '', NNLAB_DATA_MIRROR: empty, NNLAB_DATA_OFFLINE: '1', NNLAB_DATA_DIR: path.join(empty, 'cache') };
+  const r = spawnSync(process.execPath, [BIN, 'data', 'fetch', 'fashion-mnist'], { encoding: 'utf8', timeout: 120_000, env });
+  fs.rmSync(empty, { recursive: true, force: true });
+  assert.equal(r.status, 1, r.stderr);
+  const reason = new RegExp([
+    '^test: not loadable: fashion-mnist: t10k-images-idx3-ubyte\\.gz is not available\\. Looked in:',
+    `  cache ${empty}/cache/fashion-mnist/t10k-images-idx3-ubyte\\.gz: missing`,
+    `  mirror ${empty}/fashion-mnist/t10k-images-idx3-ubyte\\.gz: missing`,
+    `  mirror ${empty}/t10k-images-idx3-ubyte\\.gz: missing`,
+    '  official URLs: not tried \\(offline: NNLAB_DATA_OFFLINE=1 or download: false\\)',
+    'It comes from http://fashion-mnist\\.s3-website\\.eu-central-1\\.amazonaws\\.com/t10k-images-idx3-ubyte\\.gz or ' +
+      'https://raw\\.githubusercontent\\.com/zalandoresearch/fashion-mnist/master/data/fashion/t10k-images-idx3-ubyte\\.gz\\. ' +
+      'Offline, set NNLAB_DATA_MIRROR to a folder',
+  ].join('\n'), 'm');
+  assert.match(r.stdout, reason);
+  assert.match(r.stdout, /^train: not loadable: fashion-mnist: train-images-idx3-ubyte\.gz is not available\. Looked in:\n  cache /m);
+});
+
+test('nnlab device with no Vulkan driver leaves stderr clean and says in the report what Dawn found', () => {
+  const env = { ...process.env, NNLAB_DEVICE: '', VK_ICD_FILENAMES: path.join(os.tmpdir(), 'no-such-vulkan-icd.json') };
+  const r = spawnSync(process.execPath, [BIN, 'device', '--json'], { encoding: 'utf8', timeout: 120_000, env });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '', 'no "Warning: vkCreateInstance: Found no drivers!" from the native library');
+  const webgpu = JSON.parse(r.stdout).attempts.find((a: { candidate: string }) => a.candidate === 'webgpu');
+  assert.equal(webgpu.outcome, 'unavailable');
+  assert.match(webgpu.detail, /^no WebGPU adapter \(Dawn found no usable Vulkan, Metal or D3D12 GPU; Dawn says ".*vkCreateInstance: Found no drivers!/);
+});
+
+test('nnlab device gpu with the SwiftShader Vulkan driver finds the software GPU, stderr clean', () => {
+  const env = { ...process.env, NNLAB_DEVICE: '', VK_ICD_FILENAMES: SWIFTSHADER_ICD };
+  const r = spawnSync(process.execPath, [BIN, 'device', 'gpu'], { encoding: 'utf8', timeout: 120_000, env });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  assert.match(r.stdout, /^nnlab device: webgpu \(WebGPU on SwiftShader driver [\d.]+\); software GPU: correct but slow$/m);
 });
 
 test('nnlab data with a bad action or dataset is an error naming it', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { barFigure, figureText, heatmapFigure, histogramFigure, lineFigure, scatterFigure, subplotsFigure } from '../src/show/figure';
+import { barFigure, colourBySeriesName, figureText, heatmapFigure, histogramFigure, lineFigure, scatterFigure, subplotsFigure } from '../src/show/figure';
 
 const labels = { title: 'Loss', xTitle: 'epoch', yTitle: 'loss' };
 
@@ -62,6 +62,21 @@ test('subplotsFigure puts figure k in its own axes, with non-overlapping domains
   assert.deepEqual((fig.layout.annotations as { text: string }[]).map((x) => x.text), ['mean', 'std', 'dead']);
   assert.throws(() => subplotsFigure([a, b, c], { title: 'x', rows: 1, cols: 2 }),
     { message: 'subplotsFigure.figures.length must be an integer in [1, 2] (rows x cols), got 3' });
+});
+
+test('subplotsFigure draws one series name in one colour in every panel, keeping colours set by the caller', () => {
+  const panel = (title: string, names: string[]) => lineFigure({ title, xTitle: 'layer', yTitle: 'std',
+    series: names.map((name) => ({ name, y: [1, 2] })) });
+  const fig = subplotsFigure([panel('tanh', ['small', 'he']), panel('relu', ['small', 'he'])], { title: 'Std by init', rows: 1, cols: 2 });
+  const colours = fig.data.map((t) => [t.name, t.xaxis, (t.line as { color: string }).color, (t.marker as { color: string }).color]);
+  assert.deepEqual(colours, [
+    ['small', 'x', '#1f77b4', '#1f77b4'], ['he', 'x', '#ff7f0e', '#ff7f0e'],
+    ['small', 'x2', '#1f77b4', '#1f77b4'], ['he', 'x2', '#ff7f0e', '#ff7f0e'],
+  ]);
+  assert.deepEqual(colourBySeriesName([{ type: 'scatter', name: 'target', line: { color: 'gray' } }, { type: 'bar', name: 'he' },
+    { type: 'heatmap', name: 'w' }, { type: 'scatter' }]),
+  [{ type: 'scatter', name: 'target', line: { color: 'gray' } }, { type: 'bar', name: 'he', marker: { color: '#1f77b4' } },
+    { type: 'heatmap', name: 'w' }, { type: 'scatter' }]);
 });
 
 test('figureText describes a figure in one line', () => {

@@ -8,7 +8,7 @@ import { spawnSync } from 'child_process';
 import { findJupyterPython, pythonCandidates, shebangInterpreter, which } from '../src/jupyter/python';
 import { installKernelSpecs, kernelSpec, writeKernelSpecs } from '../src/jupyter/kernelspec';
 import { listLessons, resolveNotebook } from '../src/jupyter/lessons';
-import { notebooksDir } from '../src/core/paths';
+import { notebooksDir, repoRoot } from '../src/core/paths';
 
 function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'nnlab-test-'));
@@ -58,15 +58,22 @@ test('findJupyterPython without any Jupyter says how to install it', () => {
       `${path.join(dir, 'python3')} \\(python3 on PATH\\)\\. Install Jupyter: on Debian/Ubuntu .*apt-get install jupyter-notebook`));
 });
 
-test('kernelSpec(device) runs this clone\'s tslab by absolute path and differs only by NNLAB_DEVICE', () => {
+test('kernelSpec(device) runs this clone\'s kernel launcher by absolute path and differs only by NNLAB_DEVICE', () => {
   const cpu = kernelSpec('cpu');
   const gpu = kernelSpec('gpu');
-  assert.deepEqual(cpu.argv.slice(2), ['kernel', '--config-path', '{connection_file}']);
+  assert.deepEqual(cpu.argv.slice(2), ['--config-path', '{connection_file}']);
   assert.equal(cpu.argv[0], process.execPath);
-  assert.ok(path.isAbsolute(cpu.argv[1]) && cpu.argv[1].endsWith(path.join('node_modules', '.bin', 'tslab')) && fs.existsSync(cpu.argv[1]));
+  assert.equal(cpu.argv[1], path.join(repoRoot(), 'kernel-lib', 'bin', 'nnlab-kernel.js'));
+  assert.ok(fs.existsSync(cpu.argv[1]));
   assert.deepEqual([cpu.display_name, gpu.display_name], ['TypeScript (nnlab, CPU)', 'TypeScript (nnlab, GPU)']);
   assert.deepEqual([cpu.env, gpu.env], [{ NNLAB_DEVICE: 'cpu' }, { NNLAB_DEVICE: 'gpu' }]);
   assert.deepEqual({ ...cpu, env: null, display_name: null, metadata: null }, { ...gpu, env: null, display_name: null, metadata: null });
+});
+
+test('the kernel launcher `node kernel-lib/bin/nnlab-kernel.js` without a connection file exits 2 with its usage', () => {
+  const r = spawnSync(process.execPath, [path.join(repoRoot(), 'kernel-lib', 'bin', 'nnlab-kernel.js')], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr, 'usage: nnlab-kernel.js --config-path <connection file> (Jupyter runs it from kernel.json)\n');
 });
 
 test('writeKernelSpecs lays out a Jupyter data dir', () => {

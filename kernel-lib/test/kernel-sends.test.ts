@@ -55,10 +55,12 @@ test('a failed send rejects its own promise and does not block the sends after i
   assert.deepEqual(log, ['x1', 'x2', 'x3']);
 });
 
-test('queueKernelSends() changes nothing outside a tslab kernel process; isTslabKernelProcess reads argv', () => {
+test('queueKernelSends() changes nothing outside a tslab kernel process; isTslabKernelProcess reads argv (tslab kernel or the nnlab launcher)', () => {
   assert.equal(queueKernelSends(), false, 'node --test is not a kernel');
   assert.equal(isTslabKernelProcess(['/usr/bin/node', '/work/node_modules/.bin/tslab', 'kernel', '--config-path', 'x.json']), true);
   assert.equal(isTslabKernelProcess(['/usr/bin/node', '/usr/lib/node_modules/tslab/bin/tslab', 'kernel']), true);
   assert.equal(isTslabKernelProcess(['/usr/bin/node', '/work/node_modules/.bin/tslab', 'install']), false);
   assert.equal(isTslabKernelProcess(['/usr/bin/node', '/work/kernel-lib/bin/nnlab.js', 'kernel']), false);
+  assert.equal(isTslabKernelProcess(['/usr/bin/node', '/work/kernel-lib/bin/nnlab-kernel.js', '--config-path', 'x.json']), true);
+  assert.equal(isTslabKernelProcess(['/usr/bin/node', '/work/kernel-lib/bin/nnlab-kernel.js']), false);
 });

@@ -1,7 +1,8 @@
 /**
  * Notebooks are tests too: every lesson runs top to bottom in real Jupyter with the nnlab CPU
- * kernel in quick mode; lesson zero also runs under the GPU kernel on the software GPU; a
- * sabotaged copy proves that check cells fail and that `nnlab run` reports the failing cell.
+ * kernel in quick mode; lesson zero also runs under the GPU kernel on the software GPU, and from
+ * folders outside the clone (as a student's copy); a sabotaged copy proves that check cells fail
+ * and that `nnlab run` reports the failing cell.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,7 +18,7 @@ import { SWIFTSHADER_ICD } from './helpers';
 const OUT = path.join(repoRoot(), 'test-output', 'notebooks');
 
 interface Output { output_type: string; name?: string; text?: string | string[]; data?: Record<string, unknown>; ename?: string; evalue?: string }
-interface Cell { cell_type: string; source: string | string[]; outputs?: Output[] }
+interface Cell { cell_type: string; source: string | string[]; outputs?: Output[]; execution_count?: number | null }
 
 function cells(file: string): Cell[] {
   return (JSON.parse(fs.readFileSync(file, 'utf8')) as { cells: Cell[] }).cells;
@@ -66,6 +67,44 @@ test('lesson zero runs under the GPU kernel on WebGPU (SwiftShader software GPU)
   assert.match(out, /^nnlab device: webgpu \(WebGPU on SwiftShader driver [\d.]+\); software GPU: correct but slow/m);
   assert.match(out, /ok: running on webgpu \(GPU\), asked for "gpu"/);
   assert.match(out, /ok: line recovered, loss at the noise level, no leaks/);
+});
+
+/** Copies lesson zero, plus a cell that prints the working directory, into `dir`; runs it; asserts every cell ran. */
+async function runLessonZeroIn(dir: string, outName: string): Promise<void> {
+  const nb = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'notebooks', '00-getting-started.ipynb'), 'utf8'));
+  const source = "console.log(`working directory: ${process.cwd()}`);";
+  nb.cells.push({ id: 'where', cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source });
+  const file = path.join(dir, '00-getting-started.ipynb');
+  fs.writeFileSync(file, JSON.stringify(nb));
+  const r = await runNotebook({ notebook: file, quick: true, outDir: path.join(OUT, outName), timeout: 900 });
+  assert.ok(r.ok, `exit code ${r.exitCode}; errors: ${errors(r.executed).join(' | ')}`);
+  assert.deepEqual(errors(r.executed), []);
+  const code = cells(r.executed).filter((c) => c.cell_type === 'code');
+  assert.equal(code.length, nb.cells.filter((c: Cell) => c.cell_type === 'code').length);
+  assert.deepEqual(code.flatMap((c, i) => (c.execution_count == null ? [i] : [])), [], 'code cells that did not run');
+  const where = stdout(r.executed).split('\n').find((l) => l.startsWith('working directory: '));
+  assert.equal(where, `working directory: ${dir}`);
+}
+
+test('lesson zero copied to a temporary folder outside the clone runs every cell there: the nnlab kernel imports nnlab from the clone and works in the notebook\'s folder', async () => {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'nnlab-anywhere-')));
+  assert.match(path.relative(repoRoot(), dir), /^\.\./, `${dir} must be outside the clone`);
+  try {
+    await runLessonZeroIn(dir, 'anywhere');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('lesson zero runs in a folder whose node_modules/nnlab is a symlink into the clone (tslab alone fails there with TS2742 "not portable" on a danfo DataFrame)', async () => {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'nnlab-symlinked-')));
+  try {
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    fs.symlinkSync(path.join(repoRoot(), 'kernel-lib'), path.join(dir, 'node_modules', 'nnlab'), 'dir');
+    await runLessonZeroIn(dir, 'symlinked');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a check cell fails when a result is wrong, and nnlab run shows the failing cell', () => {

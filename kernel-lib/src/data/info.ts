@@ -33,6 +33,10 @@ export interface DatasetInfo {
   splits: { split: Split; expected: number; loaded: number | null; perClass: number[] | null; note: string | null; error: string | null }[];
 }
 
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** The files each split needs (CIFAR-10: the extracted batches, which the archive provides). */
 function filesOf(name: string): string[] {
   const spec = datasetSpec(name);
@@ -50,9 +54,10 @@ function filesOf(name: string): string[] {
  */
 export async function datasetInfo(name: string, opts: FetchOptions & { fetch?: boolean; allowPartial?: boolean } = {}): Promise<DatasetInfo> {
   const spec = datasetSpec(name);
+  const fetchErrors = new Map<Split, string>(); // the whole reason: where it looked, the URLs tried, the advice
   if (opts.fetch) {
     for (const split of SPLITS) {
-      try { await loadDataset(name, { ...opts, split, allowPartial: false }); } catch { /* reported below */ }
+      try { await loadDataset(name, { ...opts, split, allowPartial: false }); } catch (err) { fetchErrors.set(split, errorText(err)); }
     }
   }
   const files: FileStatus[] = [];
@@ -74,7 +79,7 @@ export async function datasetInfo(name: string, opts: FetchOptions & { fetch?: b
       const ds = await loadDataset(name, { ...opts, split, network: false, allowPartial: opts.allowPartial ?? true });
       splits.push({ split, expected, loaded: ds.count, perClass: classCounts(ds), note: ds.note ?? null, error: null });
     } catch (err) {
-      splits.push({ split, expected, loaded: null, perClass: null, note: null, error: (err instanceof Error ? err.message : String(err)).split('\n')[0] });
+      splits.push({ split, expected, loaded: null, perClass: null, note: null, error: fetchErrors.get(split) ?? errorText(err) });
     }
   }
   const mirror = opts.mirror ?? process.env.NNLAB_DATA_MIRROR ?? '';

@@ -11,7 +11,11 @@
  * - WebGPU in Node needs the `webgpu` package's globals and `navigator.gpu` before
  *   `@tensorflow/tfjs-backend-webgpu` is loaded (it registers only if `navigator.gpu` exists).
  *   `requestAdapter()` resolves to null, quickly, where Dawn finds no usable GPU.
+ * - Where no Vulkan driver exists, Dawn prints "Warning: vkCreateInstance: Found no drivers!" to
+ *   file descriptor 2 from native code (process.stderr never sees it), so the adapter is first
+ *   asked for in a child process whose stderr is captured (`probeAdapterInChild`, ~0.1 s).
  */
+import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -100,6 +104,15 @@ function webgpuProbe(): BackendProbe {
     id: 'webgpu',
     kind: 'gpu',
     async probe(): Promise<ProbeResult> {
+      const quiet = hasNodeGpu() ? null : await probeAdapterInChild();
+      if (quiet && 'loadError' in quiet) {
+        return {
+          available: false,
+          detail: `the optional package "webgpu" does not load (${quiet.loadError})`,
+          hint: `npm i webgpu@0.6.2 @tensorflow/tfjs-backend-webgpu@${TFJS_VERSION}`,
+        };
+      }
+      if (quiet && !quiet.adapter) return noAdapter(quiet.dawn);
       let gpu: GpuLike;
       try {
         gpu = nodeGpu();
@@ -116,13 +129,7 @@ function webgpuProbe(): BackendProbe {
       } catch (err) {
         return { available: false, detail: `WebGPU adapter request failed: ${firstLine(err)}` };
       }
-      if (!adapter) {
-        return {
-          available: false,
-          detail: 'no WebGPU adapter (Dawn found no usable Vulkan, Metal or D3D12 GPU)',
-          hint: 'on Linux, a GPU driver with Vulkan support and libvulkan1 are needed',
-        };
-      }
+      if (!adapter) return noAdapter([]);
       const { name, software } = describeAdapter(adapter.info);
       adapterName = name;
       return { available: true, detail: `WebGPU adapter "${name}"`, software };
@@ -137,6 +144,63 @@ function webgpuProbe(): BackendProbe {
       return `WebGPU on ${adapterName}`;
     },
   };
+}
+
+/** No adapter: what Dawn said (its warnings, rephrased), and what is needed. */
+function noAdapter(dawn: string[]): ProbeResult {
+  const said = dawn.length ? `; Dawn says "${dawn.join('; ')}"` : '';
+  return {
+    available: false,
+    detail: `no WebGPU adapter (Dawn found no usable Vulkan, Metal or D3D12 GPU${said})`,
+    hint: 'on Linux, a GPU driver with Vulkan support and libvulkan1 are needed',
+  };
+}
+
+/** Dawn's warnings from its stderr, one line each, without "Warning:", stack lines or build paths. */
+function dawnWarnings(stderr: string): string[] {
+  return stderr.split('\n').map((l) => l.trim()).filter((l) => /^Warning:/.test(l))
+    .map((l) => l.replace(/^Warning:\s*/, '')).filter((l, i, all) => l && all.indexOf(l) === i);
+}
+
+// Run by a child `node -e`: loads the webgpu package (path in argv), asks for an adapter, prints JSON.
+const CHILD_PROBE = `
+const w = require(process.argv[1]);
+Object.assign(globalThis, w.globals);
+const done = (r) => { process.stdout.write(JSON.stringify(r)); process.exit(0); };
+w.create([]).requestAdapter({ powerPreference: 'high-performance' })
+  .then((a) => done({ adapter: Boolean(a) }), (e) => done({ error: String((e && e.message) || e) }));`;
+
+/**
+ * Asks Dawn for an adapter in a child process whose stderr is captured (~0.1 s). Where no GPU
+ * driver exists, Dawn and the Vulkan loader write "Warning: vkCreateInstance: Found no drivers!"
+ * (with a source path from the package's build machine) straight to file descriptor 2, where no
+ * JavaScript can catch it; asking in a child keeps that noise out of a notebook or a terminal and
+ * turns it into the probe's detail. The parent creates its own instance only where an adapter
+ * exists. Null when the child cannot run (then the parent asks itself, noise and all).
+ */
+async function probeAdapterInChild(): Promise<{ adapter: boolean; dawn: string[] } | { loadError: string } | null> {
+  let pkg: string;
+  try {
+    pkg = require.resolve('webgpu');
+  } catch (err) {
+    return { loadError: firstLine(err) };
+  }
+  const r = await new Promise<{ stdout: string; stderr: string } | null>((resolve) => {
+    execFile(process.execPath, ['-e', CHILD_PROBE, pkg], { timeout: ADAPTER_TIMEOUT_MS, encoding: 'utf8' },
+      (err, stdout, stderr) => resolve(err && !stdout ? null : { stdout, stderr }));
+  });
+  if (!r) return null;
+  try {
+    const answer = JSON.parse(r.stdout) as { adapter?: boolean; error?: string };
+    if (answer.error !== undefined) return null; // the request failed: the parent asks again and reports it
+    return { adapter: answer.adapter === true, dawn: dawnWarnings(r.stderr) };
+  } catch {
+    return null;
+  }
+}
+
+function hasNodeGpu(): boolean {
+  return Boolean((globalThis as unknown as { navigator?: { gpu?: GpuLike } }).navigator?.gpu);
 }
 
 /** `navigator.gpu` in Node, from the `webgpu` package (Dawn); sets the WebGPU globals once. */

@@ -30,9 +30,14 @@ const tails: WeakMap<object, Promise<unknown>> = ((globalThis as Record<symbol, 
 type Send = (this: object, message: unknown) => Promise<void>;
 interface SocketPrototype { send: Send & { [QUEUED]?: true } }
 
-/** True in the process tslab starts for a Jupyter kernel (`tslab kernel --config-path ...`). */
+/**
+ * True in a process that runs tslab's Jupyter kernel: `tslab kernel --config-path ...`, or the
+ * nnlab kernels' launcher `nnlab-kernel.js --config-path ...` (kernel-lib/bin, see kernelspec.ts).
+ */
 export function isTslabKernelProcess(argv: readonly string[] = process.argv): boolean {
-  return argv.length >= 3 && /tslab(\.js)?$/.test(path.basename(argv[1] ?? '')) && argv[2] === 'kernel';
+  const script = path.basename(argv[1] ?? '');
+  if (script === 'nnlab-kernel.js') return argv[2] === '--config-path';
+  return argv.length >= 3 && /tslab(\.js)?$/.test(script) && argv[2] === 'kernel';
 }
 
 /**

@@ -1,14 +1,19 @@
 /**
  * The two nnlab Jupyter kernels: "TypeScript (nnlab, CPU)" and "TypeScript (nnlab, GPU)". Both run
- * the project's own tslab by absolute path (with the absolute path of this Node, so Jupyter needs
- * nothing on PATH) and differ only by `NNLAB_DEVICE` in their environment, which
+ * `kernel-lib/bin/nnlab-kernel.js` by absolute path (with the absolute path of this Node, so Jupyter
+ * needs nothing on PATH) and differ only by `NNLAB_DEVICE` in their environment, which
  * {@link useDevice} reads. Notebooks name the CPU kernel, so they run anywhere.
+ *
+ * The launcher starts the project's own tslab in the clone's root and then returns to the
+ * notebook's folder: a cell's imports (TypeScript's check and Node's require) resolve from the
+ * clone, so a lesson copied to any folder imports 'nnlab', while files it reads or writes stay
+ * relative to the notebook. NODE_PATH would not do: tslab's TypeScript check ignores it.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { tslabBin } from '../core/paths';
+import { kernelLibDir, tslabBin } from '../core/paths';
 
 export const KERNEL_NAMES = { cpu: 'nnlab-cpu', gpu: 'nnlab-gpu' } as const;
 export type KernelDevice = keyof typeof KERNEL_NAMES;
@@ -21,10 +26,16 @@ export interface KernelSpec {
   metadata: Record<string, unknown>;
 }
 
+/** The kernel's launcher in this clone (`kernel-lib/bin/nnlab-kernel.js`); checks that tslab is installed. */
+export function kernelLauncher(): string {
+  tslabBin();
+  return path.join(kernelLibDir(), 'bin', 'nnlab-kernel.js');
+}
+
 /** The kernel.json of the CPU or GPU kernel for this clone. */
-export function kernelSpec(device: KernelDevice, tslab = tslabBin(), node = process.execPath): KernelSpec {
+export function kernelSpec(device: KernelDevice, launcher = kernelLauncher(), node = process.execPath): KernelSpec {
   return {
-    argv: [node, tslab, 'kernel', '--config-path', '{connection_file}'],
+    argv: [node, launcher, '--config-path', '{connection_file}'],
     display_name: `TypeScript (nnlab, ${device.toUpperCase()})`,
     language: 'typescript',
     env: { NNLAB_DEVICE: device },

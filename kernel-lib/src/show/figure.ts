@@ -262,7 +262,36 @@ export function subplotsFigure(figures: readonly Figure[], o: SubplotsOptions): 
       x: (x0 + x1) / 2, y: y1, xanchor: 'center', yanchor: 'bottom', font: { size: 13 },
     });
   });
-  return { data, layout };
+  return { data: colourBySeriesName(data), layout };
+}
+
+/** plotly's default colour cycle (D3 category10), the colours a trace without one would get. */
+export const SERIES_COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'] as const;
+
+/** Trace types coloured by a colour scale rather than by one colour. */
+const SCALE_TYPES = new Set(['heatmap', 'contour', 'image', 'surface', 'histogram2d']);
+
+/**
+ * One series name, one colour, in every panel (STYLE.md, "Figures a student can read"): each named
+ * trace without a colour of its own gets the colour of its name, in the order names first appear
+ * (plotly would colour by trace index, so a series changes colour from panel to panel). Traces with
+ * a colour, unnamed traces and colour-scale traces are left as they are. Returns new traces.
+ *
+ * @example
+ * colourBySeriesName([{ type: 'scatter', name: 'he' }, { type: 'scatter', name: 'he', xaxis: 'x2' }])
+ * // both get line and marker colour '#1f77b4'
+ */
+export function colourBySeriesName(traces: readonly Trace[]): Trace[] {
+  const names: string[] = [];
+  return traces.map((t) => {
+    const marker = (t.marker ?? {}) as Record<string, unknown>;
+    const line = (t.line ?? {}) as Record<string, unknown>;
+    const name = typeof t.name === 'string' ? t.name : '';
+    if (!name || SCALE_TYPES.has(String(t.type)) || marker.color !== undefined || line.color !== undefined) return t;
+    if (!names.includes(name)) names.push(name);
+    const color = SERIES_COLOURS[names.indexOf(name) % SERIES_COLOURS.length];
+    return t.type === 'scatter' ? { ...t, marker: { ...marker, color }, line: { ...line, color } } : { ...t, marker: { ...marker, color } };
+  });
 }
 
 /**

@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+'use strict';
+// The nnlab Jupyter kernel (argv of both kernel.json files, see src/jupyter/kernelspec.ts): this
+// clone's tslab, started so that a lesson imports 'nnlab' from any folder.
+//
+// tslab resolves a cell's imports from the folder it starts in, for its TypeScript check (Node10
+// resolution from <cwd>/__tslab__.ts; TypeScript ignores NODE_PATH) and for Node's require alike
+// (a require created at <cwd>/src.js). Jupyter starts a kernel in the notebook's folder, so a lesson
+// copied outside the clone finds no node_modules/nnlab. Here tslab starts in the clone's root (its
+// node_modules hold nnlab, tfjs and tslab itself), then the process returns to the notebook's folder:
+// imports resolve from the clone, and files a cell reads or writes are relative to the notebook.
+// Also the declarations tslab emits per cell name types by the clone's paths (no TS2742).
+const path = require('path');
+
+const args = process.argv.slice(2);
+const at = args.indexOf('--config-path');
+if (at < 0 || !args[at + 1] || args.length !== 2) {
+  console.error('usage: nnlab-kernel.js --config-path <connection file> (Jupyter runs it from kernel.json)');
+  process.exit(2);
+}
+const configPath = path.resolve(args[at + 1]);
+const cloneRoot = path.resolve(__dirname, '..', '..');
+const { startKernel } = require(require.resolve('tslab/dist/main.js', { paths: [cloneRoot] }));
+const notebookDir = process.cwd();
+process.chdir(cloneRoot);
+try {
+  // startKernel creates the TypeScript converter and the cell require from process.cwd() before it
+  // returns; enableFindLocal: false keeps this clone's tslab even where the clone has another one.
+  startKernel({ configPath, enableFindLocal: false, jsKernel: false });
+} finally {
+  process.chdir(notebookDir);
+}
