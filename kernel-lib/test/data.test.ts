@@ -329,11 +329,13 @@ test('encodePng writes a valid PNG that inflates back to the pixels', () => {
   assert.throws(() => encodePng(pixels, 3, 2, 3), { message: 'pixels.length must be width * height * channels = 18, got 12' });
 });
 
-test('showImages outside a kernel prints the labels it would show', () => {
+test('showImages outside a kernel prints the labels it would show and returns nothing', () => {
   const ds = randomImages({ count: 10, classes: 3, seed: 2 });
   const lines: string[] = [];
   const log = console.log;
   console.log = (s: string) => { lines.push(s); };
-  try { showImages(ds, { indices: [0, 1] }); } finally { console.log = log; }
+  let returned: unknown = 'not called';
+  try { returned = showImages(ds, { indices: [0, 1] }); } finally { console.log = log; }
+  assert.equal(returned, undefined, 'a display function returns nothing (a cell ending with it echoes no stray array)');
   assert.equal(lines[0], `[images] random-images train: 2 of 10 images; labels ${ds.classNames[ds.labels[0]]}, ${ds.classNames[ds.labels[1]]}`);
 });

@@ -82,14 +82,14 @@ export function imageGridHtml(ds: ImageDataset, indices: readonly number[], cols
 
 /**
  * Shows a grid of examples with their labels (HTML + PNG in a notebook, a text line elsewhere).
+ * Returns nothing, like every display function, so a cell that ends with it shows only the grid.
  *
  * @example
  * const train = nn.data.randomImages({ count: 20, height: 8, width: 8, channels: 1, classes: 2, seed: 1 });
- * const shown = nn.images(train, { count: 8, seed: 1, cols: 4, scale: 4 });   // 8 random images with their labels
- * shown   // the indices drawn, in order
+ * nn.images(train, { count: 8, seed: 1, cols: 4, scale: 4 });   // 8 random images with their labels (seeded)
  * nn.images(train, { indices: [0, 1, 2], title: 'The first three' });
  */
-export function showImages(ds: ImageDataset, o: ImageGridOptions = {}): number[] {
+export function showImages(ds: ImageDataset, o: ImageGridOptions = {}): void {
   const indices = pickIndices(ds, o);
   const cols = checkInt('cols', o.cols ?? 8, { min: 1 });
   const scale = checkInt('scale', o.scale ?? (ds.width <= 28 ? 3 : 2), { min: 1, max: 16 });
@@ -104,5 +104,4 @@ export function showImages(ds: ImageDataset, o: ImageGridOptions = {}): number[]
   } else {
     console.log(text);
   }
-  return indices;
 }
