@@ -71,9 +71,11 @@ export async function downloadVerified(url: string, dest: string, spec: FileSpec
   const md5 = createHash('md5');
   const sha256 = createHash('sha256');
   let size = 0;
+  let out: fs.WriteStream | null = null;
   try {
     const res = await get(url, timeoutMs);
-    const out = fs.createWriteStream(tmp);
+    out = fs.createWriteStream(tmp);
+    const file = out;
     await new Promise<void>((resolve, reject) => {
       res.on('data', (chunk: Buffer) => {
         md5.update(chunk);
@@ -83,14 +85,23 @@ export async function downloadVerified(url: string, dest: string, spec: FileSpec
       });
       res.on('aborted', () => reject(new Error(`connection closed after ${size} of ${spec.size} bytes`)));
       res.on('error', reject);
-      out.on('error', reject);
-      out.on('finish', resolve);
-      res.pipe(out);
+      file.on('error', reject);
+      file.on('finish', resolve);
+      res.pipe(file);
     });
     const mismatch = checksumMismatch(spec, { size, md5: md5.digest('hex'), sha256: sha256.digest('hex') });
     if (mismatch) throw new Error(`the download does not match the registry: ${mismatch}`);
     fs.renameSync(tmp, dest);
   } finally {
+    // A failed download can reject before the write stream has even opened its file: close the
+    // stream first, so that the file cannot appear after it was removed.
+    if (out && !out.closed) {
+      const file = out;
+      await new Promise<void>((resolve) => {
+        file.once('close', () => resolve());
+        file.destroy();
+      });
+    }
     fs.rmSync(tmp, { force: true });
   }
 }
