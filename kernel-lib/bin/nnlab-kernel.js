@@ -21,6 +21,15 @@ if (at < 0 || !args[at + 1] || args.length !== 2) {
 const configPath = path.resolve(args[at + 1]);
 const cloneRoot = path.resolve(__dirname, '..', '..');
 const { startKernel } = require(require.resolve('tslab/dist/main.js', { paths: [cloneRoot] }));
+// tslab prints the error that ends a cell with console.error (captured when the kernel starts):
+// print it as one line for failed checks and errors a cell throws, without tslab's and node:vm's
+// frames for the rest (src/jupyter/cellErrors.ts). Without a built library, tslab's own printing.
+try {
+  const { cellErrorPrinter } = require(path.join(__dirname, '..', 'dist', 'jupyter', 'cellErrors.js'));
+  console.error = cellErrorPrinter(console.error.bind(console));
+} catch {
+  // dist/ not built yet: nnlab cannot be imported either, and tslab says so
+}
 const notebookDir = process.cwd();
 process.chdir(cloneRoot);
 try {

@@ -44,6 +44,8 @@ export { showTable as table, dataFrame } from './show/table';
 export { showImages as images } from './show/images';
 export { progressBar, liveChart } from './show/progress';
 export type { ProgressBar, LiveChart } from './show/progress';
+// the checks of lesson check cells: one line when they fail (nn.expect.near(...), ...)
+export * as expect from './core/expect';
 
 // shared layers
 export * as data from './api/data';

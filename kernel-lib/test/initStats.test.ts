@@ -477,7 +477,13 @@ test('statsFigure, histogramsFigure and gradientsFigure label every panel and dr
   const hist = histogramsFigure(r);
   assert.equal(hist.data.length, 4);
   assert.deepEqual([(hist.layout.xaxis as { title: { text: string } }).title.text, (hist.layout.yaxis as { title: { text: string } }).title.text], ['activation', 'count']);
-  assert.deepEqual((hist.layout.xaxis4 as { tickvals: number[] }).tickvals, [-0.5, 0, 0.5]);
+  assert.deepEqual((hist.layout.xaxis4 as { tickvals: number[] }).tickvals, [-0.5, 0.5]);
+  assert.deepEqual([(hist.layout.yaxis4 as { matches?: string }).matches, (hist.layout.yaxis4 as { showticklabels?: boolean }).showticklabels],
+    ['y', false], 'one count axis for every layer, labelled on the first panel');
+  // honest axes: the mean is drawn on the spread's scale, symmetric about 0
+  const meanRange = (fig.layout.yaxis as { range: number[] }).range;
+  assert.equal(meanRange[0], -meanRange[1]);
+  assert.ok(meanRange[1] >= Math.max(...r.layers.map((l) => l.std)), 'the mean axis spans at least the largest std');
   assert.deepEqual(hist.data[0].y, r.layers[0].histogram.counts);
   const grads = gradientsFigure(r);
   assert.deepEqual(grads.data.map((t) => t.name), ['dL/dW (weights)', 'dL/dx (layer input)']);
@@ -493,6 +499,11 @@ test('gridFigure, summaryRows and trainingFigure summarise a grid and a training
   const g = await grid({ batchSize: 200, depth: 10, width: 100, inits: ['zeros', 'xavier', 'he'] });
   const fig = gridFigure(g);
   assert.deepEqual(fig.data.map((t) => t.name), ['xavier', 'he', 'xavier', 'he'], 'W = 0 (std 0) cannot be drawn on a log axis');
+  assert.match(String((fig.layout.title as { text: string }).text).replace(/<br>/g, ' '), /W = 0 is not drawn/);
+  assert.deepEqual(fig.data.map((t) => (t.line as { color: string }).color).slice(0, 2), fig.data.map((t) => (t.line as { color: string }).color).slice(2),
+    'one colour per init in both panels');
+  const glorot = gridFigure(await grid({ batchSize: 50, depth: 2, width: 20, inputWidth: 20, inits: ['xavier', 'glorot'], activations: ['tanh'] }));
+  assert.deepEqual(glorot.data.map((t) => t.name), ['xavier', 'glorot (= xavier: square layers)']);
   const rows = summaryRows(g);
   assert.deepEqual(rows.map((r) => r.verdict), ['symmetric', 'symmetric', 'healthy', 'vanishes', 'healthy', 'healthy']);
   const t = await training({ inits: ['small', 'xavier'], depth: 2, width: 8, epochs: 2, pointsPerClass: 10 });
@@ -500,7 +511,9 @@ test('gridFigure, summaryRows and trainingFigure summarise a grid and a training
   assert.deepEqual(tfig.data.map((t) => t.name), ['small', 'xavier', 'chance, ln 3']);
   assert.deepEqual(trainingRows(t).map((row) => [row.init, row['loss before'], row['loss after']]),
     t.curves.map((c) => [c.init, c.loss[0], c.loss[2]]));
-  assert.equal((tfig.layout.yaxis as { type?: string }).type, 'log');
+  const chance = tfig.data[2];
+  assert.deepEqual([chance.mode, (chance.line as { dash: string }).dash], ['lines', 'dash'], 'the chance line is a dashed reference line');
+  assert.notEqual((tfig.data[0].line as { dash: string }).dash, (tfig.data[1].line as { dash: string }).dash, 'runs at chance stay visible on top of each other');
 });
 
 // ---------------------------------------------------------------- NumPy cross-checks

@@ -12,8 +12,8 @@
  * notebooks.test.js (reuse: ~25-40 s in all; executing the five lessons: ~6 min on 2 busy cores),
  * but it does not rely on that. Each page is measured in a 1280 px window (figures at their 960 px
  * maximum) and again in a 900 px one (figures ~760 px wide; lines tagged "in a 900 px window", only for what
- * goes wrong there alone). Exports, the findings and a screenshot of every figure with a finding go
- * to test-output/layout/.
+ * goes wrong there alone). Exports, the findings and a screenshot of every figure at both widths
+ * (<lesson>-figure-<n>.png and -narrow.png) go to test-output/layout/.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -34,12 +34,14 @@ const KNOWN_FILE = path.join(REPO, 'kernel-lib', 'test', 'layout-known.json');
 const NARROW_WINDOW = 900;
 const NARROW_WHERE = `in a ${NARROW_WINDOW} px window`;
 
-/** A screenshot of every figure named in `lines`, as test-output/layout/<lesson>-figure-<n><suffix>.png. */
-async function screenshotFlagged(page: Page, name: string, lines: string[], suffix: string): Promise<void> {
-  const flagged = new Set(lines.map((l) => Number(/ figure (\d+) /.exec(l)![1])));
+/**
+ * A screenshot of every figure of the page, as test-output/layout/<lesson>-figure-<n><suffix>.png
+ * (what a student sees, to look at beside the findings).
+ */
+async function screenshotFigures(page: Page, name: string, suffix: string): Promise<void> {
   const elements = await page.locator('.nnlab-figure').all();
-  for (const n of flagged) {
-    await elements[n - 1].screenshot({ path: path.join(OUT, `${name}-figure-${n}${suffix}.png`) }).catch(() => undefined);
+  for (const [i, el] of elements.entries()) {
+    await el.screenshot({ path: path.join(OUT, `${name}-figure-${i + 1}${suffix}.png`) }).catch(() => undefined);
   }
 }
 
@@ -123,13 +125,13 @@ test('every figure of every lesson is laid out without overlapping or clipped te
           const figures = await measureFigures(page);
           assert.ok(figures.length > 0, `${name}: the HTML export shows no .nnlab-figure`);
           const lines = findingLines(name, figures);
-          await screenshotFlagged(page, name, lines, '');
+          await screenshotFigures(page, name, '');
           // a laptop-sized window: the figures shrink below their 960 px maximum; report what only
           // goes wrong there
           await resizeFigures(page, NARROW_WINDOW);
           const narrow = findingLines(name, await measureFigures(page), NARROW_WHERE)
             .filter((l) => !lines.includes(l.replace(` ${NARROW_WHERE}:`, ':')));
-          await screenshotFlagged(page, name, narrow, '-narrow');
+          await screenshotFigures(page, name, '-narrow');
           found.push(...lines, ...narrow);
           assert.deepEqual(log.pageErrors, [], `${name}: the exported page threw uncaught errors`);
         } finally {
@@ -149,5 +151,5 @@ test('every figure of every lesson is laid out without overlapping or clipped te
       fresh.map((l) => `  + ${l}\n`).join('') +
       `${gone.length} known finding(s) no longer occur: delete these lines from kernel-lib/test/layout-known.json:\n` +
       gone.map((l) => `  - ${l}\n`).join('') +
-      'Every finding is in test-output/layout/findings.txt, with screenshots of the flagged figures beside it.');
+      'Every finding is in test-output/layout/findings.txt, with a screenshot of every figure beside it.');
   });

@@ -351,7 +351,12 @@ test('transfer.table on synthetic data: four cells with every strategy, the winn
   // The record is plain JSON; the figure, rows and DataFrame are built from it.
   assert.deepEqual(JSON.parse(JSON.stringify(r)), r);
   const fig = tableFigure(r);
-  assert.equal((fig.data[0].z as number[][]).length, 4);
+  // the lecture's 2 × 2 layout: four panels, one bar per strategy, a chance line in each
+  const panels = new Set(fig.data.map((t) => t.xaxis));
+  assert.equal(panels.size, 4);
+  assert.equal(fig.data.filter((t) => t.type === 'bar').length, 4 * r.options.strategies.length);
+  assert.equal(fig.data.filter((t) => String(t.name).startsWith('chance')).length, 4);
+  assert.deepEqual((fig.layout.yaxis as { range: number[] }).range, [0, 1.12], 'bars start at 0 accuracy');
   assert.equal(tableRows(r).length, 4);
   assert.deepEqual(tableFrame(r).shape, [16, 8]);
   assert.equal(adviceRows().length, 2);

@@ -7,7 +7,7 @@
  */
 export {
   lineFigure as line, scatterFigure as scatter, histogramFigure as histogram, heatmapFigure as heatmap, barFigure as bar,
-  subplotsFigure as subplots, figureText as text,
+  subplotsFigure as subplots, figureText as text, referenceLine, divergedMarkers, logAxis,
 } from '../show/figure';
 export type {
   Trace, Figure, FigureLabels, XYSeries, LineFigureOptions, ScatterSeries, ScatterFigureOptions, HistogramSeries,

@@ -9,6 +9,7 @@
  * nn.plot(fig);
  */
 import { ArgumentError } from '../core/errors';
+import { FONT, legendEntries, legendRows, lineHeight, MIN_WIDTH_PX, PAD, PanelRoom, panelRoom, panelValues, wrapCategoryTicks, wrapLines, wrapTitle } from './grid';
 
 /** A plotly trace: plain JSON as plotly.js reads it. */
 export type Trace = Record<string, unknown>;
@@ -54,8 +55,12 @@ export interface SubplotsOptions {
   title: string;
   rows: number;
   cols: number;
-  /** Pixel height of the whole grid (default 300 per row). */
+  /** Pixel height of the whole grid as a guide: each row's panel gets height / rows - 70 px (at least 120); the room for labels is added (default 300 per row). */
   height?: number;
+  /** One y range for every panel, tick labels and y title on the first column only (default false). */
+  shareY?: boolean;
+  /** One x range for every panel, tick labels and x title on the bottom row only (default false). */
+  shareX?: boolean;
 }
 
 function checkLabels(kind: string, o: FigureLabels): void {
@@ -91,10 +96,39 @@ function baseLayout(o: FigureLabels, extra: Record<string, unknown> = {}): Recor
   };
 }
 
-function withScales(layout: Record<string, unknown>, xScale?: string, yScale?: string): Record<string, unknown> {
-  if (xScale === 'log') layout.xaxis = { ...(layout.xaxis as object), type: 'log' };
-  if (yScale === 'log') layout.yaxis = { ...(layout.yaxis as object), type: 'log' };
+function withScales(layout: Record<string, unknown>, xScale?: string, yScale?: string, data: readonly Trace[] = []): Record<string, unknown> {
+  if (xScale === 'log') layout.xaxis = logAxis(layout.xaxis as object, data.flatMap((t) => (Array.isArray(t.x) ? t.x : [])));
+  if (yScale === 'log') layout.yaxis = logAxis(layout.yaxis as object, data.flatMap((t) => (Array.isArray(t.y) ? t.y : [])));
   return layout;
+}
+
+/**
+ * A log axis labelled the way a student reads exponents: 1e-8, not plotly's SI "10n"; when the
+ * values span under two decades, labels at 1, 2 and 5 times each power of ten only (plotly would
+ * label every digit, and the labels run together).
+ *
+ * @example
+ * const fig = nn.figure.line({ title: 'Loss', xTitle: 'lr', yTitle: 'loss', series: [{ name: 'run', x: [0.01, 0.1, 1], y: [0.9, 0.4, 0.2] }] });
+ * fig.layout.xaxis = nn.figure.logAxis(fig.layout.xaxis as object, [0.01, 0.1, 1]);   // labels 0.01, 0.1, 1 and 2, 5 between
+ */
+export function logAxis(axis: object | undefined, values: readonly unknown[] = []): Record<string, unknown> {
+  const positive = values.filter((v): v is number => typeof v === 'number' && v > 0 && Number.isFinite(v));
+  const decades = positive.length ? Math.log10(Math.max(...positive) / Math.min(...positive)) : Infinity;
+  return { ...(axis ?? {}), type: 'log', exponentformat: 'e', ...(decades < 2 ? { dtick: 'D2' } : {}) };
+}
+
+/**
+ * Every log axis of a figure labelled with plain exponents (1e-8) unless it chose a format: the
+ * last step before a figure is drawn, so figures built by hand read like nnlab's own.
+ */
+export function readableAxes(fig: Figure): Figure {
+  const layout: Record<string, unknown> = { ...fig.layout };
+  for (const [key, axis] of Object.entries(fig.layout)) {
+    if (!/^[xy]axis\d*$/.test(key) || !axis || typeof axis !== 'object') continue;
+    const a = axis as Record<string, unknown>;
+    if (a.type === 'log' && a.exponentformat === undefined) layout[key] = { ...a, exponentformat: 'e' };
+  }
+  return { data: fig.data, layout };
 }
 
 /**
@@ -114,7 +148,7 @@ export function lineFigure(o: LineFigureOptions): Figure {
     if (x.length !== y.length) throw new ArgumentError(`lineFigure.series[${i}].x.length`, x.length, `equal to y.length (${y.length})`);
     return { type: 'scatter', mode: 'lines+markers', name: s.name, x, y: y.map((v) => (Number.isFinite(v) ? v : null)) };
   });
-  return { data, layout: withScales(baseLayout(o), o.xScale, o.yScale) };
+  return { data, layout: withScales(baseLayout(o), o.xScale, o.yScale, data) };
 }
 
 /**
@@ -139,7 +173,7 @@ export function scatterFigure(o: ScatterFigureOptions): Figure {
     if (s.text) trace.text = [...s.text];
     return trace;
   });
-  return { data, layout: withScales(baseLayout(o), o.xScale, o.yScale) };
+  return { data, layout: withScales(baseLayout(o), o.xScale, o.yScale, data) };
 }
 
 /**
@@ -172,7 +206,15 @@ export function histogramFigure(o: HistogramFigureOptions): Figure {
     const widths = counts.map((_, k) => edges[k + 1] - edges[k]);
     return { type: 'bar', name: s.name, x: centers, y: counts, width: widths, opacity: 0.75 };
   });
-  return { data, layout: baseLayout(o, { barmode: 'overlay', bargap: 0 }) };
+  const layout = baseLayout(o, { barmode: 'overlay', bargap: 0 });
+  const binned = o.series.filter((s): s is { name: string; edges: readonly number[]; counts: readonly number[] } => 'edges' in s);
+  if (binned.length === o.series.length) {
+    // a little room beyond the outer bins, so the first x label does not sit under the y axis's
+    const lo = Math.min(...binned.map((s) => s.edges[0]));
+    const hi = Math.max(...binned.map((s) => s.edges[s.edges.length - 1]));
+    layout.xaxis = { ...(layout.xaxis as object), range: [lo - 0.03 * (hi - lo), hi + 0.03 * (hi - lo)] };
+  }
+  return { data, layout };
 }
 
 /**
@@ -219,7 +261,11 @@ export function barFigure(o: BarFigureOptions): Figure {
 
 /**
  * A grid of subplots: figure k (row-major) goes to cell (floor(k / cols), k mod cols) with its own
- * axes, its title as the cell's heading and its axis labels kept.
+ * axes, its title as the cell's heading and its axis labels kept. The gaps between panels, the
+ * margins and the line breaks of long titles are computed from the sizes of the labels (./grid),
+ * so no label runs into a neighbouring panel; the legend (one entry per series name, one colour per
+ * name in every panel) sits under the title, above the panels. `shareY` gives every panel the
+ * same y range with labels on the first column only; `shareX` the same for x and the bottom row.
  *
  * @example
  * const loss = nn.figure.line({ title: 'Loss', xTitle: 'epoch', yTitle: 'loss', series: [{ name: 'train', y: [2.3, 1.1, 0.6] }] });
@@ -233,37 +279,145 @@ export function subplotsFigure(figures: readonly Figure[], o: SubplotsOptions): 
   if (!Array.isArray(figures) || figures.length === 0 || figures.length > o.rows * o.cols) {
     throw new ArgumentError('subplotsFigure.figures.length', Array.isArray(figures) ? figures.length : figures, `an integer in [1, ${o.rows * o.cols}] (rows x cols)`);
   }
-  const gapX = 0.08 / o.cols;
-  const gapY = 0.16 / o.rows;
+  if (o.height !== undefined && !(Number.isFinite(o.height) && o.height >= 100)) {
+    throw new ArgumentError('subplotsFigure.height', o.height, 'a number of pixels >= 100');
+  }
+  const { rows, cols } = o;
+  const W = MIN_WIDTH_PX;
+  // each panel's axes as the grid shows them: shared axes keep their labels on the outer panels only
+  const panels = figures.map((fig, k) => {
+    const row = Math.floor(k / cols);
+    const col = k % cols;
+    const fl = fig.layout as { title?: { text?: string }; xaxis?: Record<string, unknown>; yaxis?: Record<string, unknown> };
+    const xaxis: Record<string, unknown> = { ...(fl.xaxis ?? {}) };
+    const yaxis: Record<string, unknown> = { ...(fl.yaxis ?? {}) };
+    if (o.shareY && k > 0) yaxis.matches = 'y';
+    if (o.shareY && col > 0) Object.assign(yaxis, { showticklabels: false, title: { text: '' } });
+    if (o.shareX && k > 0) xaxis.matches = 'x';
+    const lastInColumn = k + cols >= figures.length;
+    if (o.shareX && !lastInColumn) Object.assign(xaxis, { showticklabels: false, title: { text: '' } });
+    return { fig, row, col, xaxis, yaxis, title: fl.title?.text ?? '' };
+  });
+  const room = (titleLines: number[]) => panels.map((p, k) => panelRoom(p.xaxis, p.yaxis, p.fig.data, titleLines[k]));
+  const hasScale = figures.some((f) => f.data.some((t: Trace) => SCALE_TYPES.has(String(t.type)) && t.showscale !== false));
+  const right = hasScale ? 90 : 20;
+  // columns: the room left of each column is the widest need of its panels
+  const columnWidths = (r: PanelRoom[]) => {
+    const left = Array.from({ length: cols }, (_, c) => Math.max(PAD, ...r.filter((_, k) => panels[k].col === c).map((x) => x.left)));
+    const gaps = left.slice(1).reduce((a, b) => a + b + PAD, 0);
+    return { left, panelW: Math.max(40, (W - left[0] - right - gaps) / cols) };
+  };
+  const first = columnWidths(room(panels.map(() => 1)));
+  for (const p of panels) Object.assign(p, { xaxis: wrapCategoryTicks(p.xaxis, panelValues(p.fig.data, 'x'), first.panelW) });
+  const wrapped = panels.map((p) => wrapLines(p.title, first.panelW + PAD, FONT.subtitle));
+  const rooms = room(wrapped.map((l) => (l.length === 1 && l[0] === '' ? 0 : l.length)));
+  const { left, panelW } = columnWidths(rooms);
+  const plotW = W - left[0] - right;
+  // rows: the room above a row is its tallest title, below it its tallest tick labels and x title
+  const above = Array.from({ length: rows }, (_, r) => Math.max(0, ...rooms.filter((_, k) => panels[k].row === r).map((x) => x.above)));
+  const below = Array.from({ length: rows }, (_, r) => Math.max(PAD, ...rooms.filter((_, k) => panels[k].row === r).map((x) => x.below)));
+  const showlegend = figures.some((f) => f.data.length > 1);
+  const seen = new Set<string>();
   const data: Trace[] = [];
+  panels.forEach((p, k) => {
+    const suffix = k === 0 ? '' : String(k + 1);
+    for (const trace of p.fig.data) {
+      const name = typeof trace.name === 'string' ? trace.name : '';
+      const firstOfName = showlegend && trace.showlegend !== false && !!name && !seen.has(name);
+      if (firstOfName) seen.add(name);
+      data.push({ ...trace, xaxis: `x${suffix}`, yaxis: `y${suffix}`, showlegend: firstOfName, ...(name ? { legendgroup: name } : {}) });
+    }
+  });
+  const entries = legendEntries(data, showlegend);
+  const title = wrapTitle(o.title, W);
+  const titleH = title.lines * lineHeight(FONT.title) + 14;
+  const legendH = legendRows(entries, W - 20) * 22;
+  const top = titleH + legendH + above[0] + 4;
+  const bottom = below[rows - 1];
+  const gapsY = Array.from({ length: rows - 1 }, (_, r) => below[r] + above[r + 1]);
+  const panelH = Math.max(120, Math.round((o.height ?? 300 * rows) / rows) - 70);
+  const plotH = panelH * rows + gapsY.reduce((a, b) => a + b, 0);
+  const height = top + plotH + bottom;
   const layout: Record<string, unknown> = {
-    title: { text: o.title },
-    height: o.height ?? 300 * o.rows,
-    margin: { t: 70, r: 20, b: 50, l: 60 },
-    showlegend: figures.some((f) => f.data.length > 1),
+    // plotly centres a title of several lines on its y, whatever the anchor: place its middle
+    title: { text: title.text, x: 0.5, xanchor: 'center', xref: 'container', y: 1 - (6 + title.lines * lineHeight(FONT.title) / 2) / height, yanchor: 'middle', yref: 'container' },
+    height,
+    margin: { t: top, r: right, b: bottom, l: left[0], autoexpand: false },
+    showlegend: entries.length > 0,
     annotations: [] as unknown[],
   };
-  figures.forEach((fig, k) => {
-    const row = Math.floor(k / o.cols);
-    const col = k % o.cols;
+  if (entries.length) {
+    layout.legend = { orientation: 'h', x: 0, xanchor: 'left', xref: 'container', y: 1 - titleH / height, yanchor: 'top', yref: 'container' };
+  }
+  panels.forEach((p, k) => {
     const suffix = k === 0 ? '' : String(k + 1);
-    const x0 = col / o.cols + gapX / 2;
-    const x1 = (col + 1) / o.cols - gapX / 2;
-    const y1 = 1 - row / o.rows - gapY / 2;
-    const y0 = 1 - (row + 1) / o.rows + gapY / 2;
-    for (const trace of fig.data) {
-      data.push({ ...trace, xaxis: `x${suffix}`, yaxis: `y${suffix}`, showlegend: fig.data.length > 1 && k === 0 });
+    const xStart = left.slice(1, p.col + 1).reduce((a, g) => a + panelW + g + PAD, 0);
+    const x0 = xStart / plotW;
+    const x1 = (xStart + panelW) / plotW;
+    const yTop = Array.from({ length: p.row }, (_, r) => panelH + gapsY[r]).reduce((a, b) => a + b, 0);
+    const y1 = 1 - yTop / plotH;
+    const y0 = 1 - (yTop + panelH) / plotH;
+    layout[`xaxis${suffix}`] = { ...p.xaxis, domain: [clamp01(x0), clamp01(x1)], anchor: `y${suffix}` };
+    layout[`yaxis${suffix}`] = { ...p.yaxis, domain: [clamp01(y0), clamp01(y1)], anchor: `x${suffix}` };
+    if (p.title) {
+      (layout.annotations as unknown[]).push({
+        text: wrapped[k].join('<br>'), showarrow: false, xref: 'paper', yref: 'paper',
+        x: (x0 + x1) / 2, y: y1, xanchor: 'center', yanchor: 'bottom', yshift: 2, font: { size: FONT.subtitle },
+      });
     }
-    const fl = fig.layout as { title?: { text?: string }; xaxis?: object; yaxis?: object };
-    layout[`xaxis${suffix}`] = { ...(fl.xaxis ?? {}), domain: [x0, x1], anchor: `y${suffix}` };
-    layout[`yaxis${suffix}`] = { ...(fl.yaxis ?? {}), domain: [y0, y1], anchor: `x${suffix}` };
-    (layout.annotations as unknown[]).push({
-      text: fl.title?.text ?? '', showarrow: false, xref: 'paper', yref: 'paper',
-      x: (x0 + x1) / 2, y: y1, xanchor: 'center', yanchor: 'bottom', font: { size: 13 },
-    });
   });
   return { data: colourBySeriesName(data), layout };
 }
+
+function clamp01(v: number): number {
+  return Math.min(1, Math.max(0, Math.round(v * 1e4) / 1e4));
+}
+
+/** The grey of reference lines (chance, targets, zero). */
+export const REFERENCE_COLOUR = '#7f7f7f';
+
+/**
+ * A dashed horizontal reference line from x0 to x1 at height y, with a legend entry: the chance
+ * loss, a target value, zero. Add it to a figure's traces.
+ *
+ * @example
+ * const fig = nn.figure.line({ title: 'Loss', xTitle: 'epoch', yTitle: 'loss', series: [{ name: 'train', y: [1.1, 0.7, 0.4] }] });
+ * fig.data.push(nn.figure.referenceLine('chance, ln 3', 0, 2, Math.log(3)));
+ * nn.plot(fig);
+ */
+export function referenceLine(name: string, x0: number | string, x1: number | string, y: number): Trace {
+  if (typeof name !== 'string' || name.trim() === '') throw new ArgumentError('referenceLine.name', name, 'a non-empty string (the legend names every line)');
+  if (!Number.isFinite(y)) throw new ArgumentError('referenceLine.y', y, 'a finite number');
+  return {
+    type: 'scatter', mode: 'lines', name, x: [x0, x1], y: [y, y],
+    line: { dash: 'dash', width: 1.5, color: REFERENCE_COLOUR }, hoverinfo: 'name+y',
+  };
+}
+
+/**
+ * Markers for runs that diverged (their value is NaN or infinite), drawn as a red ✕ at height `y`
+ * (the top of a loss axis, 0 on an accuracy axis) with a legend entry, so a failed run is shown, not
+ * left out. Returns null when no value diverged.
+ *
+ * @example
+ * const lrs = [0.01, 0.1, 1], loss = [0.9, 0.4, NaN];
+ * const fig = nn.figure.line({ title: 'Final loss', xTitle: 'lr', yTitle: 'loss', xScale: 'log', series: [{ name: 'plain', x: lrs, y: loss }] });
+ * const d = nn.figure.divergedMarkers(lrs, loss, 2);
+ * if (d) fig.data.push(d);
+ */
+export function divergedMarkers(x: readonly (number | string)[], values: readonly (number | null)[], y: number, name = 'diverged'): Trace | null {
+  if (!Number.isFinite(y)) throw new ArgumentError('divergedMarkers.y', y, 'a finite number (where the markers sit)');
+  const at = x.filter((_, i) => { const v = values[i]; return v === null || !Number.isFinite(v); });
+  if (at.length === 0) return null;
+  return {
+    type: 'scatter', mode: 'markers+text', name, x: [...at], y: at.map(() => y), text: at.map(() => 'diverged'),
+    textposition: 'top center', textfont: { color: DIVERGED_COLOUR, size: 11 }, cliponaxis: false,
+    marker: { symbol: 'x', size: 11, color: DIVERGED_COLOUR, line: { width: 1, color: DIVERGED_COLOUR } },
+  };
+}
+
+/** The red of diverged-run markers. */
+export const DIVERGED_COLOUR = '#d62728';
 
 /** plotly's default colour cycle (D3 category10), the colours a trace without one would get. */
 export const SERIES_COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'] as const;
@@ -302,7 +456,7 @@ export function colourBySeriesName(traces: readonly Trace[]): Trace[] {
  * nn.figure.text(fig)   // '[figure] Loss: train (3 points)'
  */
 export function figureText(fig: Figure): string {
-  const title = (fig.layout.title as { text?: string } | undefined)?.text ?? '(untitled)';
+  const title = ((fig.layout.title as { text?: string } | undefined)?.text ?? '(untitled)').replace(/<br\s*\/?>/gi, ' ');
   const traces = fig.data.map((t) => {
     const n = Array.isArray(t.y) ? t.y.length : Array.isArray(t.x) ? t.x.length : Array.isArray(t.z) ? t.z.length : 0;
     return `${String(t.name ?? t.type)} (${n} points)`;

@@ -14,7 +14,7 @@
  */
 import * as fs from 'fs';
 import { createHash } from 'crypto';
-import { Figure, figureText } from './figure';
+import { Figure, figureText, readableAxes } from './figure';
 import { escapeHtml, inKernel, MimeBundle, publish } from './kernel';
 
 const PLOTLY_CONFIG = { responsive: true, displaylogo: false };
@@ -65,7 +65,8 @@ export function figureHtml(fig: Figure, id: string): string {
 }
 
 /** The MIME bundle of one chart. */
-export function figureBundle(fig: Figure, id: string): MimeBundle {
+export function figureBundle(figure: Figure, id: string): MimeBundle {
+  const fig = readableAxes(figure);
   return {
     'application/vnd.plotly.v1+json': { data: fig.data, layout: fig.layout, config: PLOTLY_CONFIG },
     'text/html': figureHtml(fig, id),

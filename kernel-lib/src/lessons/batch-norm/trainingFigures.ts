@@ -10,7 +10,7 @@
 import type { BatchNormModeBugRecord } from './modeBug';
 import type { BatchNormRescueRecord } from './rescue';
 import type { BatchNormLearningRatesRecord } from './learningRates';
-import { barFigure, Figure, lineFigure, subplotsFigure } from '../../show/figure';
+import { barFigure, divergedMarkers, Figure, lineFigure, referenceLine, subplotsFigure } from '../../show/figure';
 import { showFigure } from '../../show/plot';
 import { showTable } from '../../show/table';
 import { BATCH_NORM_COLORS, colorize, linesOnly } from './figures';
@@ -19,7 +19,7 @@ import { BATCH_NORM_COLORS, colorize, linesOnly } from './figures';
 // batchNormModeBug
 
 /**
- * The training loss, and test accuracy under each way of evaluating the trained net (chance in the title).
+ * The training loss, and test accuracy under each way of evaluating the trained net (with the chance line).
  *
  * @example
  * const r = await nn.batchNorm.modeBug({ seed: 4 });
@@ -28,10 +28,14 @@ import { BATCH_NORM_COLORS, colorize, linesOnly } from './figures';
 export function batchNormModeBugFigure(record: BatchNormModeBugRecord): Figure {
   const loss = record.loss.map((v) => (v === null ? NaN : v));
   const chance = 1 / record.options.classes;
+  const names = record.evaluations.map((e) => e.name);
+  const bars = barFigure({ title: 'test accuracy', xTitle: 'evaluation', yTitle: 'accuracy',
+    series: [{ name: 'accuracy', x: names, y: record.evaluations.map((e) => e.accuracy) }] });
+  bars.layout.yaxis = { ...(bars.layout.yaxis as object), range: [0, 1.05] };
+  bars.data.push(referenceLine(`chance, 1/${record.options.classes}`, names[0], names[names.length - 1], chance));
   return subplotsFigure([
     linesOnly(lineFigure({ title: 'training loss (batch norm, training mode)', xTitle: 'step', yTitle: 'cross-entropy', series: [{ name: 'loss', y: loss }] })),
-    barFigure({ title: `test accuracy (chance ${chance.toFixed(2)})`, xTitle: 'evaluation', yTitle: 'accuracy',
-      series: [{ name: 'accuracy', x: record.evaluations.map((e) => e.name.replace(', ', ',<br>')), y: record.evaluations.map((e) => e.accuracy) }] }),
+    bars,
   ], { title: 'The mode bug: one trained net, evaluated four ways', rows: 1, cols: 2, height: 420 });
 }
 
@@ -103,7 +107,8 @@ export function showBatchNormRescue(record: BatchNormRescueRecord): void {
 // batchNormLearningRates
 
 /**
- * Final loss and test accuracy against the learning rate (log x), without and with BN; diverged runs leave gaps.
+ * Final loss and test accuracy against the learning rate (log x), without and with BN; a diverged run
+ * is a red ✕ labelled "diverged" (at the top of the loss panel, at 0 accuracy).
  *
  * @example
  * const r = await nn.batchNorm.learningRates({ seed: 6 });
@@ -112,15 +117,25 @@ export function showBatchNormRescue(record: BatchNormRescueRecord): void {
 export function batchNormLearningRatesFigure(record: BatchNormLearningRatesRecord): Figure {
   const lrs = record.options.lrs;
   const pick = (bn: boolean, key: 'finalLoss' | 'accuracy') =>
-    lrs.map((lr) => record.runs.find((r) => r.lr === lr && r.batchNorm === bn)?.[key] ?? NaN);
-  const panel = (key: 'finalLoss' | 'accuracy', title: string, yTitle: string, yScale: 'log' | 'linear') => colorize(lineFigure({
-    title, xTitle: 'learning rate', yTitle, xScale: 'log', yScale,
-    series: [{ name: 'plain', x: lrs, y: pick(false, key) }, { name: 'batch norm', x: lrs, y: pick(true, key) }],
-  }), BATCH_NORM_COLORS);
+    lrs.map((lr) => { const r = record.runs.find((x) => x.lr === lr && x.batchNorm === bn); return r && !r.diverged ? (r[key] ?? NaN) : NaN; });
+  const finiteLoss = [...pick(false, 'finalLoss'), ...pick(true, 'finalLoss')].filter((v) => Number.isFinite(v) && v > 0);
+  const panel = (key: 'finalLoss' | 'accuracy', title: string, yTitle: string, yScale: 'log' | 'linear') => {
+    const fig = colorize(lineFigure({
+      title, xTitle: 'learning rate', yTitle, xScale: 'log', yScale,
+      series: [{ name: 'plain', x: lrs, y: pick(false, key) }, { name: 'batch norm', x: lrs, y: pick(true, key) }],
+    }), BATCH_NORM_COLORS);
+    // a diverged run is shown where it failed: at the top of the loss axis, at 0 accuracy
+    const at = key === 'finalLoss' ? 2 * Math.max(...finiteLoss, 1) : 0;
+    for (const bn of [false, true]) {
+      const marks = divergedMarkers(lrs, pick(bn, key), at, 'diverged');
+      if (marks) fig.data.push(marks);
+    }
+    return fig;
+  };
   const o = record.options;
   return subplotsFigure([
-    panel('finalLoss', 'final training loss (gap: diverged)', 'cross-entropy', 'log'),
-    panel('accuracy', 'test accuracy (gap: diverged)', 'accuracy', 'linear'),
+    panel('finalLoss', 'final training loss', 'cross-entropy', 'log'),
+    panel('accuracy', 'test accuracy', 'accuracy', 'linear'),
   ], { title: `SGD on ${o.depth} ${o.activation} layers of ${o.width} (init "${o.init}"), ${o.steps} steps per run`, rows: 1, cols: 2, height: 380 });
 }
 

@@ -13,7 +13,7 @@ import { TARGET_SIZES } from './plan';
 import { ADVICE, TableRecord } from './table';
 import type { DepthRecord } from './depth';
 import type { CurveRecord } from './curve';
-import { barFigure, Figure, heatmapFigure, lineFigure } from '../../show/figure';
+import { barFigure, Figure, lineFigure, referenceLine, subplotsFigure } from '../../show/figure';
 import { showFigure } from '../../show/plot';
 import { dataFrame, showTable as showRows } from '../../show/table';
 
@@ -47,8 +47,10 @@ export function showAdvice(): void {
 }
 
 /**
- * Heatmap of a {@link table} record: rows are the four cells, columns the strategies, colour and
- * label the mean test accuracy (colour scale from chance, 20 %, to 100 %).
+ * The lecture's 2 × 2 table, measured: rows small / large target data, columns similar / very
+ * different task; in each cell one bar per strategy (one colour per strategy in every cell), its
+ * mean test accuracy (± std over the draws) written on it, the advised strategies marked, and the
+ * chance line. Bars start at 0 accuracy.
  *
  * @example
  * const r = await nn.transfer.table({ strategies: ['linear', 'finetune-all'], small: 2, large: 20, repeats: 1, testPerClass: 50, minSteps: 20, seed: 1 });
@@ -57,16 +59,38 @@ export function showAdvice(): void {
 export function tableFigure(record: TableRecord): Figure {
   checkRecord('record', record, 'transferTable', 'table');
   const strategies = record.options.strategies;
-  const fig = heatmapFigure({
-    title: `Test accuracy of each strategy in each cell (chance 20 %; small: ${record.options.small}/class, large: ${record.options.large}/class)`,
-    xTitle: 'strategy', yTitle: 'cell of the 2 × 2 table',
-    x: strategies.map((s) => STRATEGY_LABELS[s]),
-    y: record.cells.map((c) => cellName(c.size, c.similarity)),
-    z: record.cells.map((c) => strategies.map((s) => c.results.find((r) => r.strategy === s)!.accuracy)),
+  const letter = (s: TransferStrategy) => STRATEGY_LABELS[s].slice(0, 3);
+  const chance = 1 / 5;
+  const order = ['small/similar', 'small/different', 'large/similar', 'large/different'];
+  const cells = order.map((key) => record.cells.find((c) => `${c.size}/${c.similarity}` === key))
+    .filter((c): c is TableRecord['cells'][number] => c !== undefined);
+  const panels = cells.map((c) => {
+    const fig = barFigure({
+      title: `${cellName(c.size, c.similarity)} (${c.perClass}/class)`, xTitle: 'strategy', yTitle: 'test accuracy',
+      series: strategies.map((s) => {
+        const r = c.results.find((x) => x.strategy === s)!;
+        return { name: STRATEGY_LABELS[s], x: [letter(s)], y: [r.accuracy] };
+      }),
+    });
+    fig.data = fig.data.map((t, i) => {
+      const s = strategies[i];
+      const r = c.results.find((x) => x.strategy === s)!;
+      const advised = c.advised.includes(s);
+      return {
+        ...t, text: [`${(100 * r.accuracy).toFixed(0)} %${advised ? ' ★' : ''}`], textposition: 'outside', cliponaxis: false,
+        ...(r.accuracies.length > 1 ? { error_y: { type: 'data', array: [r.std], visible: true } } : {}),
+      };
+    });
+    fig.layout.yaxis = { ...(fig.layout.yaxis as object), range: [0, 1.12] };
+    fig.layout.xaxis = { ...(fig.layout.xaxis as object), categoryorder: 'array', categoryarray: strategies.map(letter) };
+    fig.data.push(referenceLine('chance, 1/5', letter(strategies[0]), letter(strategies[strategies.length - 1]), chance));
+    return fig;
   });
-  Object.assign(fig.data[0], { texttemplate: '%{z:.3f}', zmin: 0.2, zmax: 1, colorbar: { title: { text: 'accuracy' } } });
-  fig.layout.margin = { t: 50, r: 20, b: 90, l: 200 };
-  return fig;
+  const fig = subplotsFigure(panels, {
+    title: `Test accuracy of each strategy in each cell of the table (★ = the lecture's advice; chance 20 %)`,
+    rows: Math.ceil(panels.length / 2), cols: Math.min(2, panels.length), height: 300 * Math.ceil(panels.length / 2), shareY: true,
+  });
+  return { data: fig.data, layout: { ...fig.layout, barmode: 'group' } };
 }
 
 /** One row per cell: every strategy's accuracy (± std over the draws), the winner, the advice. */

@@ -10,7 +10,7 @@
  * nn.plot(nn.weightInit.gradientsFigure(record));         // std of dL/dW and dL/dx vs layer
  */
 import { ArgumentError } from '../../core/errors';
-import { Figure, histogramFigure, lineFigure, subplotsFigure } from '../../show/figure';
+import { Figure, histogramFigure, lineFigure, referenceLine, subplotsFigure } from '../../show/figure';
 import { showFigure } from '../../show/plot';
 import { showTable } from '../../show/table';
 import type { GridRecord } from './grid';
@@ -49,39 +49,44 @@ export function statsFigure(record: StatsRecord): Figure {
   checkRecord(record);
   const x = record.layers.map((l) => l.layer);
   const stds = record.layers.map((l) => l.std);
-  return subplotsFigure([
-    lineFigure({ title: 'mean of the activations', xTitle: 'layer', yTitle: 'mean', series: [{ name: 'mean', x, y: record.layers.map((l) => l.mean) }] }),
-    lineFigure({ title: 'std of the activations', xTitle: 'layer', yTitle: 'std', yScale: autoScale(stds), series: [{ name: 'std', x, y: stds }] }),
-  ], { title: `Activation statistics: ${runLabel(record)}`, rows: 1, cols: 2, height: 340 });
+  const means = record.layers.map((l) => l.mean);
+  const scale = autoScale(stds);
+  // honest axes: the mean is drawn on the scale of the spread (a mean of 1e-4 beside a std of 0.6 is
+  // 0, not structure), and a linear std axis starts at 0 (a std from 0.9816 to 0.982 is flat)
+  const spread = Math.max(...stds.map(Math.abs), ...means.map(Math.abs), 1e-12);
+  const meanFig = lineFigure({ title: 'mean of the activations', xTitle: 'layer', yTitle: 'mean', series: [{ name: 'mean', x, y: means }] });
+  meanFig.layout.yaxis = { ...(meanFig.layout.yaxis as object), range: [-1.15 * spread, 1.15 * spread], zeroline: true };
+  const stdFig = lineFigure({ title: 'std of the activations', xTitle: 'layer', yTitle: 'std', yScale: scale, series: [{ name: 'std', x, y: stds }] });
+  if (scale === 'linear') stdFig.layout.yaxis = { ...(stdFig.layout.yaxis as object), range: [0, 1.15 * Math.max(...stds, 1e-12)] };
+  return subplotsFigure([meanFig, stdFig], { title: `Activation statistics: ${runLabel(record)}`, rows: 1, cols: 2, height: 340 });
 }
 
 /**
  * One row of histograms, one per layer, with the record's bins and range. The panels are narrow:
- * each x axis has three ticks (the range's quarters), and only the first panel names its axes.
+ * each x axis has two ticks (at the range's quarters), all panels share one count axis (so heights
+ * compare across layers) and only the first panel names its axes.
  *
  * @example
  * nn.plot(nn.weightInit.histogramsFigure(await nn.weightInit.stats({ init: 'large', activation: 'tanh' }))); // piled up at ±1
  */
 export function histogramsFigure(record: StatsRecord): Figure {
   checkRecord(record);
-  const figures = record.layers.map((l) => histogramFigure({
-    title: `layer ${l.layer}`, xTitle: 'activation', yTitle: 'count',
-    series: [{ name: `layer ${l.layer}`, edges: l.histogram.edges, counts: l.histogram.counts }],
-  }));
   const [lo, hi] = record.options.range;
-  const fig = subplotsFigure(figures, {
+  const quarter = (hi - lo) / 4; // ticks inside the panel, so that neighbouring labels do not touch
+  const figures = record.layers.map((l, k) => {
+    const fig = histogramFigure({
+      title: `layer ${l.layer}`, xTitle: 'activation', yTitle: 'count',
+      series: [{ name: `layer ${l.layer}`, edges: l.histogram.edges, counts: l.histogram.counts }],
+    });
+    fig.layout.xaxis = {
+      range: [lo, hi], tickvals: [lo + quarter, hi - quarter], tickangle: 0, title: { text: k === 0 ? 'activation' : '' },
+    };
+    return fig;
+  });
+  return subplotsFigure(figures, {
     title: `Activations per layer, ${record.options.bins} bins on [${lo}, ${hi}]: ${runLabel(record)}`,
-    rows: 1, cols: figures.length, height: 280,
+    rows: 1, cols: figures.length, height: 280, shareY: true,
   });
-  figures.forEach((_, k) => {
-    const suffix = k === 0 ? '' : String(k + 1);
-    const xaxis = fig.layout[`xaxis${suffix}`] as Record<string, unknown>;
-    const yaxis = fig.layout[`yaxis${suffix}`] as Record<string, unknown>;
-    const quarter = (hi - lo) / 4; // ticks inside the panel, so that neighbouring labels do not touch
-    fig.layout[`xaxis${suffix}`] = { ...xaxis, range: [lo, hi], tickvals: [lo + quarter, lo + 2 * quarter, hi - quarter], tickangle: 0, ...(k === 0 ? {} : { title: { text: '' } }) };
-    fig.layout[`yaxis${suffix}`] = { ...yaxis, ...(k === 0 ? {} : { title: { text: '' } }) };
-  });
-  return fig;
 }
 
 /**
@@ -127,23 +132,33 @@ export function gradientsComparisonFigure(records: readonly StatsRecord[]): Figu
 
 /**
  * The std of the activations vs layer for every record of a grid: one panel per activation, one
- * line per init (W = 0, with std 0, cannot be drawn on the log axis).
+ * line per init, one colour per init in both panels. W = 0 (std exactly 0) cannot be drawn on the
+ * log axis and the title says so; Glorot is dashed over Xavier and named as equal to it when every
+ * layer is square.
  *
  * @example
  * nn.plot(nn.weightInit.gridFigure(await nn.weightInit.grid({ batchSize: 200, depth: 10, width: 100 })));
  */
 export function gridFigure(grid: GridRecord): Figure {
   checkGrid(grid);
+  const { batchSize, inputWidth, widths } = grid.records[0].options;
+  // Glorot's 2 / (fan_in + fan_out) equals Xavier's 1 / fan_in when every layer is square: say so,
+  // and dash Glorot so that Xavier stays visible under it
+  const square = widths.every((w) => w === inputWidth);
+  const name = (init: string) => (init === 'glorot' && square ? 'glorot (= xavier: square layers)' : init);
+  const zeros = grid.records.some((r) => r.layers.every((l) => l.std === 0));
   const panels = grid.activations.map((activation) => {
     const records = grid.records.filter((r) => r.activation === activation && r.layers.some((l) => l.std > 0));
-    return lineFigure({
+    const fig = lineFigure({
       title: activation, xTitle: 'layer', yTitle: 'std of the activations', yScale: 'log',
-      series: records.map((r) => ({ name: r.init, x: r.layers.map((l) => l.layer), y: r.layers.map((l) => l.std) })),
+      series: records.map((r) => ({ name: name(r.init), x: r.layers.map((l) => l.layer), y: r.layers.map((l) => l.std) })),
     });
+    fig.data = fig.data.map((t) => (String(t.name).startsWith('glorot') ? { ...t, line: { dash: 'dash' }, marker: { symbol: 'circle-open', size: 9 } } : t));
+    return fig;
   });
-  const { batchSize, inputWidth, widths } = grid.records[0].options;
   return subplotsFigure(panels, {
-    title: `Std of the activations by init (batch ${batchSize} x ${inputWidth}, ${widths.length} layers of ${widths[0]})`,
+    title: `Std of the activations by init (batch ${batchSize} x ${inputWidth}, ${widths.length} layers of ${widths[0]})` +
+      (zeros ? '; W = 0 is not drawn: its std is exactly 0, off a log axis' : ''),
     rows: 1, cols: panels.length, height: 380,
   });
 }
@@ -158,14 +173,20 @@ export function trainingFigure(record: TrainingRecord): Figure {
   checkTraining(record);
   const epochs = record.curves[0].loss.map((_, e) => e);
   const o = record.options;
-  return lineFigure({
+  const all = record.curves.flatMap((c) => c.loss).filter((v) => Number.isFinite(v) && v > 0);
+  const fig = lineFigure({
     title: `Training loss by init: ${o.depth} x ${o.width} ${o.activation} MLP on the spiral`,
-    xTitle: 'epoch', yTitle: 'cross-entropy loss (full data)', yScale: 'log',
-    series: [
-      ...record.curves.map((c) => ({ name: c.init, x: epochs, y: c.loss })),
-      { name: `chance, ln ${o.classes}`, x: [0, o.epochs], y: [record.chanceLoss, record.chanceLoss] },
-    ],
+    xTitle: 'epoch', yTitle: 'cross-entropy loss (full data)', yScale: autoScale([...all, record.chanceLoss]),
+    series: record.curves.map((c) => ({ name: c.init, x: epochs, y: c.loss })),
   });
+  // runs stuck at chance lie on top of each other: each init keeps its own dash and marker, so
+  // every line stays visible where they coincide
+  const styles = [['solid', 'circle'], ['dash', 'square'], ['dot', 'diamond'], ['dashdot', 'triangle-up'], ['longdash', 'x']];
+  fig.data = fig.data.map((t, i) => ({
+    ...t, line: { dash: styles[i % styles.length][0], width: 2 }, marker: { symbol: styles[i % styles.length][1], size: 6 },
+  }));
+  fig.data.push(referenceLine(`chance, ln ${o.classes}`, 0, Math.max(o.epochs, epochs.length - 1), record.chanceLoss));
+  return fig;
 }
 
 /** The table of a `stats` record: one row per layer, activation and (when present) gradient statistics. */
