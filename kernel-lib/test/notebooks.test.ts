@@ -121,6 +121,12 @@ test('a check cell fails when a result is wrong, and nnlab run shows the failing
   assert.match(r.stderr, /FAILED: cell 4\/\d+ .*raised Error: mean 0\.50\d+ is more than 4 SE \(0\.04\) from 0/);
   assert.match(r.stderr, /--- cell source ---\n\/\/ Check: the sample mean is within 4 standard errors/);
   assert.match(r.stdout, /failed: see the cell above/);
+  // the student sees one line under the failing cell: the reason, no frames of node:vm or tslab
+  const executed = /executed copy \(up to the failure\): (\S+)/.exec(r.stderr)?.[1];
+  assert.ok(executed && fs.existsSync(executed), r.stderr);
+  const failing = cells(executed).find((c) => String(Array.isArray(c.source) ? c.source.join('') : c.source).startsWith('// Check: the sample mean'))!;
+  const shown = (failing.outputs ?? []).filter((o) => o.output_type === 'stream' && o.name === 'stderr').map(text).join('');
+  assert.match(shown, /^Error: mean 0\.50\d+ is more than 4 SE \(0\.04\) from 0\n$/);
 });
 
 test('a cell that updates displays 3,000 times in a row finishes with every output: nnlab queues the kernel\'s ZeroMQ sends and lifts the IOPub high-water mark (tslab alone hangs)', async () => {

@@ -49,3 +49,27 @@ test('liveChart outside a kernel prints every `every` points and keeps the whole
   assert.deepEqual(chart.figure().data.map((t) => t.y), [[1, 0.5, 1 / 3, 0.25], [2, 1, 2 / 3, 0.5]]);
   assert.throws(() => chart.push(5, { test: 1 }), { message: 'liveChart.push(values.test) must be a value of one of the series train, val, got 1' });
 });
+
+test('progressBar takes its ETA from the current phase\'s rate once the phase has done a step', () => {
+  const c = clock(1000);
+  const bar = progressBar({ total: 20, label: 'small runs', write: () => {}, now: c.now, notebook: false });
+  for (let i = 1; i <= 10; i++) { c.advance(100); bar.update(i); }   // 10 cheap steps: 1 s
+  bar.relabel('large runs');
+  assert.equal(bar.state().etaMs, 1000, 'no step of the new phase yet: the rate so far (0.1 s per step)');
+  c.advance(2000); bar.update(11);                                    // the first large step takes 2 s
+  assert.equal(bar.state().etaMs, 9 * 2000, 'the new phase\'s rate, not the average (which would say 2.3 s)');
+  bar.relabel('large runs');                                          // the same label: no new phase
+  assert.equal(bar.state().etaMs, 9 * 2000);
+});
+
+test('progressBar in a notebook redraws every tickMs between updates and stops once nothing can be shown', async () => {
+  let draws = 0;
+  const bar = progressBar({ total: 5, notebook: true, tickMs: 10, now: () => { draws += 1; return 0; } });
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  // outside a kernel publish shows nothing, so the ticker stops after its first redraw
+  assert.ok(draws >= 2 && draws <= 6, `${draws} clock reads`);
+  const before = draws;
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  assert.equal(draws, before, 'no redraws once stopped');
+  bar.finish();
+});

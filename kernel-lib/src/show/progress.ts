@@ -34,6 +34,11 @@ export interface ProgressBarOptions extends ProgressIO {
   redrawMs?: number;
   /** Text mode prints at every `textEvery` fraction of the total (default 0.1: every 10 %). */
   textEvery?: number;
+  /**
+   * In a notebook, redraw at least this often (ms) while the bar runs, so elapsed time and ETA
+   * keep moving between updates (default 1000; 0: only on updates).
+   */
+  tickMs?: number;
 }
 
 /** Extra figures to show beside the bar (loss, accuracy). */
@@ -48,7 +53,10 @@ export interface ProgressBar {
   finish(values?: ProgressValues): void;
   /** The current state as plain data. */
   state(): ProgressState;
-  /** Renames what is progressing (the phase of an experiment); drawn at the next update. */
+  /**
+   * Renames what is progressing (the phase of an experiment); drawn at the next update. A new
+   * label starts a phase: the ETA then follows the new phase's rate.
+   */
   relabel(label: string): void;
 }
 
@@ -124,10 +132,23 @@ export function progressBar(options: ProgressBarOptions): ProgressBar {
   let published = false;
   let finished = false;
 
+  // the ETA comes from the rate of the current phase (a relabel starts one) once it has done a
+  // step, else from the rate so far: phases of different cost per step (a small run, then a large
+  // one) would otherwise give an ETA that runs low or high for the whole of the later phase
+  let phaseStart = { at: start, done: 0 };
   const state = (): ProgressState => {
-    const elapsedMs = now() - start;
-    const etaMs = done > 0 ? (elapsedMs / done) * (total - done) : null;
+    const t = now();
+    const elapsedMs = t - start;
+    const inPhase = done - phaseStart.done;
+    const etaMs = inPhase > 0 && t > phaseStart.at ? ((t - phaseStart.at) / inPhase) * (total - done)
+      : done > 0 ? (elapsedMs / done) * (total - done) : null;
     return { done, total, elapsedMs, etaMs, values: { ...values } };
+  };
+  let ticker: ReturnType<typeof setInterval> | null = null;
+  let lastUpdate = start;
+  const stopTicker = () => {
+    if (ticker) clearInterval(ticker);
+    ticker = null;
   };
   const draw = (force: boolean) => {
     const s = state();
@@ -135,8 +156,10 @@ export function progressBar(options: ProgressBarOptions): ProgressBar {
       const t = now();
       if (!force && t - lastDraw < redrawMs) return;
       lastDraw = t;
-      publish({ 'text/html': progressHtml(label, s), 'text/plain': progressText(label, s) }, { displayId, update: published });
+      const shown = publish({ 'text/html': progressHtml(label, s), 'text/plain': progressText(label, s) }, { displayId, update: published });
       published = true;
+      // the cell that owns the bar has ended (or ten idle minutes passed): stop redrawing
+      if (!shown || t - lastUpdate > 600_000) stopTicker();
     } else {
       const bucket = Math.floor(done / total / textEvery);
       if (!force && bucket === lastTextBucket) return;
@@ -149,6 +172,7 @@ export function progressBar(options: ProgressBarOptions): ProgressBar {
       if (finished) return;
       done = checkInt('progressBar.update(done)', n, { min: 0, max: total });
       if (vals) values = { ...values, ...vals };
+      lastUpdate = now();
       draw(false);
     },
     tick(vals) { bar.update(Math.min(total, done + 1), vals); },
@@ -156,13 +180,22 @@ export function progressBar(options: ProgressBarOptions): ProgressBar {
       if (finished) return;
       if (vals) values = { ...values, ...vals };
       done = total;
+      stopTicker();
       draw(true);
       finished = true;
     },
     state,
-    relabel(l) { label = l; },
+    relabel(l) {
+      if (l !== label) phaseStart = { at: now(), done };
+      label = l;
+    },
   };
   draw(true);
+  const tickMs = options.tickMs ?? 1000;
+  if (notebook && tickMs > 0) {
+    ticker = setInterval(() => draw(true), tickMs);
+    ticker.unref?.();
+  }
   return bar;
 }
 
