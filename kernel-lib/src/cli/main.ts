@@ -13,6 +13,7 @@ import { GRADE_COMMAND } from './grade';
 import { useDevice } from '../engine/device';
 import { lessonRows, lessonTableMarkdown } from '../lessons/registry';
 import { installKernelSpecs, kernelSpec, KERNEL_NAMES, KernelDevice } from '../jupyter/kernelspec';
+import { updateWorkspace, workspaceDir } from '../jupyter/workspace';
 import { findJupyterPython } from '../jupyter/python';
 import { runNotebook } from '../jupyter/run';
 import { tableText, toTable } from '../show/table';
@@ -82,6 +83,39 @@ DIR/<name>.html with --html). Exits non-zero and shows the failing cell on failu
       });
       out(r.ok ? `ok: ${r.executed}${r.html ? `, ${r.html}` : ''} (${r.seconds.toFixed(1)} s)` : `failed: see the cell above; partial output in ${r.executed}`);
       return r.ok ? 0 : 1;
+    },
+  },
+  lessons: {
+    summary: 'copy the lessons into your own folder (outside the clone), or bring new ones in',
+    usage: `nnlab lessons <update|path> [--dir DIR] [--json]
+
+Students work on their own copies of the lessons, so that running them (Jupyter saves outputs)
+leaves the clone clean. The folder is --dir, else NNLAB_WORKSPACE, else ~/nnlab-lessons.
+  update  copy the lessons and homework of notebooks/ into the folder: new files are added,
+          copies you have not edited are replaced by newer versions, copies you edited are kept
+          (listed as "kept"; rename yours and update again to get the new version)
+  path    print the folder
+  --json  print the result as JSON`,
+    spec: { flags: ['json'], options: { dir: null }, positionals: ['action'] },
+    async run(a) {
+      const action = a.positionals[0];
+      const dir = a.options.dir ?? workspaceDir();
+      if (action === 'path') {
+        out(a.flags.has('json') ? JSON.stringify({ dir }) : dir);
+        return 0;
+      }
+      if (action !== 'update') throw new UsageError(`lessons: unknown action "${action}" (known: update, path)`);
+      const entries = updateWorkspace({ dir });
+      if (a.flags.has('json')) {
+        out(JSON.stringify({ dir, entries }, null, 2));
+        return 0;
+      }
+      const count = (x: string) => entries.filter((e) => e.action === x).length;
+      out(`nnlab lessons: ${dir}: ${count('added')} added, ${count('updated')} updated, ${count('unchanged') + count('edited')} unchanged, ${count('kept')} kept`);
+      for (const e of entries.filter((x) => x.action === 'kept')) {
+        out(`  kept your edited copy of ${e.file} (a newer version exists: rename yours, then run nnlab lessons update)`);
+      }
+      return 0;
     },
   },
   kernels: {
