@@ -266,7 +266,7 @@ test('nnlab dropout --p 0 fails naming the keep probability; --p abc is a usage 
   assert.match(r.stderr, /^nnlab: p must be a keep probability in \(0, 1\] \(p = 1 keeps every unit: no dropout; p is the keep probability, tf\.layers\.dropout's rate is 1 - p\), got 0$/m);
   r = nnlab('dropout', '--p', 'abc');
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /dropout: --p must be a number, got "abc"/);
+  assert.match(r.stderr, /dropout: --p must be a decimal number \(such as 0\.5 or 1e-3\), got "abc"/);
 });
 
 test('nnlab dropout-overfit --quick --epochs 1 prints per-epoch train and validation accuracy for each p', () => {
@@ -359,9 +359,26 @@ test('numberOption reads a number or a whole number >= 0, and its errors name th
   assert.equal(numberOption(' 0.25 ', 'dropout', 'p'), 0.25);
   assert.equal(numberOption('-3', 'dropout', 'seed'), -3);
   assert.equal(numberOption('007', 'batchnorm', 'seed', 'whole'), 7);
-  assert.throws(() => numberOption('', 'dropout', 'p'), new UsageError('dropout: --p must be a number, got ""'));
-  assert.throws(() => numberOption('Infinity', 'dropout', 'p'), /--p must be a number, got "Infinity"/);
+  assert.deepEqual(['1e-3', '.5', '+2', '2.5E+1'].map((v) => numberOption(v, 'dropout', 'p')), [1e-3, 0.5, 2, 25]);
+  assert.throws(() => numberOption('', 'dropout', 'p'), new UsageError('dropout: --p must be a decimal number (such as 0.5 or 1e-3), got ""'));
+  for (const bad of ['Infinity', '0x10', '0b11', '1e999', '1,5', '5%']) {
+    assert.throws(() => numberOption(bad, 'dropout', 'samples'), new UsageError(`dropout: --samples must be a decimal number (such as 0.5 or 1e-3), got "${bad}"`));
+  }
   for (const bad of ['1e3', '-1', '2.5', 'x', '', String(2 ** 53)]) {
     assert.throws(() => numberOption(bad, 'transfer-table', 'small', 'whole'), new UsageError(`transfer-table: --small must be a whole number >= 0, got "${bad}"`));
+  }
+});
+
+test('an option or flag given twice is a usage error naming both values, not "the last one wins"', () => {
+  const spec = { flags: ['json'], options: { p: null, mode: ['train', 'test'] } };
+  assert.throws(() => parseArgs('dropout', ['--p', '0.5', '--p', '0.9'], spec),
+    new UsageError('dropout: --p is given twice ("0.5" and "0.9"); give it once'));
+  assert.throws(() => parseArgs('batchnorm', ['--mode', 'train', '--mode=test'], spec),
+    new UsageError('batchnorm: --mode is given twice ("train" and "test"); give it once'));
+  assert.throws(() => parseArgs('list', ['--json', '--json'], spec), new UsageError('list: --json is given twice; give it once'));
+  for (const argv of [['dropout', '--p', '0.5', '--p', '0.9'], ['init-stats', '--layers', '2', '--layers', '3'], ['grade', 'x.ipynb', '--jobs', '1', '--jobs', '2']]) {
+    const r = spawnSync(process.execPath, [BIN, ...argv], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(r.status, 2, `${argv.join(' ')}: exit ${r.status}\n${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`${argv[0]}: --${argv[argv.length - 2].slice(2)} is given twice`));
   }
 });

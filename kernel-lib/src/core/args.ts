@@ -37,13 +37,20 @@ export function numberOption(raw: string | undefined, command: string, name: str
   const v = Number(raw);
   if (kind === 'whole') {
     if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(v)) throw new UsageError(`${command}: --${name} must be a whole number >= 0, got "${raw}"`);
-  } else if (raw.trim() === '' || !Number.isFinite(v)) {
-    throw new UsageError(`${command}: --${name} must be a number, got "${raw}"`);
+  } else if (!DECIMAL.test(raw.trim()) || !Number.isFinite(v)) {
+    // decimal notation only: Number() would also take "0x10" (16), "0b11", "" (0) and "Infinity"
+    throw new UsageError(`${command}: --${name} must be a decimal number (such as 0.5 or 1e-3), got "${raw}"`);
   }
   return v;
 }
 
-/** Parses `argv` against `spec`; `--help`/`-h` is accepted everywhere. */
+/** A number written in decimal: 3, -0.5, .5, 1e-3, 2.5E+4. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Parses `argv` against `spec`; `--help`/`-h` is accepted everywhere. An option given twice is an
+ * error (which value was meant?), not "the last one wins".
+ */
 export function parseArgs(command: string, argv: readonly string[], spec: CommandSpec): ParsedArgs {
   const flags = new Set<string>();
   const options: Record<string, string> = {};
@@ -56,12 +63,14 @@ export function parseArgs(command: string, argv: readonly string[], spec: Comman
       const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
       if (spec.flags?.includes(name)) {
         if (inline !== undefined) throw new UsageError(`${command}: --${name} takes no value, got "${arg}"`);
+        if (flags.has(name)) throw new UsageError(`${command}: --${name} is given twice; give it once`);
         flags.add(name);
       } else if (spec.options && name in spec.options) {
         const value = inline ?? argv[++i];
         if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`${command}: --${name} needs a value`);
         const allowed = spec.options[name];
         if (allowed && !allowed.includes(value)) throw new UsageError(`${command}: --${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+        if (name in options) throw new UsageError(`${command}: --${name} is given twice ("${options[name]}" and "${value}"); give it once`);
         options[name] = value;
       } else {
         const known = [...(spec.flags ?? []), ...Object.keys(spec.options ?? {})].map((n) => `--${n}`);
