@@ -855,6 +855,12 @@ test('every figure of the lesson is labelled, plain JSON, and keeps a series\' c
     ['feature', 'input mean', 'input std', 'train mean', 'train std', 'test mean', 'test std', 'running mean', 'running var']);
   assert.equal(batchNormLearningRatesRows(lrs)[1]['plain loss'], 'diverged');
   assert.equal(batchNormModeBugRows(bug).length, 4);
+  // the mode bug's training loss is drawn once, live while the net trains (its progress display):
+  // the final figure is the test accuracy of the four evaluations, with the chance line, only
+  const bugFig = figs[2][1];
+  assert.deepEqual(bugFig.data.map((t) => t.name), ['accuracy', 'chance, 1/3']);
+  assert.deepEqual(bugFig.data[0].x, bug.evaluations.map((e) => e.name));
+  assert.ok(!('xaxis2' in bugFig.layout) && !JSON.stringify(bugFig).includes('loss'), 'no loss panel');
   assert.match(String(batchNormModeBugExampleRows(bug)[0]['test mode']), /^\d \(p \d\.\d\d\)$/);
   assert.equal(normComparisonRows(comparison).length, 4);
   assert.equal(batchNormIdentityRows(await batchNormIdentity({})).length, 4);

@@ -19,24 +19,22 @@ import { BATCH_NORM_COLORS, colorize, linesOnly } from './figures';
 // batchNormModeBug
 
 /**
- * The training loss, and test accuracy under each way of evaluating the trained net (with the chance line).
+ * Test accuracy under each way of evaluating the trained net, with the chance line. The training
+ * loss is not repeated here: the experiment draws it live while the net trains (its progress
+ * display), and `record.loss` keeps it.
  *
  * @example
  * const r = await nn.batchNorm.modeBug({ seed: 4 });
  * nn.plot(nn.batchNorm.modeBugFigure(r));
  */
 export function batchNormModeBugFigure(record: BatchNormModeBugRecord): Figure {
-  const loss = record.loss.map((v) => (v === null ? NaN : v));
   const chance = 1 / record.options.classes;
   const names = record.evaluations.map((e) => e.name);
-  const bars = barFigure({ title: 'test accuracy', xTitle: 'evaluation', yTitle: 'accuracy',
+  const bars = barFigure({ title: 'test accuracy of the same trained weights', xTitle: 'evaluation', yTitle: 'accuracy',
     series: [{ name: 'accuracy', x: names, y: record.evaluations.map((e) => e.accuracy) }] });
   bars.layout.yaxis = { ...(bars.layout.yaxis as object), range: [0, 1.05] };
   bars.data.push(referenceLine(`chance, 1/${record.options.classes}`, names[0], names[names.length - 1], chance));
-  return subplotsFigure([
-    linesOnly(lineFigure({ title: 'training loss (batch norm, training mode)', xTitle: 'step', yTitle: 'cross-entropy', series: [{ name: 'loss', y: loss }] })),
-    bars,
-  ], { title: 'The mode bug: one trained net, evaluated four ways', rows: 1, cols: 2, height: 420 });
+  return subplotsFigure([bars], { title: 'The mode bug: one trained net, evaluated four ways', rows: 1, cols: 1, height: 420 });
 }
 
 /** One row per evaluation: BN mode, batching, accuracy, changed and distinct predictions (a table of showModeBug). */
