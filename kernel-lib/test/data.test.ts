@@ -15,8 +15,9 @@ import * as tf from '@tensorflow/tfjs';
 import { parseCifarBatch, parseIdx, readTar } from '../src/data/formats';
 import { loadDataset } from '../src/data/load';
 import { datasetSpec } from '../src/data/registry';
-import { findFile } from '../src/data/files';
-import { hashFile } from '../src/data/download';
+import { cacheProblem, findFile } from '../src/data/files';
+import { spawnSync } from 'child_process';
+import { hashFile, removeStaleDownloads } from '../src/data/download';
 import { classCounts, imageStats, onlyClasses, perClass, take, toTensors, trainValSplit, batchIndices } from '../src/data/transform';
 import { correlatedCloud, randomImages, spiral } from '../src/data/synthetic';
 import { datasetInfo } from '../src/data/info';
@@ -177,14 +178,65 @@ test('a mirror file that does not match the registry is an error naming both che
     new RegExp(`^Error: the mirror file ${mirror}/t10k-labels-idx1-ubyte\\.gz does not match the registry \\(expected md5 ec29112dd5afa0611ce80d1b7f02629c, got [0-9a-f]{32}\\)`));
 });
 
-test('a corrupt cached file is named, removed, and the message says how to fetch it again', async () => {
+test('a corrupt cached file is named, removed and fetched again in the same call; with no other copy, the tried list names the corruption', async () => {
+  const cache = tmp();
+  const file = path.join(cache, 'mnist', 't10k-labels-idx1-ubyte.gz');
+  const corrupt = () => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const bytes = fs.readFileSync(path.join(MIRROR, 'mnist', 't10k-labels-idx1-ubyte.gz'));
+    bytes[100] ^= 0xff; bytes[200] ^= 0x01; // two flipped bytes
+    fs.writeFileSync(file, bytes);
+  };
+  corrupt();
+  const repairs: string[] = [];
+  const r = await findFile(datasetSpec('mnist'), 't10k-labels-idx1-ubyte.gz',
+    { dataDir: cache, mirror: MIRROR, ...offline, onRepair: (f, why) => repairs.push(`${f}: ${why}`) });
+  assert.equal(r.found?.source, 'mirror');
+  assert.match(r.tried[0], /^cache .*t10k-labels-idx1-ubyte\.gz: corrupt \(checksum mismatch: expected md5 ec29112dd5afa0611ce80d1b7f02629c, got [0-9a-f]{32}\), removed$/);
+  assert.equal(repairs.length, 1);
+  assert.match(repairs[0], /^t10k-labels-idx1-ubyte\.gz: the cached copy .* was corrupt \(checksum mismatch: .*\); removed it and fetched it again$/);
+  corrupt();
+  const none = await findFile(datasetSpec('mnist'), 't10k-labels-idx1-ubyte.gz', { dataDir: cache, mirror: '', ...offline });
+  assert.equal(none.found, null);
+  assert.match(none.tried[0], /corrupt \(checksum mismatch/);
+  assert.equal(fs.existsSync(file), false);
+});
+
+test('nnlab data fetch names a corrupt cached file and repairs it in the same call (exit 0)', () => {
   const cache = tmp();
   const file = path.join(cache, 'mnist', 't10k-labels-idx1-ubyte.gz');
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, Buffer.alloc(4542, 1));
-  await assert.rejects(findFile(datasetSpec('mnist'), 't10k-labels-idx1-ubyte.gz', { dataDir: cache, mirror: '', ...offline }),
-    /the cached file .*t10k-labels-idx1-ubyte\.gz is corrupt \(expected md5 ec29112dd5afa0611ce80d1b7f02629c, got [0-9a-f]{32}\); it was removed: run `npx nnlab data fetch mnist`/);
-  assert.equal(fs.existsSync(file), false);
+  const bytes = fs.readFileSync(path.join(MIRROR, 'mnist', 't10k-labels-idx1-ubyte.gz'));
+  bytes[10] ^= 0xff; bytes[20] ^= 0xff;
+  fs.writeFileSync(file, bytes);
+  const bin = path.join(__dirname, '..', '..', 'bin', 'nnlab.js');
+  const r = spawnSync(process.execPath, [bin, 'data', 'fetch', 'mnist'], {
+    encoding: 'utf8', timeout: 120_000, env: { ...process.env, NNLAB_DATA_DIR: cache, NNLAB_DATA_MIRROR: MIRROR, NNLAB_DATA_OFFLINE: '1' },
+  });
+  assert.match(r.stdout, /t10k-labels-idx1-ubyte\.gz: the cached copy .* was corrupt \(checksum mismatch: expected md5 ec29112dd5afa0611ce80d1b7f02629c/);
+  assert.match(r.stdout, /t10k-labels-idx1-ubyte\.gz +4542 +verified +mirror/);
+});
+
+test('a cache path that runs through a file says so (ENOTDIR), not just "missing"', async () => {
+  const root = tmp();
+  fs.writeFileSync(path.join(root, 'cache'), 'not a folder');
+  const r = await findFile(datasetSpec('mnist'), 't10k-labels-idx1-ubyte.gz', { dataDir: path.join(root, 'cache'), mirror: '', ...offline });
+  assert.equal(r.found, null);
+  assert.match(r.tried[0], /cache .*: .*\/cache is a file, not a folder \(ENOTDIR\): set NNLAB_DATA_DIR to a folder$/);
+  assert.equal(cacheProblem(path.join(tmp(), 'mnist', 'x.gz')), null);
+});
+
+test('temporary download files of processes that no longer run are removed; a live process\'s are kept', () => {
+  const dir = tmp();
+  const dest = path.join(dir, 't10k-labels-idx1-ubyte.gz');
+  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+  const stale = `${dest}.download-${dead}-1700000000000`;
+  const live = `${dest}.download-${process.pid}-1700000000001`;
+  fs.writeFileSync(stale, 'half');
+  fs.writeFileSync(live, 'half');
+  fs.writeFileSync(path.join(dir, 'other.download-1-2'), 'not ours');
+  assert.deepEqual(removeStaleDownloads(dest), [stale]);
+  assert.deepEqual(fs.readdirSync(dir).sort(), ['other.download-1-2', path.basename(live)].sort());
 });
 
 /** A local HTTP server that serves `body` for every path, or misbehaves. */

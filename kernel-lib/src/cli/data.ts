@@ -36,6 +36,7 @@ Cache folder: NNLAB_DATA_DIR (default ~/.cache/nnlab/datasets). Offline: NNLAB_D
     } else {
       out(`${info.name}: ${info.title} (${info.licence})\ncache: ${info.cache}\nmirror: ${info.mirror ?? '(none: set NNLAB_DATA_MIRROR)'}`);
       out(tableText(toTable(info.files.map((f) => ({ file: f.file, bytes: f.size, status: f.status, from: f.source ?? '', path: f.path ?? '' })))));
+      for (const f of info.files) if (f.note) out(`${f.file}: ${f.note}`);
       for (const s of info.splits) {
         out(s.loaded === null ? `${s.split}: not loadable: ${s.error}` :
           `${s.split}: ${s.loaded} of ${s.expected} images; per class ${s.perClass!.join(' ')}${s.note ? ` (${s.note})` : ''}`);

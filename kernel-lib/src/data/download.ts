@@ -63,10 +63,44 @@ function get(url: string, timeoutMs: number, redirects = 5): Promise<http.Incomi
   });
 }
 
+/** Whether a process with this id is running (a signal-0 probe; EPERM means it runs as another user). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files `<dest>.download-<pid>-<ms>` that downloads of processes no longer
+ * running left behind (a `data fetch` killed with SIGKILL cannot clean up). Returns their paths.
+ */
+export function removeStaleDownloads(dest: string): string[] {
+  const dir = path.dirname(dest);
+  const prefix = `${path.basename(dest)}.download-`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = name.startsWith(prefix) ? /^(\d+)-\d+$/.exec(name.slice(prefix.length)) : null;
+    if (!m || alive(Number(m[1]))) continue;
+    fs.rmSync(path.join(dir, name), { force: true });
+    removed.push(path.join(dir, name));
+  }
+  return removed;
+}
+
 /** Downloads `url` to `dest` if it matches `spec`; throws (leaving nothing at `dest`) otherwise. */
 export async function downloadVerified(url: string, dest: string, spec: FileSpec, opts: DownloadOptions = {}): Promise<void> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   fs.mkdirSync(path.dirname(dest), { recursive: true });
+  removeStaleDownloads(dest);
   const tmp = `${dest}.download-${process.pid}-${Date.now()}`;
   const md5 = createHash('md5');
   const sha256 = createHash('sha256');

@@ -32,6 +32,8 @@ export interface FetchOptions {
   timeoutMs?: number;
   /** Progress of a download: file name, bytes received and expected. */
   onProgress?: (file: string, received: number, total: number) => void;
+  /** Told when a corrupt cached file was removed (then fetched again in the same call): the file and why. */
+  onRepair?: (file: string, reason: string) => void;
 }
 
 /**
@@ -85,13 +87,44 @@ function fileSpec(spec: DatasetSpec, file: string): FileSpec {
   return f;
 }
 
-async function cached(spec: DatasetSpec, relPath: string, cachePath: string): Promise<ResolvedFile | null> {
-  if (!fs.existsSync(cachePath)) return null;
+/**
+ * Why the cache folder cannot hold `cachePath`, or null: a path on the way is a file, or the first
+ * existing folder on the way is not writable. (Otherwise the only symptom would be "missing".)
+ */
+export function cacheProblem(cachePath: string): string | null {
+  let dir = path.dirname(cachePath);
+  while (!fs.existsSync(dir)) {
+    const up = path.dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
+  if (!fs.statSync(dir).isDirectory()) return `${dir} is a file, not a folder (ENOTDIR): set NNLAB_DATA_DIR to a folder`;
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch {
+    return `${dir} is not writable (EACCES): fix its permissions or set NNLAB_DATA_DIR to a writable folder`;
+  }
+  return null;
+}
+
+/**
+ * The cached copy, verified. A copy that fails its checksums is removed and reported through
+ * `onRepair` (the caller then fetches it again: from the mirror or a download).
+ */
+async function cached(spec: DatasetSpec, relPath: string, cachePath: string, tried: string[],
+  onRepair?: (file: string, reason: string) => void): Promise<ResolvedFile | null> {
+  if (!fs.existsSync(cachePath)) {
+    const problem = cacheProblem(cachePath);
+    tried.push(`cache ${cachePath}: ${problem ?? 'missing'}`);
+    return null;
+  }
   const mismatch = await verifyOnce(cachePath, fileSpec(spec, relPath));
   if (mismatch) {
     fs.rmSync(cachePath, { force: true });
-    throw new Error(`the cached file ${cachePath} is corrupt (${mismatch}); it was removed: ` +
-      `run \`npx nnlab data fetch ${spec.name}\` (or load the data again) to fetch it again`);
+    const reason = `the cached copy ${cachePath} was corrupt (checksum mismatch: ${mismatch}); removed it and fetched it again`;
+    tried.push(`cache ${cachePath}: corrupt (checksum mismatch: ${mismatch}), removed`);
+    onRepair?.(relPath, reason);
+    return null;
   }
   return { file: relPath, path: cachePath, source: 'cache' };
 }
@@ -105,8 +138,7 @@ export async function findFile(spec: DatasetSpec, relPath: string, opts: FetchOp
   env: Record<string, string | undefined> = process.env): Promise<{ found: ResolvedFile | null; tried: string[] }> {
   const tried: string[] = [];
   const cachePath = path.join(opts.dataDir ?? dataDir(env), spec.name, relPath);
-  tried.push(`cache ${cachePath}: missing`);
-  const hit = await cached(spec, relPath, cachePath);
+  const hit = await cached(spec, relPath, cachePath, tried, opts.onRepair);
   if (hit) return { found: hit, tried };
 
   const mirror = opts.mirror ?? env.NNLAB_DATA_MIRROR ?? '';

@@ -19,6 +19,8 @@ export interface FileStatus {
   status: 'verified' | 'missing' | 'partial';
   source: string | null;
   path: string | null;
+  /** What happened to it in this call, e.g. a corrupt cached copy removed and fetched again; null when nothing. */
+  note: string | null;
 }
 
 export interface DatasetInfo {
@@ -55,21 +57,28 @@ function filesOf(name: string): string[] {
 export async function datasetInfo(name: string, opts: FetchOptions & { fetch?: boolean; allowPartial?: boolean } = {}): Promise<DatasetInfo> {
   const spec = datasetSpec(name);
   const fetchErrors = new Map<Split, string>(); // the whole reason: where it looked, the URLs tried, the advice
+  const repairs = new Map<string, string>(); // file -> a corrupt cached copy was removed (and fetched again)
+  const onRepair = (file: string, reason: string) => {
+    repairs.set(file, reason);
+    opts.onRepair?.(file, reason);
+  };
   if (opts.fetch) {
     for (const split of SPLITS) {
-      try { await loadDataset(name, { ...opts, split, allowPartial: false }); } catch (err) { fetchErrors.set(split, errorText(err)); }
+      try { await loadDataset(name, { ...opts, onRepair, split, allowPartial: false }); } catch (err) { fetchErrors.set(split, errorText(err)); }
     }
   }
   const files: FileStatus[] = [];
   for (const rel of filesOf(name)) {
     const f = spec.files[path.basename(rel)];
-    const { found } = await findFile(spec, rel, { ...opts, network: false });
+    const { found } = await findFile(spec, rel, { ...opts, onRepair, network: false });
     const partial = found ? null : findPartial(spec, rel, opts);
+    const repaired = repairs.get(rel) ?? null;
     files.push({
       file: rel, size: f.size, md5: f.md5, sha256: f.sha256,
       status: found ? 'verified' : partial ? 'partial' : 'missing',
       source: found ? found.source : partial ? 'mirror (truncated copy)' : null,
       path: found ? found.path : partial,
+      note: repaired && !found ? repaired.replace('removed it and fetched it again', 'removed it; no other copy could be fetched') : repaired,
     });
   }
   const splits: DatasetInfo['splits'] = [];
