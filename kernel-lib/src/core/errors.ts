@@ -99,6 +99,49 @@ export function checkShape(name: string, shape: readonly number[], expected: rea
 }
 
 /**
+ * The options object of a call: `undefined` becomes `{}`; anything that is not a plain object (null,
+ * a number, an array, a tensor) is an ArgumentError naming `name`; with `known`, an unknown key is
+ * one too (see {@link checkKnownKeys}).
+ *
+ * @example
+ * checkOptions('spiral options', { pointsPerClass: 50 }, ['pointsPerClass', 'classes', 'noise', 'seed'])   // the object
+ * checkOptions('spiral options', null)   // throws "spiral options must be an object of options (or nothing), got null"
+ */
+export function checkOptions<T extends object>(name: string, options: T | undefined | null, known?: readonly string[]): T {
+  if (options === undefined) return {} as T;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ArgumentError(name, options, 'an object of options (or nothing)');
+  }
+  if (known) checkKnownKeys(name, options, known);
+  return options;
+}
+
+/** Throws unless `value` is a string (empty allowed only with `allowEmpty`). */
+export function checkString(name: string, value: unknown, allowEmpty = false): string {
+  if (typeof value !== 'string' || (!allowEmpty && value.trim() === '')) throw new ArgumentError(name, value, allowEmpty ? 'a string' : 'a non-empty string');
+  return value;
+}
+
+/**
+ * Throws unless `value` looks like an image dataset (what `nn.data.loadDataset` returns): an object
+ * with count, height, width, channels, images and labels of matching sizes, and class names.
+ */
+export function checkImageDataset(name: string, value: unknown): void {
+  const ds = value as { count?: unknown; height?: unknown; width?: unknown; channels?: unknown; images?: unknown; labels?: unknown; classNames?: unknown } | null;
+  const ok = typeof ds === 'object' && ds !== null && Number.isInteger(ds.count) && Number.isInteger(ds.height) &&
+    Number.isInteger(ds.width) && Number.isInteger(ds.channels) && ds.images instanceof Uint8Array && ds.labels instanceof Uint8Array &&
+    Array.isArray(ds.classNames) && (ds.images as Uint8Array).length === (ds.count as number) * (ds.height as number) * (ds.width as number) * (ds.channels as number) &&
+    (ds.labels as Uint8Array).length === ds.count;
+  if (!ok) throw new ArgumentError(name, value, 'an image dataset (as nn.data.loadDataset returns: count, height, width, channels, images, labels, classNames)');
+}
+
+/** Throws unless `value` is a function. */
+export function checkFunction(name: string, value: unknown): (...args: never[]) => unknown {
+  if (typeof value !== 'function') throw new ArgumentError(name, value, 'a function');
+  return value as (...args: never[]) => unknown;
+}
+
+/**
  * Rejects option keys that an experiment does not know: a typo like `{ seeed: 1 }` is an error,
  * not a silently ignored option.
  */

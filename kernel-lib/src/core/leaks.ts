@@ -9,6 +9,7 @@
  * report.leaked // 0: tidy disposed both intermediates
  */
 import * as tf from '@tensorflow/tfjs';
+import { checkFunction } from './errors';
 
 /** What {@link countTensors} measured. */
 export interface LeakReport<T> {
@@ -34,6 +35,7 @@ export interface LeakReport<T> {
  * leaky.result.dispose();
  */
 export async function countTensors<T>(fn: () => T | Promise<T>): Promise<LeakReport<T>> {
+  checkFunction('countTensors: fn', fn);
   const before = tf.memory().numTensors;
   const result = await fn();
   const after = tf.memory().numTensors;

@@ -9,7 +9,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkOneOf } from '../core/errors';
+import { checkBoolean, checkFunction, checkNumber, checkOneOf, checkOptions, checkString } from '../core/errors';
 import { inKernel } from '../core/kernel';
 import { CIFAR_RECORD, gunzip, parseCifarBatch, parseIdx, readTar } from './formats';
 import { dataDir, FetchOptions, findFile, findPartial, missingFileError } from './files';
@@ -33,6 +33,9 @@ export interface ImageDataset {
   note?: string;
 }
 
+/** The options loadDataset knows; any other key is an error. */
+const LOAD_KEYS = ['split', 'allowPartial', 'dataDir', 'mirror', 'download', 'network', 'timeoutMs', 'onProgress', 'onRepair'] as const;
+
 export interface LoadOptions extends FetchOptions {
   split?: Split;
   /**
@@ -49,6 +52,14 @@ export interface LoadOptions extends FetchOptions {
  */
 export async function loadDataset(name: string, options: LoadOptions = {}): Promise<ImageDataset> {
   const spec = datasetSpec(name);
+  checkOptions('loadDataset options', options, LOAD_KEYS);
+  if (options.dataDir !== undefined) checkString('loadDataset options.dataDir', options.dataDir);
+  if (options.mirror !== undefined) checkString('loadDataset options.mirror', options.mirror, true);
+  if (options.allowPartial !== undefined) checkBoolean('loadDataset options.allowPartial', options.allowPartial);
+  if (options.download !== undefined) checkBoolean('loadDataset options.download', options.download);
+  if (options.network !== undefined) checkBoolean('loadDataset options.network', options.network);
+  if (options.timeoutMs !== undefined) checkNumber('loadDataset options.timeoutMs', options.timeoutMs, { min: 1 });
+  for (const key of ['onProgress', 'onRepair'] as const) if (options[key] !== undefined) checkFunction(`loadDataset options.${key}`, options[key]);
   const split = checkOneOf('split', options.split ?? 'train', SPLITS);
   return spec.format === 'idx' ? loadIdx(spec, split, options) : loadCifar(spec, split, options);
 }

@@ -7,7 +7,7 @@
  * - randomImages: CIFAR-shaped random images and labels (for speed tests and shape checks).
  * Points come back as plain arrays (X: n x D, row-major Float32Array; y: labels).
  */
-import { checkInt, checkNumber } from '../core/errors';
+import { ArgumentError, checkInt, checkNumber, checkOptions } from '../core/errors';
 import { checkSeed, mulberry32, randomNormal } from '../core/rng';
 import type { ImageDataset } from './load';
 
@@ -25,6 +25,8 @@ export interface PointSet { X: Float32Array; y: Uint8Array; n: number; dims: num
  * X.dispose();
  */
 export function spiral(opts: { pointsPerClass?: number; classes?: number; noise?: number; seed: number }): PointSet {
+  checkOptions('spiral options', opts, ['pointsPerClass', 'classes', 'noise', 'seed']);
+  if (opts === undefined) throw new ArgumentError('spiral options', opts, 'an object of options with a seed');
   const N = checkInt('pointsPerClass', opts.pointsPerClass ?? 100, { min: 2 });
   const K = checkInt('classes', opts.classes ?? 3, { min: 1, max: 255 });
   const noise = checkNumber('noise', opts.noise ?? 0.2, { min: 0 });
@@ -53,6 +55,8 @@ export function spiral(opts: { pointsPerClass?: number; classes?: number; noise?
  * pts.y[59]      // 2
  */
 export function blobs(opts: { pointsPerClass?: number; classes?: number; dims?: number; spread?: number; std?: number; seed: number }): PointSet {
+  checkOptions('blobs options', opts, ['pointsPerClass', 'classes', 'dims', 'spread', 'std', 'seed']);
+  if (opts === undefined) throw new ArgumentError('blobs options', opts, 'an object of options with a seed');
   const N = checkInt('pointsPerClass', opts.pointsPerClass ?? 100, { min: 1 });
   const K = checkInt('classes', opts.classes ?? 3, { min: 1, max: 255 });
   const D = checkInt('dims', opts.dims ?? 2, { min: 1 });
@@ -83,6 +87,8 @@ export function blobs(opts: { pointsPerClass?: number; classes?: number; dims?: 
  * nn.plot(nn.figure.scatter({ title: 'Correlated cloud', xTitle: 'x', yTitle: 'y', series: [{ name: 'points', x, y }] }));
  */
 export function correlatedCloud(opts: { n?: number; mean?: [number, number]; std?: [number, number]; rho?: number; seed: number }): PointSet {
+  checkOptions('correlatedCloud options', opts, ['n', 'mean', 'std', 'rho', 'seed']);
+  if (opts === undefined) throw new ArgumentError('correlatedCloud options', opts, 'an object of options with a seed');
   const n = checkInt('n', opts.n ?? 500, { min: 1 });
   const [mx, my] = opts.mean ?? [3, -2];
   const [sx, sy] = opts.std ?? [2, 0.5];
@@ -109,6 +115,8 @@ export function correlatedCloud(opts: { n?: number; mean?: [number, number]; std
  * train.classNames      // ['class 0', 'class 1']
  */
 export function randomImages(opts: { count?: number; height?: number; width?: number; channels?: number; classes?: number; seed: number }): ImageDataset {
+  checkOptions('randomImages options', opts, ['count', 'height', 'width', 'channels', 'classes', 'seed']);
+  if (opts === undefined) throw new ArgumentError('randomImages options', opts, 'an object of options with a seed');
   const count = checkInt('count', opts.count ?? 1000, { min: 1 });
   const height = checkInt('height', opts.height ?? 32, { min: 1 });
   const width = checkInt('width', opts.width ?? 32, { min: 1 });

@@ -10,7 +10,7 @@
  * Statistics come from the training split ({@link imageStats}) and are applied to every split.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, checkInt, checkOneOf, checkProbability } from '../core/errors';
+import { ArgumentError, checkImageDataset, checkInt, checkOneOf, checkOptions, checkProbability } from '../core/errors';
 import { checkSeed, mulberry32, shuffle } from '../core/rng';
 import type { ImageDataset } from './load';
 
@@ -202,6 +202,8 @@ export interface BatchOptions {
  * tf.dispose([x, y]);
  */
 export function toTensors(ds: ImageDataset, opts: BatchOptions = {}): { x: tf.Tensor4D; y: tf.Tensor } {
+  checkImageDataset('toTensors: dataset', ds);
+  checkOptions('toTensors options', opts, ['start', 'size', 'indices', 'normalize', 'stats', 'oneHot']);
   const normalize = checkOneOf('normalize', opts.normalize ?? 'unit', NORMALIZATIONS);
   const start = checkInt('start', opts.start ?? 0, { min: 0, max: ds.count });
   const indices = opts.indices ?? Array.from({ length: opts.size ?? ds.count - start }, (_, i) => start + i);

@@ -8,7 +8,7 @@
  *   series: [{ name: 'train', y: [2.3, 1.1, 0.6] }] });
  * nn.plot(fig);
  */
-import { ArgumentError } from '../core/errors';
+import { ArgumentError, checkOptions } from '../core/errors';
 import { FONT, legendEntries, legendRows, lineHeight, MIN_WIDTH_PX, PAD, PanelRoom, panelRoom, panelValues, wrapCategoryTicks, wrapLines, wrapTitle } from './grid';
 
 /** A plotly trace: plain JSON as plotly.js reads it. */
@@ -140,6 +140,7 @@ export function readableAxes(fig: Figure): Figure {
  * nn.plot(fig);   // the NaN breaks the second line
  */
 export function lineFigure(o: LineFigureOptions): Figure {
+  checkOptions('lineFigure options', o, ['title', 'xTitle', 'yTitle', 'series', 'yScale', 'xScale']);
   checkLabels('lineFigure', o);
   checkSeriesList('lineFigure', o.series);
   const data = o.series.map((s, i) => {
@@ -163,6 +164,7 @@ export function lineFigure(o: LineFigureOptions): Figure {
  * nn.plot(nn.figure.scatter({ title: 'Spiral', xTitle: 'x1', yTitle: 'x2', series }));
  */
 export function scatterFigure(o: ScatterFigureOptions): Figure {
+  checkOptions('scatterFigure options', o, ['title', 'xTitle', 'yTitle', 'series', 'yScale', 'xScale']);
   checkLabels('scatterFigure', o);
   checkSeriesList('scatterFigure', o.series);
   const data = o.series.map((s, i) => {
@@ -188,6 +190,7 @@ export function scatterFigure(o: ScatterFigureOptions): Figure {
  *   series: [{ name: 'counts', edges: [0, 1, 2, 3], counts: [5, 12, 3] }] }));
  */
 export function histogramFigure(o: HistogramFigureOptions): Figure {
+  checkOptions('histogramFigure options', o, ['title', 'xTitle', 'yTitle', 'series', 'bins']);
   checkLabels('histogramFigure', o);
   checkSeriesList('histogramFigure', o.series);
   const bins = o.bins ?? 30;
@@ -225,6 +228,7 @@ export function histogramFigure(o: HistogramFigureOptions): Figure {
  *   z: [[50, 2], [7, 41]], x: ['cat', 'dog'], y: ['cat', 'dog'], colorscale: 'Blues' }));
  */
 export function heatmapFigure(o: HeatmapFigureOptions): Figure {
+  checkOptions('heatmapFigure options', o, ['title', 'xTitle', 'yTitle', 'z', 'x', 'y', 'colorscale']);
   checkLabels('heatmapFigure', o);
   if (!Array.isArray(o.z) || o.z.length === 0) throw new ArgumentError('heatmapFigure.z', o.z, 'a non-empty array of rows');
   const width = o.z[0].length;
@@ -249,6 +253,7 @@ export function heatmapFigure(o: HeatmapFigureOptions): Figure {
  * ] }));
  */
 export function barFigure(o: BarFigureOptions): Figure {
+  checkOptions('barFigure options', o, ['title', 'xTitle', 'yTitle', 'series']);
   checkLabels('barFigure', o);
   checkSeriesList('barFigure', o.series);
   const data = o.series.map((s, i) => {
@@ -273,12 +278,15 @@ export function barFigure(o: BarFigureOptions): Figure {
  * nn.plot(nn.figure.subplots([loss, acc], { title: 'Training', rows: 1, cols: 2 }));
  */
 export function subplotsFigure(figures: readonly Figure[], o: SubplotsOptions): Figure {
+  checkOptions('subplotsFigure options', o, ['title', 'rows', 'cols', 'height', 'shareY', 'shareX']);
+  if (o === undefined) throw new ArgumentError('subplotsFigure options', o, 'an object with title, rows and cols');
   if (typeof o.title !== 'string' || o.title.trim() === '') throw new ArgumentError('subplotsFigure.title', o.title, 'a non-empty string');
   if (!Number.isInteger(o.rows) || o.rows < 1) throw new ArgumentError('subplotsFigure.rows', o.rows, 'an integer >= 1');
   if (!Number.isInteger(o.cols) || o.cols < 1) throw new ArgumentError('subplotsFigure.cols', o.cols, 'an integer >= 1');
   if (!Array.isArray(figures) || figures.length === 0 || figures.length > o.rows * o.cols) {
     throw new ArgumentError('subplotsFigure.figures.length', Array.isArray(figures) ? figures.length : figures, `an integer in [1, ${o.rows * o.cols}] (rows x cols)`);
   }
+  figures.forEach((f, k) => checkFigure(`subplotsFigure.figures[${k}]`, f));
   if (o.height !== undefined && !(Number.isFinite(o.height) && o.height >= 100)) {
     throw new ArgumentError('subplotsFigure.height', o.height, 'a number of pixels >= 100');
   }
@@ -418,6 +426,18 @@ export function divergedMarkers(x: readonly (number | string)[], values: readonl
 
 /** The red of diverged-run markers. */
 export const DIVERGED_COLOUR = '#d62728';
+
+/**
+ * Throws unless `value` is a figure: an object with a `data` array of trace objects and a `layout`
+ * object (what the nn.figure builders return).
+ */
+export function checkFigure(name: string, value: unknown): Figure {
+  const f = value as { data?: unknown; layout?: unknown } | null;
+  const ok = typeof f === 'object' && f !== null && Array.isArray(f.data) && f.data.every((t) => typeof t === 'object' && t !== null) &&
+    typeof f.layout === 'object' && f.layout !== null && !Array.isArray(f.layout);
+  if (!ok) throw new ArgumentError(name, value, 'a figure: { data: [traces], layout: {...} } (from nn.figure.line, nn.figure.bar, ...)');
+  return value as Figure;
+}
 
 /** plotly's default colour cycle (D3 category10), the colours a trace without one would get. */
 export const SERIES_COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'] as const;

@@ -6,7 +6,7 @@
  * @example
  * nn.images(test, { count: 16, seed: 1 }); // 16 random test images with their labels
  */
-import { ArgumentError, checkInt } from '../core/errors';
+import { ArgumentError, checkImageDataset, checkInt, checkOptions } from '../core/errors';
 import { mulberry32, sample } from '../core/rng';
 import type { ImageDataset } from '../data/load';
 import { escapeHtml, inKernel, publish } from './kernel';
@@ -69,6 +69,7 @@ export function imageGridPng(ds: ImageDataset, indices: readonly number[], cols:
 
 /** The HTML grid: one captioned PNG per example. */
 export function imageGridHtml(ds: ImageDataset, indices: readonly number[], cols: number, scale: number, title?: string): string {
+  checkImageDataset('imageGridHtml: dataset', ds);
   if (ds.channels !== 1 && ds.channels !== 3) throw new ArgumentError('dataset.channels', ds.channels, '1 or 3');
   const cells = indices.map((idx) => {
     const png = encodePng(scaled(ds, idx, scale), ds.width * scale, ds.height * scale, ds.channels as 1 | 3).toString('base64');
@@ -90,6 +91,8 @@ export function imageGridHtml(ds: ImageDataset, indices: readonly number[], cols
  * nn.images(train, { indices: [0, 1, 2], title: 'The first three' });
  */
 export function showImages(ds: ImageDataset, o: ImageGridOptions = {}): void {
+  checkImageDataset('images: dataset', ds);
+  checkOptions('images options', o, ['indices', 'count', 'seed', 'cols', 'scale', 'title']);
   const indices = pickIndices(ds, o);
   const cols = checkInt('cols', o.cols ?? 8, { min: 1 });
   const scale = checkInt('scale', o.scale ?? (ds.width <= 28 ? 3 : 2), { min: 1, max: 16 });

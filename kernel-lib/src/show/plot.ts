@@ -14,7 +14,7 @@
  */
 import * as fs from 'fs';
 import { createHash } from 'crypto';
-import { Figure, figureText, readableAxes } from './figure';
+import { checkFigure, Figure, figureText, readableAxes } from './figure';
 import { escapeHtml, inKernel, MimeBundle, publish } from './kernel';
 
 const PLOTLY_CONFIG = { responsive: true, displaylogo: false };
@@ -101,6 +101,7 @@ export function nextFigureIndex(): number {
  * nn.plot(fig);   // an inline chart; outside a notebook it prints "[figure] Loss: train (3 points), val (3 points)"
  */
 export function showFigure(fig: Figure): void {
+  checkFigure('figure', fig);
   if (!inKernel()) {
     console.log(figureText(fig));
     return;

@@ -9,7 +9,7 @@
  * for (let e = 1; e <= epochs; e++) { ...; chart.push(e, { train, val }); bar.update(e, { loss: train }); }
  * bar.finish(); chart.finish();
  */
-import { ArgumentError, checkInt } from '../core/errors';
+import { ArgumentError, checkInt, checkOptions } from '../core/errors';
 import { Figure, lineFigure } from './figure';
 import { checkProgress, ProgressEvent, ProgressOption } from '../core/progress';
 import { escapeHtml, inKernel, publish } from './kernel';
@@ -115,6 +115,8 @@ export function progressHtml(label: string, s: ProgressState): string {
  * bar.finish();   // "epochs 100% [####################] 5/5  1 s, done  loss 0.2000"
  */
 export function progressBar(options: ProgressBarOptions): ProgressBar {
+  checkOptions('progressBar options', options, ['total', 'label', 'redrawMs', 'textEvery', 'tickMs', 'write', 'now', 'notebook']);
+  if (options === undefined) throw new ArgumentError('progressBar options', options, 'an object with total (the number of steps)');
   const total = checkInt('progressBar.total', options.total, { min: 1 });
   let label = options.label ?? 'progress';
   const now = options.now ?? Date.now;
@@ -234,6 +236,8 @@ export interface LiveChart {
  * const fig = chart.figure();   // the final chart as a plain figure, e.g. for nn.figure.subplots
  */
 export function liveChart(options: LiveChartOptions): LiveChart {
+  checkOptions('liveChart options', options, ['title', 'xTitle', 'yTitle', 'series', 'every', 'redrawMs', 'yScale', 'write', 'now', 'notebook']);
+  if (options === undefined) throw new ArgumentError('liveChart options', options, 'an object with title, xTitle, yTitle and series');
   const every = checkInt('liveChart.every', options.every ?? 1, { min: 1 });
   if (!Array.isArray(options.series) || options.series.length === 0) {
     throw new ArgumentError('liveChart.series', options.series, 'a non-empty array of series names');
