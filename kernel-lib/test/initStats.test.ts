@@ -362,6 +362,15 @@ test('weightInit.training: deterministic, no leaks, and W = 0 stays at the chanc
   assert.deepEqual(seen, [0, 1, 2, 3, 4, 5, 6]);
 });
 
+test('weightInit.training({ activation: \'relu\', depth: 20, inits: [\'xavier\', \'he\'], epochs: 10 }): He learns, Xavier stays at chance (lesson 03\'s check)', async () => {
+  // the notebook's deep ReLU section in quick mode, with its thresholds: He's best loss below
+  // 0.75 ln 3, Xavier's above 0.9 ln 3 (seeds 0-7: He <= 0.60, Xavier >= 1.09 within 10 epochs)
+  const r = await training({ inits: ['xavier', 'he'], activation: 'relu', depth: 20, epochs: 10, seed: 0 });
+  const best = (i: number) => Math.min(...r.curves[i].loss.slice(1));
+  assert.ok(best(1) < 0.75 * Math.log(3), `he: ${r.curves[1].loss}`);
+  assert.ok(best(0) > 0.9 * Math.log(3), `xavier: ${r.curves[0].loss}`);
+});
+
 test('the training experiment steps with nets.sgdMomentum: v = momentum · v - lr · dθ, θ = θ + v, the updates of tf.train.momentum at constant lr', () => {
   const theta = tf.variable(tf.tensor1d([1, -2]), true, 'theta-test');
   const [state] = applyUpdate(sgdMomentum, [theta], { 'theta-test': tf.tensor1d([2, 4]) }, [{ v: tf.tensor1d([0.5, 0.25]) }], { lr: 0.1, momentum: 0.9 });
@@ -420,12 +429,45 @@ test('weightInit.stats({ progress }) reports each layer of both passes as { done
   await assert.rejects(stats({ progress: 'yes' as unknown as boolean }), /^ArgumentError: progress must be true, false or a function/);
 });
 
-test('weightInit.grid({ progress }) reports each run with its label, std factor and time, and never records progress', async () => {
+test('weightInit.grid({ progress }) reports a start, each shared draw, and each layer of both passes of every run, each run\'s last with its std factor and time', async () => {
   const events: ProgressEvent[] = [];
   const g = await grid({ ...SMALL, inits: ['small', 'he'], progress: (e) => events.push(e) });
-  assert.deepEqual(assertProgress(events, 4, ['ms', 'stdFactor']), ['small (0.01) init, tanh', 'small (0.01) init, relu', 'he init, tanh', 'he init, relu']);
-  assert.deepEqual(events.map((e) => e.metrics.stdFactor), g.records.map(stdFactorPerLayer));
+  // draws X, W1..W4 and G (6), then 4 runs x 4 layers x 2 passes (32); a first event at done 0
+  // starts the bar's clock
+  const total = 6 + 4 * SMALL.depth * 2;
+  assert.equal(events.length, 1 + total);
+  events.forEach((e, i) => {
+    assert.deepEqual(Object.keys(e).sort(), ['done', 'metrics', 'phase', 'total']);
+    assert.deepEqual([e.done, e.total], [i, total], 'done rises by one from 0 to total');
+    for (const v of Object.values(e.metrics)) assert.equal(typeof v, 'number');
+  });
+  assert.deepEqual(events[0], { done: 0, total, phase: 'small (0.01) init, tanh', metrics: {} });
+  const drawing = events.filter((e) => e.phase.includes(': drawing '));
+  assert.deepEqual(drawing.map((e) => e.phase.replace('small (0.01) init, tanh: drawing ', '')), ['X', 'W1', 'W2', 'W3', 'W4', 'G']);
+  assert.ok(drawing.every((e) => Object.keys(e.metrics).length === 0));
+  const layers = events.slice(1).filter((e) => !e.phase.includes(': drawing '));
+  const labels = ['small (0.01) init, tanh', 'small (0.01) init, relu', 'he init, tanh', 'he init, relu'];
+  assert.deepEqual(layers.map((e) => e.phase), labels.flatMap((l) => new Array<string>(8).fill(l)));
+  assert.deepEqual(layers.slice(0, 8).map((e) => e.metrics.layer), [1, 2, 3, 4, 4, 3, 2, 1], 'forward, then backward');
+  assert.deepEqual(layers.slice(0, 4).map((e) => e.metrics.std), g.records[0].layers.map((l) => l.std));
+  const ends = events.filter((e) => 'ms' in e.metrics);
+  assert.deepEqual(ends, layers.filter((_, i) => i % 8 === 7), 'the last event of each run carries its summary');
+  assert.equal(ends[3].done, total);
+  assert.ok(ends.every((e) => Object.keys(e.metrics).sort().join() === 'layer,ms,std,stdFactor'));
+  assert.ok(layers.filter((e) => !('ms' in e.metrics)).every((e) => Object.keys(e.metrics).sort().join() === 'layer,std'));
+  assert.deepEqual(ends.map((e) => e.metrics.stdFactor), g.records.map(stdFactorPerLayer));
+  assert.deepEqual(ends.map((e) => e.metrics.ms), g.records.map((r) => r.meta.ms));
   assert.ok(g.records.every((r) => !('progress' in r.options)));
+  // W = 0 is filled, not drawn: a grid of zeros alone draws X and G only; without gradients, no G
+  const zeros: ProgressEvent[] = [];
+  await grid({ ...SMALL, inits: ['zeros'], activations: ['relu'], progress: (e) => zeros.push(e) });
+  assert.deepEqual(zeros.map((e) => e.done), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  assert.deepEqual(zeros.filter((e) => e.phase.includes('drawing')).map((e) => e.phase), ['zeros init, relu: drawing X', 'zeros init, relu: drawing G']);
+  const forwardOnly: ProgressEvent[] = [];
+  await grid({ ...SMALL, inits: ['he'], activations: ['relu'], gradients: false, progress: (e) => forwardOnly.push(e) });
+  assert.deepEqual(forwardOnly.map((e) => e.done), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  const unwatched = await grid({ ...SMALL, inits: ['small', 'he'] });
+  assert.deepEqual(g.records.map(withoutMeta), unwatched.records.map(withoutMeta), 'watching does not change the records');
 });
 
 test('weightInit.training({ progress }) reports every epoch of every init over the whole run, and never records progress', async () => {

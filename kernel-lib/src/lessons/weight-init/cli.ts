@@ -11,7 +11,7 @@ import { useDevice } from '../../engine/device';
 import { INITS } from '../../nets/init';
 import { ACTIVATIONS } from '../../nets/layers';
 import { resolveStatsOptions, SETUP_A, SETUP_B, stats, StatsOptions } from './stats';
-import { grid as runGrid } from './grid';
+import { GRID_DEFAULTS, grid as runGrid } from './grid';
 import { runLabel, verdict } from './math';
 import { statsRows, summaryRows } from './figures';
 import { tableText, toTable } from '../../show/table';
@@ -91,9 +91,15 @@ The backend is picked as in a notebook (NNLAB_DEVICE=cpu|gpu, else auto).`,
     const device = await useDevice(undefined, { print: false });
     if (!json) out(device.summary);
     if (grid) {
-      // one line per run on stderr, as the grid reports it: "  3/12 small (0.01) init, relu: 120 ms"
-      const progress = json ? false : ({ done, total, phase, metrics }: ProgressEvent) =>
-        process.stderr.write(`  ${done}/${total} ${phase}: ${metrics.ms.toFixed(0)} ms\n`);
+      // one line per run on stderr, when the grid reports the run's last layer with its time:
+      // "  3/12 small (0.01) init, tanh: 120 ms"
+      const runs = GRID_DEFAULTS.inits.length * GRID_DEFAULTS.activations.length;
+      let finished = 0;
+      const progress = json ? false : ({ phase, metrics }: ProgressEvent) => {
+        if (metrics.ms === undefined) return;
+        finished += 1;
+        process.stderr.write(`  ${finished}/${runs} ${phase}: ${metrics.ms.toFixed(0)} ms\n`);
+      };
       const result = await runGrid({ ...sizes, progress });
       if (json) out(JSON.stringify({ ...result, ms: result.meta.ms }, null, 2));
       else out(`${tableText(toTable(summaryRows(result)))}\n${result.records.length} runs in ${(result.meta.ms / 1000).toFixed(1)} s on ${device.backend}`);

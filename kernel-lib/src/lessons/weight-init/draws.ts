@@ -49,14 +49,20 @@ export function freshDraws(seeds: SeedStream): Draws {
  * with one seed: each init scales the same N(0, 1) numbers (common random numbers), so the inits
  * differ by their scale only, and the numbers are drawn and uploaded once. The scaling is one
  * float32 product on the device, the same rounding as {@link freshDraws}: the results are equal.
+ * `onDraw(label)` is called after each label's numbers are drawn (once per label and shape): a
+ * draw of setup B's 4096 x 4096 normals takes about as long as a layer's pass, so the grid counts
+ * it as a unit of progress.
  */
-export function sharedDraws(seeds: SeedStream): Draws {
+export function sharedDraws(seeds: SeedStream, onDraw?: (label: string) => void): Draws {
   const normal = normalTensors();
   const cache = new Map<string, tf.Tensor2D>();
   return {
     draw(label, shape, std) {
       const key = `${label}:${shape.join('x')}`;
-      if (!cache.has(key)) cache.set(key, normal(shape, seeds.derive(label), 1));
+      if (!cache.has(key)) {
+        cache.set(key, normal(shape, seeds.derive(label), 1));
+        onDraw?.(label);
+      }
       const z = cache.get(key)!;
       return tf.tidy(() => tf.mul(z, tf.scalar(std))) as tf.Tensor2D;
     },

@@ -11,12 +11,12 @@
 import { ArgumentError, checkOneOf } from '../../core/errors';
 import { ProgressOption, takeProgress } from '../../core/progress';
 import { seedStream } from '../../core/rng';
-import { InitName, INITS } from '../../nets/init';
+import { InitName, INITS, initStd } from '../../nets/init';
 import { ActivationName, ACTIVATIONS } from '../../nets/layers';
 import { experimentProgress } from '../../show/progress';
 import { sharedDraws } from './draws';
 import { runLabel, stdFactorPerLayer } from './math';
-import { resolveStatsOptions, runStats, StatsOptions, StatsRecord } from './stats';
+import { resolveStatsOptions, runStats, StatsConfig, StatsOptions, StatsRecord } from './stats';
 
 /** Options of {@link grid}: one setup (as in {@link stats}), the inits and activations to cross. */
 export interface GridOptions extends Omit<StatsOptions, 'init' | 'activation' | 'scale'> {
@@ -47,9 +47,14 @@ export interface GridRecord {
 }
 
 /**
- * Runs {@link stats} for every init x activation of one setup, inits outermost. Progress: one
- * event per run, phase = the run ("small (0.01) init, tanh"), metrics `{ stdFactor, ms }` (the
- * std's factor per layer and the run's wall time).
+ * Runs {@link stats} for every init x activation of one setup, inits outermost. Progress, done
+ * counted over the whole grid: one event at the start (done 0, so a live bar and its ETA start
+ * with the first run); one per label of shared N(0, 1) numbers when it is drawn (phase "small
+ * (0.01) init, tanh: drawing W3", metrics `{}`; setup B's 4096 x 4096 draws take as long as a
+ * layer); one per layer of each pass of each run, as {@link stats} reports them (phase = the run,
+ * "small (0.01) init, tanh", metrics `{ layer, std }`: the std of h_l on the forward pass, of
+ * dL/dW_l on the backward pass); a run's last event adds `{ stdFactor, ms }` (the std's factor
+ * per layer and the run's wall time).
  *
  * @example
  * const g = await nn.weightInit.grid({ batchSize: 200, depth: 10, width: 100, inits: ['xavier', 'he'] });
@@ -64,19 +69,59 @@ export async function grid(options: GridOptions = {}): Promise<GridRecord> {
   const configs = initList.flatMap((init) => activationList.map((activation) => resolveStatsOptions({ ...rest, init, activation })));
   const start = performance.now();
   const bar = experimentProgress(progress, { label: 'weightInit.grid' });
-  const draws = sharedDraws(seedStream(configs[0].seed));
+  const units = configs.map(layerUnits);
+  const total = drawCount(configs) + units.reduce((a, b) => a + b, 0);
+  let done = 0;
+  let phase = configLabel(configs[0]);
+  // each label's N(0, 1) numbers are drawn once, when a run first needs them: one unit each
+  const draws = sharedDraws(seedStream(configs[0].seed), (label) => {
+    done += 1;
+    bar.report({ done, total, phase: `${phase}: drawing ${label}`, metrics: {} });
+  });
   const records: StatsRecord[] = [];
   try {
-    for (const config of configs) {
-      const r = await runStats(config, draws);
+    bar.report({ done, total, phase, metrics: {} });
+    for (const [i, config] of configs.entries()) {
+      phase = configLabel(config);
+      let last = { layer: 0, std: 0 };
+      let inRun = 0;
+      const r = await runStats(config, draws, (_pass, layer, std) => {
+        inRun += 1;
+        last = { layer, std };
+        if (inRun === units[i]) return; // the run's last layer is reported with the run's summary
+        done += 1;
+        bar.report({ done, total, phase, metrics: last });
+      });
       records.push(r);
-      bar.report({ done: records.length, total: configs.length, phase: runLabel(r), metrics: { stdFactor: stdFactorPerLayer(r), ms: r.meta.ms } });
+      done += 1;
+      bar.report({ done, total, phase, metrics: { ...last, stdFactor: stdFactorPerLayer(r), ms: r.meta.ms } });
     }
   } finally {
     draws.dispose();
     bar.finish();
   }
   return { experiment: 'initStatsGrid', inits: initList, activations: activationList, records, meta: { ms: performance.now() - start } };
+}
+
+/** The run's label before it runs (as {@link runLabel} names its record). */
+function configLabel(config: StatsConfig): string {
+  return runLabel({ init: config.init, activation: config.activation, options: config });
+}
+
+/**
+ * How many labels the shared draws will draw: X, every W_l that some run scales by a std > 0
+ * (W = 0 is filled, not drawn), and G when the gradients are measured.
+ */
+function drawCount(configs: StatsConfig[]): number {
+  const c = configs[0];
+  const dims = [c.inputWidth, ...c.widths];
+  const weights = c.widths.filter((_, i) => configs.some((k) => initStd(k.init, [dims[i], dims[i + 1]], k.scale ?? undefined) !== 0));
+  return 1 + weights.length + (c.gradients ? 1 : 0);
+}
+
+/** The progress units of one run: one per layer on the forward pass, and as many on the backward pass. */
+function layerUnits(config: StatsConfig): number {
+  return config.widths.length * (config.gradients ? 2 : 1);
 }
 
 function checkList<T extends string>(name: string, values: unknown, allowed: readonly T[]): T[] {
