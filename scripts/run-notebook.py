@@ -70,8 +70,12 @@ def main():
 
     nb = nbformat.read(args.notebook, as_version=4)
     workdir = os.path.dirname(os.path.abspath(args.notebook))
+    # iopub_timeout: after a cell's reply, how long its outputs may still be arriving. nbclient's
+    # default (4 s) silently drops what comes later: under load a cell that publishes thousands of
+    # displays lost half of them and its printed lines. Wait up to 2 minutes, and fail loudly.
     client = NotebookClient(nb, timeout=args.timeout, kernel_name=args.kernel,
-                            resources={'metadata': {'path': workdir}}, allow_errors=False)
+                            resources={'metadata': {'path': workdir}}, allow_errors=False,
+                            iopub_timeout=120, raise_on_iopub_timeout=True)
     code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == 'code']
     failed = None
     started = time.time()
