@@ -118,7 +118,7 @@ test('a check cell fails when a result is wrong, and nnlab run shows the failing
   const bin = path.join(repoRoot(), 'kernel-lib', 'bin', 'nnlab.js');
   const r = spawnSync(process.execPath, [bin, 'run', file, '--quick', '--out', path.join(dir, 'out')], { encoding: 'utf8', timeout: 300_000 });
   assert.equal(r.status, 1, r.stderr);
-  assert.match(r.stderr, /FAILED: cell 4\/\d+ .*raised Error: mean 0\.50\d+ is more than 4 SE \(0\.04\) from 0/);
+  assert.match(r.stderr, /FAILED: cell 4\/\d+ .*raised CheckFailure: sample mean: expected 0 within 4 SE \(± 0\.04\), measured 0\.50\d+ \(hint: [\d.]+ SE away\)/);
   assert.match(r.stderr, /--- cell source ---\n\/\/ Check: the sample mean is within 4 standard errors/);
   assert.match(r.stdout, /failed: see the cell above/);
   // the student sees one line under the failing cell: the reason, no frames of node:vm or tslab
@@ -126,7 +126,7 @@ test('a check cell fails when a result is wrong, and nnlab run shows the failing
   assert.ok(executed && fs.existsSync(executed), r.stderr);
   const failing = cells(executed).find((c) => String(Array.isArray(c.source) ? c.source.join('') : c.source).startsWith('// Check: the sample mean'))!;
   const shown = (failing.outputs ?? []).filter((o) => o.output_type === 'stream' && o.name === 'stderr').map(text).join('');
-  assert.match(shown, /^Error: mean 0\.50\d+ is more than 4 SE \(0\.04\) from 0\n$/);
+  assert.match(shown, /^CheckFailure: sample mean: expected 0 within 4 SE \(± 0\.04\), measured 0\.50\d+ \(hint: [\d.]+ SE away\)\n$/);
 });
 
 test('a cell that updates displays 3,000 times in a row finishes with every output: nnlab queues the kernel\'s ZeroMQ sends and lifts the IOPub high-water mark (tslab alone hangs)', async () => {
