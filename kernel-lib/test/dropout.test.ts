@@ -17,6 +17,8 @@ import { checkKeepProbability } from '../src/lessons/dropout/dropout';
 import { heWeights } from '../src/lessons/dropout/net';
 import { expectationSetup } from '../src/lessons/dropout/exact';
 import { softmaxLoss } from '../src/lessons/dropout/mlp';
+import { resolveOverfitOptions } from '../src/lessons/dropout/overfit';
+import { stepsPerEpoch } from '../src/nets/train';
 import { expectationRows, overfitRows, tfLayersKindRows } from '../src/lessons/dropout/figures';
 import type { ProgressEvent } from '../src/core/progress';
 import { relError, withoutMeta } from './helpers';
@@ -442,6 +444,15 @@ test('dropout.overfit(small) twice with one seed gives deep-equal records (meta 
   assert.deepEqual(withoutMeta(await dropout.overfit(SMALL)), withoutMeta(small));
 });
 
+test('dropout.OVERFIT_DEFAULTS is the lesson\'s two-seed-sized run; {...dropout.OVERFIT_LARGE} is the larger one, in quick mode too', () => {
+  const steps = (c: dropout.OverfitConfig) => c.ps.length * c.epochs * stepsPerEpoch(c.trainSize, c.batchSize);
+  const small = resolveOverfitOptions({});
+  assert.deepEqual([small.ps, small.trainSize, small.valSize, small.epochs, steps(small)], [[1, 0.5], 2000, 1000, 10, 320]);
+  const large = resolveOverfitOptions({ ...dropout.OVERFIT_LARGE });
+  assert.deepEqual([large.ps, large.trainSize, large.valSize, large.epochs, steps(large)], [[1, 0.8, 0.5], 10_000, 5000, 15, 3555]);
+  assert.deepEqual({ ...large, ps: small.ps, trainSize: 2000, valSize: 1000, epochs: 10 }, small, 'the same net, optimiser and batches otherwise');
+});
+
 test('dropout.overfit asks for no more images than there are, naming the option', async () => {
   await assert.rejects(dropout.overfit({ trainSize: 60_000, valSize: 10_000, epochs: 1 }),
     /^ArgumentError: trainSize \+ valSize must be at most the \d+ training images available/);
@@ -538,11 +549,12 @@ test('dropout.tfLayersKind({progress: fn}) reports the test mode, then training;
   assert.deepEqual(r, await dropout.tfLayersKind({ p: 0.5, seed: 1 }));
 });
 
-test('dropout.overfit({progress: fn}) reports every step ({loss, step}) and epoch ({meanLoss, valLoss, ..., epoch}) over all runs; progress is not recorded', async () => {
+test('dropout.overfit({progress: fn}) reports the loading of the images (done 0), every step ({loss, step}) and epoch ({meanLoss, valLoss, ..., epoch}) over all runs; progress is not recorded', async () => {
   const events: ProgressEvent[] = [];
   const r = await dropout.overfit({ ...SMALL, progress: (e) => events.push(e) });
-  checkEvents(events, ['no dropout (p = 1)', 'dropout p = 0.5']);
-  const steps = events.filter((e) => e.metrics.valLoss === undefined);
+  checkEvents(events, ['loading the images', 'no dropout (p = 1)', 'dropout p = 0.5']);
+  assert.deepEqual(events[0], { done: 0, total: 24, phase: 'loading the images', metrics: {} }, 'the bar appears before the images are read');
+  const steps = events.slice(1).filter((e) => e.metrics.valLoss === undefined);
   assert.deepEqual(steps.map((e) => e.done), Array.from({ length: 24 }, (_, i) => i + 1));
   assert.deepEqual(Object.keys(steps[0].metrics), ['loss', 'step']);
   const epochs = events.filter((e) => e.metrics.valLoss !== undefined);

@@ -7,12 +7,14 @@ import { Command, out } from '../../core/command';
 import { useDevice } from '../../engine/device';
 import { EXPECTATION_CASE_LABELS } from './exact';
 import { expectation, EXPECTATION_DEFAULTS, ExpectationRecord } from './expectation';
-import { overfit, OVERFIT_DEFAULTS, OVERFIT_QUICK, OverfitOptions } from './overfit';
+import { overfit, OVERFIT_DEFAULTS, OVERFIT_LARGE, OVERFIT_QUICK, OverfitOptions } from './overfit';
 import { expectationRows, overfitRows } from './figures';
 import { tableText, toTable } from '../../show/table';
 
-/** The full-size run, written out so that NNLAB_QUICK in the environment cannot shrink it: the CLI has --quick. */
-const OVERFIT_FULL: OverfitOptions = { trainSize: OVERFIT_DEFAULTS.trainSize, valSize: OVERFIT_DEFAULTS.valSize, epochs: OVERFIT_DEFAULTS.epochs };
+/** The default run, written out so that NNLAB_QUICK in the environment cannot shrink it: the CLI has --quick. */
+const OVERFIT_FULL: OverfitOptions = {
+  ps: OVERFIT_DEFAULTS.ps, trainSize: OVERFIT_DEFAULTS.trainSize, valSize: OVERFIT_DEFAULTS.valSize, epochs: OVERFIT_DEFAULTS.epochs,
+};
 
 function expectationText(r: ExpectationRecord): string {
   const n = r.neuron;
@@ -59,19 +61,22 @@ the two-input neuron and on the lecture's 3-layer net (exact expectations by enu
   },
   'dropout-overfit': {
     summary: 'MNIST MLP 784-512-512-512-10 with and without dropout: train/val per epoch (lesson 09)',
-    usage: `nnlab dropout-overfit [--quick] [--epochs N] [--seed N] [--json]
+    usage: `nnlab dropout-overfit [--quick | --large] [--epochs N] [--seed N] [--json]
 
 Trains the 932,362-parameter MLP on ${OVERFIT_DEFAULTS.trainSize} MNIST training images (${OVERFIT_DEFAULTS.valSize} held out for
 validation) with keep probabilities p = ${OVERFIT_DEFAULTS.ps.join(', ')} (1 = no dropout) and prints train and validation
 accuracy after every epoch. Needs MNIST (nnlab data fetch mnist, or NNLAB_DATA_MIRROR).
   --quick     ${OVERFIT_QUICK.trainSize} training images, ${OVERFIT_QUICK.valSize} validation, ${OVERFIT_QUICK.epochs} epochs
+  --large     ${OVERFIT_LARGE.trainSize} training images, ${OVERFIT_LARGE.valSize} validation, ${OVERFIT_LARGE.epochs} epochs, p = ${OVERFIT_LARGE.ps!.join(', ')} (minutes)
   --epochs N  epochs (default ${OVERFIT_DEFAULTS.epochs})
   --seed N    master seed (default ${OVERFIT_DEFAULTS.seed})
   --json      print the record as JSON (no per-epoch lines)`,
-    spec: { flags: ['json', 'quick'], options: { epochs: null, seed: null } },
+    spec: { flags: ['json', 'quick', 'large'], options: { epochs: null, seed: null } },
     async run(a) {
       const json = a.flags.has('json');
-      const options: OverfitOptions = { ...(a.flags.has('quick') ? OVERFIT_QUICK : OVERFIT_FULL) };
+      if (a.flags.has('quick') && a.flags.has('large')) throw new UsageError('dropout-overfit: --quick and --large exclude each other');
+      const preset = a.flags.has('quick') ? OVERFIT_QUICK : a.flags.has('large') ? OVERFIT_LARGE : OVERFIT_FULL;
+      const options: OverfitOptions = { ...preset };
       const epochs = numberOption(a.options.epochs, 'dropout-overfit', 'epochs');
       const seed = numberOption(a.options.seed, 'dropout-overfit', 'seed');
       if (epochs !== undefined) options.epochs = epochs;

@@ -36,7 +36,7 @@ export { ensemble, ENSEMBLE_DEFAULTS } from './ensemble';
 export type { EnsembleOptions, EnsembleConfig, EnsembleRecord } from './ensemble';
 export { tfLayersKind, TF_LAYERS_KIND_DEFAULTS } from './tfLayersKind';
 export type { TfLayersKindOptions, TfLayersKindConfig, TfLayersKindRecord } from './tfLayersKind';
-export { overfit, OVERFIT_DEFAULTS, OVERFIT_QUICK } from './overfit';
+export { overfit, OVERFIT_DEFAULTS, OVERFIT_LARGE, OVERFIT_QUICK } from './overfit';
 export type { OverfitOptions, OverfitConfig, OverfitRecord, OverfitRun, OverfitEpoch, OverfitSource } from './overfit';
 export { MNIST_MLP_SIZES } from './mlp';
 
