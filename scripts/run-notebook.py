@@ -59,6 +59,47 @@ def export_html(nb, path):
         f.write(body)
 
 
+PROBE = ("import * as nnlabProbe from 'nnlab';\n"
+         "console.log('nnlab-tensors ' + nnlabProbe.tf.memory().numTensors);")
+
+
+def tensors(client, nb):
+    """The kernel's live tensor count, read by a probe cell that is not part of the notebook."""
+    probe = nbformat.v4.new_code_cell(PROBE)
+    nb.cells.append(probe)  # nbclient writes the executed cell back into the notebook at its index
+    try:
+        client.execute_cell(probe, len(nb.cells) - 1)
+    finally:
+        nb.cells.pop()
+    for out in probe.get('outputs', []):
+        text = out.get('text', '')
+        m = re.search(r'nnlab-tensors (\d+)', text if isinstance(text, str) else ''.join(text))
+        if m:
+            return int(m.group(1))
+    raise RuntimeError('the tensor-count probe printed nothing')
+
+
+def rerun(client, nb, code_cells, report_path):
+    """Pass 2: every code cell again, top to bottom; pass 3: every check cell once more. A student
+    re-runs cells all the time: a cell must work again after the cells it depends on have run, and a
+    re-run must not leave tensors behind. Writes {tensors: [after 1, after 2, after 3], errors}."""
+    import json
+    report = {'tensors': [tensors(client, nb)], 'errors': []}
+    checks = [i for i in code_cells if source_of(nb.cells[i]).lstrip().startswith('// Check')]
+    for label, cells in (('pass 2 (every cell again)', code_cells), ('pass 3 (the check cells again)', checks)):
+        for index in cells:
+            cell = nb.cells[index]
+            try:
+                client.execute_cell(cell, index)
+            except (CellExecutionError, CellTimeoutError) as err:
+                report['errors'].append('%s, notebook cell %d: %s' % (label, index, error_of(cell, err)))
+                log('  %s: notebook cell %d failed: %s' % (label, index, error_of(cell, err)))
+        report['tensors'].append(tensors(client, nb))
+        log('  %s: %d live tensors' % (label, report['tensors'][-1]))
+    with open(report_path, 'w', encoding='utf-8') as f:
+        json.dump(report, f)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('notebook')
@@ -66,6 +107,9 @@ def main():
     ap.add_argument('--out', required=True, help='where to write the executed .ipynb')
     ap.add_argument('--html', help='where to write the HTML export')
     ap.add_argument('--timeout', type=int, default=1200, help='seconds per cell')
+    ap.add_argument('--rerun', help='after the first pass, run every code cell again, then every check cell '
+                    'once more, in the same kernel; write the live tensor count after each pass and any error '
+                    'of the later passes to this JSON file')
     args = ap.parse_args()
 
     nb = nbformat.read(args.notebook, as_version=4)
@@ -91,6 +135,8 @@ def main():
                     failed = (n, index, cell, err)
                     break
                 log('  cell %d/%d ok (%.1f s)' % (n, len(code_cells), time.time() - t0))
+            if args.rerun and not failed:
+                rerun(client, nb, code_cells, args.rerun)
     finally:
         os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
         nbformat.write(nb, args.out)

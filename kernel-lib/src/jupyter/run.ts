@@ -30,6 +30,19 @@ export interface RunNotebookOptions {
   timeout?: number;
   /** Extra environment for the kernel. */
   env?: Record<string, string>;
+  /**
+   * After the first pass, run every code cell again and then every check cell once more, in the
+   * same kernel, counting live tensors after each pass (default false): `result.rerun`.
+   */
+  rerun?: boolean;
+}
+
+/** What re-running a notebook in the same kernel showed. */
+export interface RerunReport {
+  /** Live tensors after pass 1 (top to bottom), pass 2 (again) and pass 3 (the check cells again). */
+  tensors: number[];
+  /** Errors of passes 2 and 3, one line each. */
+  errors: string[];
 }
 
 export interface RunNotebookResult {
@@ -39,6 +52,8 @@ export interface RunNotebookResult {
   executed: string;
   html: string | null;
   seconds: number;
+  /** With `rerun`, when the first pass succeeded. */
+  rerun?: RerunReport;
 }
 
 /**
@@ -68,6 +83,11 @@ export async function runNotebook(options: RunNotebookOptions): Promise<RunNoteb
   };
   const args = [runnerScript(), notebook, '--kernel', KERNEL_NAMES[kernel], '--out', executed, '--timeout', String(timeout)];
   if (html) args.push('--html', html);
+  const rerunFile = path.join(outDir, `${base}.rerun.json`);
+  if (options.rerun) {
+    fs.rmSync(rerunFile, { force: true });
+    args.push('--rerun', rerunFile);
+  }
   const started = Date.now();
   try {
     const exitCode = await new Promise<number>((resolve, reject) => {
@@ -75,7 +95,8 @@ export async function runNotebook(options: RunNotebookOptions): Promise<RunNoteb
       child.on('error', reject);
       child.on('close', (code) => resolve(code ?? 1));
     });
-    return { ok: exitCode === 0, exitCode, notebook, executed, html, seconds: (Date.now() - started) / 1000 };
+    const rerun = options.rerun && fs.existsSync(rerunFile) ? JSON.parse(fs.readFileSync(rerunFile, 'utf8')) as RerunReport : undefined;
+    return { ok: exitCode === 0, exitCode, notebook, executed, html, seconds: (Date.now() - started) / 1000, ...(rerun ? { rerun } : {}) };
   } finally {
     fs.rmSync(kernelDir, { recursive: true, force: true });
   }
