@@ -111,7 +111,7 @@ export interface TableCell {
   perClass: number;
   trainImages: number;
   results: TableCellResult[];
-  /** The strategy with the highest mean accuracy (the first in `strategies` on a tie). */
+  /** The strategy with the highest mean accuracy (on a tie: an advised one if tied, else the first). */
   best: TransferStrategy;
   advice: string;
   advised: TransferStrategy[];
@@ -172,12 +172,15 @@ export async function table(options: TableOptions = {}, sources: TransferSources
           const accuracies = mine.map((r) => r.accuracy);
           return { strategy, ...summarize(accuracies), accuracies, trainedParameters: mine[0].trainedParameters };
         });
-        const top = Math.max(...results.map((r) => r.accuracy));
-        const best = results.find((r) => r.accuracy === top)!.strategy;
         const { advice, strategies: advised } = ADVICE[`${size}/${similarity}`];
-        // a tie counts: the advice agrees when an advised strategy has the highest accuracy
-        const agrees = results.some((r) => advised.includes(r.strategy) && r.accuracy === top);
-        cells.push({ size, similarity, task: TASKS[similarity].description, perClass: n, trainImages: n * classes, results, best, advice, advised, agrees });
+        // the winner; on a tie, an advised strategy if one is among the tied (a tie counts as agreeing)
+        const top = Math.max(...results.map((r) => r.accuracy));
+        const tied = results.filter((r) => r.accuracy === top);
+        const best = (tied.find((r) => advised.includes(r.strategy)) ?? tied[0]).strategy;
+        cells.push({
+          size, similarity, task: TASKS[similarity].description, perClass: n, trainImages: n * classes,
+          results, best, advice, advised, agrees: advised.includes(best),
+        });
       }
     }
     return { experiment: 'transferTable', options: config, ...provenance(), model, data, cells, meta: { ms: performance.now() - start } };
