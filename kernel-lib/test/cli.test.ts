@@ -346,7 +346,7 @@ test('nnlab transfer-table --quick --large 20 --json prints the measured 2 × 2 
   assert.deepEqual([record.options.small, record.options.large, record.options.repeats], [5, 20, 1]);
   assert.deepEqual(record.cells.map((c: { size: string; similarity: string }) => `${c.size}/${c.similarity}`), ['small/similar', 'small/different', 'large/similar', 'large/different']);
   for (const c of record.cells) {
-    assert.deepEqual(c.results.map((x: { strategy: string }) => x.strategy), ['scratch', 'linear', 'finetune-top', 'finetune-all']);
+    assert.deepEqual(c.results.map((x: { strategy: string }) => x.strategy), ['scratch', 'linear', 'finetune-top', 'finetune-all', 'ensemble']);
     for (const x of c.results) assert.ok(x.accuracy > 0.3 && x.accuracy <= 1, `${c.size}/${c.similarity} ${x.strategy}: ${x.accuracy}`);
     assert.ok(c.results.some((x: { strategy: string }) => x.strategy === c.best));
     assert.match(c.advice, /\w+/);

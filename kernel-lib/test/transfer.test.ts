@@ -20,8 +20,9 @@ import { randomImages } from '../src/data/synthetic';
 import type { ImageDataset } from '../src/data/load';
 import type { ProgressEvent } from '../src/core/progress';
 import {
-  buildBaseCnn, disposeModel, linearProbe, reinitialize, STRATEGIES, transferModel, weightSnapshot,
+  buildBaseCnn, disposeModel, ENSEMBLE_LAYERS, linearProbe, reinitialize, STRATEGIES, transferModel, weightSnapshot,
 } from '../src/lessons/transfer/strategies';
+import { runCost, stepCost } from '../src/lessons/transfer/plan';
 import { accuracy, crossEntropy, trainClassifier } from '../src/lessons/transfer/train';
 import { loadPretrained, MODEL_ZOO, zooMetadata } from '../src/lessons/transfer/zoo';
 import { folderHandler, saveModel, urlCacheDir } from '../src/data/models';
@@ -93,6 +94,7 @@ for (const [strategy, expectChanged] of [
   ['linear', ['new_head_flatten/bias', 'new_head_flatten/kernel']],
   ['finetune-top', ['conv3/bias', 'conv3/kernel', 'new_head_flatten/bias', 'new_head_flatten/kernel']],
   ['finetune-all', ['conv1/bias', 'conv1/kernel', 'conv2/bias', 'conv2/kernel', 'conv3/bias', 'conv3/kernel', 'new_head_flatten/bias', 'new_head_flatten/kernel']],
+  ['ensemble', ['new_head_flatten/bias', 'new_head_flatten/kernel', 'new_head_pool1/bias', 'new_head_pool1/kernel', 'new_head_pool2/bias', 'new_head_pool2/kernel']],
 ] as const) {
   test(`transferModel(base, {strategy: '${strategy}'}) + trainClassifier changes exactly ${expectChanged.length / 2} layer(s); frozen weights stay bit-identical`, async () => {
     const base = buildBaseCnn({ classes: 5, seed: 1 });
@@ -105,11 +107,42 @@ for (const [strategy, expectChanged] of [
     assert.deepEqual(t.model.trainableWeights.map((w) => w.originalName).sort(), changed(before, after));
     // The loaded model's own head is untouched; its shared layers changed only where the strategy trains them.
     const baseAfter = weightSnapshot(base);
-    assert.deepEqual(changed(baseBefore, baseAfter), expectChanged.filter((n) => !n.startsWith('new_head')));
+    assert.deepEqual(changed(baseBefore, baseAfter), (expectChanged as readonly string[]).filter((n) => !n.startsWith('new_head')));
     disposeModel(t);
     base.dispose();
   });
 }
+
+test("transferModel(base, {strategy: 'ensemble'}) puts a linear classifier on pool1, pool2 and flatten; its prediction is the mean of their softmax outputs", async () => {
+  const base = buildBaseCnn({ classes: 5, seed: 1 });
+  const t = await transferModel(base, { strategy: 'ensemble', classes: 3, seed: 2 });
+  assert.deepEqual([...ENSEMBLE_LAYERS], ['pool1', 'pool2', 'flatten']);
+  assert.deepEqual(t.trained, ['new_head_pool1', 'new_head_pool2', 'new_head_flatten']);
+  assert.deepEqual(t.pretrained, ['conv1', 'conv2', 'conv3']);
+  // (2,704 + 1) + (800 + 1) + (576 + 1) weights per class, 3 classes
+  assert.equal(t.model.trainableWeights.reduce((n, w) => n + w.shape.reduce((a, b) => a! * b!, 1)!, 0), (2705 + 801 + 577) * 3);
+  await trainClassifier(t, tiny(3, 5), { epochs: 2, batchSize: 16, seed: 3 }); // members that differ from their init
+  const x = tf.randomUniform([6, 28, 28, 1], 0, 1, 'float32', 4);
+  const p = t.model.predict(x) as tf.Tensor2D;
+  const members = t.members!.predict(x) as tf.Tensor2D[];
+  assert.equal(members.length, 3);
+  const got = p.arraySync();
+  const parts = members.map((m) => m.arraySync());
+  let worst = 0;
+  for (let i = 0; i < 6; i++) {
+    assert.ok(Math.abs(got[i].reduce((a, b) => a + b, 0) - 1) < 1e-6, `row ${i} sums to 1`);
+    for (let k = 0; k < 3; k++) {
+      const mean = (parts[0][i][k] + parts[1][i][k] + parts[2][i][k]) / 3; // float64 mean of the members' float32 outputs
+      worst = Math.max(worst, Math.abs(got[i][k] - mean) / (Math.abs(got[i][k]) + Math.abs(mean)));
+    }
+  }
+  assert.ok(worst < 1e-6, `relative error ${worst} (float32 rounding of a 3-term mean: ~1e-7)`); 
+  // the members disagree (else the mean would show nothing): their predictions are not all equal
+  assert.ok(parts[0].some((row, i) => row.some((v, k) => Math.abs(v - parts[2][i][k]) > 1e-3)));
+  tf.dispose([x, p, ...members]);
+  disposeModel(t);
+  base.dispose();
+});
 
 test("transferModel(base, {strategy: 'scratch'}) builds an independent copy: fresh weights, the loaded model untouched", async () => {
   const base = buildBaseCnn({ classes: 5, seed: 1 });
@@ -169,7 +202,7 @@ test('strategies free what they build: building, training and disposing every st
 
 test('bad arguments name the argument, the value and what is allowed', async () => {
   const base = buildBaseCnn({ classes: 5, seed: 1 });
-  await assert.rejects(transferModel(base, { strategy: 'freeze' as 'linear', classes: 3, seed: 1 }), { message: 'strategy must be one of "scratch", "linear", "finetune-top", "finetune-all", got "freeze"' });
+  await assert.rejects(transferModel(base, { strategy: 'freeze' as 'linear', classes: 3, seed: 1 }), { message: 'strategy must be one of "scratch", "linear", "finetune-top", "finetune-all", "ensemble", got "freeze"' });
   await assert.rejects(transferModel(base, { strategy: 'finetune-top', classes: 3, topLayers: 4, seed: 1 }), { message: 'topLayers must be an integer in [1, 3], got 4' });
   await assert.rejects(transferModel(base, { strategy: 'linear', classes: 1, seed: 1 }), { message: 'classes must be an integer >= 2, got 1' });
   const t = await transferModel(base, { strategy: 'linear', classes: 3, seed: 1 });
@@ -177,7 +210,7 @@ test('bad arguments name the argument, the value and what is allowed', async () 
   await assert.rejects(trainClassifier(t, tiny(3, 1), { seed: 1, lr: 0 }), { message: 'lr must be a learning rate in (0, 10], got 0' });
   disposeModel(t);
   await assert.rejects(table({ small: 5, large: 5 }), { message: 'large must be an integer >= 6, got 5' });
-  await assert.rejects(table({ strategies: ['scratch', 'magic' as 'linear'] }), { message: 'strategies[1] must be one of "scratch", "linear", "finetune-top", "finetune-all", got "magic"' });
+  await assert.rejects(table({ strategies: ['scratch', 'magic' as 'linear'] }), { message: 'strategies[1] must be one of "scratch", "linear", "finetune-top", "finetune-all", "ensemble", got "magic"' });
   await assert.rejects(table({ epoch: 3 } as object), /^ArgumentError: transfer\.table\.epoch must be one of the known options \(model, epochs, .*\); "epoch" is not an option, got 3$/);
   await assert.rejects(table({ progress: 'yes' as unknown as boolean }), /^ArgumentError: progress must be true, false or a function/);
   await assert.rejects(trainClassifier(t, tiny(3, 1), { seed: 1, onStep: () => undefined } as object as { seed: number }), /^ArgumentError: trainClassifier\.onStep must be one of the known options/);
@@ -328,17 +361,22 @@ test('transfer.table on synthetic data: four cells with every strategy, the winn
   assert.equal(leaked, 0);
   const steps = events.filter((e) => 'loss' in e.metrics).length;
   const runs = events.filter((e) => 'accuracy' in e.metrics).length;
-  assert.equal(runs, 4 * 2 * 2 + 4 * 2);
+  assert.equal(runs, STRATEGIES.length * (2 * 2 + 2)); // small cells: 2 tasks × 2 draws; large: 2 tasks × 1
   assert.equal(steps, r.cells.reduce((s, c) => s + c.results.length * (c.size === 'small' ? 2 : 1) * 4, 0)); // 15 or 40 images: 4 steps each
   assertProgress(events, STRATEGIES);
-  assert.equal(events[0].total, steps);
+  // done/total count work (forward-pass equivalents): every run's steps at its strategy's cost, and 50 test images
+  const work = (size: number) => STRATEGIES.reduce((s, strategy) => s + runCost({ task: 'similar', perClass: size, strategy, layer: null, repeat: 0, steps: 4 }, 5, 64, 50), 0);
+  assert.equal(events[0].total, 2 * (2 * work(3) + work(8)));
   assert.ok(!('progress' in r.options));
   assert.deepEqual(r.cells.map((c) => `${c.size}/${c.similarity}`), ['small/similar', 'small/different', 'large/similar', 'large/different']);
   for (const c of r.cells) {
     assert.deepEqual(c.results.map((x) => x.strategy), [...STRATEGIES]);
     assert.equal(c.advice, ADVICE[`${c.size}/${c.similarity}`].advice);
     const best = c.results.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
-    assert.equal(c.best, best.strategy);
+    assert.equal(c.results.find((x) => x.strategy === c.best)!.accuracy, best.accuracy);
+    const advisedTop = c.results.some((x) => c.advised.includes(x.strategy) && x.accuracy === best.accuracy);
+    assert.equal(c.agrees, advisedTop); // a tie with an advised strategy counts, and names it best
+    if (!advisedTop) assert.equal(c.best, best.strategy);
     for (const x of c.results) {
       assert.equal(x.accuracies.length, c.size === 'small' ? 2 : 1);
       assert.ok(Math.abs(x.accuracy - x.accuracies.reduce((s, v) => s + v, 0) / x.accuracies.length) < 1e-12);
@@ -358,8 +396,27 @@ test('transfer.table on synthetic data: four cells with every strategy, the winn
   assert.equal(fig.data.filter((t) => String(t.name).startsWith('chance')).length, 4);
   assert.deepEqual((fig.layout.yaxis as { range: number[] }).range, [0, 1.12], 'bars start at 0 accuracy');
   assert.equal(tableRows(r).length, 4);
-  assert.deepEqual(tableFrame(r).shape, [16, 8]);
+  assert.deepEqual(tableFrame(r).shape, [4 * STRATEGIES.length, 8]);
+  // percentages never wrap in a table cell: a non-breaking space before the sign
+  assert.match(String(tableRows(r)[0].linear), /^\d+\.\d\u00a0%\u00a0±\u00a0\d+\.\d$/);
+  assert.match(String(tableRows(r)[2].linear), /^\d+\.\d\u00a0%$/);
   assert.equal(adviceRows().length, 2);
+});
+
+test('ADVICE scores each cell against the lecture: linear (small/similar), fine-tune a few top layers (large/similar), the depth ensemble (small/different), fine-tune all (large/different)', () => {
+  assert.deepEqual(Object.fromEntries(Object.entries(ADVICE).map(([k, v]) => [k, v.strategies])), {
+    'small/similar': ['linear'], 'large/similar': ['finetune-top'], 'small/different': ['ensemble'], 'large/different': ['finetune-all'],
+  });
+});
+
+test('stepCost counts a step as 8 units plus its images at the strategy\'s cost (linear 1, fine-tune all 3.5); the short last batch counts less; runCost adds the test images', () => {
+  assert.equal(stepCost('linear', 1, 25, 64), 8 + 25);
+  assert.equal(stepCost('finetune-all', 1, 100, 64), 8 + 3.5 * 64);
+  assert.equal(stepCost('finetune-all', 2, 100, 64), 8 + 3.5 * 36); // 100 = 64 + 36
+  assert.equal(stepCost('finetune-all', 3, 100, 64), 8 + 3.5 * 64); // the next pass
+  assert.equal(stepCost('scratch', 1, 25, 64), Math.round(8 + 2.5 * 25));
+  // 2 passes over 100 images with 'linear': 2 · (8 + 64) + 2 · (8 + 36), plus 1,000 test images
+  assert.equal(runCost({ task: 'similar', perClass: 20, strategy: 'linear', layer: null, repeat: 0, steps: 4 }, 5, 64, 1000), 2 * 72 + 2 * 44 + 1000);
 });
 
 test('transfer.depth and transfer.curve on synthetic data: one row per task and layer, one point per size and strategy; no leaks', async () => {
@@ -385,7 +442,9 @@ test('transfer.depth({progress: callback}) reports { done, total, phase: "<task>
   const r = await depth({ ...options, progress: (e) => events.push(e) }, { data: DATA, modelDir: ZOO });
   assertProgress(events, ['similar pool1', 'similar pool2', 'similar flatten', 'different pool1', 'different pool2', 'different flatten']);
   assert.equal(events.filter((e) => 'accuracy' in e.metrics).length, 6);
-  assert.equal(events[0].total, 6 * 2); // 15 images, batch 64: 1 step per pass, minSteps 2
+  // 6 runs of 2 steps on 15 images (batch 64: 1 step per pass, minSteps 2), each step 8 + 1 · 15 units
+  // (a linear head: one forward pass per image), then 50 test images scored at 1 unit each
+  assert.equal(events[0].total, 6 * (2 * (8 + 15) + 50));
   assert.ok(!('progress' in r.options));
   assert.deepEqual(withoutMeta(await depth({ ...options, progress: false }, { data: DATA, modelDir: ZOO })), withoutMeta(r));
 });

@@ -23,7 +23,8 @@ function checkRecord(name: string, record: unknown, experiment: string, fn: stri
   }
 }
 
-const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+/** A percentage with a non-breaking space before the sign, so that "73.5 %" never wraps in a table cell. */
+const pct = (v: number) => `${(100 * v).toFixed(1)}\u00a0%`;
 const cellName = (size: string, similarity: string) => `${size} data, ${similarity === 'similar' ? 'similar' : 'very different'} task`;
 
 /** The lecture's table: advice per cell, rows small/large, columns similar/very different. */
@@ -99,7 +100,7 @@ export function tableRows(record: TableRecord): Record<string, string | number>[
   return record.cells.map((c) => ({
     cell: cellName(c.size, c.similarity),
     'train images': c.trainImages,
-    ...Object.fromEntries(c.results.map((r) => [r.strategy, r.accuracies.length > 1 ? `${pct(r.accuracy)} ± ${(100 * r.std).toFixed(1)}` : pct(r.accuracy)])),
+    ...Object.fromEntries(c.results.map((r) => [r.strategy, r.accuracies.length > 1 ? `${pct(r.accuracy)}\u00a0±\u00a0${(100 * r.std).toFixed(1)}` : pct(r.accuracy)])),
     best: c.best,
     'lecture advice': c.advice,
     'advice wins': c.agrees ? 'yes' : 'no',
@@ -157,7 +158,7 @@ export function depthRows(record: DepthRecord): Record<string, string | number>[
   checkRecord('record', record, 'transferDepth', 'depth');
   return record.rows.map((r) => ({
     task: r.task, layer: r.layer, features: r.features,
-    accuracy: r.accuracies.length > 1 ? `${pct(r.accuracy)} ± ${(100 * r.std).toFixed(1)}` : pct(r.accuracy),
+    accuracy: r.accuracies.length > 1 ? `${pct(r.accuracy)}\u00a0±\u00a0${(100 * r.std).toFixed(1)}` : pct(r.accuracy),
     best: record.best[r.task] === r.layer ? 'best' : '',
   }));
 }

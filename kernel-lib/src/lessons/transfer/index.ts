@@ -1,7 +1,8 @@
 /**
  * `nn.transfer`: lesson 10, transfer learning. Take a CNN pretrained on a source task (the model
  * zoo), build the lecture's four strategies on it ((a) scratch, (b) a linear classifier on frozen
- * features, (c) fine-tune the top layers, (d) fine-tune everything), train and score them, and
+ * features, (c) fine-tune the top layers, (d) fine-tune everything) and the advice for small,
+ * very different data ((e) an ensemble of linear classifiers on three depths), train and score them, and
  * measure the lecture's 2 × 2 table (small/large × similar/very different target data), linear
  * classifiers on features from each depth, and a learning curve.
  *
@@ -13,7 +14,7 @@
 
 // the strategies: model surgery on a pretrained tf.LayersModel
 export {
-  STRATEGIES, STRATEGY_LABELS, buildBaseCnn, reinitialize, weightLayers, setTrainable, weightSnapshot, withNewHead,
+  STRATEGIES, STRATEGY_LABELS, ENSEMBLE_LAYERS, buildBaseCnn, reinitialize, weightLayers, setTrainable, weightSnapshot, withNewHead,
   transferModel as model, linearProbe, disposeModel,
 } from './strategies';
 export type { TransferStrategy, TransferModel, TransferModelOptions } from './strategies';

@@ -69,7 +69,7 @@ export interface TransferRunConfig {
 
 export const RUN_DEFAULTS: TransferRunConfig = {
   model: 'mnist-0-4-cnn', epochs: 3, minSteps: 200, batchSize: 64,
-  lrs: { scratch: 3e-3, linear: 1e-2, 'finetune-top': 1e-2, 'finetune-all': 1e-2 },
+  lrs: { scratch: 3e-3, linear: 1e-2, 'finetune-top': 1e-2, 'finetune-all': 1e-2, ensemble: 1e-2 },
   pretrainedLrScale: 0.1, topLayers: 1, testPerClass: null, seed: 0,
 };
 
@@ -129,6 +129,33 @@ export function stepsFor(config: TransferRunConfig, classes: number, perClassCou
   return Math.max(config.epochs, Math.ceil(config.minSteps / perEpoch)) * perEpoch;
 }
 
+/**
+ * The progress units of a plan: work measured in forward passes of one image through the base CNN,
+ * so that the bar's ETA (from the rate so far) holds whichever runs come first. A training step
+ * costs STEP_COST plus, per image of its batch, TRAIN_COST of its strategy (forward, then backward
+ * through the trained layers); scoring costs one unit per test image. Measured on wasm, 1 thread
+ * (about 0.4 ms per unit): a linear head, or conv3 as well, trains at about the cost of a forward
+ * pass; backpropagating through all three convolutions costs 2.5 (scratch) to 3.5 (fine-tuning
+ * everything, two optimizers); a step's fixed cost (batch copy, optimizer) is about 8 images.
+ */
+const TRAIN_COST: Record<TransferStrategy, number> = { scratch: 2.5, linear: 1, 'finetune-top': 1.2, 'finetune-all': 3.5, ensemble: 1.1 };
+const STEP_COST = 8;
+
+/** The cost of training step `step` (1-based) of a run on `count` images (the short last batch counts less). */
+export function stepCost(strategy: TransferStrategy, step: number, count: number, batchSize: number): number {
+  const perEpoch = Math.ceil(count / batchSize);
+  const i = (step - 1) % perEpoch;
+  const images = i < perEpoch - 1 ? batchSize : count - batchSize * (perEpoch - 1);
+  return Math.round(STEP_COST + TRAIN_COST[strategy] * images);
+}
+
+/** The cost of a whole planned run (training and scoring `testImages`), in the units of {@link stepCost}. */
+export function runCost(run: PlannedRun, classes: number, batchSize: number, testImages: number): number {
+  let cost = testImages;
+  for (let step = 1; step <= run.steps; step++) cost += stepCost(run.strategy, step, classes * run.perClass, batchSize);
+  return cost;
+}
+
 /** The test images of a task: all, or `testPerClass` per class (the first ones, in file order). */
 function testSet(ds: ImageDataset, testPerClass: number | null): ImageDataset {
   if (testPerClass === null) return ds;
@@ -143,8 +170,10 @@ export interface PlanProgress { bar: ExperimentProgress; phase: (run: PlannedRun
 
 /**
  * Loads data and the zoo model once, then trains and scores every planned run, in order. Reports
- * `{ done, total, phase, metrics: { loss, perClass } }` after every training step (done and total
- * count the steps of the whole plan) and `{ ..., metrics: { accuracy } }` after every run.
+ * `{ done, total, phase, metrics: { loss, step, perClass } }` after every training step (`step`
+ * counts the steps of the whole plan), `{ ..., metrics: { scored } }` after every 500 test images
+ * and `{ ..., metrics: { accuracy } }` after every run. `done` and `total` count work, not runs or
+ * steps: forward-pass equivalents ({@link stepCost}), so the ETA from the rate so far is honest.
  */
 export async function executePlan(config: TransferRunConfig, plan: PlannedRun[], sources: TransferSources, progress: PlanProgress): Promise<{ runs: TransferRunResult[]; model: ZooMetadata | null; data: Record<string, unknown> }> {
   const tasks = [...new Set(plan.map((r) => r.task))];
@@ -161,8 +190,9 @@ export async function executePlan(config: TransferRunConfig, plan: PlannedRun[],
   const probe = await load();
   const meta = zooMetadata(probe);
   probe.dispose();
-  const total = plan.reduce((s, r) => s + r.steps, 0);
+  const total = plan.reduce((s, r) => s + runCost(r, 5, config.batchSize, sets.get(r.task)!.test.count), 0);
   let done = 0;
+  let step = 0;
   const seeds = seedStream(config.seed);
   const runs: TransferRunResult[] = [];
   for (const r of plan) {
@@ -179,11 +209,19 @@ export async function executePlan(config: TransferRunConfig, plan: PlannedRun[],
       const summary = await trainClassifier(t, sub, {
         epochs: config.epochs, minSteps: config.minSteps, batchSize: config.batchSize, lr: config.lrs[r.strategy],
         pretrainedLrScale: config.pretrainedLrScale, seed: seeds.derive(`order ${r.task} ${r.perClass} ${r.repeat}`),
-        progress: (e) => progress.bar.report({ done: ++done, total, phase, metrics: { loss: e.metrics.loss, perClass: r.perClass } }),
+        progress: (e) => {
+          done += stepCost(r.strategy, e.done, sub.count, config.batchSize);
+          progress.bar.report({ done, total, phase, metrics: { loss: e.metrics.loss, step: ++step, perClass: r.perClass } });
+        },
+      });
+      const scoredBefore = done;
+      const score = await accuracy(t.model, test, (n) => {
+        done = scoredBefore + n;
+        progress.bar.report({ done, total, phase, metrics: { scored: n } });
       });
       const result: TransferRunResult = {
         task: r.task, perClass: r.perClass, strategy: r.strategy, layer: r.layer, repeat: r.repeat,
-        accuracy: await accuracy(t.model, test), trainedParameters: summary.trainedParameters, steps: summary.steps,
+        accuracy: score, trainedParameters: summary.trainedParameters, steps: summary.steps,
       };
       runs.push(result);
       progress.bar.report({ done, total, phase, metrics: { accuracy: result.accuracy } });

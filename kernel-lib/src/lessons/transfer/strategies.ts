@@ -1,12 +1,15 @@
 /**
  * Transfer learning (lesson 10), the model surgery: take a network trained on a source task and
- * reuse it on a target task. The four strategies of the lecture, as small functions over a loaded
- * tf.LayersModel:
+ * reuse it on a target task. The four strategies of the lecture, and the lecture's advice for the
+ * small-and-different cell, as small functions over a loaded tf.LayersModel:
  *
  *   (a) 'scratch'      the same architecture, fresh initialisation, every layer trained
  *   (b) 'linear'       cut the head, freeze the base, train a new softmax layer on the frozen features
  *   (c) 'finetune-top' new head, the top k layers with weights trained too (the rest frozen)
  *   (d) 'finetune-all' new head, every layer trained; pretrained layers at a smaller learning rate
+ *   (e) 'ensemble'     base frozen; one linear softmax classifier on the features of each depth
+ *                      (pool1, pool2, flatten), each trained on its own cross-entropy; the
+ *                      prediction is the mean of their softmax outputs, p = (1/K) Σ_k softmax(W_k h_k + b_k)
  *
  * plus {@link linearProbe}: a linear classifier on the features of any depth (a layer name), for
  * the "small and different" cell of the 2 × 2 table.
@@ -31,12 +34,13 @@ import { ArgumentError, checkInt, checkKnownKeys, checkOneOf } from '../../core/
 import { checkSeed, mulberry32, seedStream } from '../../core/rng';
 
 /**
- * The four strategies of the lecture, (a) to (d).
+ * The strategies of the lecture, (a) to (e): (a)–(d) the four ways to reuse a network, (e) the
+ * advice for small data on a very different task (linear classifiers on several depths, averaged).
  *
  * @example
  * for (const strategy of nn.transfer.STRATEGIES) console.log(strategy, nn.transfer.STRATEGY_LABELS[strategy]);
  */
-export const STRATEGIES = ['scratch', 'linear', 'finetune-top', 'finetune-all'] as const;
+export const STRATEGIES = ['scratch', 'linear', 'finetune-top', 'finetune-all', 'ensemble'] as const;
 export type TransferStrategy = typeof STRATEGIES[number];
 
 /**
@@ -50,7 +54,17 @@ export const STRATEGY_LABELS: Record<TransferStrategy, string> = {
   linear: '(b) linear on frozen features',
   'finetune-top': '(c) fine-tune top layers',
   'finetune-all': '(d) fine-tune everything',
+  ensemble: '(e) linear on 3 depths, averaged',
 };
+
+/**
+ * The depths whose frozen features the 'ensemble' strategy's linear classifiers read, input side
+ * first: pool1 (2,704 features), pool2 (800), flatten (= conv3, 576).
+ *
+ * @example
+ * nn.transfer.ENSEMBLE_LAYERS // ['pool1', 'pool2', 'flatten']
+ */
+export const ENSEMBLE_LAYERS = ['pool1', 'pool2', 'flatten'] as const;
 
 /**
  * The base CNN of the lesson's model zoo, [N, 28, 28, 1] → [N, classes] softmax, three conv layers
@@ -194,6 +208,11 @@ export interface TransferModel {
   fresh: string[];
   /** Frees what this strategy made (see {@link disposeModel}). */
   release: () => void;
+  /**
+   * For 'ensemble': a model with one output per member (each member's softmax), sharing the
+   * layers of `model`; training minimises each member's own cross-entropy.
+   */
+  members?: tf.LayersModel;
 }
 
 /**
@@ -208,10 +227,7 @@ export interface TransferModel {
  * base.dispose();
  */
 export function withNewHead(base: tf.LayersModel, layerName: string, classes: number, seed: number): tf.LayersModel {
-  const layer = findLayer(base, layerName);
-  let x = layer.output as tf.SymbolicTensor;
-  if (x.shape.length !== 2) x = tf.layers.flatten({ name: `${layerName}_flat` }).apply(x) as tf.SymbolicTensor;
-  const head = tf.layers.dense({ name: `new_head_${layerName}`, units: checkInt('classes', classes, { min: 2 }), activation: 'softmax' });
+  const { x, head } = headOn(base, layerName, checkInt('classes', classes, { min: 2 }));
   const out = head.apply(x) as tf.SymbolicTensor;
   reinitialize([head], seed);
   return tf.model({ name: `${base.name}_to_${classes}`, inputs: base.inputs, outputs: out });
@@ -247,6 +263,7 @@ export async function transferModel(base: tf.LayersModel, options: TransferModel
   const strategy = checkOneOf('strategy', options.strategy, STRATEGIES);
   const classes = checkInt('classes', options.classes, { min: 2 });
   const seeds = seedStream(checkSeed('seed', options.seed));
+  if (strategy === 'ensemble') return ensembleModel(base, ENSEMBLE_LAYERS, classes, seeds.derive('ensemble'));
   if (strategy === 'scratch') {
     const copy = await tf.models.modelFromJSON({ modelTopology: base.toJSON(null, false) as tf.io.ModelJSON['modelTopology'] });
     const model = withNewHead(copy, penultimateLayer(copy), classes, seeds.derive('head'));
@@ -291,6 +308,41 @@ export function linearProbe(base: tf.LayersModel, layerName: string, classes: nu
   return {
     strategy: 'linear', model, pretrained: weightLayers(model).slice(0, -1).map((l) => l.name), trained: [head.name], fresh: [head.name],
     release: () => head.dispose(),
+  };
+}
+
+/** The flattened output of `layerName` of `base`, and a new softmax layer on it (not yet applied). */
+function headOn(base: tf.LayersModel, layerName: string, classes: number): { x: tf.SymbolicTensor; head: tf.layers.Layer } {
+  let x = findLayer(base, layerName).output as tf.SymbolicTensor;
+  if (x.shape.length !== 2) x = tf.layers.flatten({ name: `${layerName}_flat` }).apply(x) as tf.SymbolicTensor;
+  return { x, head: tf.layers.dense({ name: `new_head_${layerName}`, units: classes, activation: 'softmax' }) };
+}
+
+/**
+ * Strategy (e), an ensemble of linear classifiers trained at different depths: the base frozen, a
+ * new softmax layer on the flattened features of each of `layers`, and the prediction the mean of
+ * their outputs, p = (1/K) Σ_k softmax(W_k h_k + b_k). `members` outputs the K softmaxes apart, so
+ * that training fits each classifier to its own cross-entropy (their weights are disjoint: the same
+ * as training K linear probes on the same batches). Public through `nn.transfer.model(base,
+ * { strategy: 'ensemble', ... })`.
+ */
+function ensembleModel(base: tf.LayersModel, layers: readonly string[], classes: number, seed: number): TransferModel {
+  setTrainable(base, false);
+  const seeds = seedStream(seed);
+  const heads = layers.map((name) => {
+    const { x, head } = headOn(base, name, classes);
+    const out = head.apply(x) as tf.SymbolicTensor;
+    reinitialize([head], seeds.derive(name));
+    return { head, out };
+  });
+  const outs = heads.map((h) => h.out);
+  const mean = tf.layers.average({ name: 'ensemble_mean' }).apply(outs) as tf.SymbolicTensor;
+  const model = tf.model({ name: `${base.name}_ensemble_${classes}`, inputs: base.inputs, outputs: mean });
+  const members = tf.model({ name: `${base.name}_members_${classes}`, inputs: base.inputs, outputs: outs });
+  const names = heads.map((h) => h.head.name);
+  return {
+    strategy: 'ensemble', model, members, pretrained: weightLayers(base).slice(0, -1).map((l) => l.name), trained: names, fresh: names,
+    release: () => heads.forEach((h) => h.head.dispose()),
   };
 }
 

@@ -6,8 +6,13 @@
  *
  *                  similar task                          very different task
  *   small data     linear classifier on top features     trouble: try linear classifiers on
- *                                                        features from different depths
+ *                  (linear)                              features from different depths, or an
+ *                                                        ensemble of them (ensemble)
  *   large data     fine-tune a few top layers            fine-tune many layers (or all)
+ *                  (finetune-top)                        (finetune-all)
+ *
+ * A cell's advice is scored against the strategy in brackets: the measured winner "agrees" when it
+ * is that strategy.
  *
  * Small cells are repeated over `repeats` seeded draws of the training set (mean ± std).
  *
@@ -36,8 +41,11 @@ import {
  */
 export const ADVICE: Record<`${TargetSize}/${Similarity}`, { advice: string; strategies: TransferStrategy[] }> = {
   'small/similar': { advice: 'Linear classifier on the top layer\'s features; keep the pretrained network frozen.', strategies: ['linear'] },
-  'large/similar': { advice: 'Fine-tune a few of the top layers (more data: you can afford to adapt more).', strategies: ['finetune-top', 'finetune-all'] },
-  'small/different': { advice: 'You are in trouble: try linear classifiers on features from different depths (earlier layers are more generic).', strategies: ['linear'] },
+  'large/similar': { advice: 'Fine-tune a few of the top layers (more data: you can afford to adapt more).', strategies: ['finetune-top'] },
+  'small/different': {
+    advice: 'You are in trouble: try linear classifiers on features from different depths (earlier layers are more generic), or an ensemble of them.',
+    strategies: ['ensemble'],
+  },
   'large/different': { advice: 'Fine-tune a large number of layers (or everything).', strategies: ['finetune-all'] },
 };
 
@@ -103,11 +111,11 @@ export interface TableCell {
   perClass: number;
   trainImages: number;
   results: TableCellResult[];
-  /** The strategy with the highest mean accuracy. */
+  /** The strategy with the highest mean accuracy (on a tie: an advised one if tied, else the first). */
   best: TransferStrategy;
   advice: string;
   advised: TransferStrategy[];
-  /** Whether the measured winner is one the advice points to. */
+  /** Whether an advised strategy has the highest mean accuracy (a tie with another strategy counts). */
   agrees: boolean;
 }
 
@@ -164,8 +172,11 @@ export async function table(options: TableOptions = {}, sources: TransferSources
           const accuracies = mine.map((r) => r.accuracy);
           return { strategy, ...summarize(accuracies), accuracies, trainedParameters: mine[0].trainedParameters };
         });
-        const best = results.reduce((a, b) => (b.accuracy > a.accuracy ? b : a)).strategy;
         const { advice, strategies: advised } = ADVICE[`${size}/${similarity}`];
+        // the winner; on a tie, an advised strategy if one is among the tied (a tie counts as agreeing)
+        const top = Math.max(...results.map((r) => r.accuracy));
+        const tied = results.filter((r) => r.accuracy === top);
+        const best = (tied.find((r) => advised.includes(r.strategy)) ?? tied[0]).strategy;
         cells.push({
           size, similarity, task: TASKS[similarity].description, perClass: n, trainImages: n * classes,
           results, best, advice, advised, agrees: advised.includes(best),

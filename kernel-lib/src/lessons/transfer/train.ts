@@ -99,7 +99,7 @@ export async function trainClassifier(model: TransferModel | tf.LayersModel, tra
   });
   const step = (batch: Int32Array) => {
     const { x, y } = toTensors(train, { indices: Array.from(batch), oneHot: true });
-    const { value, grads } = tf.variableGrads(() => crossEntropy(t.model.apply(x, { training: true }) as tf.Tensor2D, y as tf.Tensor2D), all);
+    const { value, grads } = tf.variableGrads(() => lossOf(t, x, y as tf.Tensor2D), all);
     for (const g of groups) g.optimizer.applyGradients(g.vars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
     tf.dispose([x, y, ...Object.values(grads)]);
     return value;
@@ -122,6 +122,18 @@ export async function trainClassifier(model: TransferModel | tf.LayersModel, tra
 }
 
 /**
+ * The training loss of one batch: the cross-entropy of the model's output; for an ensemble
+ * ('ensemble': `t.members`), the mean of its members' own cross-entropies, (1/K) Σ_k L_k (the
+ * members' weights are disjoint, so each one's gradient is its own loss's scaled by 1/K, a scale
+ * Adam's step only sees through its ε).
+ */
+function lossOf(t: TransferModel, x: tf.Tensor, y: tf.Tensor2D): tf.Scalar {
+  if (!t.members) return crossEntropy(t.model.apply(x, { training: true }) as tf.Tensor2D, y);
+  const outs = t.members.apply(x, { training: true }) as tf.Tensor2D[];
+  return tf.div(tf.addN(outs.map((p) => crossEntropy(p, y))), outs.length) as tf.Scalar;
+}
+
+/**
  * A model built by hand (e.g. the homework's prepareFineTune) seen as a strategy: its last layer is
  * the fresh head (trained at `lr`), every other trainable layer is pretrained (at lr · pretrainedLrScale).
  */
@@ -133,6 +145,7 @@ function asTransferModel(model: tf.LayersModel): TransferModel {
 
 /**
  * Fraction of `ds` the model classifies right (argmax of its output), in batches of 500.
+ * `onBatch(done, total)` is called after each batch (images scored so far, of `ds.count`).
  *
  * @example
  * const cnn = nn.transfer.buildBaseCnn({ classes: 5, seed: 1 });
@@ -140,13 +153,15 @@ function asTransferModel(model: tf.LayersModel): TransferModel {
  * console.log(await nn.transfer.accuracy(cnn, ds)); // about 0.2: chance, untrained on random images
  * cnn.dispose();
  */
-export async function accuracy(model: tf.LayersModel, ds: ImageDataset): Promise<number> {
+export async function accuracy(model: tf.LayersModel, ds: ImageDataset, onBatch?: (done: number, total: number) => void): Promise<number> {
   let correct = 0;
   for (let start = 0; start < ds.count; start += 500) {
-    const { x, y } = toTensors(ds, { start, size: Math.min(500, ds.count - start) });
+    const size = Math.min(500, ds.count - start);
+    const { x, y } = toTensors(ds, { start, size });
     const hits = tf.tidy(() => tf.sum(tf.equal(tf.argMax(model.predict(x) as tf.Tensor, 1), y)));
     correct += (await hits.data())[0];
     tf.dispose([x, y, hits]);
+    onBatch?.(start + size, ds.count);
   }
   return correct / ds.count;
 }
