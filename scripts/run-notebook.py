@@ -65,17 +65,22 @@ PROBE = ("import * as nnlabProbe from 'nnlab';\n"
 
 def tensors(client, nb):
     """The kernel's live tensor count, read by a probe cell that is not part of the notebook."""
-    probe = nbformat.v4.new_code_cell(PROBE)
-    nb.cells.append(probe)  # nbclient writes the executed cell back into the notebook at its index
-    try:
-        client.execute_cell(probe, len(nb.cells) - 1)
-    finally:
-        nb.cells.pop()
-    for out in probe.get('outputs', []):
-        text = out.get('text', '')
-        m = re.search(r'nnlab-tensors (\d+)', text if isinstance(text, str) else ''.join(text))
-        if m:
-            return int(m.group(1))
+    # after a failed cell tslab drops the requests queued in the next ~200 ms: try again
+    for attempt in range(5):
+        probe = nbformat.v4.new_code_cell(PROBE)
+        nb.cells.append(probe)  # nbclient writes the executed cell back into the notebook at its index
+        try:
+            client.execute_cell(probe, len(nb.cells) - 1)
+        except (CellExecutionError, CellTimeoutError):
+            pass
+        finally:
+            nb.cells.pop()
+        for out in probe.get('outputs', []):
+            text = out.get('text', '')
+            m = re.search(r'nnlab-tensors (\d+)', text if isinstance(text, str) else ''.join(text))
+            if m:
+                return int(m.group(1))
+        time.sleep(0.5)
     raise RuntimeError('the tensor-count probe printed nothing')
 
 
@@ -94,6 +99,7 @@ def rerun(client, nb, code_cells, report_path):
             except (CellExecutionError, CellTimeoutError) as err:
                 report['errors'].append('%s, notebook cell %d: %s' % (label, index, error_of(cell, err)))
                 log('  %s: notebook cell %d failed: %s' % (label, index, error_of(cell, err)))
+                time.sleep(0.5)  # tslab drops what is sent in the 200 ms after a failure
         report['tensors'].append(tensors(client, nb))
         log('  %s: %d live tensors' % (label, report['tensors'][-1]))
     with open(report_path, 'w', encoding='utf-8') as f:

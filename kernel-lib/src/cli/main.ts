@@ -61,17 +61,19 @@ homework.
   },
   run: {
     summary: 'execute a notebook headless in real Jupyter',
-    usage: `nnlab run <notebook> [--quick] [--html] [--out DIR] [--kernel cpu|gpu] [--timeout SECONDS]
+    usage: `nnlab run <notebook> [--quick] [--html] [--rerun] [--out DIR] [--kernel cpu|gpu] [--timeout SECONDS]
 
 Executes a lesson top to bottom with an nnlab kernel, writes DIR/<name>.ipynb (and
 DIR/<name>.html with --html). Exits non-zero and shows the failing cell on failure.
   <notebook>  a lesson name (00-getting-started), a number (00) or a path to an .ipynb
   --quick     quick mode (NNLAB_QUICK=1): smaller data and fewer epochs
   --html      also export HTML (charts render offline, opened from disk)
+  --rerun     then run every cell again and the check cells once more, in the same kernel, and
+              report errors and live tensors after each pass (exit 1 on an error or a leak)
   --out DIR   output folder (default ./out)
   --kernel    cpu (default) or gpu
   --timeout   seconds allowed per cell (default 1200)`,
-    spec: { flags: ['quick', 'html'], options: { out: null, kernel: ['cpu', 'gpu'], timeout: null }, positionals: ['notebook'] },
+    spec: { flags: ['quick', 'html', 'rerun'], options: { out: null, kernel: ['cpu', 'gpu'], timeout: null }, positionals: ['notebook'] },
     async run(a) {
       const timeout = a.options.timeout === undefined ? undefined : Number(a.options.timeout);
       if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) {
@@ -79,10 +81,15 @@ DIR/<name>.html with --html). Exits non-zero and shows the failing cell on failu
       }
       const r = await runNotebook({
         notebook: a.positionals[0], quick: a.flags.has('quick'), html: a.flags.has('html'),
-        outDir: a.options.out, kernel: a.options.kernel as KernelDevice | undefined, timeout,
+        outDir: a.options.out, kernel: a.options.kernel as KernelDevice | undefined, timeout, rerun: a.flags.has('rerun'),
       });
       out(r.ok ? `ok: ${r.executed}${r.html ? `, ${r.html}` : ''} (${r.seconds.toFixed(1)} s)` : `failed: see the cell above; partial output in ${r.executed}`);
-      return r.ok ? 0 : 1;
+      if (!r.rerun) return r.ok ? 0 : 1;
+      const [first, ...later] = r.rerun.tensors;
+      const leaked = later.some((n) => n !== first);
+      out(`re-run: live tensors after each pass ${r.rerun.tensors.join(', ')}${leaked ? ' (a re-run leaves tensors behind)' : ''}`);
+      for (const e of r.rerun.errors) out(`re-run: ${e}`);
+      return r.rerun.errors.length || leaked ? 1 : 0;
     },
   },
   lessons: {
