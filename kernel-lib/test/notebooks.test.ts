@@ -156,7 +156,6 @@ test('a cell that updates displays 3,000 times in a row finishes with every outp
 // again in the same kernel, then its check cells once more: no cell may fail on a re-run, and a
 // re-run may not leave tensors behind. Lessons with known failures are listed until they are fixed.
 const RERUN_KNOWN: Record<string, string> = {
-  '09-dropout': 'known (issue 17): a re-run check cell reads a disposed tensor; 7 tensors left per run',
   '10-transfer-learning': 'known (issue 17): not yet measured',
 };
 for (const lesson of lessonRows()) {
