@@ -7,6 +7,7 @@
  * const train = await nn.data.loadDataset('mnist', { split: 'train' });
  * nn.data.classCounts(train)   // 10 counts
  */
+import { checkOptions } from '../core/errors';
 import { loadDataset as loadDatasetQuiet, ImageDataset, LoadOptions } from '../data/load';
 import { downloadBars } from '../show/download';
 
@@ -25,7 +26,7 @@ export * from '../data';
  * nn.images(test, { count: 16, seed: 1 });
  */
 export function loadDataset(name: string, options: LoadOptions & { progress?: boolean } = {}): Promise<ImageDataset> {
-  const { progress, ...rest } = options;
+  const { progress, ...rest } = checkOptions('loadDataset options', options);
   const onProgress = rest.onProgress ?? (progress === false ? undefined : downloadBars());
   return loadDatasetQuiet(name, { ...rest, onProgress });
 }

@@ -56,6 +56,7 @@ function filesOf(name: string): string[] {
  */
 export async function datasetInfo(name: string, opts: FetchOptions & { fetch?: boolean; allowPartial?: boolean } = {}): Promise<DatasetInfo> {
   const spec = datasetSpec(name);
+  const { fetch: _fetch, ...load } = opts; // loadDataset's options: every key but `fetch`
   const fetchErrors = new Map<Split, string>(); // the whole reason: where it looked, the URLs tried, the advice
   const repairs = new Map<string, string>(); // file -> a corrupt cached copy was removed (and fetched again)
   const onRepair = (file: string, reason: string) => {
@@ -64,7 +65,7 @@ export async function datasetInfo(name: string, opts: FetchOptions & { fetch?: b
   };
   if (opts.fetch) {
     for (const split of SPLITS) {
-      try { await loadDataset(name, { ...opts, onRepair, split, allowPartial: false }); } catch (err) { fetchErrors.set(split, errorText(err)); }
+      try { await loadDataset(name, { ...load, onRepair, split, allowPartial: false }); } catch (err) { fetchErrors.set(split, errorText(err)); }
     }
   }
   const files: FileStatus[] = [];
@@ -85,7 +86,7 @@ export async function datasetInfo(name: string, opts: FetchOptions & { fetch?: b
   for (const split of SPLITS) {
     const expected = spec.splits[split].count;
     try {
-      const ds = await loadDataset(name, { ...opts, split, network: false, allowPartial: opts.allowPartial ?? true });
+      const ds = await loadDataset(name, { ...load, split, network: false, allowPartial: opts.allowPartial ?? true });
       splits.push({ split, expected, loaded: ds.count, perClass: classCounts(ds), note: ds.note ?? null, error: null });
     } catch (err) {
       splits.push({ split, expected, loaded: null, perClass: null, note: null, error: fetchErrors.get(split) ?? errorText(err) });
