@@ -158,7 +158,6 @@ test('a cell that updates displays 3,000 times in a row finishes with every outp
 const RERUN_KNOWN: Record<string, string> = {
   '04-batchnorm': 'known (issue 17): a re-run check cell reads a disposed tensor; 9 tensors left per run',
   '09-dropout': 'known (issue 17): a re-run check cell reads a disposed tensor; 7 tensors left per run',
-  '10-transfer-learning': 'known (issue 17): not yet measured',
 };
 for (const lesson of lessonRows()) {
   test(`${lesson.name}: running it again in the same kernel, then its check cells once more, fails nowhere and leaks no tensors`,
