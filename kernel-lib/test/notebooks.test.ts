@@ -155,9 +155,7 @@ test('a cell that updates displays 3,000 times in a row finishes with every outp
 // Re-running (issue 17): students re-run cells all the time. Each lesson runs top to bottom, then
 // again in the same kernel, then its check cells once more: no cell may fail on a re-run, and a
 // re-run may not leave tensors behind. Lessons with known failures are listed until they are fixed.
-const RERUN_KNOWN: Record<string, string> = {
-  '10-transfer-learning': 'known (issue 17): not yet measured',
-};
+const RERUN_KNOWN: Record<string, string> = {};
 for (const lesson of lessonRows()) {
   test(`${lesson.name}: running it again in the same kernel, then its check cells once more, fails nowhere and leaks no tensors`,
     { skip: RERUN_KNOWN[lesson.name] }, async () => {
