@@ -20,7 +20,7 @@ test('lineFigure sets the title and both axis labels and keeps the numbers', () 
 test('lineFigure draws NaN (a diverged run) as a gap, and a log axis on request, labelled 1e-8 (not SI), 1-2-5 within two decades', () => {
   const fig = lineFigure({ ...labels, yScale: 'log', series: [{ name: 'lr 1e6', y: [2.3, NaN, NaN] }] });
   assert.deepEqual(fig.data[0].y, [2.3, null, null]);
-  assert.deepEqual(fig.layout.yaxis, { title: { text: 'loss' }, type: 'log', exponentformat: 'e', dtick: 'D2' });
+  assert.deepEqual(fig.layout.yaxis, { title: { text: 'loss' }, type: 'log', exponentformat: 'e', dtick: 'D2', minorloglabels: 'complete' });
   const wide = lineFigure({ ...labels, yScale: 'log', series: [{ name: 'small init', y: [1e-1, 1e-5, 1e-9] }] });
   assert.deepEqual(wide.layout.yaxis, { title: { text: 'loss' }, type: 'log', exponentformat: 'e' });
   // a figure built by hand gets plain exponents when it is drawn

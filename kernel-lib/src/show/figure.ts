@@ -104,8 +104,8 @@ function withScales(layout: Record<string, unknown>, xScale?: string, yScale?: s
 
 /**
  * A log axis labelled the way a student reads exponents: 1e-8, not plotly's SI "10n"; when the
- * values span under two decades, labels at 1, 2 and 5 times each power of ten only (plotly would
- * label every digit, and the labels run together).
+ * values span under two decades, labels at 1, 2 and 5 times each power of ten only, written as
+ * values (0.5, 2), where plotly would label every digit, as bare digits, running together.
  *
  * @example
  * const fig = nn.figure.line({ title: 'Loss', xTitle: 'lr', yTitle: 'loss', series: [{ name: 'run', x: [0.01, 0.1, 1], y: [0.9, 0.4, 0.2] }] });
@@ -114,7 +114,9 @@ function withScales(layout: Record<string, unknown>, xScale?: string, yScale?: s
 export function logAxis(axis: object | undefined, values: readonly unknown[] = []): Record<string, unknown> {
   const positive = values.filter((v): v is number => typeof v === 'number' && v > 0 && Number.isFinite(v));
   const decades = positive.length ? Math.log10(Math.max(...positive) / Math.min(...positive)) : Infinity;
-  return { ...(axis ?? {}), type: 'log', exponentformat: 'e', ...(decades < 2 ? { dtick: 'D2' } : {}) };
+  // within two decades: ticks at 1, 2 and 5 times each power of ten, labelled with their values
+  // (0.5, not plotly's bare digit "5")
+  return { ...(axis ?? {}), type: 'log', exponentformat: 'e', ...(decades < 2 ? { dtick: 'D2', minorloglabels: 'complete' } : {}) };
 }
 
 /**
