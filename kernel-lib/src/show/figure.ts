@@ -9,7 +9,7 @@
  * nn.plot(fig);
  */
 import { ArgumentError, checkOptions } from '../core/errors';
-import { FONT, legendEntries, legendRows, lineHeight, MIN_WIDTH_PX, PAD, PanelRoom, panelRoom, panelValues, wrapCategoryTicks, wrapLines, wrapTitle } from './grid';
+import { FONT, legendRows, lineHeight, MIN_WIDTH_PX, PAD, PanelRoom, panelRoom, panelValues, wrapCategoryTicks, wrapLines, wrapTitle } from './grid';
 
 /** A plotly trace: plain JSON as plotly.js reads it. */
 export type Trace = Record<string, unknown>;
@@ -333,12 +333,12 @@ export function subplotsFigure(figures: readonly Figure[], o: SubplotsOptions): 
     const suffix = k === 0 ? '' : String(k + 1);
     for (const trace of p.fig.data) {
       const name = typeof trace.name === 'string' ? trace.name : '';
-      const firstOfName = showlegend && trace.showlegend !== false && !!name && !seen.has(name);
+      const firstOfName = showlegend && trace.showlegend !== false && trace.visible !== false && !!name && !seen.has(name);
       if (firstOfName) seen.add(name);
       data.push({ ...trace, xaxis: `x${suffix}`, yaxis: `y${suffix}`, showlegend: firstOfName, ...(name ? { legendgroup: name } : {}) });
     }
   });
-  const entries = legendEntries(data, showlegend);
+  const entries = Array.from(seen); // the legend: the first trace of each name
   const title = wrapTitle(o.title, W);
   const titleH = title.lines * lineHeight(FONT.title) + 14;
   const legendH = legendRows(entries, W - 20) * 22;

@@ -87,7 +87,7 @@ export function tickLabel(v: number, step: number): string {
     const decimals = Math.max(0, -Math.floor(Math.log10(step / div) + 1e-9));
     return `${(v / div).toFixed(Math.min(decimals, 3))}${suffix}`;
   }
-  if (a > 0 && a < 1e-3) return v.toExponential(0).replace('e', 'e');
+  if (a > 0 && a < 1e-3) return v.toExponential(0);
   const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
   return v.toFixed(Math.min(decimals, 6));
 }
@@ -189,18 +189,6 @@ export function panelRoom(xaxis: Axis, yaxis: Axis, traces: readonly Record<stri
     below: (xTicks.height ? xTicks.height + 6 : 0) + xTitle + PAD,
     above: titleLines ? titleLines * lineHeight(FONT.subtitle) + 6 : 0,
   };
-}
-
-/** The legend entries a figure shows (one per name or legend group), in trace order. */
-export function legendEntries(traces: readonly Record<string, unknown>[], showlegend: boolean): string[] {
-  if (!showlegend) return [];
-  const names: string[] = [];
-  for (const t of traces) {
-    if (t.showlegend === false || t.visible === false) continue;
-    const name = typeof t.name === 'string' ? t.name : '';
-    if (name && !names.includes(name)) names.push(name);
-  }
-  return names;
 }
 
 /**
