@@ -202,7 +202,7 @@ test('nnlab data with a bad action or dataset is an error naming it', () => {
   assert.equal(r.status, 2);
   assert.match(r.stderr, /data: unknown action "frob" \(known: list, fetch, info\)/);
   r = nnlab('data', 'info', 'imagenet');
-  assert.equal(r.status, 1);
+  assert.equal(r.status, 2);
   assert.match(r.stderr, /dataset must be one of "mnist", "fashion-mnist", "cifar-10", got "imagenet"/);
   assert.equal(nnlab('data', 'info').status, 2);
 });
@@ -262,8 +262,8 @@ test('nnlab dropout --p 0.5 --samples 4000 --json prints the three cases\' train
 
 test('nnlab dropout --p 0 fails naming the keep probability; --p abc is a usage error', () => {
   let r = nnlab('dropout', '--p', '0');
-  assert.equal(r.status, 1);
-  assert.match(r.stderr, /^nnlab: p must be a keep probability in \(0, 1\] \(p = 1 keeps every unit: no dropout; p is the keep probability, tf\.layers\.dropout's rate is 1 - p\), got 0$/m);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^nnlab: dropout: --p must be a keep probability in \(0, 1\] \(p = 1 keeps every unit: no dropout; p is the keep probability, tf\.layers\.dropout's rate is 1 - p\), got 0$/m);
   r = nnlab('dropout', '--p', 'abc');
   assert.equal(r.status, 2);
   assert.match(r.stderr, /dropout: --p must be a decimal number \(such as 0\.5 or 1e-3\), got "abc"/);
@@ -322,13 +322,13 @@ test('nnlab init-stats rejects an unknown init, bad sizes and bins by option nam
   assert.match(r.stderr, /init-stats: --init must be one of zeros, small, large, xavier, glorot, he, got "kaiming"/);
   r = nnlab('init-stats', '--layers', '0');
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /init-stats: --layers must be an integer >= 1, got 0/);
+  assert.match(r.stderr, /init-stats: --layers must be an integer in \[1, 1000\], got "0"/);
   r = nnlab('init-stats', '--batch', '-5');
-  assert.match(r.stderr, /init-stats: --batch must be an integer >= 1, got -5/);
+  assert.match(r.stderr, /init-stats: --batch must be an integer in \[1, 1000000\], got "-5"/);
   r = nnlab('init-stats', '--bins', '0');
-  assert.match(r.stderr, /init-stats: --bins must be an integer >= 1, got 0/);
+  assert.match(r.stderr, /init-stats: --bins must be an integer in \[1, 10000\], got "0"/);
   r = nnlab('init-stats', '--width', 'wide');
-  assert.match(r.stderr, /init-stats: --width must be an integer, got "wide"/);
+  assert.match(r.stderr, /init-stats: --width must be an integer in \[1, 65536\], got "wide"/);
   r = nnlab('init-stats', '--activation', 'softmax');
   assert.match(r.stderr, /init-stats: --activation must be one of tanh, relu, leakyRelu, sigmoid, elu, selu, got "softmax"/);
   r = nnlab('init-stats', '--init', 'he', '--scale', '2');

@@ -48,7 +48,7 @@ test('checkShape("X", [32, 785], [null, 784]) reports the wrong shape', () => {
 
 test('checkKnownKeys rejects a misspelt option', () => {
   assert.throws(() => checkKnownKeys('initStats', { seeed: 1 }, ['seed', 'depth']),
-    { message: 'initStats.seeed must be one of the known options (seed, depth); "seeed" is not an option, got 1' });
+    { message: 'initStats.seeed must be one of the known options (seed, depth); "seeed" is not an option (did you mean "seed"?), got 1' });
   assert.doesNotThrow(() => checkKnownKeys('initStats', { seed: 1 }, ['seed', 'depth']));
 });
 

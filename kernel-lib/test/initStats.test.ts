@@ -104,7 +104,7 @@ test('histogram uses numpy\'s bins: [lo, hi) except the last, [lo, hi]; values o
   assert.equal(histogramEdges(30, [-1, 1])[30], 1);
   const edges = histogramEdges(3, [0, 0.3]);
   assert.equal(binOf(edges[1], edges, 3 / 0.3), 1, 'a value on an inner edge goes to the bin on its right');
-  assert.throws(() => histogram([1], { bins: 0 }), /bins must be an integer >= 1, got 0/);
+  assert.throws(() => histogram([1], { bins: 0 }), /bins must be an integer in \[1, 1000000\], got 0/);
   assert.throws(() => histogram([1], { range: [1, -1] }), /range must be a pair \[lo, hi\] with lo < hi, got \[1, -1\]/);
 });
 
@@ -302,21 +302,24 @@ test('weightInit.stats shows the lecture\'s phenomena on setup A', async () => {
 
 test('weightInit.stats rejects bad options with an error that names the option, the value and what is allowed', async () => {
   const cases: [object, RegExp][] = [
-    [{ batchSize: 0 }, /^ArgumentError: batchSize must be an integer >= 1, got 0$/],
-    [{ depth: -1 }, /^ArgumentError: depth must be an integer >= 1, got -1$/],
-    [{ width: 0 }, /^ArgumentError: width must be an integer >= 1, got 0$/],
-    [{ widths: [10, 0] }, /^ArgumentError: widths\[1\] must be an integer >= 1, got 0$/],
+    [{ batchSize: 0 }, /^ArgumentError: batchSize must be an integer in \[1, 1000000\], got 0$/],
+    [{ depth: -1 }, /^ArgumentError: depth must be an integer in \[1, 1000\], got -1$/],
+    [{ width: 0 }, /^ArgumentError: width must be an integer in \[1, 65536\], got 0$/],
+    [{ widths: [10, 0] }, /^ArgumentError: widths\[1\] must be an integer in \[1, 65536\], got 0$/],
     [{ widths: [10], depth: 3 }, /^ArgumentError: widths must be left out when depth or width is given/],
-    [{ inputWidth: 2.5 }, /^ArgumentError: inputWidth must be an integer >= 1, got 2\.5$/],
+    [{ inputWidth: 2.5 }, /^ArgumentError: inputWidth must be an integer in \[1, 65536\], got 2\.5$/],
     [{ init: 'kaiming' }, /^ArgumentError: init must be one of "zeros", "small", "large", "xavier", "glorot", "he", got "kaiming"$/],
     [{ activation: 'softmax' }, /^ArgumentError: activation must be one of "tanh", "relu", "leakyRelu", "sigmoid", "elu", "selu", got "softmax"$/],
-    [{ bins: 0 }, /^ArgumentError: bins must be an integer >= 1, got 0$/],
+    [{ bins: 0 }, /^ArgumentError: bins must be an integer in \[1, 10000\], got 0$/],
     [{ range: [1, -1] }, /^ArgumentError: range must be a pair \[lo, hi\] with lo < hi, got \[1, -1\]$/],
     [{ init: 'he', scale: 2 }, /^ArgumentError: scale must be left out for init "he"/],
-    [{ init: 'small', scale: -1 }, /^ArgumentError: scale must be a finite number >= 0, got -1$/],
+    [{ init: 'small', scale: -1 }, /^ArgumentError: scale must be a finite number in \[0, 1000000\], got -1$/],
     [{ seed: -1 }, /^ArgumentError: seed must be an integer in \[0, 2\^53 - 1\], got -1$/],
-    [{ seeed: 1 }, /^ArgumentError: initStats\.seeed must be one of the known options/],
-    [{ width: 100_000 }, /^ArgumentError: widths must be sizes whose weights and activations fit in 268435456 float32 numbers/],
+    [{ seeed: 1 }, /^ArgumentError: weightInit\.stats\.seeed must be one of the known options.*\(did you mean "seed"\?\)/],
+    [{ width: 100_000 }, /^ArgumentError: width must be an integer in \[1, 65536\], got 100000$/],
+    [{ width: 20_000 }, /^ArgumentError: widths is too large: weightInit\.stats would hold about 15\.[0-9] GB at once \(10 layers of up to 20000 units/],
+    [{ depth: 1e9 }, /^ArgumentError: depth must be an integer in \[1, 1000\], got 1000000000$/],
+    [{ bins: 1e9 }, /^ArgumentError: bins must be an integer in \[1, 10000\], got 1000000000$/],
   ];
   for (const [options, message] of cases) {
     assert.throws(() => resolveStatsOptions(options), message, JSON.stringify(options));

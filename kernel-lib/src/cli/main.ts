@@ -4,7 +4,8 @@
  * commands too, each with `--json` for a machine-readable record.
  */
 import { parseArgs, UsageError } from '../core/args';
-import { Command, out } from '../core/command';
+import { cliMessage, Command, out } from '../core/command';
+import { ArgumentError } from '../core/errors';
 import { EXPERIMENT_COMMANDS } from './experiments';
 import { DATA_COMMAND } from './data';
 import { BENCH_COMMAND } from './bench';
@@ -195,6 +196,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
     }
   } catch (err) {
+    if (err instanceof ArgumentError && command && !/^[A-Z][A-Z0-9_]+$/.test(err.argument)) {
+      // a bad value the library caught (a rule across options, a memory estimate): a usage error;
+      // a bad environment variable (NNLAB_WASM_THREADS) stays an error of the environment (exit 1)
+      err = new UsageError(`${name}: ${cliMessage(command, err.argument, err.message)}`);
+    }
     if (err instanceof UsageError) {
       process.stderr.write(`nnlab: ${err.message}\n${command ? `usage: ${command.usage.split('\n')[0]}` : 'see nnlab --help'}\n`);
       status = 2;

@@ -1,3 +1,6 @@
+import { ArgumentError, describe } from './errors';
+import type { Field } from './options';
+
 /**
  * A strict argument parser for the nnlab CLI: every command declares its flags, options and
  * positionals; anything else is an error (unknown options are never ignored).
@@ -6,8 +9,12 @@
 export interface CommandSpec {
   /** Boolean switches, e.g. ['json', 'quick']. */
   flags?: readonly string[];
-  /** Options that take a value, with the allowed values when the set is closed. */
-  options?: Readonly<Record<string, readonly string[] | null>>;
+  /**
+   * Options that take a value: the allowed values when the set is closed, a declared option
+   * (core/options.ts: the experiment's own field, so its kind and range are checked while the
+   * command line is parsed, before a backend starts), or null for free text (a path).
+   */
+  options?: Readonly<Record<string, readonly string[] | Field | null>>;
   /** Names of positional arguments; a trailing '?' marks one as optional. */
   positionals?: readonly string[];
 }
@@ -44,6 +51,60 @@ export function numberOption(raw: string | undefined, command: string, name: str
   return v;
 }
 
+/**
+ * The value of a declared option as the experiment takes it: "12" -> 12 for an int, "0.5" for a
+ * number, "-1,1" -> [-1, 1] for a range, "a,b" -> ['a', 'b'] for a list. A bad value is a
+ * UsageError naming --name and the text as typed.
+ */
+export function optionValue(command: string, name: string, text: string, field: Field): unknown {
+  const fail = (allowed: string): never => { throw new UsageError(`${command}: --${name} must be ${allowed}, got "${text}"`); };
+  const scalar = (t: string, f: Field): unknown => {
+    switch (f.kind) {
+      case 'int': case 'seed':
+        if (!/^[+-]?\d+$/.test(t.trim())) fail(`an integer${bounds(f)}`);
+        return Number(t);
+      case 'number': case 'probability':
+        if (!DECIMAL.test(t.trim())) fail(`a decimal number${bounds(f)} (such as 0.5 or 1e-3)`);
+        return Number(t);
+      case 'boolean':
+        if (t !== 'true' && t !== 'false') fail('true or false');
+        return t === 'true';
+      default:
+        return t;
+    }
+  };
+  let value: unknown;
+  if (field.kind === 'range') {
+    const parts = text.split(',');
+    if (parts.length !== 2) fail('LO,HI (such as -1,1)');
+    value = parts.map((p) => scalar(p, { kind: 'number', check: (_n, v) => v }));
+  } else if (field.kind === 'list') {
+    value = text.split(',').map((p) => scalar(p.trim(), field.of as Field));
+  } else {
+    value = scalar(text, field);
+  }
+  try {
+    return field.check(`--${name}`, value);
+  } catch (err) {
+    if (err instanceof ArgumentError) {
+      const tail = `, got ${describe(err.value)}`;
+      const message = err.message.endsWith(tail) ? err.message.slice(0, -tail.length) : err.message;
+      throw new UsageError(`${command}: ${message}, got "${text}"`);
+    }
+    throw err;
+  }
+}
+
+function checkOptionText(command: string, name: string, text: string, field: Field): void {
+  optionValue(command, name, text, field);
+}
+
+function bounds(f: Field): string {
+  if (f.kind === 'seed') return ' >= 0';
+  if (f.min !== undefined && f.max !== undefined) return ` in [${f.min}, ${f.max}]`;
+  return '';
+}
+
 /** A number written in decimal: 3, -0.5, .5, 1e-3, 2.5E+4. */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -69,7 +130,8 @@ export function parseArgs(command: string, argv: readonly string[], spec: Comman
         const value = inline ?? argv[++i];
         if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`${command}: --${name} needs a value`);
         const allowed = spec.options[name];
-        if (allowed && !allowed.includes(value)) throw new UsageError(`${command}: --${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+        if (Array.isArray(allowed) && !allowed.includes(value)) throw new UsageError(`${command}: --${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+        if (allowed && !Array.isArray(allowed)) checkOptionText(command, name, value, allowed as Field);
         if (name in options) throw new UsageError(`${command}: --${name} is given twice ("${options[name]}" and "${value}"); give it once`);
         options[name] = value;
       } else {

@@ -11,8 +11,9 @@
 export class ArgumentError extends Error {
   readonly argument: string;
   readonly value: unknown;
-  constructor(argument: string, value: unknown, allowed: string) {
-    super(`${argument} must be ${allowed}, got ${describe(value)}`);
+  /** `message` replaces the usual "<argument> must be <allowed>, got <value>". */
+  constructor(argument: string, value: unknown, allowed: string, message?: string) {
+    super(message ?? `${argument} must be ${allowed}, got ${describe(value)}`);
     this.name = 'ArgumentError';
     this.argument = argument;
     this.value = value;
@@ -149,9 +150,25 @@ export function checkKnownKeys(name: string, options: object, known: readonly st
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
       throw new ArgumentError(`${name}.${key}`, (options as Record<string, unknown>)[key],
-        `one of the known options (${known.join(', ')}); "${key}" is not an option`);
+        `one of the known options (${known.join(', ')}); "${key}" is not an option${nearMiss(key, known)}`);
     }
   }
+}
+
+/** "; did you mean "p"?" for a key one or two letters away from a known one (or in other case). */
+function nearMiss(key: string, known: readonly string[]): string {
+  const lower = key.toLowerCase();
+  const close = known.find((k) => k.toLowerCase() === lower || editDistance(k.toLowerCase(), lower) <= Math.min(2, Math.floor(k.length / 3)));
+  return close ? ` (did you mean "${close}"?)` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  }
+  return d[a.length][b.length];
 }
 
 function rangeText(min?: number, max?: number): string {

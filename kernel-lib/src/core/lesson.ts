@@ -6,6 +6,7 @@
  */
 import type { Command } from './command';
 import type { Exercise } from './exercise';
+import type { OptionSchema } from './options';
 
 export interface LessonDefinition {
   /** Folder name under lessons/ and the namespace's kebab-case id ("batch-norm"). */
@@ -25,7 +26,21 @@ export interface LessonDefinition {
   commands: Record<string, Command>;
   /** Graded exercises of the homework, in the order the homework asks them. */
   exercises: readonly Exercise[];
+  /**
+   * The lesson's experiments with their declared options (core/options.ts), by public name
+   * (`nn.<namespace>.<name>`): the generated bad-input test feeds each of them the values its
+   * declaration rejects, and expects an ArgumentError naming the option before any work starts.
+   */
+  experiments: Record<string, Experiment>;
   /** How `nn.show(record)` draws each of the lesson's records, by `record.experiment`. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   show: Record<string, (record: any) => void>;
+}
+
+/** An experiment as the registry lists it: the function and its declared options. */
+export interface Experiment {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  run(options?: any): unknown;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  options: OptionSchema<any>;
 }

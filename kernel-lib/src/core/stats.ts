@@ -21,7 +21,7 @@ export interface Moments { mean: number; std: number }
  * them: edge i = lo + i (hi - lo) / bins, the last edge exactly hi.
  */
 export function histogramEdges(bins: number, range: readonly [number, number]): number[] {
-  checkInt('bins', bins, { min: 1 });
+  checkInt('bins', bins, { min: 1, max: 1_000_000 });
   const [lo, hi] = checkRange('range', range);
   const step = (hi - lo) / bins;
   const edges = Array.from({ length: bins + 1 }, (_, i) => i * step + lo);

@@ -17,7 +17,7 @@ const GETTING_STARTED: LessonDefinition = {
   id: 'getting-started', number: '00', namespace: null, title: 'Getting started',
   notebook: '00-getting-started.ipynb', homework: null,
   summary: 'the device report, a first tensor and seeds, an inline chart, a table, a real dataset, live progress, check cells',
-  commands: {}, exercises: [], show: {},
+  commands: {}, exercises: [], show: {}, experiments: {},
 };
 
 export const LESSONS: readonly LessonDefinition[] = Object.freeze([
@@ -83,4 +83,11 @@ export function lessonTableMarkdown(): string {
   const code = (xs: readonly string[]) => xs.map((x) => `\`${x}\``).join(', ');
   return ['| notebook | lesson | library | CLI | homework |', '|---|---|---|---|---|', ...lessonRows().map((r) =>
     `| \`${r.name}\` | ${r.summary} | ${r.namespace ? `\`nn.${r.namespace}\`` : ''} | ${code(r.commands.map((c) => `nnlab ${c}`))} | ${r.homework ? `\`${r.homework}\`` : ''} |`)].join('\n');
+}
+
+/** Every lesson's experiments, as "namespace.name" -> the experiment. */
+export function lessonExperiments(): Record<string, import('../core/lesson').Experiment> {
+  const all: Record<string, import('../core/lesson').Experiment> = {};
+  for (const lesson of LESSONS) for (const [name, e] of Object.entries(lesson.experiments)) all[`${lesson.namespace}.${name}`] = e;
+  return all;
 }

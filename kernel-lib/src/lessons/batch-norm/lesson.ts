@@ -12,6 +12,7 @@ export const BATCH_NORM_LESSON: LessonDefinition = {
   commands: BATCHNORM_COMMANDS,
   exercises: [BATCH_NORM_TRAIN_MODE, BATCH_NORM_TEST_MODE],
   // nn.show(record) by record.experiment: the same functions as nn.batchNorm.show<Experiment>
+  experiments: {},
   show: {
     batchNormStats: showBatchNormStats, batchNormIdentity: showBatchNormIdentity, batchNormRunning: showBatchNormRunning,
     batchNormFold: showBatchNormFold, batchNormModeBug: showBatchNormModeBug, batchNormRescue: showBatchNormRescue,

@@ -11,6 +11,7 @@ export const DROPOUT_LESSON: LessonDefinition = {
   commands: DROPOUT_COMMANDS,
   exercises: [DROPOUT_TRAIN_MODE, DROPOUT_TEST_MODE],
   // keyed by the records' `experiment` strings, which stay as they were
+  experiments: {},
   show: {
     dropoutExpectation: showExpectation, dropoutEnsemble: showEnsemble, tfDropoutKind: showTfLayersKind,
     dropoutOverfit: showOverfit,

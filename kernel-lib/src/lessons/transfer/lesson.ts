@@ -11,5 +11,6 @@ export const TRANSFER_LESSON: LessonDefinition = {
   commands: TRANSFER_COMMANDS,
   exercises: [FREEZE_AND_FINE_TUNE],
   // by record.experiment (the names the records have always carried)
+  experiments: {},
   show: { transferTable: showTable, transferDepth: showDepth, transferCurve: showCurve },
 };

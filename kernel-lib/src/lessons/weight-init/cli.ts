@@ -3,50 +3,35 @@
  * same options and the same plain record as `nn.weightInit.stats` in the notebook (`--grid`:
  * `nn.weightInit.grid`).
  */
-import { UsageError } from '../../core/args';
+import { optionValue, UsageError } from '../../core/args';
 import { Command, out } from '../../core/command';
-import { ArgumentError } from '../../core/errors';
 import type { ProgressEvent } from '../../core/progress';
 import { useDevice } from '../../engine/device';
 import { INITS } from '../../nets/init';
 import { ACTIVATIONS } from '../../nets/layers';
-import { resolveStatsOptions, SETUP_A, SETUP_B, stats, StatsOptions } from './stats';
+import { resolveStatsOptions, SETUP_A, SETUP_B, stats, STATS_OPTIONS, StatsOptions } from './stats';
 import { GRID_DEFAULTS, grid as runGrid } from './grid';
 import { runLabel, verdict } from './math';
 import { statsRows, summaryRows } from './figures';
 import { tableText, toTable } from '../../show/table';
 
-/** CLI option -> stats option, for numbers. */
-const NUMBER_OPTIONS = { layers: 'depth', width: 'width', batch: 'batchSize', 'input-width': 'inputWidth', bins: 'bins', seed: 'seed', scale: 'scale' } as const;
+const F = STATS_OPTIONS.fields;
+/** CLI option -> the declared stats option it sets (its kind and range are checked while parsing). */
+const VALUE_OPTIONS = {
+  layers: ['depth', F.depth], width: ['width', F.width], batch: ['batchSize', F.batchSize], 'input-width': ['inputWidth', F.inputWidth],
+  bins: ['bins', F.bins], range: ['range', F.range], seed: ['seed', F.seed], scale: ['scale', F.scale],
+} as const;
 
-function parseNumber(flag: string, text: string, integer: boolean): number {
-  const ok = integer ? /^[+-]?\d+$/.test(text) : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text);
-  if (!ok) throw new UsageError(`init-stats: --${flag} must be ${integer ? 'an integer' : 'a number'}, got "${text}"`);
-  return Number(text);
-}
-
-/** The stats options that the command line asks for (numbers parsed, ranges checked later). */
+/** The stats options that the command line asks for (each value already checked by parseArgs). */
 export function statsCliOptions(options: Record<string, string>): StatsOptions {
   const setup = options.setup === undefined ? {} : options.setup === 'A' ? SETUP_A : SETUP_B;
   const o: Record<string, unknown> = { ...setup };
-  for (const [flag, key] of Object.entries(NUMBER_OPTIONS)) {
-    if (options[flag] !== undefined) o[key] = parseNumber(flag, options[flag], key !== 'scale');
-  }
-  if (options.range !== undefined) {
-    const parts = options.range.split(',');
-    if (parts.length !== 2) throw new UsageError(`init-stats: --range must be LO,HI (e.g. -1,1), got "${options.range}"`);
-    o.range = parts.map((p) => parseNumber('range', p.trim(), false));
+  for (const [flag, [key, field]] of Object.entries(VALUE_OPTIONS)) {
+    if (options[flag] !== undefined) o[key] = optionValue('init-stats', flag, options[flag], field);
   }
   if (options.init !== undefined) o.init = options.init;
   if (options.activation !== undefined) o.activation = options.activation;
   return o as StatsOptions;
-}
-
-/** An argument error of the library, told in the command line's words (depth -> --layers). */
-function asUsageError(err: ArgumentError): UsageError {
-  const flag = Object.entries(NUMBER_OPTIONS).find(([, key]) => err.argument === key || err.argument.startsWith(`${key}[`))?.[0];
-  const name = flag ? `--${flag}` : err.argument === 'widths' ? '--layers/--width/--batch' : err.argument;
-  return new UsageError(`init-stats: ${name}${err.message.slice(err.argument.length)}`);
 }
 
 export const INIT_STATS_COMMAND: Command = {
@@ -71,10 +56,11 @@ The backend is picked as in a notebook (NNLAB_DEVICE=cpu|gpu, else auto).`,
   spec: {
     flags: ['json', 'grid'],
     options: {
-      init: INITS, activation: ACTIVATIONS, setup: ['A', 'B'], scale: null, layers: null, width: null, batch: null,
-      'input-width': null, bins: null, range: null, seed: null,
+      init: INITS, activation: ACTIVATIONS, setup: ['A', 'B'],
+      ...Object.fromEntries(Object.entries(VALUE_OPTIONS).map(([flag, [, field]]) => [flag, field])),
     },
   },
+  flags: { depth: 'layers', width: 'width', widths: 'layers', batchSize: 'batch' },
   async run(a) {
     const json = a.flags.has('json');
     const grid = a.flags.has('grid');
@@ -83,11 +69,7 @@ The backend is picked as in a notebook (NNLAB_DEVICE=cpu|gpu, else auto).`,
     }
     const options = statsCliOptions(a.options);
     const { init, activation, scale, ...sizes } = options;
-    try {
-      resolveStatsOptions(grid ? sizes : options); // bad values fail here, before a backend starts
-    } catch (err) {
-      throw err instanceof ArgumentError ? asUsageError(err) : err;
-    }
+    resolveStatsOptions(grid ? sizes : options); // rules and memory fail here, before a backend starts
     const device = await useDevice(undefined, { print: false });
     if (!json) out(device.summary);
     if (grid) {

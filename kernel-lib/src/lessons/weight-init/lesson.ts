@@ -3,6 +3,7 @@ import type { LessonDefinition } from '../../core/lesson';
 import { INIT_STATS_COMMAND } from './cli';
 import { HE_INIT, XAVIER_INIT } from './homework';
 import { INIT_EXPERIMENT, LAYER_STDS } from './homeworkStats';
+import { stats, STATS_OPTIONS } from './stats';
 import { showGrid, showStats, showTraining } from './figures';
 
 export const WEIGHT_INIT_LESSON: LessonDefinition = {
@@ -12,5 +13,6 @@ export const WEIGHT_INIT_LESSON: LessonDefinition = {
   commands: { 'init-stats': INIT_STATS_COMMAND },
   exercises: [XAVIER_INIT, HE_INIT, LAYER_STDS, INIT_EXPERIMENT],
   // keyed by record.experiment, which keeps its pre-namespace name
+  experiments: { stats: { run: stats, options: STATS_OPTIONS } },
   show: { initStats: showStats, initStatsGrid: showGrid, initTraining: showTraining },
 };

@@ -25,7 +25,8 @@
  * nn.weightInit.showStats(record);
  */
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, checkBoolean, checkInt, checkKnownKeys, checkNumber, checkOneOf } from '../../core/errors';
+import { ArgumentError } from '../../core/errors';
+import { boolean, ConfigOf, defineOptions, float32Bytes, formatBytes, int, list, MemoryNeed, number, oneOf, optional, range, seed } from '../../core/options';
 import { normalArray } from '../../core/normal';
 import { ProgressOption, takeProgress } from '../../core/progress';
 import { provenance } from '../../core/record';
@@ -105,8 +106,40 @@ export const STATS_DEFAULTS = {
   init: 'xavier', activation: 'tanh', bins: 30, range: [-1, 1], seed: 0, gradients: true,
 } as const;
 
-const OPTION_KEYS = ['batchSize', 'inputWidth', 'depth', 'width', 'widths', 'init', 'activation', 'scale',
-  'bins', 'range', 'seed', 'gradients', 'progress'] as const;
+/** Most layers, units per layer and rows of a batch the experiment takes (memory is checked too). */
+export const STATS_LIMITS = { layers: 1000, width: 65_536, batchSize: 1_000_000, bins: 10_000 } as const;
+
+/**
+ * The options of {@link stats}, declared once (core/options.ts): `resolve` checks kinds, ranges,
+ * the rules across options and the memory estimate; the CLI checks its flags against the same
+ * fields.
+ */
+const STATS_FIELDS = {
+  batchSize: int({ min: 1, max: STATS_LIMITS.batchSize, default: STATS_DEFAULTS.batchSize }),
+  inputWidth: optional(int({ min: 1, max: STATS_LIMITS.width })),
+  depth: optional(int({ min: 1, max: STATS_LIMITS.layers })),
+  width: optional(int({ min: 1, max: STATS_LIMITS.width })),
+  widths: optional(list(int({ min: 1, max: STATS_LIMITS.width }), { minLength: 1, maxLength: STATS_LIMITS.layers })),
+  init: oneOf(INITS, { default: STATS_DEFAULTS.init }),
+  activation: oneOf(ACTIVATIONS, { default: STATS_DEFAULTS.activation }),
+  scale: optional(number({ min: 0, max: 1e6 })),
+  bins: int({ min: 1, max: STATS_LIMITS.bins, default: STATS_DEFAULTS.bins }),
+  range: range({ limit: 1e30, default: STATS_DEFAULTS.range }),
+  seed: seed(),
+  gradients: boolean({ default: STATS_DEFAULTS.gradients }),
+};
+
+export const STATS_OPTIONS = defineOptions('weightInit.stats', STATS_FIELDS, {
+  rules(c) {
+    if (c.widths !== null && (c.depth !== null || c.width !== null)) {
+      throw new ArgumentError('widths', c.widths, 'left out when depth or width is given (give one or the other)');
+    }
+    if (!initTakesScale(c.init) && c.scale !== null) {
+      throw new ArgumentError('scale', c.scale, `left out for init "${c.init}" (only "small" and "large" take a scale)`);
+    }
+  },
+  memory: (c) => statsMemory(toStatsConfig(c)),
+});
 
 /** At most this many float32 numbers held at once (weights and activations): 1 GiB. */
 export const STATS_MAX_NUMBERS = 2 ** 28;
@@ -154,55 +187,39 @@ export interface StatsRecord {
 
 /** Validates `options` (without `progress`) and fills in the defaults; every error names the option. */
 export function resolveStatsOptions(options: Omit<StatsOptions, 'progress'> = {}): StatsConfig {
-  if (typeof options !== 'object' || options === null) throw new ArgumentError('options', options, 'an object');
-  checkKnownKeys('initStats', options, OPTION_KEYS);
-  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as StatsOptions;
-  const o = { ...STATS_DEFAULTS, ...given }; // an option set to undefined is an option left out
-  const batchSize = checkInt('batchSize', o.batchSize, { min: 1 });
-  const widths = resolveWidths(options);
-  const inputWidth = checkInt('inputWidth', o.inputWidth ?? widths[0], { min: 1 });
-  const init = checkOneOf('init', o.init, INITS);
-  const activation = checkOneOf('activation', o.activation, ACTIVATIONS);
-  let scale: number | null = null;
-  if (initTakesScale(init)) {
-    scale = checkNumber('scale', o.scale ?? INIT_SCALES[init], { min: 0 });
-  } else if (o.scale !== undefined) {
-    throw new ArgumentError('scale', o.scale, `left out for init "${init}" (only "small" and "large" take a scale)`);
-  }
-  const config: StatsConfig = {
-    batchSize, inputWidth, widths, init, activation, scale,
-    bins: checkInt('bins', o.bins, { min: 1 }),
-    range: checkRange('range', o.range),
-    seed: checkSeed('seed', o.seed),
-    gradients: checkBoolean('gradients', o.gradients),
+  return toStatsConfig(STATS_OPTIONS.resolve(options));
+}
+
+function toStatsConfig(c: ConfigOf<typeof STATS_FIELDS>): StatsConfig {
+  const widths = c.widths ?? new Array<number>(c.depth ?? STATS_DEFAULTS.depth).fill(c.width ?? STATS_DEFAULTS.width);
+  return {
+    batchSize: c.batchSize, inputWidth: c.inputWidth ?? widths[0], widths, init: c.init, activation: c.activation,
+    scale: initTakesScale(c.init) ? c.scale ?? INIT_SCALES[c.init] : null,
+    bins: c.bins, range: c.range, seed: c.seed, gradients: c.gradients,
   };
-  checkMemory(config);
-  return config;
 }
 
-function resolveWidths(options: StatsOptions): number[] {
-  if (options.widths !== undefined) {
-    if (options.depth !== undefined || options.width !== undefined) {
-      throw new ArgumentError('widths', options.widths, 'left out when depth or width is given (give one or the other)');
-    }
-    if (!Array.isArray(options.widths) || options.widths.length === 0) {
-      throw new ArgumentError('widths', options.widths, 'a non-empty array of layer widths');
-    }
-    return options.widths.map((w, i) => checkInt(`widths[${i}]`, w, { min: 1 }));
-  }
-  const depth = checkInt('depth', options.depth ?? STATS_DEFAULTS.depth, { min: 1 });
-  const width = checkInt('width', options.width ?? STATS_DEFAULTS.width, { min: 1 });
-  return new Array<number>(depth).fill(width);
-}
-
-function checkMemory(c: StatsConfig): void {
+/**
+ * What a run holds at its peak: every layer's weights and activations (the backward pass keeps
+ * them), as float32; the histogram counts are small. Also capped at {@link STATS_MAX_NUMBERS}.
+ */
+function statsMemory(c: StatsConfig): MemoryNeed {
   const dims = [c.inputWidth, ...c.widths];
-  let numbers = 0;
-  for (let l = 1; l < dims.length; l++) numbers += dims[l - 1] * dims[l] + c.batchSize * dims[l];
-  if (numbers > STATS_MAX_NUMBERS) {
-    throw new ArgumentError('widths', c.widths, `sizes whose weights and activations fit in ${STATS_MAX_NUMBERS} ` +
-      `float32 numbers (1 GiB); batchSize ${c.batchSize}, inputWidth ${c.inputWidth} and these widths need ${numbers}`);
+  let weights = 0;
+  let activations = 0;
+  for (let l = 1; l < dims.length; l++) {
+    weights += dims[l - 1] * dims[l];
+    activations += c.batchSize * dims[l];
   }
+  const numbers = weights + activations + c.batchSize * c.inputWidth;
+  const argument = c.batchSize * Math.max(...c.widths) > Math.max(...c.widths) ** 2 ? 'batchSize' : 'widths';
+  const what = `${c.widths.length} layers of up to ${Math.max(...c.widths)} units: ${weights} weights and ` +
+    `${activations} activations for batchSize ${c.batchSize}`;
+  if (numbers > STATS_MAX_NUMBERS) {
+    throw new ArgumentError(argument, undefined, '', `${argument} is too large: weightInit.stats would hold about ` +
+      `${formatBytes(float32Bytes(numbers))} at once (${what}), over its limit of 1.0 GB (${STATS_MAX_NUMBERS} float32 numbers)`);
+  }
+  return { bytes: float32Bytes(numbers), argument, what };
 }
 
 /**
