@@ -12,6 +12,7 @@ import { ArgumentError } from '../src/core/errors';
 import type { Field } from '../src/core/options';
 import { lessonExperiments, LESSONS } from '../src/lessons/registry';
 import { COMMANDS, main } from '../src/cli/main';
+import { blobs, BLOBS_OPTIONS, CLOUD_OPTIONS, correlatedCloud, IMAGES_OPTIONS, randomImages, spiral, SPIRAL_OPTIONS } from '../src/data/synthetic';
 
 /** How long a rejection may take: a bad value must fail before any work starts. */
 const FAST_MS = 3000;
@@ -66,6 +67,8 @@ export function badValues(field: Field): [string, unknown][] {
 }
 
 function firstGood(field: Field): unknown {
+  if (field.default !== undefined && field.default !== null) return field.default;
+  if (field.kind === 'seed') return 1;
   if (field.values) return field.values[0];
   if (field.min !== undefined) return field.min;
   return 1;
@@ -86,7 +89,14 @@ async function rejection(what: string, f: () => unknown): Promise<unknown> {
   assert.fail(`${what}: accepted (expected an ArgumentError)`);
 }
 
-const EXPERIMENTS = lessonExperiments();
+/** The registry's experiments, and the library's generators that take options the same way. */
+const EXPERIMENTS: Record<string, { run(options?: unknown): unknown; options: { fields: object } }> = {
+  ...lessonExperiments(),
+  'data.spiral': { run: spiral, options: SPIRAL_OPTIONS },
+  'data.blobs': { run: blobs, options: BLOBS_OPTIONS },
+  'data.correlatedCloud': { run: correlatedCloud, options: CLOUD_OPTIONS },
+  'data.randomImages': { run: randomImages, options: IMAGES_OPTIONS },
+};
 
 /** Lessons whose experiments are still being moved onto declared options. */
 const PENDING = ['batch-norm', 'dropout', 'transfer'];
@@ -105,10 +115,13 @@ for (const [name, experiment] of Object.entries(EXPERIMENTS)) {
       if (!(err instanceof ArgumentError)) problems.push(`${what}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
       else if (!err.message.includes(argument)) problems.push(`${what}: message does not name ${argument}: ${err.message}`);
     };
-    for (const notObject of [null, 42, 'x', [1]]) await expectArgumentError(`${name}(${JSON.stringify(notObject)})`, notObject, name);
-    await expectArgumentError(`${name}({ bogus: 1 })`, { bogus: 1 }, 'bogus');
-    for (const [key, field] of Object.entries(experiment.options.fields as Record<string, Field>)) {
-      for (const [label, value] of badValues(field)) await expectArgumentError(`${name}({ ${key}: ${label} })`, { [key]: value }, key);
+    for (const notObject of [null, 42, 'x', [1]]) await expectArgumentError(`${name}(${JSON.stringify(notObject)})`, notObject, name.replace(/^\w+\./, ''));
+      await expectArgumentError(`${name}({ bogus: 1 })`, { bogus: 1 }, 'bogus');
+    const fields = experiment.options.fields as Record<string, Field>;
+    // the options an experiment requires (a generator's seed) get a good value, so each case tests one option
+    const required = Object.fromEntries(Object.entries(fields).filter(([, f]) => f.default === undefined).map(([k, f]) => [k, firstGood(f)]));
+    for (const [key, field] of Object.entries(fields)) {
+      for (const [label, value] of badValues(field)) await expectArgumentError(`${name}({ ${key}: ${label} })`, { ...required, [key]: value }, key);
     }
     assert.deepEqual(problems, []);
   });

@@ -82,7 +82,8 @@ export function list<T>(of: Field<T>, o: { minLength: number; maxLength: number;
   return {
     kind: 'list', of, min: o.minLength, max: o.maxLength, default: o.default as T[] | undefined,
     check(name, v) {
-      const allowed = `an array of ${o.minLength === o.maxLength ? o.minLength : `${o.minLength} to ${o.maxLength}`} values`;
+      const count = o.minLength === o.maxLength ? `${o.minLength}` : o.minLength === 1 ? `1 to ${o.maxLength}` : `${o.minLength} to ${o.maxLength}`;
+      const allowed = `an array of ${count} ${of.values ? `of ${of.values.join(', ')}${o.unique ? ', each once' : ''}` : 'values'}`;
       if (!Array.isArray(v) || v.length < o.minLength || v.length > o.maxLength) throw new ArgumentError(name, v, allowed);
       const out = v.map((x, i) => of.check(`${name}[${i}]`, x));
       if (o.unique) {
@@ -165,7 +166,7 @@ export function defineOptions<F extends Fields>(name: string, fields: F,
   function take(options: unknown): { config: ConfigOf<F>; progress: ProgressOption | undefined } {
     if (options === undefined) options = {};
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-      throw new ArgumentError(`${name} options`, options, 'an object of options (or nothing)');
+      throw new ArgumentError(name.endsWith(' options') ? name : `${name} options`, options, 'an object of options (or nothing)');
     }
     checkKnownKeys(name, options, known);
     const given: Record<string, unknown> = {};
@@ -178,7 +179,7 @@ export function defineOptions<F extends Fields>(name: string, fields: F,
       else throw new ArgumentError(key, undefined, `given (${name} needs it)`);
     }
     extra.rules?.(config as ConfigOf<F>, given);
-    if (extra.memory) checkMemory(name, extra.memory(config as ConfigOf<F>));
+    if (extra.memory) checkMemory(name.replace(/ options$/, ''), extra.memory(config as ConfigOf<F>));
     return { config: config as ConfigOf<F>, progress };
   }
   return { name, fields, defaults, take, resolve: (options) => take(options).config };
@@ -256,3 +257,24 @@ export function checkMemory(name: string, need: MemoryNeed | MemoryNeed[]): void
 export const float32Bytes = (numbers: number): number => numbers * 4;
 
 export { describe };
+
+/** Most numbers one tensor may hold: 2^28 float32 (1 GB); tfjs's wasm heap holds at most 4 GB. */
+export const MAX_TENSOR_NUMBERS = 2 ** 28;
+
+/**
+ * Throws an ArgumentError naming `name` when a tensor of `shape` is more than one tensor may hold
+ * ({@link MAX_TENSOR_NUMBERS}) or more than the memory limit, before anything is allocated (a raw
+ * "Invalid typed array length" or an out-of-memory abort otherwise).
+ *
+ * @example
+ * checkTensorSize('shape', [1e9, 1e9], 'nets.initWeights') // "shape is too large: nets.initWeights would hold ..."
+ */
+export function checkTensorSize(name: string, shape: readonly number[], owner: string, copies = 1): void {
+  const numbers = shape.reduce((a, b) => a * b, 1);
+  const what = `${copies === 1 ? 'a tensor' : `${copies} tensors`} of shape [${shape.join(', ')}]: ${numbers} float32 numbers${copies === 1 ? '' : ' each'}`;
+  if (numbers > MAX_TENSOR_NUMBERS) {
+    throw new ArgumentError(name, shape, '', `${name} is too large: ${owner} would make ${what}, over the limit of ` +
+      `${MAX_TENSOR_NUMBERS} numbers (1 GB) for one tensor`);
+  }
+  checkMemory(owner, { bytes: float32Bytes(numbers * copies), argument: name, what });
+}

@@ -7,12 +7,71 @@
  * - randomImages: CIFAR-shaped random images and labels (for speed tests and shape checks).
  * Points come back as plain arrays (X: n x D, row-major Float32Array; y: labels).
  */
-import { ArgumentError, checkInt, checkNumber, checkOptions } from '../core/errors';
-import { checkSeed, mulberry32, randomNormal } from '../core/rng';
+import { ArgumentError } from '../core/errors';
+import { defineOptions, float32Bytes, int, list, MemoryNeed, number, seed } from '../core/options';
+import { mulberry32, randomNormal } from '../core/rng';
 import type { ImageDataset } from './load';
 
 /** Points with labels: X is n x dims, row-major. */
 export interface PointSet { X: Float32Array; y: Uint8Array; n: number; dims: number; classes: number }
+
+/** Most points a generator makes: 2^26 (its arrays stay under 1 GB). */
+export const SYNTHETIC_MAX_POINTS = 2 ** 26;
+
+const pointsMemory = (n: number, dims: number, argument: string, what: string): MemoryNeed =>
+  ({ bytes: float32Bytes(n * dims) + n, argument, what: `${n} points of ${dims} dims (${what})` });
+
+const maxPoints = (name: string, n: number, argument: string): void => {
+  if (n > SYNTHETIC_MAX_POINTS) {
+    throw new ArgumentError(argument, n, '', `${argument} is too large: ${name} would make ${n} numbers, over its limit of ${SYNTHETIC_MAX_POINTS}`);
+  }
+};
+
+/** The declared options of {@link spiral} (core/options.ts). */
+export const SPIRAL_OPTIONS = defineOptions('spiral options', {
+  pointsPerClass: int({ min: 2, max: SYNTHETIC_MAX_POINTS, default: 100 }),
+  classes: int({ min: 1, max: 255, default: 3 }),
+  noise: number({ min: 0, max: 1e6, default: 0.2 }),
+  seed: seed({}),
+}, {
+  rules: (c) => maxPoints('spiral', c.pointsPerClass * c.classes, 'pointsPerClass'),
+  memory: (c) => pointsMemory(c.pointsPerClass * c.classes, 2, 'pointsPerClass', `pointsPerClass ${c.pointsPerClass} x classes ${c.classes}`),
+});
+
+/** The declared options of {@link blobs} (core/options.ts). */
+export const BLOBS_OPTIONS = defineOptions('blobs options', {
+  pointsPerClass: int({ min: 1, max: SYNTHETIC_MAX_POINTS, default: 100 }),
+  classes: int({ min: 1, max: 255, default: 3 }),
+  dims: int({ min: 1, max: 100_000, default: 2 }),
+  spread: number({ min: 0, max: 1e6, default: 5 }),
+  std: number({ min: 0, max: 1e6, default: 1 }),
+  seed: seed({}),
+}, {
+  rules: (c) => maxPoints('blobs', c.pointsPerClass * c.classes * c.dims, 'pointsPerClass'),
+  memory: (c) => pointsMemory(c.pointsPerClass * c.classes, c.dims, 'pointsPerClass', `pointsPerClass ${c.pointsPerClass} x classes ${c.classes}`),
+});
+
+/** The declared options of {@link correlatedCloud} (core/options.ts). */
+export const CLOUD_OPTIONS = defineOptions('correlatedCloud options', {
+  n: int({ min: 1, max: SYNTHETIC_MAX_POINTS, default: 500 }),
+  mean: list(number({ min: -1e6, max: 1e6 }), { minLength: 2, maxLength: 2, default: [3, -2] }),
+  std: list(number({ min: 0, max: 1e6 }), { minLength: 2, maxLength: 2, default: [2, 0.5] }),
+  rho: number({ min: -1, max: 1, default: 0.8 }),
+  seed: seed({}),
+}, { memory: (c) => pointsMemory(c.n, 2, 'n', `n ${c.n}`) });
+
+/** The declared options of {@link randomImages} (core/options.ts). */
+export const IMAGES_OPTIONS = defineOptions('randomImages options', {
+  count: int({ min: 1, max: 1_000_000, default: 1000 }),
+  height: int({ min: 1, max: 4096, default: 32 }),
+  width: int({ min: 1, max: 4096, default: 32 }),
+  channels: int({ min: 1, max: 4, default: 3 }),
+  classes: int({ min: 1, max: 255, default: 10 }),
+  seed: seed({}),
+}, {
+  memory: (c) => ({ bytes: c.count * c.height * c.width * c.channels, argument: 'count',
+    what: `${c.count} images of ${c.height} x ${c.width} x ${c.channels} bytes` }),
+});
 
 /**
  * The cs231n spiral: for class k and i = 0..N-1, r = i / (N - 1), t = 4k + 4 i / (N - 1) + 0.2 z
@@ -25,12 +84,9 @@ export interface PointSet { X: Float32Array; y: Uint8Array; n: number; dims: num
  * X.dispose();
  */
 export function spiral(opts: { pointsPerClass?: number; classes?: number; noise?: number; seed: number }): PointSet {
-  checkOptions('spiral options', opts, ['pointsPerClass', 'classes', 'noise', 'seed']);
   if (opts === undefined) throw new ArgumentError('spiral options', opts, 'an object of options with a seed');
-  const N = checkInt('pointsPerClass', opts.pointsPerClass ?? 100, { min: 2 });
-  const K = checkInt('classes', opts.classes ?? 3, { min: 1, max: 255 });
-  const noise = checkNumber('noise', opts.noise ?? 0.2, { min: 0 });
-  const random = mulberry32(checkSeed('seed', opts.seed));
+  const { pointsPerClass: N, classes: K, noise, seed: s } = SPIRAL_OPTIONS.resolve(opts);
+  const random = mulberry32(s);
   const X = new Float32Array(N * K * 2);
   const y = new Uint8Array(N * K);
   for (let k = 0; k < K; k++) {
@@ -55,14 +111,9 @@ export function spiral(opts: { pointsPerClass?: number; classes?: number; noise?
  * pts.y[59]      // 2
  */
 export function blobs(opts: { pointsPerClass?: number; classes?: number; dims?: number; spread?: number; std?: number; seed: number }): PointSet {
-  checkOptions('blobs options', opts, ['pointsPerClass', 'classes', 'dims', 'spread', 'std', 'seed']);
   if (opts === undefined) throw new ArgumentError('blobs options', opts, 'an object of options with a seed');
-  const N = checkInt('pointsPerClass', opts.pointsPerClass ?? 100, { min: 1 });
-  const K = checkInt('classes', opts.classes ?? 3, { min: 1, max: 255 });
-  const D = checkInt('dims', opts.dims ?? 2, { min: 1 });
-  const spread = checkNumber('spread', opts.spread ?? 5, { min: 0 });
-  const std = checkNumber('std', opts.std ?? 1, { min: 0 });
-  const random = mulberry32(checkSeed('seed', opts.seed));
+  const { pointsPerClass: N, classes: K, dims: D, spread, std, seed: s } = BLOBS_OPTIONS.resolve(opts);
+  const random = mulberry32(s);
   const centres = Array.from({ length: K }, () => Array.from({ length: D }, () => (2 * random() - 1) * spread));
   const X = new Float32Array(N * K * D);
   const y = new Uint8Array(N * K);
@@ -87,15 +138,9 @@ export function blobs(opts: { pointsPerClass?: number; classes?: number; dims?: 
  * nn.plot(nn.figure.scatter({ title: 'Correlated cloud', xTitle: 'x', yTitle: 'y', series: [{ name: 'points', x, y }] }));
  */
 export function correlatedCloud(opts: { n?: number; mean?: [number, number]; std?: [number, number]; rho?: number; seed: number }): PointSet {
-  checkOptions('correlatedCloud options', opts, ['n', 'mean', 'std', 'rho', 'seed']);
   if (opts === undefined) throw new ArgumentError('correlatedCloud options', opts, 'an object of options with a seed');
-  const n = checkInt('n', opts.n ?? 500, { min: 1 });
-  const [mx, my] = opts.mean ?? [3, -2];
-  const [sx, sy] = opts.std ?? [2, 0.5];
-  checkNumber('std[0]', sx, { min: 0 });
-  checkNumber('std[1]', sy, { min: 0 });
-  const rho = checkNumber('rho', opts.rho ?? 0.8, { min: -1, max: 1 });
-  const random = mulberry32(checkSeed('seed', opts.seed));
+  const { n, mean: [mx, my], std: [sx, sy], rho, seed: s } = CLOUD_OPTIONS.resolve(opts);
+  const random = mulberry32(s);
   const X = new Float32Array(2 * n);
   for (let i = 0; i < n; i++) {
     const z1 = randomNormal(random);
@@ -115,19 +160,14 @@ export function correlatedCloud(opts: { n?: number; mean?: [number, number]; std
  * train.classNames      // ['class 0', 'class 1']
  */
 export function randomImages(opts: { count?: number; height?: number; width?: number; channels?: number; classes?: number; seed: number }): ImageDataset {
-  checkOptions('randomImages options', opts, ['count', 'height', 'width', 'channels', 'classes', 'seed']);
   if (opts === undefined) throw new ArgumentError('randomImages options', opts, 'an object of options with a seed');
-  const count = checkInt('count', opts.count ?? 1000, { min: 1 });
-  const height = checkInt('height', opts.height ?? 32, { min: 1 });
-  const width = checkInt('width', opts.width ?? 32, { min: 1 });
-  const channels = checkInt('channels', opts.channels ?? 3, { min: 1 });
-  const classes = checkInt('classes', opts.classes ?? 10, { min: 1, max: 255 });
-  const random = mulberry32(checkSeed('seed', opts.seed));
+  const { count, height, width, channels, classes, seed: s } = IMAGES_OPTIONS.resolve(opts);
+  const random = mulberry32(s);
   const images = new Uint8Array(count * height * width * channels);
   for (let i = 0; i < images.length; i++) images[i] = Math.floor(random() * 256);
   const labels = Uint8Array.from({ length: count }, () => Math.floor(random() * classes));
   return {
     name: 'random-images', split: 'train', count, height, width, channels, images, labels,
-    classNames: Array.from({ length: classes }, (_, k) => `class ${k}`), note: `uniform random bytes (seed ${opts.seed})`,
+    classNames: Array.from({ length: classes }, (_, k) => `class ${k}`), note: `uniform random bytes (seed ${s})`,
   };
 }

@@ -23,6 +23,7 @@
  * const V = nn.nets.small([500, 500], 42, 0.05); // small random with another scale
  * nn.nets.initStd('xavier', [500, 500])          // 0.0447
  */
+import { checkTensorSize } from '../core/options';
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, checkInt, checkNumber, checkOneOf } from '../core/errors';
 import { normalArray } from '../core/normal';
@@ -112,6 +113,7 @@ export function initStd(init: InitName, shape: readonly number[], scale?: number
 export function initValues(init: InitName, shape: readonly number[], seed: number, scale?: number): Float32Array {
   const std = initStd(init, shape, scale);
   checkSeed('seed', seed);
+  checkTensorSize('shape', shape, 'nets.initWeights');
   const size = shape.reduce((a, b) => a * b, 1);
   return std === 0 ? new Float32Array(size) : normalArray(size, seed, std);
 }

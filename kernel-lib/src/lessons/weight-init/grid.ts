@@ -8,15 +8,15 @@
  * const g = await nn.weightInit.grid({ ...nn.weightInit.SETUP_B });
  * nn.weightInit.showGrid(g); // std per layer by init, and a verdict per run
  */
-import { ArgumentError, checkOneOf } from '../../core/errors';
-import { ProgressOption, takeProgress } from '../../core/progress';
+import { ArgumentError } from '../../core/errors';
+import { defineOptions, list, oneOf } from '../../core/options';
 import { seedStream } from '../../core/rng';
 import { InitName, INITS, initStd } from '../../nets/init';
 import { ActivationName, ACTIVATIONS } from '../../nets/layers';
 import { experimentProgress } from '../../show/progress';
 import { sharedDraws } from './draws';
 import { runLabel, stdFactorPerLayer } from './math';
-import { resolveStatsOptions, runStats, StatsConfig, StatsOptions, StatsRecord } from './stats';
+import { runStats, STATS_FIELDS, statsMemory, StatsConfig, StatsOptions, StatsRecord, toStatsConfig } from './stats';
 
 /** Options of {@link grid}: one setup (as in {@link stats}), the inits and activations to cross. */
 export interface GridOptions extends Omit<StatsOptions, 'init' | 'activation' | 'scale'> {
@@ -36,6 +36,26 @@ export interface GridOptions extends Omit<StatsOptions, 'init' | 'activation' | 
 export const GRID_DEFAULTS: { readonly inits: readonly InitName[]; readonly activations: readonly ActivationName[] } = {
   inits: INITS, activations: ['tanh', 'relu'],
 };
+
+const { init: _init, activation: _activation, scale: _scale, ...SIZE_FIELDS } = STATS_FIELDS;
+
+/** The options of {@link grid}, declared once: the setup's sizes as in `stats`, the inits and activations. */
+export const GRID_OPTIONS = defineOptions('weightInit.grid', {
+  ...SIZE_FIELDS,
+  inits: list(oneOf(INITS), { minLength: 1, maxLength: INITS.length, unique: true, default: GRID_DEFAULTS.inits }),
+  activations: list(oneOf(ACTIVATIONS), { minLength: 1, maxLength: ACTIVATIONS.length, unique: true, default: GRID_DEFAULTS.activations }),
+}, {
+  rules(c) {
+    if (c.widths !== null && (c.depth !== null || c.width !== null)) {
+      throw new ArgumentError('widths', c.widths, 'left out when depth or width is given (give one or the other)');
+    }
+  },
+  // one run at a time, plus the N(0, 1) draws the runs share (X, every W, G): about twice one run
+  memory: (c) => {
+    const need = statsMemory(toStatsConfig({ ...c, init: 'xavier', activation: 'tanh', scale: null }));
+    return [need, { ...need, what: 'the same again for the draws every run shares' }];
+  },
+});
 
 /** What {@link grid} returns: one record per (init, activation), inits outermost. */
 export interface GridRecord {
@@ -62,11 +82,10 @@ export interface GridRecord {
  * // ['xavier/tanh: healthy', 'xavier/relu: vanishes', 'he/tanh: healthy', 'he/relu: healthy']
  */
 export async function grid(options: GridOptions = {}): Promise<GridRecord> {
-  const { options: given, progress } = takeProgress(options);
-  const { inits = GRID_DEFAULTS.inits, activations = GRID_DEFAULTS.activations, ...rest } = given;
-  const initList = checkList('inits', inits, INITS);
-  const activationList = checkList('activations', activations, ACTIVATIONS);
-  const configs = initList.flatMap((init) => activationList.map((activation) => resolveStatsOptions({ ...rest, init, activation })));
+  const { config: c, progress } = GRID_OPTIONS.take(options);
+  const initList = c.inits;
+  const activationList = c.activations;
+  const configs = initList.flatMap((init) => activationList.map((activation) => toStatsConfig({ ...c, init, activation, scale: null })));
   const start = performance.now();
   const bar = experimentProgress(progress, { label: 'weightInit.grid' });
   const units = configs.map(layerUnits);
@@ -124,7 +143,3 @@ function layerUnits(config: StatsConfig): number {
   return config.widths.length * (config.gradients ? 2 : 1);
 }
 
-function checkList<T extends string>(name: string, values: unknown, allowed: readonly T[]): T[] {
-  if (!Array.isArray(values) || values.length === 0) throw new ArgumentError(name, values, `a non-empty array of ${allowed.join(', ')}`);
-  return values.map((v, i) => checkOneOf(`${name}[${i}]`, v, allowed));
-}

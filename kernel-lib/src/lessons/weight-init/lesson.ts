@@ -4,6 +4,8 @@ import { INIT_STATS_COMMAND } from './cli';
 import { HE_INIT, XAVIER_INIT } from './homework';
 import { INIT_EXPERIMENT, LAYER_STDS } from './homeworkStats';
 import { stats, STATS_OPTIONS } from './stats';
+import { grid, GRID_OPTIONS } from './grid';
+import { training, TRAINING_OPTIONS } from './training';
 import { showGrid, showStats, showTraining } from './figures';
 
 export const WEIGHT_INIT_LESSON: LessonDefinition = {
@@ -13,6 +15,10 @@ export const WEIGHT_INIT_LESSON: LessonDefinition = {
   commands: { 'init-stats': INIT_STATS_COMMAND },
   exercises: [XAVIER_INIT, HE_INIT, LAYER_STDS, INIT_EXPERIMENT],
   // keyed by record.experiment, which keeps its pre-namespace name
-  experiments: { stats: { run: stats, options: STATS_OPTIONS } },
+  experiments: {
+    stats: { run: stats, options: STATS_OPTIONS },
+    grid: { run: grid, options: GRID_OPTIONS },
+    training: { run: training, options: TRAINING_OPTIONS },
+  },
   show: { initStats: showStats, initStatsGrid: showGrid, initTraining: showTraining },
 };

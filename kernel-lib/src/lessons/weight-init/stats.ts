@@ -114,7 +114,7 @@ export const STATS_LIMITS = { layers: 1000, width: 65_536, batchSize: 1_000_000,
  * the rules across options and the memory estimate; the CLI checks its flags against the same
  * fields.
  */
-const STATS_FIELDS = {
+export const STATS_FIELDS = {
   batchSize: int({ min: 1, max: STATS_LIMITS.batchSize, default: STATS_DEFAULTS.batchSize }),
   inputWidth: optional(int({ min: 1, max: STATS_LIMITS.width })),
   depth: optional(int({ min: 1, max: STATS_LIMITS.layers })),
@@ -190,7 +190,7 @@ export function resolveStatsOptions(options: Omit<StatsOptions, 'progress'> = {}
   return toStatsConfig(STATS_OPTIONS.resolve(options));
 }
 
-function toStatsConfig(c: ConfigOf<typeof STATS_FIELDS>): StatsConfig {
+export function toStatsConfig(c: ConfigOf<typeof STATS_FIELDS>): StatsConfig {
   const widths = c.widths ?? new Array<number>(c.depth ?? STATS_DEFAULTS.depth).fill(c.width ?? STATS_DEFAULTS.width);
   return {
     batchSize: c.batchSize, inputWidth: c.inputWidth ?? widths[0], widths, init: c.init, activation: c.activation,
@@ -203,7 +203,7 @@ function toStatsConfig(c: ConfigOf<typeof STATS_FIELDS>): StatsConfig {
  * What a run holds at its peak: every layer's weights and activations (the backward pass keeps
  * them), as float32; the histogram counts are small. Also capped at {@link STATS_MAX_NUMBERS}.
  */
-function statsMemory(c: StatsConfig): MemoryNeed {
+export function statsMemory(c: StatsConfig): MemoryNeed {
   const dims = [c.inputWidth, ...c.widths];
   let weights = 0;
   let activations = 0;

@@ -19,10 +19,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { withQuickPreset } from '../../core/config';
-import { ArgumentError, checkInt, checkKnownKeys, checkNumber, checkOneOf } from '../../core/errors';
+import { checkOptions } from '../../core/errors';
+import { defineOptions, float32Bytes, int, list, number, oneOf, seed } from '../../core/options';
 import { ProgressOption, takeProgress } from '../../core/progress';
 import { provenance } from '../../core/record';
-import { checkSeed, SeedStream, seedStream } from '../../core/rng';
+import { SeedStream, seedStream } from '../../core/rng';
 import { spiral } from '../../data/synthetic';
 import { InitName, INITS, initValues } from '../../nets/init';
 import { activate, ActivationName, ACTIVATIONS } from '../../nets/layers';
@@ -104,25 +105,38 @@ export interface TrainingRecord {
 /** Called after the evaluation at every epoch (0 = before training) of run `run` (its init's index). */
 type OnEpoch = (run: number, init: InitName, epoch: number, loss: number, accuracy: number) => void;
 
+/**
+ * The options of {@link training}, declared once (core/options.ts). The sizes are bounded so that
+ * the slowest allowed run stays a run, not a hang: each epoch is one pass over the spiral.
+ */
+export const TRAINING_OPTIONS = defineOptions('weightInit.training', {
+  inits: list(oneOf(INITS), { minLength: 1, maxLength: INITS.length, unique: true, default: TRAINING_DEFAULTS.inits }),
+  activation: oneOf(ACTIVATIONS, { default: TRAINING_DEFAULTS.activation }),
+  depth: int({ min: 1, max: 100, default: TRAINING_DEFAULTS.depth }),
+  width: int({ min: 1, max: 4096, default: TRAINING_DEFAULTS.width }),
+  epochs: int({ min: 1, max: 10_000, default: TRAINING_DEFAULTS.epochs }),
+  batchSize: int({ min: 1, max: 1_000_000, default: TRAINING_DEFAULTS.batchSize }),
+  lr: number({ min: Number.MIN_VALUE, max: 1000, default: TRAINING_DEFAULTS.lr }),
+  momentum: number({ min: 0, max: 1, default: TRAINING_DEFAULTS.momentum }),
+  pointsPerClass: int({ min: 2, max: 1_000_000, default: TRAINING_DEFAULTS.pointsPerClass }),
+  classes: int({ min: 2, max: 255, default: TRAINING_DEFAULTS.classes }),
+  seed: seed({ default: TRAINING_DEFAULTS.seed }),
+}, {
+  memory: (c) => {
+    const n = c.pointsPerClass * c.classes;
+    const weights = 2 * c.width + (c.depth - 1) * c.width * c.width + c.width * c.classes;
+    return [
+      { bytes: float32Bytes(n * (2 + c.classes + 1)), argument: 'pointsPerClass', what: `the spiral: ${n} points (pointsPerClass ${c.pointsPerClass} x classes ${c.classes})` },
+      { bytes: float32Bytes(3 * weights + 2 * n * c.width * c.depth / Math.max(1, Math.ceil(n / c.batchSize))), argument: 'width', what: `an MLP of ${c.depth} layers of ${c.width} units (weights, momentum, gradients and a batch's activations)` },
+      // the full-data evaluation after every epoch holds every layer's activations for all n points
+      { bytes: float32Bytes(n * c.width * 2), argument: 'pointsPerClass', what: `the full-data evaluation: ${n} points x ${c.width} units` },
+    ];
+  },
+});
+
 /** Validates `options` (without `progress`) and fills in the defaults; every error names the option. */
 export function resolveTrainingOptions(options: Omit<TrainingOptions, 'progress'> = {}): TrainingConfig {
-  checkKnownKeys('initTraining', options, [...Object.keys(TRAINING_DEFAULTS), 'progress']);
-  const given = definedOnly(options);
-  const o = { ...TRAINING_DEFAULTS, ...given }; // an option set to undefined is an option left out
-  if (!Array.isArray(o.inits) || o.inits.length === 0) throw new ArgumentError('inits', o.inits, `a non-empty array of ${INITS.join(', ')}`);
-  return {
-    inits: o.inits.map((init, i) => checkOneOf(`inits[${i}]`, init, INITS)),
-    activation: checkOneOf('activation', o.activation, ACTIVATIONS),
-    depth: checkInt('depth', o.depth, { min: 1 }),
-    width: checkInt('width', o.width, { min: 1 }),
-    epochs: checkInt('epochs', o.epochs, { min: 1 }),
-    batchSize: checkInt('batchSize', o.batchSize, { min: 1 }),
-    lr: checkNumber('lr', o.lr, { min: Number.MIN_VALUE }),
-    momentum: checkNumber('momentum', o.momentum, { min: 0, max: 1 }),
-    pointsPerClass: checkInt('pointsPerClass', o.pointsPerClass, { min: 2 }),
-    classes: checkInt('classes', o.classes, { min: 2, max: 255 }),
-    seed: checkSeed('seed', o.seed),
-  };
+  return TRAINING_OPTIONS.resolve(options);
 }
 
 /** `options` without the keys set to undefined (an option set to undefined is an option left out). */
@@ -143,7 +157,7 @@ function definedOnly<T extends object>(options: T): Partial<T> {
  * nn.weightInit.showTraining(r);
  */
 export async function training(options: TrainingOptions = {}): Promise<TrainingRecord> {
-  const { options: rest, progress } = takeProgress(options);
+  const { options: rest, progress } = takeProgress(checkOptions('weightInit.training options', options));
   const config = resolveTrainingOptions(withQuickPreset(definedOnly(rest), TRAINING_QUICK));
   const total = config.inits.length * config.epochs;
   const bar = experimentProgress(progress, {
