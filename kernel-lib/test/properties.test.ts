@@ -7,6 +7,9 @@
  * declared, and an option without an upper bound cannot be declared at all.
  */
 import { test } from 'node:test';
+import * as path from 'path';
+import { notebooksDir } from '../src/core/paths';
+import { GRADE_OPTIONS, GradeOptions, gradeSubmissions } from '../src/homework/grade';
 import assert from 'node:assert/strict';
 import { ArgumentError } from '../src/core/errors';
 import type { Field } from '../src/core/options';
@@ -96,6 +99,8 @@ const EXPERIMENTS: Record<string, { run(options?: unknown): unknown; options: { 
   'data.blobs': { run: blobs, options: BLOBS_OPTIONS },
   'data.correlatedCloud': { run: correlatedCloud, options: CLOUD_OPTIONS },
   'data.randomImages': { run: randomImages, options: IMAGES_OPTIONS },
+  // a real submission, so that only the options are wrong (a bad value must fail before a kernel starts)
+  'homework.gradeSubmissions': { run: (o) => gradeSubmissions([path.join(notebooksDir(), 'homework', 'hw03-weight-init.ipynb')], o as GradeOptions), options: GRADE_OPTIONS },
 };
 
 /** Lessons whose experiments are still being moved onto declared options. */

@@ -1,9 +1,14 @@
 /** `nnlab bench`: training speed per backend next to PyTorch CPU (issue 4); the code is in ../bench. */
-import { UsageError } from '../core/args';
+import { optionValue } from '../core/args';
+import { Field, list, oneOf } from '../core/options';
 import { Command, out } from '../core/command';
 import { BENCH_NAMES } from '../bench/models';
 import { benchReportText } from '../bench/report';
-import { CONFIG_NAMES, parseList, runBench } from '../bench/run';
+import { CONFIG_NAMES, runBench } from '../bench/run';
+
+/** --only and --configs: comma-separated names, each once. */
+const ONLY = list(oneOf(BENCH_NAMES), { minLength: 1, maxLength: BENCH_NAMES.length, unique: true });
+const CONFIGS = list(oneOf(CONFIG_NAMES), { minLength: 1, maxLength: CONFIG_NAMES.length, unique: true });
 
 export const BENCH_COMMAND: Command = {
   summary: 'training speed of the lecture\'s nets per backend, next to PyTorch CPU',
@@ -21,19 +26,16 @@ in the same invocation, ratios and the issue's targets (wasm + nnlab vs PyTorch)
                   tfjs-node only when installed; cpu is plain JavaScript: very slow, so only the
                   GEMM, the MLP and the two-layer net, one step per run)
 Threads of wasm + nnlab: NNLAB_WASM_THREADS (default auto). Progress goes to stderr.`,
-  spec: { flags: ['quick', 'json'], options: { only: null, configs: null } },
+  spec: { flags: ['quick', 'json'], options: { only: ONLY, configs: CONFIGS } },
   async run(a) {
-    const parse = <T extends string>(name: string, allowed: readonly T[]): T[] | undefined => {
-      const value = a.options[name];
-      if (value === undefined) return undefined;
-      try {
-        return parseList(name, value, allowed);
-      } catch (err) {
-        throw new UsageError(`bench: ${(err as Error).message}`);
-      }
+    // checked against the declared list, then in the canonical order (as the report prints them)
+    const parse = <T extends string>(name: string, field: Field<T[]>, names: readonly T[]): T[] | undefined => {
+      if (a.options[name] === undefined) return undefined;
+      const given = optionValue('bench', name, a.options[name], field) as T[];
+      return names.filter((n) => given.includes(n));
     };
     const record = await runBench({
-      only: parse('only', BENCH_NAMES), configs: parse('configs', CONFIG_NAMES), quick: a.flags.has('quick'),
+      only: parse('only', ONLY, BENCH_NAMES), configs: parse('configs', CONFIGS, CONFIG_NAMES), quick: a.flags.has('quick'),
       onProgress: (line) => process.stderr.write(`${line}\n`),
     });
     out(a.flags.has('json') ? JSON.stringify(record, null, 2) : benchReportText(record));

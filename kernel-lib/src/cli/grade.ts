@@ -5,21 +5,19 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { UsageError } from '../core/args';
+import { optionValue, UsageError } from '../core/args';
+import { checkWritableDir, checkWritableFile } from '../core/paths';
+import type { Field } from '../core/options';
 import { Command, out } from '../core/command';
 import { gradeRows, gradesCsv, gradeSubmissions, homeworkIds } from '../homework';
+import { checkSubmissionFiles, GRADE_OPTIONS } from '../homework/grade';
+
+const F = GRADE_OPTIONS.fields;
 import { progressBar } from '../show/progress';
 import { tableText, toTable } from '../show/table';
 
 /** parseArgs takes a fixed list of positionals: allow up to this many submissions on one command line. */
 const MAX_FILES = 100_000;
-
-function wholeNumber(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const v = Number(raw);
-  if (!(Number.isInteger(v) && v >= 1)) throw new UsageError(`grade: --${name} must be a whole number >= 1, got "${raw}"`);
-  return v;
-}
 
 /** Files as given, folders expanded to the .ipynb files inside them (sorted, not recursive). */
 export function submissionFiles(args: readonly string[]): string[] {
@@ -47,17 +45,24 @@ crashes get a status; the rest of the batch is graded.
   --homework ID   grade every file as this homework (${homeworkIds().join(', ')}) instead of its metadata
   --out DIR       keep the executed notebooks in DIR`,
   spec: {
-    flags: ['json'], options: { csv: null, jobs: null, timeout: null, 'cell-timeout': null, homework: homeworkIds(), out: null },
+    flags: ['json'],
+    options: { csv: null, jobs: F.jobs, timeout: F.timeout, 'cell-timeout': F.cellTimeout, homework: homeworkIds(), out: null },
     positionals: Array.from({ length: MAX_FILES }, (_, i) => (i === 0 ? 'notebook' : 'notebook?')),
   },
+  flags: { cellTimeout: 'cell-timeout', outDir: 'out', files: 'notebook' },
   async run(a) {
     const files = submissionFiles(a.positionals);
     if (files.length === 0) throw new UsageError('grade: no .ipynb files found in the folders given');
+    // every path is checked before the first kernel starts: a typo must not cost a graded batch
+    checkSubmissionFiles('notebook', files);
+    if (a.options.csv !== undefined) checkWritableFile('--csv', a.options.csv);
+    if (a.options.out !== undefined) checkWritableDir('--out', a.options.out);
+    const number = (flag: string, field: Field): number | undefined =>
+      (a.options[flag] === undefined ? undefined : optionValue('grade', flag, a.options[flag], field) as number);
     const json = a.flags.has('json');
     const bar = progressBar({ total: files.length, label: `grading ${files.length} submission(s)`, textEvery: 0.05, notebook: false });
     const grades = await gradeSubmissions(files, {
-      jobs: wholeNumber('jobs', a.options.jobs), timeout: wholeNumber('timeout', a.options.timeout),
-      cellTimeout: wholeNumber('cell-timeout', a.options['cell-timeout']), homework: a.options.homework, outDir: a.options.out,
+      jobs: number('jobs', F.jobs), timeout: number('timeout', F.timeout), cellTimeout: number('cell-timeout', F.cellTimeout), homework: a.options.homework, outDir: a.options.out,
       onGraded: (_g, done) => { if (done < files.length) bar.update(done); },
     });
     bar.finish();

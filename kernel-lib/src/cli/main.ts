@@ -3,7 +3,9 @@
  * commands and options are errors (exit status 2). Experiments of the lessons are added here as
  * commands too, each with `--json` for a machine-readable record.
  */
-import { parseArgs, UsageError } from '../core/args';
+import { optionValue, parseArgs, UsageError } from '../core/args';
+import { int } from '../core/options';
+import { checkWritableDir } from '../core/paths';
 import { cliMessage, Command, out } from '../core/command';
 import { ArgumentError } from '../core/errors';
 import { EXPERIMENT_COMMANDS } from './experiments';
@@ -20,6 +22,9 @@ import { runNotebook } from '../jupyter/run';
 import { tableText, toTable } from '../show/table';
 import { VERSION } from '../core/version';
 
+
+/** Seconds one cell of `nnlab run` may take: a day at most. */
+const CELL_TIMEOUT = int({ min: 1, max: 86_400 });
 
 export const COMMANDS: Record<string, Command> = {
   device: {
@@ -74,12 +79,10 @@ DIR/<name>.html with --html). Exits non-zero and shows the failing cell on failu
   --out DIR   output folder (default ./out)
   --kernel    cpu (default) or gpu
   --timeout   seconds allowed per cell (default 1200)`,
-    spec: { flags: ['quick', 'html', 'rerun'], options: { out: null, kernel: ['cpu', 'gpu'], timeout: null }, positionals: ['notebook'] },
+    spec: { flags: ['quick', 'html', 'rerun'], options: { out: null, kernel: ['cpu', 'gpu'], timeout: CELL_TIMEOUT }, positionals: ['notebook'] },
     async run(a) {
-      const timeout = a.options.timeout === undefined ? undefined : Number(a.options.timeout);
-      if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) {
-        throw new UsageError(`run: --timeout must be a whole number of seconds > 0, got "${a.options.timeout}"`);
-      }
+      const timeout = a.options.timeout === undefined ? undefined : optionValue('run', 'timeout', a.options.timeout, CELL_TIMEOUT) as number;
+      if (a.options.out !== undefined) checkWritableDir('--out', a.options.out);
       const r = await runNotebook({
         notebook: a.positionals[0], quick: a.flags.has('quick'), html: a.flags.has('html'),
         outDir: a.options.out, kernel: a.options.kernel as KernelDevice | undefined, timeout, rerun: a.flags.has('rerun'),

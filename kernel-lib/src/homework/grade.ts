@@ -15,14 +15,16 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { checkInt } from '../core/errors';
+import { ArgumentError, checkFunction, checkOneOf, checkString } from '../core/errors';
+import { custom, defineOptions, int, optional } from '../core/options';
+import { checkWritableDir } from '../core/paths';
 import { KERNEL_NAMES, temporaryKernelDir } from '../jupyter/kernelspec';
 import { kernelLibDir } from '../core/paths';
 import { findJupyterPython } from '../jupyter/python';
 import { cellSource, homeworkDir, NotebookJson, notebookText } from './build';
 import { GRADE_MIME } from './check';
 import { CheckResult } from '../core/exercise';
-import { homeworkExercises } from './registry';
+import { homeworkExercises, homeworkIds } from './registry';
 import { graderNotebook, inspectSubmission, studentName } from './submission';
 
 export function graderScript(): string {
@@ -79,6 +81,36 @@ export interface GradeOptions {
   onGraded?: (grade: SubmissionGrade, done: number, total: number) => void;
 }
 
+/**
+ * The declared options of {@link gradeSubmissions} (core/options.ts): a typo or an unknown key is
+ * an error, and every number has a bound.
+ */
+export const GRADE_OPTIONS = defineOptions('gradeSubmissions', {
+  jobs: optional(int({ min: 1, max: 256 })),
+  timeout: int({ min: 1, max: 86_400, default: 300 }),
+  cellTimeout: int({ min: 1, max: 86_400, default: 60 }),
+  homework: optional(custom((name, v) => checkOneOf(name, v, homeworkIds()), { bad: ['hw99', 7] })),
+  outDir: optional(custom((name, v) => checkString(name, v), { bad: ['', 7] })),
+  onGraded: optional(custom((name, v) => checkFunction(name, v), { bad: ['log', 7] })),
+});
+
+/**
+ * Throws an ArgumentError unless `files` is a non-empty list of existing files, naming every one
+ * that is missing (before any kernel starts: a typo must not cost a batch).
+ */
+export function checkSubmissionFiles(name: string, files: unknown): string[] {
+  if (!Array.isArray(files) || files.length === 0) throw new ArgumentError(name, files, 'a non-empty array of notebook paths');
+  files.forEach((f, i) => checkString(`${name}[${i}]`, f));
+  const missing = (files as string[]).filter((f) => !fs.existsSync(f));
+  if (missing.length) {
+    throw new ArgumentError(name, missing, '', `${missing.length === 1 ? 'no such file' : `${missing.length} files do not exist`}: ` +
+      `${missing.slice(0, 5).map((f) => JSON.stringify(f)).join(', ')}${missing.length > 5 ? ', ...' : ''}`);
+  }
+  const folders = (files as string[]).filter((f) => fs.statSync(f).isDirectory());
+  if (folders.length) throw new ArgumentError(name, folders, '', `${JSON.stringify(folders[0])} is a folder; give notebook files (nnlab grade expands folders)`);
+  return files as string[];
+}
+
 interface CellRun { index: number; status: 'ok' | 'error' | 'timeout' | 'crash' | 'not-run'; seconds: number }
 interface RunSummary { cells?: CellRun[]; restarts?: number; seconds?: number; error?: string }
 
@@ -93,9 +125,11 @@ interface RunSummary { cells?: CellRun[]; restarts?: number; seconds?: number; e
  * nn.table(nn.homework.gradeRows(grades));
  */
 export async function gradeSubmissions(files: readonly string[], options: GradeOptions = {}): Promise<SubmissionGrade[]> {
-  const jobs = checkInt('jobs', options.jobs ?? os.cpus().length, { min: 1 });
-  const timeout = checkInt('timeout', options.timeout ?? 300, { min: 1 });
-  const cellTimeout = checkInt('cellTimeout', options.cellTimeout ?? 60, { min: 1 });
+  checkSubmissionFiles('files', files);
+  const c = GRADE_OPTIONS.resolve(options);
+  const jobs = c.jobs ?? os.cpus().length;
+  const { timeout, cellTimeout } = c;
+  if (c.outDir !== null) checkWritableDir('outDir', c.outDir);
   const python = findJupyterPython().python;
   const kernelDir = temporaryKernelDir();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'nnlab-grade-'));
