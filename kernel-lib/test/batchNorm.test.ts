@@ -862,6 +862,11 @@ test('every figure of the lesson is labelled, plain JSON, and keeps a series\' c
   assert.deepEqual(bugFig.data[0].x, bug.evaluations.map((e) => e.name));
   assert.ok(!('xaxis2' in bugFig.layout) && !JSON.stringify(bugFig).includes('loss'), 'no loss panel');
   assert.match(String(batchNormModeBugExampleRows(bug)[0]['test mode']), /^\d \(p \d\.\d\d\)$/);
+  // the same for rescue: its loss is drawn live while the nets train; the final figure shows the
+  // activation std at init and the test accuracy, not the loss again
+  const rescueFig = figs[3][1];
+  assert.deepEqual(rescueFig.data.map((t) => t.name), ['plain', 'batch norm', 'accuracy', 'chance, 1/3']);
+  assert.ok(!JSON.stringify(rescueFig).includes('loss'), 'no loss panel');
   assert.equal(normComparisonRows(comparison).length, 4);
   assert.equal(batchNormIdentityRows(await batchNormIdentity({})).length, 4);
   assert.deepEqual(batchNormFoldRows(await batchNormFold({ warmupSteps: 1 })).map((r) => r.layer), ['dense', 'conv']);
