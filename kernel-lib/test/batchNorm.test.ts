@@ -372,8 +372,8 @@ test('batchNormForward rejects shapes, eps and momentum that don\'t fit, naming 
   assert.throws(() => batchNormForward(x, params, { ...state, runningMean: three as tf.Tensor1D }, { training: false }), /runningMean\.shape must be \[4\].*got \[3\]/);
   assert.throws(() => batchNormForward(x, params, { ...state, runningVar: three as tf.Tensor1D }, { training: false }), /runningVar\.shape must be \[4\].*got \[3\]/);
   assert.throws(() => batchNormForward(x, params, state, { training: true, eps: 0 }),
-    { message: 'eps must be a finite number > 0 (it keeps sqrt(var + eps) away from 0), got 0' });
-  assert.throws(() => batchNormForward(x, params, state, { training: true, eps: -1e-5 }), /eps must be a finite number > 0.*got -0\.00001/);
+    { message: 'eps must be a finite number in (0, 1000] (it keeps sqrt(var + eps) away from 0), got 0' });
+  assert.throws(() => batchNormForward(x, params, state, { training: true, eps: -1e-5 }), /eps must be a finite number in \(0, 1000\].*got -0\.00001/);
   assert.throws(() => batchNormForward(x, params, state, { training: true, momentum: 1 }),
     { message: 'momentum must be a number in [0, 1) (the weight of the old running value: running = momentum * running + (1 - momentum) * batch), got 1' });
   assert.throws(() => batchNormForward(x, params, state, { training: true, momentum: -0.1 }), /momentum must be a number in \[0, 1\).*got -0\.1/);
@@ -387,7 +387,7 @@ test('batchNormForward rejects shapes, eps and momentum that don\'t fit, naming 
   assert.throws(() => batchNormTrain(x, params.gamma, params.beta, state, { momentum: 1.5 }), /momentum must be a number in \[0, 1\)/);
   assert.throws(() => batchNormTrain(x, params.gamma, params.beta, state, { epsilon: 1e-3 } as never), /batchNorm\.train\.epsilon must be one of the known options \(momentum, eps\)/);
   assert.throws(() => batchNormTest(x, params.gamma, params.beta, state, { momentum: 0.9 } as never), /batchNorm\.test\.momentum must be one of the known options \(eps\)/);
-  assert.throws(() => batchNormForward(x, params, state, { training: true, eps: Infinity }), /eps must be a finite number > 0/);
+  assert.throws(() => batchNormForward(x, params, state, { training: true, eps: Infinity }), /eps must be a finite number in \(0, 1000\]/);
   disposeAll(x, params, state, three, x3);
 });
 
@@ -401,7 +401,7 @@ test('foldBatchNorm rejects a kernel, a bias or BN parameters that don\'t match,
   assert.throws(() => foldBatchNorm({ W: W3, b: null }, params, state), /layer\.W\.shape must be \[fanIn, D\] \(dense\) or \[filterH, filterW, inChannels, D\] \(conv\), got \[2, 3, 4\]/);
   assert.throws(() => foldBatchNorm({ W, b: b3 as tf.Tensor1D }, params, state), /layer\.b must be null or a tensor of shape \[4\] \(one bias per output of W\), got \[3\]/);
   assert.throws(() => foldBatchNorm({ W: W6, b: null }, params, state), /gamma\.shape must be \[6\] \(one value per feature: the last axis of W, shape \[5, 6\]\), got \[4\]/);
-  assert.throws(() => foldBatchNorm({ W, b: null }, params, state, { eps: 0 }), /eps must be a finite number > 0/);
+  assert.throws(() => foldBatchNorm({ W, b: null }, params, state, { eps: 0 }), /eps must be a finite number in \(0, 1000\]/);
   disposeAll(params, state, W3, W, W6, b3);
 });
 
@@ -466,12 +466,12 @@ test('a rejected experiment option leaks nothing and names the option', async ()
     await assert.rejects(batchNormStats({ mode: 'eval' as never }), /mode must be one of "train", "test", "both", got "eval"/);
     await assert.rejects(batchNormStats({ batchsize: 3 } as never), /batchNorm\.stats\.batchsize must be one of the known options/);
     await assert.rejects(batchNormRunning({ momenta: [0.9, 1] }), /momenta\[1\] must be a number in \[0, 1\), got 1/);
-    await assert.rejects(batchNormIdentity({ eps: 0 }), /eps must be a finite number > 0/);
-    await assert.rejects(batchNormFold({ features: 0 }), /features must be an integer >= 1, got 0/);
-    await assert.rejects(batchNormModeBug({ widths: [] }), /widths must be a non-empty array of layer widths/);
+    await assert.rejects(batchNormIdentity({ eps: 0 }), /eps must be a finite number in \(0, 1000\]/);
+    await assert.rejects(batchNormFold({ features: 0 }), /features must be an integer in \[1, 100000\], got 0/);
+    await assert.rejects(batchNormModeBug({ widths: [] }), /widths must be an array of 1 to 100 values, got \[\]/);
     await assert.rejects(batchNormModeBug({ batchSize: 1000 }), /batchSize must be an integer in \[2, 300\], got 1000/);
     await assert.rejects(batchNormRescue({ init: 'huge' as never }), /init must be one of "small", "xavier", "he", got "huge"/);
-    await assert.rejects(batchNormLearningRates({ lrs: [0.1, 0] }), /lrs\[1\] must be a finite number > 0, got 0/);
+    await assert.rejects(batchNormLearningRates({ lrs: [0.1, 0] }), /lrs\[1\] must be a finite number in \(0, 1000000\], got 0/);
     await assert.rejects(normComparison({ channels: 6, groups: 4 }), /groups must be a divisor of channels \(6\), got 4/);
   });
   assert.equal(r.leaked, 0);
@@ -862,6 +862,11 @@ test('every figure of the lesson is labelled, plain JSON, and keeps a series\' c
   assert.deepEqual(bugFig.data[0].x, bug.evaluations.map((e) => e.name));
   assert.ok(!('xaxis2' in bugFig.layout) && !JSON.stringify(bugFig).includes('loss'), 'no loss panel');
   assert.match(String(batchNormModeBugExampleRows(bug)[0]['test mode']), /^\d \(p \d\.\d\d\)$/);
+  // the same for rescue: its loss is drawn live while the nets train; the final figure shows the
+  // activation std at init and the test accuracy, not the loss again
+  const rescueFig = figs[3][1];
+  assert.deepEqual(rescueFig.data.map((t) => t.name), ['plain', 'batch norm', 'accuracy', 'chance, 1/3']);
+  assert.ok(!JSON.stringify(rescueFig).includes('loss'), 'no loss panel');
   assert.equal(normComparisonRows(comparison).length, 4);
   assert.equal(batchNormIdentityRows(await batchNormIdentity({})).length, 4);
   assert.deepEqual(batchNormFoldRows(await batchNormFold({ warmupSteps: 1 })).map((r) => r.layer), ['dense', 'conv']);
@@ -875,4 +880,145 @@ test('tensorStackRows stacks matrices and vectors over the same features, and re
     { '': 'μ_B', 'feature 0': 2, 'feature 1': 3 },
   ]);
   assert.throws(() => tensorStackRows({ x: [[1, 2]], y: [1, 2, 3] }), /y\[0\]\.length must be 2 \(every row has one value per feature\), got 3/);
+});
+
+// ---------------------------------------------------------------- issue 17: bad input to lesson 04
+
+/** Runs `f`, which must throw an ArgumentError matching `message` within `ms`. */
+async function rejectsFast(f: () => unknown, message: RegExp, ms = 1000): Promise<void> {
+  const start = performance.now();
+  await assert.rejects(async () => { await f(); }, (err: unknown) => {
+    assert.ok(err instanceof Error && err.name === 'ArgumentError', `${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+    assert.match(err.message, message);
+    assert.ok(!err.message.includes('\n'), `one line: ${err.message}`);
+    return true;
+  });
+  assert.ok(performance.now() - start < ms, `rejected after ${(performance.now() - start).toFixed(0)} ms`);
+}
+
+test('a disposed tensor is an ArgumentError naming the argument and saying it is disposed (was "Cannot read properties of undefined (reading \'backend\')")', async () => {
+  const params = batchNormParams(4);
+  const state = batchNormState(4);
+  const x = tf.randomNormal([8, 4], 0, 1, 'float32', 1);
+  const gone = tf.randomNormal([8, 4], 0, 1, 'float32', 2);
+  gone.dispose();
+  const disposed = /^x must be a tensor that is not disposed, got a disposed tensor \[8, 4\] \(it was disposed/;
+  await rejectsFast(() => batchNormForward(gone, params, state, { training: true }), disposed);
+  await rejectsFast(() => batchNormForward(gone, params, state, { training: false }), disposed);
+  await rejectsFast(() => batchNormTrain(gone, params.gamma, params.beta, state), disposed);
+  await rejectsFast(() => batchNormTest(gone, params.gamma, params.beta, state), disposed);
+  await rejectsFast(() => batchMoments(gone), disposed);
+  const gamma = tf.ones([4]) as tf.Tensor1D;
+  gamma.dispose();
+  await rejectsFast(() => batchNormForward(x, { ...params, gamma }, state, { training: true }), /^gamma must be a tensor that is not disposed, got a disposed tensor \[4\]/);
+  await rejectsFast(() => batchNormAffine({ ...params, gamma }, state), /^gamma must be a tensor that is not disposed/);
+  const runningVar = tf.ones([4]) as tf.Tensor1D;
+  runningVar.dispose();
+  await rejectsFast(() => batchNormForward(x, params, { ...state, runningVar }, { training: false }), /^runningVar must be a tensor that is not disposed/);
+  const W = tf.ones([5, 4]);
+  W.dispose();
+  await rejectsFast(() => foldBatchNorm({ W, b: null }, params, state), /^layer\.W must be a tensor that is not disposed, got a disposed tensor \[5, 4\]/);
+  const image = tf.zeros([2, 3, 3, 4]);
+  image.dispose();
+  await rejectsFast(() => groupNorm(image, 2), /^x must be a tensor that is not disposed, got a disposed tensor \[2, 3, 3, 4\]/);
+  await rejectsFast(() => layerNorm(image), /^x must be a tensor that is not disposed/);
+  await rejectsFast(() => instanceNorm(image), /^x must be a tensor that is not disposed/);
+  tf.dispose([x, params.gamma, params.beta]);
+  disposeBatchNormState(state);
+});
+
+test('a NaN or Infinity in an input tensor is an ArgumentError saying how many and where (was NaN outputs, silently)', async () => {
+  const r = await countTensors(async () => {
+    const params = batchNormParams(3);
+    const state = batchNormState(3);
+    const x = tf.tensor2d([[1, 2, 3], [4, NaN, 6]]);
+    const nan = /^x must be finite: it holds 1 NaN \(the first at \[1, 1\]\), got a float32 tensor \[2, 3\]/;
+    await rejectsFast(() => batchNormForward(x, params, state, { training: true }), nan);
+    await rejectsFast(() => batchNormForward(x, params, state, { training: false }), nan);
+    await rejectsFast(() => batchNormTrain(x, params.gamma, params.beta, state), nan);
+    await rejectsFast(() => batchNormTest(x, params.gamma, params.beta, state), nan);
+    await rejectsFast(() => batchMoments(x), nan);
+    const good = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+    const gamma = tf.tensor1d([1, Infinity, 1]);
+    await rejectsFast(() => batchNormForward(good, { ...params, gamma }, state, { training: true }), /^gamma must be finite: it holds 1 infinite value \(the first at \[1\]\)/);
+    await rejectsFast(() => batchNormAffine({ ...params, gamma }, state), /^gamma must be finite/);
+    const runningMean = tf.tensor1d([0, 0, NaN]);
+    await rejectsFast(() => batchNormTest(good, params.gamma, params.beta, { ...state, runningMean }), /^runningMean must be finite: it holds 1 NaN \(the first at \[2\]\)/);
+    const W = tf.tensor2d([[1, NaN, 1], [1, 1, 1]]);
+    await rejectsFast(() => foldBatchNorm({ W, b: null }, params, state), /^layer\.W must be finite: it holds 1 NaN \(the first at \[0, 1\]\)/);
+    const image = tf.tensor4d([1, 2, NaN, 4], [1, 1, 1, 4]);
+    await rejectsFast(() => groupNorm(image, 2), /^x must be finite: it holds 1 NaN \(the first at \[0, 0, 0, 2\]\)/);
+    await rejectsFast(() => layerNorm(image), /^x must be finite/);
+    await rejectsFast(() => instanceNorm(image), /^x must be finite/);
+    tf.dispose([x, good, gamma, runningMean, W, image, params.gamma, params.beta]);
+    disposeBatchNormState(state);
+  });
+  assert.equal(r.leaked, 0);
+});
+
+test('a net that diverges still trains to NaN and reports it: only inputs are checked for NaN, not the lesson\'s own steps', async () => {
+  const r = await batchNormLearningRates({ steps: 20, pointsPerClass: 10, batchSize: 8, depth: 3, width: 8, lrs: [1e6], progress: false });
+  assert.equal(r.runs[0].diverged, true);
+});
+
+test('batchNormParams(1e9) and batchNormState(1e9) are refused at once (were two 4 GB tensors)', async () => {
+  await rejectsFast(() => batchNormParams(1e9), /^D must be an integer in \[1, 1000000\] \(the number of features; γ and β hold one value each\), got 1000000000$/);
+  await rejectsFast(() => batchNormState(1e9), /^D must be an integer in \[1, 1000000\]/);
+  await rejectsFast(() => batchNormParams(0), /^D must be an integer in \[1, 1000000\]/);
+  await rejectsFast(() => batchNormParams(2.5), /^D must be an integer in \[1, 1000000\]/);
+});
+
+test('huge experiment sizes are ArgumentErrors at once (batchSize and warmupSteps ran until killed, features threw a RangeError after 16 s)', async () => {
+  await rejectsFast(() => batchNormStats({ batchSize: 1e9 }), /^batchSize must be an integer in \[1, 1000000\], got 1000000000$/);
+  await rejectsFast(() => batchNormStats({ warmupSteps: 1e9 }), /^warmupSteps must be an integer in \[0, 10000\], got 1000000000$/);
+  await rejectsFast(() => batchNormStats({ features: 1e9 }), /^features must be an integer in \[1, 100000\], got 1000000000$/);
+  // each within its limit, together too much: the work or the memory estimate says so before anything runs
+  await rejectsFast(() => batchNormStats({ batchSize: 1_000_000, features: 100_000 }), /^batchSize is too large: batchNorm\.stats would/);
+  await rejectsFast(() => batchNormStats({ batchSize: 100_000, features: 10_000, warmupSteps: 0 }), /^batchSize is too large: batchNorm\.stats would hold about .* GB at once \(batches of 100000 x 10000/);
+  await rejectsFast(() => batchNormRunning({ steps: 10_000, batchSize: 100_000, features: 100 }), /^steps is too large: batchNorm\.running would do about .* multiply-adds/);
+  await rejectsFast(() => batchNormIdentity({ batchSize: 1_000_000, features: 10_000 }), /^batchSize is too large: batchNorm\.identity would hold about/);
+  await rejectsFast(() => batchNormFold({ imageSize: 1024, channels: 4096 }), /is too large: batchNorm\.fold would/);
+  await rejectsFast(() => normComparison({ batchSize: 10_000, height: 1024, width: 1024 }), /is too large: batchNorm\.normComparison would hold/);
+  await rejectsFast(() => batchNormRescue({ steps: 10_000, width: 4096 }), /^steps is too large: batchNorm\.rescue would do about/);
+  await rejectsFast(() => batchNormLearningRates({ width: 4096, depth: 100 }), /^width is too large: batchNorm\.learningRates would/);
+  await rejectsFast(() => batchNormModeBug({ examples: 301 }), /^examples must be an integer in \[0, 300\], got 301$/);
+  await rejectsFast(() => normComparison({ channels: 6, groups: 12 }), /^groups must be an integer in \[1, 6\] \(at most channels\), got 12$/);
+});
+
+/** Runs the CLI in this process: its exit status and what it wrote to stderr. */
+async function cliRun(argv: string[]): Promise<{ status: number; stderr: string }> {
+  const { main } = await import('../src/cli/main');
+  let stderr = '';
+  const write = process.stderr.write.bind(process.stderr);
+  const writeOut = process.stdout.write.bind(process.stdout);
+  process.stderr.write = ((chunk: string | Uint8Array) => { stderr += String(chunk); return true; }) as typeof process.stderr.write;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    return { status: await main(argv), stderr };
+  } finally {
+    process.stderr.write = write;
+    process.stdout.write = writeOut;
+    process.exitCode = undefined;
+  }
+}
+
+test('nnlab batchnorm: a repeated option, a huge size or sizes too large together are exit 2 with one line naming the flag', async () => {
+  let r = await cliRun(['batchnorm', '--mode', 'train', '--mode', 'test']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /batchnorm: --mode is given twice \("train" and "test"\); give it once/);
+  r = await cliRun(['batchnorm', '--batch', '1000000000']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /batchnorm: --batch must be an integer in \[1, 1000000\], got "1000000000"/);
+  r = await cliRun(['batchnorm', '--warmup', '1e9']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--warmup must be an integer/);
+  r = await cliRun(['batchnorm', '--batch', '1000000', '--features', '100000']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--batch is too large/);
+  r = await cliRun(['batchnorm-fold', '--seed', '1', '--seed', '2']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /batchnorm-fold: --seed is given twice/);
+  r = await cliRun(['batchnorm-fold', '--eps', '0']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /batchnorm-fold: --eps must be a finite number in \(0, 1000\]/);
 });

@@ -231,7 +231,20 @@ test('nnlab batchnorm prints per-feature statistics as a table, and rejects a ba
   assert.match(bad.stderr, /batchnorm: --mode must be one of train, test, both, got "eval"/);
   bad = nnlab('batchnorm', '--seed', 'x');
   assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /batchnorm: --seed must be a whole number >= 0, got "x"/);
+  assert.match(bad.stderr, /batchnorm: --seed must be an integer >= 0, got "x"/);
+  bad = nnlab('batchnorm', '--batch', '1000000', '--features', '100000');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^nnlab: batchnorm: --batch is too large: batchNorm\.stats would do about/);
+});
+
+test('nnlab batchnorm and batchnorm-fold take the sizes and constants the notebook does, checked as declared', () => {
+  const r = nnlab('batchnorm', '--batch', '32', '--features', '3', '--warmup', '2', '--momentum', '0.5', '--eps', '1e-3', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const o = JSON.parse(r.stdout).options;
+  assert.deepEqual([o.batchSize, o.features, o.warmupSteps, o.momentum, o.eps], [32, 3, 2, 0.5, 1e-3]);
+  const f = nnlab('batchnorm-fold', '--batch', '4', '--warmup', '1', '--json');
+  assert.equal(f.status, 0, f.stderr);
+  assert.deepEqual([JSON.parse(f.stdout).options.batchSize, JSON.parse(f.stdout).options.warmupSteps], [4, 1]);
 });
 
 test('nnlab batchnorm-fold --json prints the max abs difference between folded and unfolded outputs', () => {

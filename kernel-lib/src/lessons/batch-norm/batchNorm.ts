@@ -43,6 +43,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, checkBoolean, checkKnownKeys } from '../../core/errors';
+import { checkFinite, checkTensor } from '../../core/tensorChecks';
 
 /** The learnable parameters of a batch-norm layer: scale γ and shift β, each [D]. */
 export interface BatchNormParams { gamma: tf.Tensor1D; beta: tf.Tensor1D }
@@ -87,6 +88,20 @@ export interface BatchNormResult { y: tf.Tensor; state: BatchNormState }
  */
 export function batchNormForward(x: tf.Tensor, params: BatchNormParams, state: BatchNormState,
   config: BatchNormConfig): BatchNormResult {
+  const resolved = resolveBatchNormConfig(config);
+  checkBatchNormShapes(x, params, state);
+  checkBatchNormFinite(x, params, state);
+  return batchNormForwardUnchecked(x, params, state, resolved);
+}
+
+/**
+ * {@link batchNormForward} without reading the values back to check that they are finite: for the
+ * lesson's own loops (the BN net's training steps, the warm-ups), where a NaN is a result to
+ * report (training diverged), not a bad input, and a sync per step would slow every step. Checks
+ * the config and the shapes.
+ */
+export function batchNormForwardUnchecked(x: tf.Tensor, params: BatchNormParams, state: BatchNormState,
+  config: BatchNormConfig): BatchNormResult {
   const { training, momentum, eps } = resolveBatchNormConfig(config);
   checkBatchNormShapes(x, params, state);
   return tf.tidy(() => {
@@ -94,7 +109,7 @@ export function batchNormForward(x: tf.Tensor, params: BatchNormParams, state: B
       const y = normalize(x, state.runningMean, state.runningVar, params, eps);
       return { y, state: { runningMean: state.runningMean.clone(), runningVar: state.runningVar.clone() } };
     }
-    const { mean, variance } = batchMoments(x);
+    const { mean, variance } = batchMomentsUnchecked(x);
     const y = normalize(x, mean, variance, params, eps);
     return { y, state: updateRunning(state, mean, variance, momentum) };
   });
@@ -144,17 +159,33 @@ export function resolveBatchNormConfig(config: BatchNormConfig): Required<BatchN
   return { training, ...checkBatchNormHyper(config) };
 }
 
+/** Largest eps batch norm takes (tfjs uses 1e-3, the lecture 1e-5). */
+export const EPS_MAX = 1000;
+
+/** Most features (channels) of one batch-norm layer: its γ, β and running statistics are [D]. */
+export const MAX_FEATURES = 1_000_000;
+
 /** Checks momentum in [0, 1) and eps > 0 (defaults filled in). */
 export function checkBatchNormHyper(hyper: BatchNormHyper): Required<BatchNormHyper> {
   const { momentum, eps } = { ...BATCH_NORM_DEFAULTS, ...stripUndefined(hyper) };
+  return { momentum: checkMomentum('momentum', momentum), eps: checkEps('eps', eps) };
+}
+
+/** A running-average momentum: a number in [0, 1). */
+export function checkMomentum(name: string, momentum: unknown): number {
   if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) {
-    throw new ArgumentError('momentum', momentum,
+    throw new ArgumentError(name, momentum,
       'a number in [0, 1) (the weight of the old running value: running = momentum * running + (1 - momentum) * batch)');
   }
-  if (typeof eps !== 'number' || !Number.isFinite(eps) || !(eps > 0)) {
-    throw new ArgumentError('eps', eps, 'a finite number > 0 (it keeps sqrt(var + eps) away from 0)');
+  return momentum;
+}
+
+/** Batch norm's eps: a finite number > 0, at most {@link EPS_MAX}. */
+export function checkEps(name: string, eps: unknown): number {
+  if (typeof eps !== 'number' || !Number.isFinite(eps) || !(eps > 0) || eps > EPS_MAX) {
+    throw new ArgumentError(name, eps, `a finite number in (0, ${EPS_MAX}] (it keeps sqrt(var + eps) away from 0)`);
   }
-  return { momentum, eps };
+  return eps;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
@@ -179,12 +210,22 @@ export function checkBatchNormParams(D: number, params: BatchNormParams, state: 
     ['runningMean', state?.runningMean], ['runningVar', state?.runningVar]];
   for (const [name, t] of vectors) {
     if (!(t instanceof tf.Tensor)) throw new ArgumentError(name, t, `a tensor of shape ${per}`);
+    checkTensor(name, t);
     if (t.rank !== 1 || t.shape[0] !== D) throw new ArgumentError(`${name}.shape`, [...t.shape], per);
   }
 }
 
+/** Throws unless x, γ, β and the running statistics hold only finite values (reads them back). */
+export function checkBatchNormFinite(x: tf.Tensor | null, params: BatchNormParams, state: BatchNormState): void {
+  if (x !== null) checkFinite('x', x);
+  checkFinite('gamma', params.gamma);
+  checkFinite('beta', params.beta);
+  checkFinite('runningMean', state.runningMean);
+  checkFinite('runningVar', state.runningVar);
+}
+
 function checkInput(x: tf.Tensor): void {
-  if (!(x instanceof tf.Tensor)) throw new ArgumentError('x', x, 'a tensor');
+  checkTensor('x', x);
   if (x.rank !== 2 && x.rank !== 4) {
     throw new ArgumentError('x.shape', [...x.shape], '[batchSize, features] or [batchSize, height, width, channels]');
   }
@@ -204,6 +245,12 @@ export function batchNormAxes(rank: number): number[] {
  * const { mean, variance } = nn.batchNorm.moments(x);              // [3] each: per channel over N, H, W
  */
 export function batchMoments(x: tf.Tensor): { mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  checkTensor('x', x);
+  checkFinite('x', x);
+  return batchMomentsUnchecked(x);
+}
+
+function batchMomentsUnchecked(x: tf.Tensor): { mean: tf.Tensor1D; variance: tf.Tensor1D } {
   return tf.tidy(() => {
     const axes = batchNormAxes(x.rank);
     const mean = tf.mean(x, axes);
@@ -247,7 +294,9 @@ export function batchNormState(D: number): BatchNormState {
 }
 
 function checkFeatures(D: number): void {
-  if (!Number.isInteger(D) || D < 1) throw new ArgumentError('D', D, 'an integer >= 1 (the number of features)');
+  if (!Number.isInteger(D) || D < 1 || D > MAX_FEATURES) {
+    throw new ArgumentError('D', D, `an integer in [1, ${MAX_FEATURES}] (the number of features; γ and β hold one value each)`);
+  }
 }
 
 /**
@@ -276,10 +325,12 @@ export function batchNormAffine(params: BatchNormParams, state: BatchNormState,
   checkKnownKeys('batchNorm.affine', hyper, ['eps']);
   const { eps } = checkBatchNormHyper(hyper);
   const gamma: unknown = params?.gamma;
+  if (gamma instanceof tf.Tensor) checkTensor('gamma', gamma);
   if (!(gamma instanceof tf.Tensor) || gamma.rank !== 1) {
     throw new ArgumentError('gamma', gamma instanceof tf.Tensor ? [...gamma.shape] : gamma, 'a tensor of shape [D]');
   }
   checkBatchNormParams(gamma.shape[0], params, state, 'the length of gamma');
+  checkBatchNormFinite(null, params, state);
   return tf.tidy(() => {
     const scale = tf.div(params.gamma, tf.sqrt(tf.add(state.runningVar, eps))) as tf.Tensor1D;
     return { scale, shift: tf.sub(params.beta, tf.mul(scale, state.runningMean)) as tf.Tensor1D };
@@ -308,6 +359,7 @@ export interface FoldableLayer { W: tf.Tensor; b: tf.Tensor1D | null }
 export function foldBatchNorm(layer: FoldableLayer, params: BatchNormParams, state: BatchNormState,
   hyper: Pick<BatchNormHyper, 'eps'> = {}): { W: tf.Tensor; b: tf.Tensor1D } {
   const W = layer?.W;
+  if (W instanceof tf.Tensor) checkTensor('layer.W', W);
   if (!(W instanceof tf.Tensor) || (W.rank !== 2 && W.rank !== 4)) {
     throw new ArgumentError('layer.W.shape', W instanceof tf.Tensor ? [...W.shape] : W,
       '[fanIn, D] (dense) or [filterH, filterW, inChannels, D] (conv)');
@@ -317,6 +369,9 @@ export function foldBatchNorm(layer: FoldableLayer, params: BatchNormParams, sta
     throw new ArgumentError('layer.b', layer.b instanceof tf.Tensor ? [...layer.b.shape] : layer.b,
       `null or a tensor of shape [${D}] (one bias per output of W)`);
   }
+  if (layer.b !== null) checkTensor('layer.b', layer.b);
+  checkFinite('layer.W', W);
+  if (layer.b !== null) checkFinite('layer.b', layer.b);
   checkBatchNormParams(D, params, state, `the last axis of W, shape [${W.shape.join(', ')}]`);
   return tf.tidy(() => {
     const { scale, shift } = batchNormAffine(params, state, hyper);

@@ -8,15 +8,15 @@
  * nn.batchNorm.showFold(r);
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkInt } from '../../core/errors';
-import { ProgressOption, takeProgress } from '../../core/progress';
+import { defineOptions, float32Bytes, seed } from '../../core/options';
+import { ProgressOption } from '../../core/progress';
 import { ExperimentRecord, provenance } from '../../core/record';
-import { checkSeed, seedStream } from '../../core/rng';
+import { seedStream } from '../../core/rng';
 import { experimentProgress, ExperimentProgress } from '../../show/progress';
 import {
-  BATCH_NORM_DEFAULTS, batchNormForward, batchNormState, batchNormTest, checkBatchNormHyper, disposeBatchNormState, foldBatchNorm,
+  BATCH_NORM_DEFAULTS, batchNormForwardUnchecked, batchNormState, batchNormTest, disposeBatchNormState, foldBatchNorm,
 } from './batchNorm';
-import { checkOptions, readAndDispose } from './batches';
+import { BATCH_NORM_LIMITS, checkWork, count, givenOf, epsField, momentumField, readAndDispose } from './batches';
 import { initStd } from '../../nets/init';
 
 export interface BatchNormFoldOptions {
@@ -64,14 +64,46 @@ export interface BatchNormFoldRecord extends ExperimentRecord<BatchNormFoldConfi
   meta: { ms: number };
 }
 
+const L = BATCH_NORM_LIMITS;
+const D = BATCH_NORM_FOLD_DEFAULTS;
+
+/** The options of {@link batchNormFold}, declared once (core/options.ts); `nnlab batchnorm-fold` checks its flags against them. */
+export const BATCH_NORM_FOLD_OPTIONS = defineOptions('batchNorm.fold', {
+  batchSize: count(1, L.batchSize, D.batchSize),
+  inputWidth: count(1, L.features, D.inputWidth),
+  features: count(1, L.features, D.features),
+  imageSize: count(1, L.imageSize, D.imageSize),
+  inChannels: count(1, L.channels, D.inChannels),
+  channels: count(1, L.channels, D.channels),
+  filterSize: count(1, L.filterSize, D.filterSize),
+  warmupSteps: count(0, L.steps, D.warmupSteps),
+  momentum: momentumField(D.momentum),
+  eps: epsField(D.eps),
+  seed: seed(),
+}, {
+  rules(c, given) {
+    const dense = c.batchSize * c.inputWidth * c.features;
+    const conv = c.batchSize * c.imageSize ** 2 * c.filterSize ** 2 * c.inChannels * c.channels;
+    checkWork('batchNorm.fold', (c.warmupSteps + 2) * (dense + conv), givenOf(given, ['warmupSteps', 'batchSize', ...(dense > conv ? ['inputWidth', 'features'] : ['imageSize', 'channels', 'inChannels', 'filterSize'])]),
+      `${c.warmupSteps + 2} passes through a dense layer ${c.inputWidth} -> ${c.features} and a ${c.filterSize} x ${c.filterSize} conv ` +
+      `${c.inChannels} -> ${c.channels} channels on ${c.imageSize} x ${c.imageSize} images, batches of ${c.batchSize}`);
+  },
+  memory: (c) => {
+    const image = c.imageSize ** 2;
+    return [
+      { bytes: float32Bytes(c.batchSize * (c.inputWidth + 6 * c.features) + c.inputWidth * c.features * 2),
+        argument: c.inputWidth >= c.features ? 'inputWidth' : 'features',
+        what: `the dense layer: inputs ${c.batchSize} x ${c.inputWidth}, W ${c.inputWidth} x ${c.features} and its outputs: about 6 copies` },
+      { bytes: float32Bytes(c.batchSize * image * (c.inChannels + 6 * c.channels) + c.filterSize ** 2 * c.inChannels * c.channels * 2),
+        argument: c.batchSize * image > c.inChannels * c.channels ? 'imageSize' : 'channels',
+        what: `the conv layer: ${c.batchSize} images of ${c.imageSize} x ${c.imageSize} x ${c.inChannels}, outputs with ${c.channels} channels: about 6 copies` },
+    ];
+  },
+});
+
 /** Validates `options` (without `progress`) and fills in the defaults. */
 export function resolveBatchNormFoldOptions(options: Omit<BatchNormFoldOptions, 'progress'> = {}): BatchNormFoldConfig {
-  checkOptions('batchNorm.fold', options, Object.keys(BATCH_NORM_FOLD_DEFAULTS));
-  const o = { ...BATCH_NORM_FOLD_DEFAULTS, ...options };
-  const { momentum, eps } = checkBatchNormHyper({ momentum: o.momentum, eps: o.eps });
-  const ints = ['batchSize', 'inputWidth', 'features', 'imageSize', 'inChannels', 'channels', 'filterSize'] as const;
-  const resolved = Object.fromEntries(ints.map((k) => [k, checkInt(k, o[k], { min: 1 })])) as Record<typeof ints[number], number>;
-  return { ...resolved, warmupSteps: checkInt('warmupSteps', o.warmupSteps, { min: 0 }), momentum, eps, seed: checkSeed('seed', o.seed) };
+  return BATCH_NORM_FOLD_OPTIONS.resolve(options);
 }
 
 /**
@@ -87,8 +119,7 @@ export function resolveBatchNormFoldOptions(options: Omit<BatchNormFoldOptions, 
  * r.conv.maxAbsDiff   // ~1e-6 on outputs of size ~5
  */
 export async function batchNormFold(options: BatchNormFoldOptions = {}): Promise<BatchNormFoldRecord> {
-  const { options: rest, progress } = takeProgress(options);
-  const o = resolveBatchNormFoldOptions(rest);
+  const { config: o, progress } = BATCH_NORM_FOLD_OPTIONS.take(options);
   const bar = experimentProgress(progress, { label: 'batchNorm.fold' });
   try {
     const start = performance.now();
@@ -123,7 +154,7 @@ async function compareFold(o: BatchNormFoldConfig, seeds: SeedSource, kind: 'den
   try {
     for (let t = 1; t <= o.warmupSteps; t++) {
       const z = tf.tidy(() => layer(tf.randomNormal(inputShape, 1, 2, 'float32', seeds.derive(`warmup${t}`)), W, b));
-      const r = batchNormForward(z, params, state, { training: true, momentum: o.momentum, eps: o.eps });
+      const r = batchNormForwardUnchecked(z, params, state, { training: true, momentum: o.momentum, eps: o.eps });
       tf.dispose([z, r.y]);
       disposeBatchNormState(state);
       state = r.state;

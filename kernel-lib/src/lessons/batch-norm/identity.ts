@@ -8,14 +8,14 @@
  * nn.batchNorm.showIdentity(r);
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkInt, checkNumber } from '../../core/errors';
-import { ProgressOption, takeProgress } from '../../core/progress';
+import { defineOptions, float32Bytes, seed } from '../../core/options';
+import { ProgressOption } from '../../core/progress';
 import { ExperimentRecord, provenance } from '../../core/record';
-import { checkSeed, seedStream } from '../../core/rng';
+import { seedStream } from '../../core/rng';
 import { featureStats } from '../../core/stats';
 import { experimentProgress } from '../../show/progress';
-import { BATCH_NORM_DEFAULTS, batchNormForward, batchNormState, checkBatchNormHyper, disposeBatchNormState } from './batchNorm';
-import { checkOptions, gaussianBatch } from './batches';
+import { BATCH_NORM_DEFAULTS, batchNormForward, batchNormState, disposeBatchNormState } from './batchNorm';
+import { BATCH_NORM_LIMITS, count, epsField, gaussianBatch, inputMeanField, inputStdField } from './batches';
 
 export interface BatchNormIdentityOptions {
   batchSize?: number;
@@ -45,18 +45,29 @@ export interface BatchNormIdentityRecord extends ExperimentRecord<BatchNormIdent
   meta: { ms: number };
 }
 
+const L = BATCH_NORM_LIMITS;
+const D = BATCH_NORM_IDENTITY_DEFAULTS;
+
+/** The options of {@link batchNormIdentity}, declared once (core/options.ts). */
+export const BATCH_NORM_IDENTITY_OPTIONS = defineOptions('batchNorm.identity', {
+  batchSize: count(1, L.batchSize, D.batchSize),
+  features: count(1, L.features, D.features),
+  inputMean: inputMeanField(D.inputMean),
+  inputStd: inputStdField(D.inputStd),
+  eps: epsField(D.eps),
+  seed: seed(),
+}, {
+  memory: (c) => ({
+    // x, y and the intermediates of one forward pass in float32, and x and y read back as JS numbers
+    bytes: float32Bytes(8 * c.batchSize * c.features) + 8 * 2 * c.batchSize * c.features,
+    argument: c.batchSize >= c.features ? 'batchSize' : 'features',
+    what: `a batch of ${c.batchSize} x ${c.features}: about 8 float32 copies, and x and y read back`,
+  }),
+});
+
 /** Validates `options` (without `progress`) and fills in the defaults. */
 export function resolveBatchNormIdentityOptions(options: Omit<BatchNormIdentityOptions, 'progress'> = {}): BatchNormIdentityConfig {
-  checkOptions('batchNorm.identity', options, Object.keys(BATCH_NORM_IDENTITY_DEFAULTS));
-  const o = { ...BATCH_NORM_IDENTITY_DEFAULTS, ...options };
-  return {
-    batchSize: checkInt('batchSize', o.batchSize, { min: 1 }),
-    features: checkInt('features', o.features, { min: 1 }),
-    inputMean: checkNumber('inputMean', o.inputMean),
-    inputStd: checkNumber('inputStd', o.inputStd, { min: 0 }),
-    eps: checkBatchNormHyper({ eps: o.eps }).eps,
-    seed: checkSeed('seed', o.seed),
-  };
+  return BATCH_NORM_IDENTITY_OPTIONS.resolve(options);
 }
 
 /**
@@ -71,8 +82,7 @@ export function resolveBatchNormIdentityOptions(options: Omit<BatchNormIdentityO
  * r.gamma   // sqrt(σ²_B + eps) per feature; r.beta = r.batchMean
  */
 export async function batchNormIdentity(options: BatchNormIdentityOptions = {}): Promise<BatchNormIdentityRecord> {
-  const { options: rest, progress } = takeProgress(options);
-  const o = resolveBatchNormIdentityOptions(rest);
+  const { config: o, progress } = BATCH_NORM_IDENTITY_OPTIONS.take(options);
   const bar = experimentProgress(progress, { label: 'batchNorm.identity' });
   try {
     const start = performance.now();

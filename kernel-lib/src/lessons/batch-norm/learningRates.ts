@@ -7,16 +7,17 @@
  * r.runs.filter((run) => run.lr === 3)   // plain: diverged or at chance; batch norm: still learns
  * nn.batchNorm.showLearningRates(r);
  */
-import { ArgumentError, checkInt, checkOneOf } from '../../core/errors';
-import { ProgressOption, takeProgress } from '../../core/progress';
+import { ArgumentError } from '../../core/errors';
+import { defineOptions, Field, list, oneOf } from '../../core/options';
+import { ProgressOption } from '../../core/progress';
 import { ExperimentRecord, provenance } from '../../core/record';
 import { seedStream } from '../../core/rng';
 import { experimentProgress } from '../../show/progress';
 import { BATCH_NORM_DEFAULTS } from './batchNorm';
 import { BN_NET_ACTIVATIONS, BN_NET_INITS, BnNetActivation, BnNetInit, createBatchNormNet, disposeBatchNormNet } from './net';
+import { BATCH_NORM_LIMITS, count } from './batches';
 import {
-  COMMON_KEYS, CommonTrainingConfig, CommonTrainingOptions, jsonLosses, pickCommon, quickOptions, resolveCommon, spirals,
-  testAccuracy, trainRun,
+  commonFields, commonRules, CommonTrainingConfig, CommonTrainingOptions, jsonLosses, quickOptions, spirals, testAccuracy, trainingMemory, trainRun,
 } from './training';
 
 export interface BatchNormLearningRatesOptions extends CommonTrainingOptions {
@@ -62,23 +63,36 @@ export interface BatchNormLearningRatesRecord extends ExperimentRecord<BatchNorm
   meta: { ms: number };
 }
 
+const D = BATCH_NORM_LEARNING_RATES_DEFAULTS;
+const { pointsPerClass, classes, steps, batchSize, momentum, eps, seed } = commonFields(D);
+
+/** A learning rate of the list: a finite number > 0 (huge ones are allowed: they show divergence). */
+const LR_ELEMENT: Field<number> = {
+  kind: 'number', min: 0, max: BATCH_NORM_LIMITS.lr,
+  check(name, v) {
+    if (typeof v !== 'number' || !Number.isFinite(v) || !(v > 0) || v > BATCH_NORM_LIMITS.lr) {
+      throw new ArgumentError(name, v, `a finite number in (0, ${BATCH_NORM_LIMITS.lr}]`);
+    }
+    return v;
+  },
+};
+
+/** The options of {@link batchNormLearningRates}, declared once (core/options.ts), in the record's key order. */
+export const BATCH_NORM_LEARNING_RATES_OPTIONS = defineOptions('batchNorm.learningRates', {
+  pointsPerClass, classes, steps, batchSize, momentum, eps, seed,
+  lrs: list(LR_ELEMENT, { minLength: 1, maxLength: BATCH_NORM_LIMITS.lrs, default: D.lrs }),
+  depth: count(1, BATCH_NORM_LIMITS.depth, D.depth),
+  width: count(1, BATCH_NORM_LIMITS.width, D.width),
+  init: oneOf(BN_NET_INITS, { default: D.init }),
+  activation: oneOf(BN_NET_ACTIVATIONS, { default: D.activation }),
+}, {
+  rules: (c, given) => commonRules('batchNorm.learningRates', c, new Array<number>(c.depth).fill(c.width), 2 * c.lrs.length, given),
+  memory: (c) => trainingMemory(c, new Array<number>(c.depth).fill(c.width), c.depth > c.width ? 'depth' : 'width'),
+});
+
 /** Validates `options` (without `progress`; quick preset already applied) and fills in the defaults. */
 export function resolveBatchNormLearningRatesOptions(options: Omit<BatchNormLearningRatesOptions, 'progress'> = {}): BatchNormLearningRatesConfig {
-  const o = resolveCommon('batchNorm.learningRates', options, BATCH_NORM_LEARNING_RATES_DEFAULTS as unknown as CommonTrainingConfig,
-    [...COMMON_KEYS, 'lrs', 'depth', 'width', 'init', 'activation']);
-  const lrs = o.lrs;
-  if (!Array.isArray(lrs) || lrs.length === 0) throw new ArgumentError('lrs', lrs, 'a non-empty array of learning rates > 0');
-  return {
-    ...pickCommon(o),
-    lrs: lrs.map((lr, i) => {
-      if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0) throw new ArgumentError(`lrs[${i}]`, lr, 'a finite number > 0');
-      return lr;
-    }),
-    depth: checkInt('depth', o.depth, { min: 1 }),
-    width: checkInt('width', o.width, { min: 1 }),
-    init: checkOneOf('init', o.init, BN_NET_INITS),
-    activation: checkOneOf('activation', o.activation, BN_NET_ACTIVATIONS),
-  };
+  return BATCH_NORM_LEARNING_RATES_OPTIONS.resolve(options);
 }
 
 /** The name of one run, as progress phases and the live chart's series call it: "plain, lr 0.3", "batch norm, lr 0.3". */
@@ -100,8 +114,7 @@ function runName(lr: number, batchNorm: boolean): string {
  * r.runs.map((run) => [run.lr, run.batchNorm, run.accuracy])
  */
 export async function batchNormLearningRates(options: BatchNormLearningRatesOptions = {}): Promise<BatchNormLearningRatesRecord> {
-  const { options: rest, progress } = takeProgress(options);
-  const o = resolveBatchNormLearningRatesOptions(quickOptions(rest, BATCH_NORM_LEARNING_RATES_QUICK));
+  const { config: o, progress } = BATCH_NORM_LEARNING_RATES_OPTIONS.take(quickOptions(options, BATCH_NORM_LEARNING_RATES_QUICK));
   const names = o.lrs.flatMap((lr) => [runName(lr, false), runName(lr, true)]);
   const bar = experimentProgress(progress, {
     label: 'batchNorm.learningRates',

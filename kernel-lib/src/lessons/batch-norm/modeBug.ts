@@ -9,17 +9,18 @@
  * nn.batchNorm.showModeBug(r);
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkInt, checkNumber } from '../../core/errors';
-import { ProgressOption, takeProgress } from '../../core/progress';
+import { checkInt } from '../../core/errors';
+import { defineOptions, list, number } from '../../core/options';
+import { ProgressOption } from '../../core/progress';
 import { ExperimentRecord, provenance } from '../../core/record';
 import { seedStream } from '../../core/rng';
 import type { PointSet } from '../../data/synthetic';
 import { experimentProgress } from '../../show/progress';
 import { BATCH_NORM_DEFAULTS } from './batchNorm';
 import { accuracyOf, BatchNormNet, batchNormNetPredict, createBatchNormNet, disposeBatchNormNet } from './net';
+import { BATCH_NORM_LIMITS, count } from './batches';
 import {
-  checkWidths, COMMON_KEYS, CommonTrainingConfig, CommonTrainingOptions, jsonLosses, pickCommon, quickOptions, resolveCommon,
-  spirals, trainRun,
+  commonFields, commonRules, CommonTrainingConfig, CommonTrainingOptions, jsonLosses, quickOptions, spirals, trainingMemory, trainRun, widthField,
 } from './training';
 
 export interface BatchNormModeBugOptions extends CommonTrainingOptions {
@@ -71,15 +72,25 @@ export interface BatchNormModeBugRecord extends ExperimentRecord<BatchNormModeBu
   meta: { ms: number };
 }
 
+const D = BATCH_NORM_MODE_BUG_DEFAULTS;
+
+/** The options of {@link batchNormModeBug}, declared once (core/options.ts). */
+export const BATCH_NORM_MODE_BUG_OPTIONS = defineOptions('batchNorm.modeBug', {
+  ...commonFields(D),
+  widths: list(widthField(), { minLength: 1, maxLength: BATCH_NORM_LIMITS.depth, default: D.widths }),
+  lr: number({ min: 0, max: BATCH_NORM_LIMITS.lr, default: D.lr }),
+  examples: count(0, 10_000, D.examples),
+}, {
+  rules(c, given) {
+    commonRules('batchNorm.modeBug', c, c.widths, 1, given);
+    checkInt('examples', c.examples, { min: 0, max: c.pointsPerClass * c.classes });
+  },
+  memory: (c) => trainingMemory(c, c.widths, 'widths'),
+});
+
 /** Validates `options` (without `progress`; quick preset already applied) and fills in the defaults. */
 export function resolveBatchNormModeBugOptions(options: Omit<BatchNormModeBugOptions, 'progress'> = {}): BatchNormModeBugConfig {
-  const o = resolveCommon('batchNorm.modeBug', options, BATCH_NORM_MODE_BUG_DEFAULTS as unknown as CommonTrainingConfig,
-    [...COMMON_KEYS, 'widths', 'lr', 'examples']);
-  const n = o.pointsPerClass * o.classes;
-  return {
-    ...pickCommon(o), widths: checkWidths(o.widths), lr: checkNumber('lr', o.lr, { min: 0 }),
-    examples: checkInt('examples', o.examples, { min: 0, max: n }),
-  };
+  return BATCH_NORM_MODE_BUG_OPTIONS.resolve(options);
 }
 
 /**
@@ -96,8 +107,7 @@ export function resolveBatchNormModeBugOptions(options: Omit<BatchNormModeBugOpt
  * r.evaluations[2].distinctPredictions   // 1: a batch of one gives every example the same class
  */
 export async function batchNormModeBug(options: BatchNormModeBugOptions = {}): Promise<BatchNormModeBugRecord> {
-  const { options: rest, progress } = takeProgress(options);
-  const o = resolveBatchNormModeBugOptions(quickOptions(rest, BATCH_NORM_MODE_BUG_QUICK));
+  const { config: o, progress } = BATCH_NORM_MODE_BUG_OPTIONS.take(quickOptions(options, BATCH_NORM_MODE_BUG_QUICK));
   const bar = experimentProgress(progress, {
     label: 'batchNorm.modeBug',
     chart: { metric: 'loss', title: 'Training loss of the BN net (Adam)', xTitle: 'step', yTitle: 'cross-entropy', series: ['batch norm'] },

@@ -31,7 +31,7 @@ import { initStd } from '../../nets/init';
 import { accuracyOf } from '../../nets/losses';
 
 export { accuracyOf };
-import { BatchNormConfig, batchNormForward, BatchNormState, disposeBatchNormState } from './batchNorm';
+import { BatchNormConfig, batchNormForwardUnchecked, BatchNormState, disposeBatchNormState } from './batchNorm';
 
 /** Hidden nonlinearities the BN lesson uses. */
 export const BN_NET_ACTIVATIONS = ['relu', 'tanh'] as const;
@@ -154,7 +154,7 @@ export function batchNormNetForward(net: BatchNormNet, X: tf.Tensor2D, states: r
     net.hidden.forEach((layer, l) => {
       let z = tf.matMul(h, layer.W);
       if (layer.gamma && layer.beta) {
-        const bn = batchNormForward(z, { gamma: layer.gamma as tf.Tensor1D, beta: layer.beta as tf.Tensor1D }, states[l], config);
+        const bn = batchNormForwardUnchecked(z, { gamma: layer.gamma as tf.Tensor1D, beta: layer.beta as tf.Tensor1D }, states[l], config);
         z = bn.y as tf.Tensor2D;
         newStates.push(bn.state);
       } else {

@@ -8,13 +8,14 @@
  * nn.batchNorm.showNormComparison(r);
  */
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, checkInt, checkNumber } from '../../core/errors';
-import { ProgressOption, takeProgress } from '../../core/progress';
+import { ArgumentError } from '../../core/errors';
+import { defineOptions, float32Bytes, seed } from '../../core/options';
+import { ProgressOption } from '../../core/progress';
 import { ExperimentRecord, provenance } from '../../core/record';
-import { checkSeed, seedStream } from '../../core/rng';
+import { seedStream } from '../../core/rng';
 import { experimentProgress } from '../../show/progress';
-import { BATCH_NORM_DEFAULTS, checkBatchNormHyper } from './batchNorm';
-import { checkOptions } from './batches';
+import { BATCH_NORM_DEFAULTS } from './batchNorm';
+import { BATCH_NORM_LIMITS, count, epsField } from './batches';
 import { batchNormalizeChannels, groupNorm, instanceNorm, layerNorm } from './norms';
 
 export const NORM_METHODS = ['batch norm', 'layer norm', 'instance norm', 'group norm'] as const;
@@ -61,21 +62,38 @@ export interface NormComparisonRecord extends ExperimentRecord<NormComparisonCon
   meta: { ms: number };
 }
 
+const L = BATCH_NORM_LIMITS;
+const D = NORM_COMPARISON_DEFAULTS;
+
+/** The options of {@link normComparison}, declared once (core/options.ts). */
+export const NORM_COMPARISON_OPTIONS = defineOptions('batchNorm.normComparison', {
+  batchSize: count(2, 10_000, D.batchSize),
+  height: count(1, L.imageSize, D.height),
+  width: count(1, L.imageSize, D.width),
+  channels: count(1, L.channels, D.channels),
+  groups: count(1, L.channels, D.groups),
+  eps: epsField(D.eps),
+  seed: seed(),
+}, {
+  rules(c) {
+    if (c.groups > c.channels) throw new ArgumentError('groups', c.groups, `an integer in [1, ${c.channels}] (at most channels)`);
+    if (c.channels % c.groups !== 0) throw new ArgumentError('groups', c.groups, `a divisor of channels (${c.channels})`);
+  },
+  memory: (c) => {
+    const values = c.batchSize * c.height * c.width * c.channels;
+    return {
+      // x and each method's output and intermediates in float32, the outputs read back, groupOf as JS arrays
+      bytes: float32Bytes(12 * values) + 8 * 2 * c.batchSize * c.channels,
+      argument: c.height * c.width >= c.batchSize && c.height * c.width >= c.channels ? (c.height >= c.width ? 'height' : 'width')
+        : c.batchSize >= c.channels ? 'batchSize' : 'channels',
+      what: `a tensor of ${c.batchSize} x ${c.height} x ${c.width} x ${c.channels}: about 12 float32 copies`,
+    };
+  },
+});
+
 /** Validates `options` (without `progress`) and fills in the defaults. */
 export function resolveNormComparisonOptions(options: Omit<NormComparisonOptions, 'progress'> = {}): NormComparisonConfig {
-  checkOptions('batchNorm.normComparison', options, Object.keys(NORM_COMPARISON_DEFAULTS));
-  const o = { ...NORM_COMPARISON_DEFAULTS, ...options };
-  const channels = checkInt('channels', o.channels, { min: 1 });
-  const groups = checkInt('groups', o.groups, { min: 1, max: channels });
-  if (channels % groups !== 0) throw new ArgumentError('groups', groups, `a divisor of channels (${channels})`);
-  return {
-    batchSize: checkInt('batchSize', o.batchSize, { min: 2 }),
-    height: checkInt('height', o.height, { min: 1 }),
-    width: checkInt('width', o.width, { min: 1 }),
-    channels, groups,
-    eps: checkNumber('eps', checkBatchNormHyper({ eps: o.eps }).eps),
-    seed: checkSeed('seed', o.seed),
-  };
+  return NORM_COMPARISON_OPTIONS.resolve(options);
 }
 
 /**
@@ -89,8 +107,7 @@ export function resolveNormComparisonOptions(options: Omit<NormComparisonOptions
  * r.methods[3].groupOf[1]   // [2, 2, 2, 3, 3, 3]: example 1's two groups of channels
  */
 export async function normComparison(options: NormComparisonOptions = {}): Promise<NormComparisonRecord> {
-  const { options: rest, progress } = takeProgress(options);
-  const o = resolveNormComparisonOptions(rest);
+  const { config: o, progress } = NORM_COMPARISON_OPTIONS.take(options);
   const bar = experimentProgress(progress, { label: 'batchNorm.normComparison' });
   const start = performance.now();
   const { batchSize: N, height: H, width: W, channels: C, groups: G, eps } = o;

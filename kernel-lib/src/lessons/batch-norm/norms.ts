@@ -19,12 +19,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, checkInt, checkKnownKeys } from '../../core/errors';
+import { checkFinite, checkTensor } from '../../core/tensorChecks';
 import { batchMoments, checkBatchNormHyper } from './batchNorm';
 
+/** Throws unless x is a live, finite tensor [N, H, W, C]. */
 function checkImageBatch(x: tf.Tensor): tf.Tensor4D {
+  if (x instanceof tf.Tensor) checkTensor('x', x);
   if (!(x instanceof tf.Tensor) || x.rank !== 4) {
     throw new ArgumentError('x.shape', x instanceof tf.Tensor ? [...x.shape] : x, '[batchSize, height, width, channels]');
   }
+  checkFinite('x', x);
   return x as tf.Tensor4D;
 }
 

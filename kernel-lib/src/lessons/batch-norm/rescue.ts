@@ -8,8 +8,8 @@
  * nn.batchNorm.showRescue(r);
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkInt, checkNumber, checkOneOf } from '../../core/errors';
-import { ProgressOption, takeProgress } from '../../core/progress';
+import { defineOptions, number, oneOf } from '../../core/options';
+import { ProgressOption } from '../../core/progress';
 import { ExperimentRecord, provenance } from '../../core/record';
 import { seedStream } from '../../core/rng';
 import { FeatureStats, featureStats } from '../../core/stats';
@@ -20,9 +20,9 @@ import {
   BatchNormNet, batchNormNetForward, BN_NET_ACTIVATIONS, BN_NET_INITS, bnNetWeightStd, BnNetActivation, BnNetInit,
   createBatchNormNet, disposeBatchNormNet,
 } from './net';
+import { BATCH_NORM_LIMITS, count } from './batches';
 import {
-  COMMON_KEYS, CommonTrainingConfig, CommonTrainingOptions, jsonLosses, pickCommon, quickOptions, resolveCommon, spirals,
-  testAccuracy, trainRun,
+  commonFields, commonRules, CommonTrainingConfig, CommonTrainingOptions, jsonLosses, quickOptions, spirals, testAccuracy, trainingMemory, trainRun,
 } from './training';
 
 export interface BatchNormRescueOptions extends CommonTrainingOptions {
@@ -64,18 +64,25 @@ export interface BatchNormRescueRecord extends ExperimentRecord<BatchNormRescueC
   meta: { ms: number };
 }
 
+const D = BATCH_NORM_RESCUE_DEFAULTS;
+const { pointsPerClass, classes, steps, batchSize, momentum, eps, seed } = commonFields(D);
+
+/** The options of {@link batchNormRescue}, declared once (core/options.ts), in the record's key order. */
+export const BATCH_NORM_RESCUE_OPTIONS = defineOptions('batchNorm.rescue', {
+  pointsPerClass, classes, steps, batchSize, momentum, eps, seed,
+  depth: count(1, BATCH_NORM_LIMITS.depth, D.depth),
+  width: count(1, BATCH_NORM_LIMITS.width, D.width),
+  init: oneOf(BN_NET_INITS, { default: D.init }),
+  activation: oneOf(BN_NET_ACTIVATIONS, { default: D.activation }),
+  lr: number({ min: 0, max: BATCH_NORM_LIMITS.lr, default: D.lr }),
+}, {
+  rules: (c, given) => commonRules('batchNorm.rescue', c, new Array<number>(c.depth).fill(c.width), 2, given),
+  memory: (c) => trainingMemory(c, new Array<number>(c.depth).fill(c.width), c.depth > c.width ? 'depth' : 'width'),
+});
+
 /** Validates `options` (without `progress`; quick preset already applied) and fills in the defaults. */
 export function resolveBatchNormRescueOptions(options: Omit<BatchNormRescueOptions, 'progress'> = {}): BatchNormRescueConfig {
-  const o = resolveCommon('batchNorm.rescue', options, BATCH_NORM_RESCUE_DEFAULTS as unknown as CommonTrainingConfig,
-    [...COMMON_KEYS, 'depth', 'width', 'init', 'activation', 'lr']);
-  return {
-    ...pickCommon(o),
-    depth: checkInt('depth', o.depth, { min: 1 }),
-    width: checkInt('width', o.width, { min: 1 }),
-    init: checkOneOf('init', o.init, BN_NET_INITS),
-    activation: checkOneOf('activation', o.activation, BN_NET_ACTIVATIONS),
-    lr: checkNumber('lr', o.lr, { min: 0 }),
-  };
+  return BATCH_NORM_RESCUE_OPTIONS.resolve(options);
 }
 
 /**
@@ -92,8 +99,7 @@ export function resolveBatchNormRescueOptions(options: Omit<BatchNormRescueOptio
  * r.layers.map((l) => [l.plain, l.batchNorm])   // activation std per layer at init
  */
 export async function batchNormRescue(options: BatchNormRescueOptions = {}): Promise<BatchNormRescueRecord> {
-  const { options: rest, progress } = takeProgress(options);
-  const o = resolveBatchNormRescueOptions(quickOptions(rest, BATCH_NORM_RESCUE_QUICK));
+  const { config: o, progress } = BATCH_NORM_RESCUE_OPTIONS.take(quickOptions(options, BATCH_NORM_RESCUE_QUICK));
   const bar = experimentProgress(progress, {
     label: 'batchNorm.rescue',
     chart: { metric: 'loss', title: 'Training loss without and with batch norm (SGD)', xTitle: 'step', yTitle: 'cross-entropy', series: ['plain', 'batch norm'] },

@@ -8,13 +8,14 @@
  * nn.batchNorm.showRunning(r);
  */
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, checkInt, checkNumber } from '../../core/errors';
-import { ProgressOption, takeProgress } from '../../core/progress';
+import { defineOptions, list, seed } from '../../core/options';
+import { ProgressOption } from '../../core/progress';
 import { ExperimentRecord, provenance } from '../../core/record';
-import { checkSeed, seedStream } from '../../core/rng';
+import { seedStream } from '../../core/rng';
 import { experimentProgress } from '../../show/progress';
-import { BATCH_NORM_DEFAULTS, checkBatchNormHyper, disposeBatchNormState } from './batchNorm';
-import { checkOptions, warmUp } from './batches';
+import { BATCH_NORM_DEFAULTS, disposeBatchNormState } from './batchNorm';
+import { BATCH_NORM_LIMITS, checkWork, count, givenOf, epsField, inputMeanField, inputStdField, MOMENTUM_ELEMENT, warmUp } from './batches';
+import { batchNormStatsMemory } from './stats';
 
 export interface BatchNormRunningOptions {
   steps?: number;
@@ -61,23 +62,34 @@ export interface BatchNormRunningRecord extends ExperimentRecord<BatchNormRunnin
   meta: { ms: number };
 }
 
+const L = BATCH_NORM_LIMITS;
+const D = BATCH_NORM_RUNNING_DEFAULTS;
+
+/** The options of {@link batchNormRunning}, declared once (core/options.ts). */
+export const BATCH_NORM_RUNNING_OPTIONS = defineOptions('batchNorm.running', {
+  steps: count(1, L.steps, D.steps),
+  batchSize: count(1, L.batchSize, D.batchSize),
+  features: count(1, L.features, D.features),
+  inputMean: inputMeanField(D.inputMean),
+  inputStd: inputStdField(D.inputStd),
+  momenta: list(MOMENTUM_ELEMENT, { minLength: 1, maxLength: L.momenta, default: D.momenta }),
+  eps: epsField(D.eps),
+  seed: seed(),
+}, {
+  rules(c, given) {
+    checkWork('batchNorm.running', 10 * c.momenta.length * c.steps * c.batchSize * c.features, givenOf(given, ['steps', 'batchSize', 'features', 'momenta']),
+      `${c.momenta.length} runs of ${c.steps} steps on batches of ${c.batchSize} x ${c.features}, about 10 operations a value`);
+  },
+  memory: (c) => [
+    batchNormStatsMemory(c.batchSize, c.features),
+    // the running statistics of feature 0 after every step and their closed forms, per momentum; all features at the end
+    { bytes: 8 * c.momenta.length * (4 * c.steps + 2 * c.features), argument: 'steps', what: `${c.momenta.length} curves of ${c.steps} steps` },
+  ],
+});
+
 /** Validates `options` (without `progress`) and fills in the defaults. */
 export function resolveBatchNormRunningOptions(options: Omit<BatchNormRunningOptions, 'progress'> = {}): BatchNormRunningConfig {
-  checkOptions('batchNorm.running', options, Object.keys(BATCH_NORM_RUNNING_DEFAULTS));
-  const o = { ...BATCH_NORM_RUNNING_DEFAULTS, ...options };
-  if (!Array.isArray(o.momenta) || o.momenta.length === 0) throw new ArgumentError('momenta', o.momenta, 'a non-empty array of momenta in [0, 1)');
-  return {
-    steps: checkInt('steps', o.steps, { min: 1 }),
-    batchSize: checkInt('batchSize', o.batchSize, { min: 1 }),
-    features: checkInt('features', o.features, { min: 1 }),
-    inputMean: checkNumber('inputMean', o.inputMean),
-    inputStd: checkNumber('inputStd', o.inputStd, { min: 0 }),
-    momenta: o.momenta.map((m, i) => {
-      try { return checkBatchNormHyper({ momentum: m }).momentum; } catch { throw new ArgumentError(`momenta[${i}]`, m, 'a number in [0, 1)'); }
-    }),
-    eps: checkBatchNormHyper({ eps: o.eps }).eps,
-    seed: checkSeed('seed', o.seed),
-  };
+  return BATCH_NORM_RUNNING_OPTIONS.resolve(options);
 }
 
 /**
@@ -93,8 +105,7 @@ export function resolveBatchNormRunningOptions(options: Omit<BatchNormRunningOpt
  * r.target.var   // 9 · 31/32 = 8.72, not 9: the running variance averages the 1/m batch variance
  */
 export async function batchNormRunning(options: BatchNormRunningOptions = {}): Promise<BatchNormRunningRecord> {
-  const { options: rest, progress } = takeProgress(options);
-  const o = resolveBatchNormRunningOptions(rest);
+  const { config: o, progress } = BATCH_NORM_RUNNING_OPTIONS.take(options);
   const bar = experimentProgress(progress, { label: 'batchNorm.running' });
   const start = performance.now();
   const seeds = seedStream(o.seed);

@@ -8,14 +8,16 @@
  * nn.batchNorm.showStats(r);
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkInt, checkNumber, checkOneOf } from '../../core/errors';
-import { ProgressOption, takeProgress } from '../../core/progress';
+import { defineOptions, float32Bytes, MemoryNeed, oneOf, seed } from '../../core/options';
+import { ProgressOption } from '../../core/progress';
 import { ExperimentRecord, provenance } from '../../core/record';
-import { checkSeed, seedStream } from '../../core/rng';
+import { seedStream } from '../../core/rng';
 import { FeatureStats, featureStats } from '../../core/stats';
 import { experimentProgress } from '../../show/progress';
-import { BATCH_NORM_DEFAULTS, BatchNormParams, BatchNormState, batchNormForward, checkBatchNormHyper, disposeBatchNormState } from './batchNorm';
-import { checkOptions, gaussianBatch, readAndDispose, warmUp } from './batches';
+import { BATCH_NORM_DEFAULTS, BatchNormParams, BatchNormState, batchNormForward, disposeBatchNormState } from './batchNorm';
+import {
+  BATCH_NORM_LIMITS, checkWork, count, givenOf, epsField, gaussianBatch, inputMeanField, inputStdField, momentumField, readAndDispose, warmUp,
+} from './batches';
 
 /** Which modes {@link batchNormStats} evaluates. */
 export const BATCH_NORM_MODES = ['train', 'test', 'both'] as const;
@@ -63,21 +65,48 @@ export interface BatchNormStatsRecord extends ExperimentRecord<BatchNormStatsCon
   meta: { ms: number };
 }
 
+const L = BATCH_NORM_LIMITS;
+const D = BATCH_NORM_STATS_DEFAULTS;
+
+/**
+ * The options of {@link batchNormStats}, declared once (core/options.ts): kinds, ranges, the
+ * memory estimate and the total work are checked before anything runs; `nnlab batchnorm` checks
+ * its flags against the same fields.
+ */
+export const BATCH_NORM_STATS_OPTIONS = defineOptions('batchNorm.stats', {
+  batchSize: count(1, L.batchSize, D.batchSize),
+  features: count(1, L.features, D.features),
+  inputMean: inputMeanField(D.inputMean),
+  inputStd: inputStdField(D.inputStd),
+  warmupSteps: count(0, L.steps, D.warmupSteps),
+  momentum: momentumField(D.momentum),
+  eps: epsField(D.eps),
+  mode: oneOf(BATCH_NORM_MODES, { default: D.mode }),
+  seed: seed(),
+}, {
+  rules(c, given) {
+    checkWork('batchNorm.stats', 10 * (c.warmupSteps + 3) * c.batchSize * c.features, givenOf(given, ['warmupSteps', 'batchSize', 'features']),
+      `${c.warmupSteps} warm-up steps and the measurement on batches of ${c.batchSize} x ${c.features}, about 10 operations a value`);
+  },
+  memory: (c) => batchNormStatsMemory(c.batchSize, c.features),
+});
+
+/**
+ * What {@link batchNormStats} holds at its peak: the measured batch x, a warm-up batch and the
+ * intermediates of one forward pass (about 8 copies of [batchSize, features]), and the outputs
+ * read back.
+ */
+export function batchNormStatsMemory(batchSize: number, features: number): MemoryNeed {
+  const values = batchSize * features;
+  return {
+    bytes: float32Bytes(10 * values) + 8 * 3 * values, argument: batchSize >= features ? 'batchSize' : 'features',
+    what: `batches of ${batchSize} x ${features}: about 10 float32 copies, and the outputs read back`,
+  };
+}
+
 /** Validates `options` (without `progress`) and fills in the defaults; every error names the option. */
 export function resolveBatchNormStatsOptions(options: Omit<BatchNormStatsOptions, 'progress'> = {}): BatchNormStatsConfig {
-  checkOptions('batchNorm.stats', options, Object.keys(BATCH_NORM_STATS_DEFAULTS));
-  const o = { ...BATCH_NORM_STATS_DEFAULTS, ...options };
-  const { momentum, eps } = checkBatchNormHyper({ momentum: o.momentum, eps: o.eps });
-  return {
-    batchSize: checkInt('batchSize', o.batchSize, { min: 1 }),
-    features: checkInt('features', o.features, { min: 1 }),
-    inputMean: checkNumber('inputMean', o.inputMean),
-    inputStd: checkNumber('inputStd', o.inputStd, { min: 0 }),
-    warmupSteps: checkInt('warmupSteps', o.warmupSteps, { min: 0 }),
-    momentum, eps,
-    mode: checkOneOf('mode', o.mode, BATCH_NORM_MODES),
-    seed: checkSeed('seed', o.seed),
-  };
+  return BATCH_NORM_STATS_OPTIONS.resolve(options);
 }
 
 /**
@@ -93,8 +122,7 @@ export function resolveBatchNormStatsOptions(options: Omit<BatchNormStatsOptions
  * r.test?.mean   // ≈ [5, 5, 5, 5]: fresh running statistics leave x as it is
  */
 export async function batchNormStats(options: BatchNormStatsOptions = {}): Promise<BatchNormStatsRecord> {
-  const { options: rest, progress } = takeProgress(options);
-  const o = resolveBatchNormStatsOptions(rest);
+  const { config: o, progress } = BATCH_NORM_STATS_OPTIONS.take(options);
   const bar = experimentProgress(progress, { label: 'batchNorm.stats' });
   const start = performance.now();
   const seeds = seedStream(o.seed);

@@ -5,13 +5,13 @@
  * one shape ({done, total, phase, metrics: {loss, step}}) counted over the whole experiment.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, checkInt } from '../../core/errors';
+import { checkInt } from '../../core/errors';
 import { withQuickPreset } from '../../core/config';
-import { checkSeed, seedStream } from '../../core/rng';
+import { Field, float32Bytes, int, MemoryNeed, seed } from '../../core/options';
+import { seedStream } from '../../core/rng';
 import { spiral, PointSet } from '../../data/synthetic';
 import type { ExperimentProgress } from '../../show/progress';
-import { checkBatchNormHyper } from './batchNorm';
-import { checkOptions } from './batches';
+import { BATCH_NORM_LIMITS, checkWork, count, epsField, givenOf, momentumField } from './batches';
 import { accuracyOf, BatchNormNet, batchNormNetPredict, BatchNormNetTrainOptions, trainBatchNormNet } from './net';
 
 /** Options every training experiment shares. */
@@ -27,8 +27,6 @@ export interface CommonTrainingOptions {
   seed?: number;
 }
 
-export const COMMON_KEYS = ['pointsPerClass', 'classes', 'steps', 'batchSize', 'momentum', 'eps', 'seed'] as const;
-
 export interface CommonTrainingConfig {
   pointsPerClass: number; classes: number; steps: number; batchSize: number; momentum: number; eps: number; seed: number;
 }
@@ -36,37 +34,66 @@ export interface CommonTrainingConfig {
 /**
  * The options a training experiment runs with: in quick mode (NNLAB_QUICK=1) its `QUICK` preset
  * under the caller's options, which always win; otherwise the caller's options as they are.
+ * Anything but an object is passed on as it is, for the declared options to reject.
  */
 export function quickOptions<T extends object>(options: T, preset: Partial<T>): T {
-  if (typeof options !== 'object' || options === null) throw new ArgumentError('options', options, 'an object');
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return options;
   return withQuickPreset(options, preset) as T;
 }
 
-/** Checks the shared options (the unknown-key check names `name`) and fills in `defaults`. */
-export function resolveCommon(name: string, options: object, defaults: CommonTrainingConfig & object, keys: readonly string[]):
-  CommonTrainingConfig & Record<string, unknown> {
-  checkOptions(name, options, keys);
-  const o = { ...defaults, ...options } as CommonTrainingConfig & Record<string, unknown>;
-  const pointsPerClass = checkInt('pointsPerClass', o.pointsPerClass, { min: 2 });
-  const classes = checkInt('classes', o.classes, { min: 2, max: 255 });
-  const { momentum, eps } = checkBatchNormHyper({ momentum: o.momentum, eps: o.eps });
+/** Most spiral points per class a training experiment takes. */
+export const MAX_POINTS_PER_CLASS = 100_000;
+
+/** The declared shared options (core/options.ts) with `defaults`, in the record's key order. */
+export function commonFields(defaults: CommonTrainingConfig) {
   return {
-    ...o, pointsPerClass, classes,
-    steps: checkInt('steps', o.steps, { min: 1 }),
-    batchSize: checkInt('batchSize', o.batchSize, { min: 2, max: pointsPerClass * classes }),
-    momentum, eps, seed: checkSeed('seed', o.seed),
+    pointsPerClass: count(2, MAX_POINTS_PER_CLASS, defaults.pointsPerClass),
+    classes: count(2, 255, defaults.classes),
+    steps: count(1, BATCH_NORM_LIMITS.steps, defaults.steps),
+    batchSize: count(2, BATCH_NORM_LIMITS.batchSize, defaults.batchSize),
+    momentum: momentumField(defaults.momentum),
+    eps: epsField(defaults.eps),
+    seed: seed(),
   };
 }
 
-/** The shared part of a resolved config, in the record's key order. */
-export function pickCommon(o: CommonTrainingConfig): CommonTrainingConfig {
-  const { pointsPerClass, classes, steps, batchSize, momentum, eps, seed } = o;
-  return { pointsPerClass, classes, steps, batchSize, momentum, eps, seed };
+/** A hidden layer width of the lesson's nets. */
+export const widthField = (): Field<number> => int({ min: 1, max: BATCH_NORM_LIMITS.width });
+
+/**
+ * The rules every training experiment shares: a batch fits in the training set, and `runs` runs
+ * of `steps` steps through a net of `widths` stay within the work limit (forward multiply-adds).
+ */
+export function commonRules(name: string, c: CommonTrainingConfig, widths: readonly number[], runs: number, given: Record<string, unknown>): void {
+  const n = c.pointsPerClass * c.classes;
+  checkInt('batchSize', c.batchSize, { min: 2, max: n });
+  const weights = netWeights(widths, c.classes);
+  const evaluations = 8 * n * weights; // the test set in every mode, and the activation statistics at init
+  checkWork(name, runs * (c.steps * c.batchSize * weights + evaluations), givenOf(given, ['steps', 'width', 'widths', 'depth', 'pointsPerClass']),
+    `${runs} run${runs === 1 ? '' : 's'} of ${c.steps} steps on batches of ${c.batchSize} through a net of ${weights} weights, and the test set`);
 }
 
-export function checkWidths(widths: unknown): number[] {
-  if (!Array.isArray(widths) || widths.length === 0) throw new ArgumentError('widths', widths, 'a non-empty array of layer widths');
-  return widths.map((w, i) => checkInt(`widths[${i}]`, w, { min: 1 }));
+/** Weights of the 2 -> widths -> classes net. */
+export function netWeights(widths: readonly number[], classes: number): number {
+  const dims = [2, ...widths, classes];
+  return dims.slice(1).reduce((s, d, i) => s + dims[i] * d, 0);
+}
+
+/**
+ * What one training run of the lesson's net holds at its peak: the weights with their gradients
+ * and optimizer state (4 copies), the activations of a batch and of the whole test set (about 6
+ * copies of each layer's output) and the two spirals. `widthOption` is what the caller calls the
+ * sizes ("width", "widths").
+ */
+export function trainingMemory(c: CommonTrainingConfig, widths: readonly number[], widthOption: string): MemoryNeed[] {
+  const n = c.pointsPerClass * c.classes;
+  const units = widths.reduce((s, w) => s + w, 0) + c.classes;
+  const weights = netWeights(widths, c.classes);
+  return [
+    { bytes: float32Bytes(4 * weights), argument: widthOption, what: `a net of ${weights} weights, with gradients and optimizer state` },
+    { bytes: float32Bytes(6 * (n + c.batchSize) * units) + 8 * 2 * n * (c.classes + 3), argument: 'pointsPerClass',
+      what: `the activations of ${n} test points and a batch of ${c.batchSize} over ${units} units` },
+  ];
 }
 
 /** Training and test spirals of the experiment (sub-seeds "train" and "test"). */

@@ -70,7 +70,9 @@ export function showBatchNormModeBug(record: BatchNormModeBugRecord): void {
 // batchNormRescue
 
 /**
- * Activation std per layer at init (log scale) and the training loss, without and with BN.
+ * Activation std per layer at init (log scale) and the test accuracy after training, without and
+ * with BN, with the chance line. The training loss is not repeated here: the experiment draws it
+ * live while the nets train (its progress display), and `record.loss` keeps it.
  *
  * @example
  * const r = await nn.batchNorm.rescue({ seed: 5 });
@@ -79,12 +81,17 @@ export function showBatchNormModeBug(record: BatchNormModeBugRecord): void {
 export function batchNormRescueFigure(record: BatchNormRescueRecord): Figure {
   const o = record.options;
   const layers = record.layers.map((l) => l.layer);
-  const nan = (v: number | null) => (v === null ? NaN : v);
+  const chance = 1 / o.classes;
+  const names = ['plain', 'batch norm'];
+  const accuracy = [record.accuracy.plain, record.accuracy.batchNorm].map((v) => (v === null ? NaN : v));
+  const bars = barFigure({ title: `test accuracy after ${o.steps} steps`, xTitle: 'net', yTitle: 'accuracy',
+    series: [{ name: 'accuracy', x: names, y: accuracy }] });
+  bars.layout.yaxis = { ...(bars.layout.yaxis as object), range: [0, 1.05] };
+  bars.data.push(referenceLine(`chance, 1/${o.classes}`, names[0], names[1], chance));
   return subplotsFigure([
     colorize(lineFigure({ title: 'activation std per layer, at init', xTitle: 'layer', yTitle: 'std of activations', yScale: 'log',
       series: [{ name: 'plain', x: layers, y: record.layers.map((l) => l.plain) }, { name: 'batch norm', x: layers, y: record.layers.map((l) => l.batchNorm) }] }), BATCH_NORM_COLORS),
-    colorize(linesOnly(lineFigure({ title: 'training loss (SGD)', xTitle: 'step', yTitle: 'cross-entropy',
-      series: [{ name: 'plain', y: record.loss.plain.map(nan) }, { name: 'batch norm', y: record.loss.batchNorm.map(nan) }] })), BATCH_NORM_COLORS),
+    bars,
   ], { title: `${o.depth} ${o.activation} layers of ${o.width}, init "${o.init}", lr ${o.lr}: without and with batch norm`, rows: 1, cols: 2, height: 380 });
 }
 
