@@ -32,6 +32,8 @@ export { seedStream, SeedStream } from './core/rng';
 export { isQuick, quickOr, withQuickPreset } from './core/config';
 export { countTensors } from './core/leaks';
 export { ArgumentError } from './core/errors';
+export { debugNaN, NaNError } from './core/debugNaN';
+export { setMemoryLimit, memoryLimit } from './core/options';
 export type { ProgressEvent, ProgressOption } from './core/progress';
 export type { ExperimentRecord } from './core/record';
 

@@ -217,6 +217,9 @@ export const DEFAULT_MEMORY_CAP = 3 * 2 ** 30;
  * The memory limit experiments are checked against before they run: `nn.setMemoryLimit(bytes)`
  * if called, else NNLAB_MEMORY_LIMIT ("8GB"), else half the free memory, at most 3 GB (the wasm
  * heap's reach; with tfjs-node raise it with the variable) and at least 256 MB.
+ *
+ * @example
+ * nn.memoryLimit() // { bytes: 3221225472, source: 'the default cap; raise it with NNLAB_MEMORY_LIMIT' }
  */
 export function memoryLimit(): { bytes: number; source: string } {
   if (limitOverride !== null) return { bytes: limitOverride, source: 'set by nn.setMemoryLimit' };
