@@ -106,7 +106,7 @@ test('the memory limit is checked before an experiment runs and names the sizes;
     process.env.NNLAB_MEMORY_LIMIT = '8GB';
     assert.deepEqual(memoryLimit(), { bytes: 8 * 2 ** 30, source: 'NNLAB_MEMORY_LIMIT' });
     process.env.NNLAB_MEMORY_LIMIT = 'lots';
-    assert.throws(() => memoryLimit(), /^NNLAB_MEMORY_LIMIT must be a size such as 8GB, 512MB or a number of bytes, got "lots"$/);
+    assert.throws(() => memoryLimit(), /^ArgumentError: NNLAB_MEMORY_LIMIT must be a size such as 8GB, 512MB or a number of bytes, got "lots"$/);
   } finally {
     if (saved === undefined) delete process.env.NNLAB_MEMORY_LIMIT; else process.env.NNLAB_MEMORY_LIMIT = saved;
   }
