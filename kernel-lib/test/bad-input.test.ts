@@ -111,7 +111,7 @@ test('the memory limit is checked before an experiment runs and names the sizes;
     if (saved === undefined) delete process.env.NNLAB_MEMORY_LIMIT; else process.env.NNLAB_MEMORY_LIMIT = saved;
   }
   assert.deepEqual([parseBytes('512 MB'), parseBytes('1e9'), parseBytes('-1'), parseBytes('')], [512 * 2 ** 20, 1e9, null, null]);
-  assert.throws(() => setMemoryLimit(0), /^bytes must be a finite number in \[1048576, /);
+  assert.throws(() => setMemoryLimit(0), /^ArgumentError: bytes must be a finite number in \[1048576, /);
 });
 
 test('nnlab grade checks its paths before the first kernel starts: a missing notebook, an unwritable --csv or --out exit 2 at once', async () => {
