@@ -113,9 +113,11 @@ test('every lesson with an experiment CLI command declares its experiments', () 
 });
 
 for (const [name, experiment] of Object.entries(EXPERIMENTS)) {
-  test(`bad input matrix: ${name}`, async () => {
+  test(`bad input matrix: ${name}`, async (t) => {
     const problems: string[] = [];
+    let cases = 0;
     const expectArgumentError = async (what: string, options: unknown, argument: string) => {
+      cases += 1;
       const err = await rejection(what, () => experiment.run(options));
       if (!(err instanceof ArgumentError)) problems.push(`${what}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
       else if (!err.message.includes(argument)) problems.push(`${what}: message does not name ${argument}: ${err.message}`);
@@ -128,6 +130,7 @@ for (const [name, experiment] of Object.entries(EXPERIMENTS)) {
     for (const [key, field] of Object.entries(fields)) {
       for (const [label, value] of badValues(field)) await expectArgumentError(`${name}({ ${key}: ${label} })`, { ...required, [key]: value }, key);
     }
+    t.diagnostic(`${cases} bad inputs, ${cases - problems.length} answered well`);
     assert.deepEqual(problems, []);
   });
 }
@@ -169,9 +172,11 @@ function badTexts(field: Field): string[] {
 }
 
 for (const [name, command] of Object.entries(COMMANDS)) {
-  test(`bad input matrix: nnlab ${name}`, async () => {
+  test(`bad input matrix: nnlab ${name}`, async (t) => {
     const problems: string[] = [];
+    let cases = 0;
     const expectUsage = async (argv: string[], names: string) => {
+      cases += 1;
       const r = await cli(argv);
       if (r.status !== 2) problems.push(`nnlab ${argv.join(' ')}: exit ${r.status === -1 ? `(still running after ${FAST_MS} ms)` : r.status}, expected 2`);
       else if (!r.stderr.includes(names)) problems.push(`nnlab ${argv.join(' ')}: message does not name ${names}: ${r.stderr.split('\n')[0]}`);
@@ -185,6 +190,7 @@ for (const [name, command] of Object.entries(COMMANDS)) {
       if (Array.isArray(allowed)) await expectUsage([name, `--${option}`, 'bogus-value'], `--${option}`);
       else if (allowed) for (const text of badTexts(allowed as Field)) await expectUsage([name, `--${option}=${text}`], `--${option}`);
     }
+    t.diagnostic(`${cases} bad inputs, ${cases - problems.length} answered well`);
     assert.deepEqual(problems, []);
   });
 }
