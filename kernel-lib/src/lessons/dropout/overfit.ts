@@ -142,7 +142,7 @@ export const OVERFIT_OPTIONS = dropoutOptions('dropout.overfit', OVERFIT_FIELDS,
       const minutes = work / OVERFIT_MAX_WORK * 9;
       throw new ArgumentError(argument, given[argument], '', `${argument} is too large: dropout.overfit would train ${c.ps.length} nets of ` +
         `${parameters} parameters for ${c.epochs} epochs of ${c.trainSize} images (about ${Math.round(minutes)} minutes), over its limit of ` +
-        `twice OVERFIT_LARGE's work (about ten minutes); use fewer epochs, ps or training images, or a smaller net`);
+        `twice the work of nn.dropout.OVERFIT_LARGE, nnlab dropout-overfit --large (about ten minutes); use fewer epochs, ps or training images, or a smaller net`);
     }
   },
   memory: (c) => overfitMemory(c),
