@@ -90,7 +90,7 @@ export const ENSEMBLE_OPTIONS = dropoutOptions('dropout.ensemble', ENSEMBLE_FIEL
     const units = droppableUnits(c.sizes);
     const exact = exactSeconds(units, c.batchSize, 1, EXACT_MAX_UNITS);
     const masks = c.repeats * kMax;
-    const mc = monteCarloSeconds(masks, c.batchSize, c.sizes, c.sizes[c.sizes.length - 1] * (2 + c.ks.length));
+    const mc = monteCarloSeconds(masks, c.batchSize, c.sizes, 2.5);
     if (exact > MAX_RUN_SECONDS / 2) {
       checkRunTime('dropout.ensemble', mc + exact, 'sizes', `all 2^${units} masks enumerated for each of ${c.batchSize} examples`,
         'use fewer droppable units or a smaller batchSize');

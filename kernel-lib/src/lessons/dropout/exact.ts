@@ -93,6 +93,7 @@ export const NEURON_OPTIONS = dropoutOptions('dropout.neuronExpectation', {
 /**
  * The lecture's neuron a = w1·x + w2·y with dropout on both inputs, exactly: the four masks, their
  * probabilities p^kept (1 - p)^dropped, and the expectation under each case's training rule.
+ * Left out, w, x and p are the lecture's: w = [2, 1], (x, y) = (1, 3), p = 0.5.
  *
  * @example
  * const e = nn.dropout.neuronExpectation({ w: [2, 1], x: [1, 3], p: 0.5 });

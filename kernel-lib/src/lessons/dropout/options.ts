@@ -91,13 +91,14 @@ export function netMacs(sizes: readonly number[]): number {
 }
 
 /**
- * Seconds of the Monte Carlo of {@link expectation} / {@link ensemble}: `masks` forward passes of
- * `batchSize` examples, read back and summed in float64 (`entries` values per example). Measured
- * on wasm, one thread: about 0.85 µs per mask and example for the 4-8-8-1 net, 6 µs for 4-64-64-1,
- * 80 µs for 4-512-512-1; the model errs high.
+ * Seconds of the Monte Carlo of expectation / ensemble: `masks` forward passes of `batchSize`
+ * examples, read back and summed in float64. Measured on wasm, one thread: expectation about
+ * 0.85 µs per mask and example for the 4-8-8-1 net, 6 µs for 4-64-64-1, 80 µs for 4-512-512-1;
+ * ensemble about 2.6 µs for 4-8-8-1 (its bookkeeping per mask: `base` 2.5 µs). The model errs high.
  */
-export function monteCarloSeconds(masks: number, batchSize: number, sizes: readonly number[], entries: number): number {
-  return masks * batchSize * (0.25 + 0.04 * entries + 0.0002 * netMacs(sizes)) * 1e-6;
+export function monteCarloSeconds(masks: number, batchSize: number, sizes: readonly number[], base = 0.25): number {
+  const entries = sizes.slice(1).reduce((a, b) => a + b, 0);
+  return masks * batchSize * (base + 0.04 * entries + 0.0002 * netMacs(sizes)) * 1e-6;
 }
 
 /**
