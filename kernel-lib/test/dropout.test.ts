@@ -784,3 +784,21 @@ test('nnlab dropout --samples 10000000 and --p 0.5 --p 0.9 are usage errors (exi
   const { DROPOUT_COMMANDS } = await import('../src/lessons/dropout/cli');
   assert.match(DROPOUT_COMMANDS.dropout.usage, /--samples N {2}masks per example, 2 to 2000000 \(default 20000\); about 7 s per\n\s+million masks on one wasm thread \(2000000: about 15 s\), a progress bar on\n\s+stderr for runs over 2 s/);
 });
+
+test('the net\'s functions check their arguments: huge sizes, bad masks, a NaN input, an unknown option or a null cache is an ArgumentError', async () => {
+  await argumentError(() => dropout.netParams64([1e9, 1e9], 1), 'sizes[0] must be an integer in [1, 65536], got 1000000000');
+  await argumentError(() => dropout.netParams64([65_536, 65_536, 10], 1), /^sizes is too large: dropout\.netParams64 would hold about \d+\.\d GB at once \(4295688202 parameters of the 65536-65536-10 net as float64 arrays\), over the memory limit of/);
+  const params64 = dropout.netParams64([3, 2, 2, 1], 1);
+  await argumentError(() => dropout.netForward64([1, NaN, 3], params64, { p: 0.5, scheme: 'inverted', training: false }), 'x[1] must be a finite number, got NaN');
+  await argumentError(() => dropout.netForward64([1, 2, 3], params64, { p: 0.5, scheme: 'inverted', training: true, masks: [[1, 0], [1, 2]] }),
+    'masks[1] must be 2 values, each 0 or 1 (hidden layer 2\'s units), got [1, 2]');
+  await argumentError(() => dropout.netForward64([1, 2, 3], params64, { p: 0.5, scheme: 'inverted', training: false, rate: 0.5 } as never), /^dropout\.netForward64: rate is not an option/);
+  await argumentError(() => dropout.disposeNetCache(null as never), /^cache must be the cache that nn\.dropout\.netForward returned/);
+  const params = dropout.netTensors(params64);
+  const X = tf.ones([2, 3]) as tf.Tensor2D;
+  await argumentError(() => dropout.netForward(X, params, { p: 0.5, scheme: 'inverted', training: false, activation: 'tanh' } as never), 'activation must be one of "relu", "linear", got "tanh"');
+  await argumentError(() => dropout.netForward(X, [{ W: params[0].W, b: null }] as never, { p: 0.5, scheme: 'inverted', training: false }), 'params[0].b must be a tensor of rank 1, got null');
+  await argumentError(() => dropout.netPredict(X, params, { p: 0.5, scheme: 'inverted', training: true } as never), /^dropout\.netPredict\.training must be one of the known options \(p, scheme, activation, progress\)/);
+  dropout.disposeNet(params);
+  X.dispose();
+});

@@ -23,12 +23,12 @@
  * const test = nn.dropout.netPredict(X, params, { p: 0.5, scheme: 'inverted' });
  */
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, checkInt, checkOneOf, checkShape } from '../../core/errors';
-import { mulberry32, randomNormal, seedStream } from '../../core/rng';
+import { ArgumentError, checkInt, checkNumber, checkShape } from '../../core/errors';
+import { checkSeed, mulberry32, randomNormal, seedStream } from '../../core/rng';
 import { initStd } from '../../nets/init';
-import { boolean, oneOf, optional, seed as seedField } from '../../core/options';
+import { boolean, checkMemory, custom, oneOf, optional, seed as seedField } from '../../core/options';
 import { checkFinite, checkTensor } from '../../core/tensorChecks';
-import { checkKeepProbability, DropoutCache, backwardStep, dropoutStep, DropoutScheme, SCHEMES } from './dropout';
+import { DropoutCache, backwardStep, dropoutStep, DropoutScheme, SCHEMES } from './dropout';
 import { dropoutOptions, keepProbability } from './options';
 
 /** Hidden-layer activations: ReLU (the lecture), or none (a linear net, where dropout's expectation is exact everywhere). */
@@ -88,6 +88,10 @@ export interface NetCache { hidden: NetHiddenCache[]; x: tf.Tensor2D; activation
  */
 export function netParams64(sizes: readonly number[], seed: number): NetLayer64[] {
   checkSizes(sizes);
+  checkSeed('seed', seed);
+  const weights = netParameterCount(sizes);
+  // float64 arrays of arrays (8 bytes a number and more), and the float32 draws of the widest layer
+  checkMemory('dropout.netParams64', { bytes: 16 * weights, argument: 'sizes', what: `${weights} parameters of the ${sizes.join('-')} net as float64 arrays` });
   return sizes.slice(1).map((fanOut, l) => {
     const flat = heWeights(sizes[l], fanOut, seed, l + 1);
     const W = Array.from({ length: sizes[l] }, (_, i) => Array.from(flat.subarray(i * fanOut, (i + 1) * fanOut)));
@@ -128,7 +132,8 @@ export function netTensors(params: readonly NetLayer64[]): NetLayer[] {
  * nn.dropout.disposeNet(params); // frees every W and b
  */
 export function disposeNet(params: readonly NetLayer[]): void {
-  for (const { W, b } of params) tf.dispose([W, b]);
+  if (!Array.isArray(params)) throw new ArgumentError('params', params, 'an array of layers {W, b} (nn.dropout.netTensors(params64))');
+  for (const layer of params) tf.dispose([layer?.W, layer?.b].filter((t): t is tf.Tensor => t instanceof tf.Tensor));
 }
 
 /**
@@ -287,6 +292,9 @@ export function netBackwardStep(dscores: tf.Tensor2D, cache: NetCache, params: r
  * nn.dropout.disposeNet(params);
  */
 export function disposeNetCache(cache: NetCache): void {
+  if (cache === null || typeof cache !== 'object' || !Array.isArray(cache.hidden) || !(cache.x instanceof tf.Tensor)) {
+    throw new ArgumentError('cache', cache, 'the cache that nn.dropout.netForward returned ({ hidden, x, activation })');
+  }
   cache.hidden.forEach((c, l) => {
     if (l > 0) c.x.dispose();
     tf.dispose([c.z, c.h, c.dropout.multiplier]);
@@ -303,6 +311,18 @@ export interface Net64Options {
   masks?: readonly (readonly number[])[];
   activation?: NetActivation;
 }
+
+/** The options of {@link netForward64}, declared once. */
+const NET64_OPTIONS = dropoutOptions('dropout.netForward64', {
+  p: keepProbability(),
+  scheme: oneOf(SCHEMES),
+  training: boolean(),
+  masks: optional(custom((name, v) => {
+    if (!Array.isArray(v) || v.some((m) => !Array.isArray(m))) throw new ArgumentError(name, v, 'an array of 0/1 arrays, one per hidden layer');
+    return v as number[][];
+  })),
+  activation: oneOf(NET_ACTIVATIONS, { default: 'relu' }),
+}, { progress: false });
 
 /** Every layer's values for one example, in float64. */
 export interface Net64Values {
@@ -324,12 +344,19 @@ export interface Net64Values {
  * console.log(z.length, h[0].length, scores); // 2 8 [one score]
  */
 export function netForward64(x: readonly number[], params: readonly NetLayer64[], options: Net64Options): Net64Values {
-  const p = checkKeepProbability('p', options.p);
-  const scheme = checkOneOf('scheme', options.scheme, SCHEMES);
-  const relu = checkOneOf('activation', options.activation ?? 'relu', NET_ACTIVATIONS) === 'relu';
-  if (options.training && (!options.masks || options.masks.length !== params.length - 1)) {
-    throw new ArgumentError('masks', options.masks, `one mask per hidden layer (${params.length - 1}) when training`);
+  const { p, scheme, training, masks, activation } = NET64_OPTIONS.resolve(options);
+  const relu = activation === 'relu';
+  checkParams64(params);
+  if (!Array.isArray(x) || x.length !== params[0].W.length) throw new ArgumentError('x', x, `an array of ${params[0].W.length} numbers (the net's inputs)`);
+  x.forEach((v, i) => checkNumber(`x[${i}]`, v));
+  if (training && (!masks || masks.length !== params.length - 1)) {
+    throw new ArgumentError('masks', masks ?? undefined, `one mask per hidden layer (${params.length - 1}) when training`);
   }
+  masks?.forEach((m, l) => {
+    if (l >= params.length - 1 || m.length !== params[l].b.length || m.some((v) => v !== 0 && v !== 1)) {
+      throw new ArgumentError(`masks[${l}]`, m, `${params[l]?.b.length ?? 'no'} values, each 0 or 1 (hidden layer ${l + 1}'s units)`);
+    }
+  });
   const z: number[][] = [];
   const h: number[][] = [];
   let d: readonly number[] = x;
@@ -338,7 +365,7 @@ export function netForward64(x: readonly number[], params: readonly NetLayer64[]
     const hl = relu ? zl.map((v) => (v > 0 ? v : 0)) : zl;
     z.push(zl);
     h.push(hl);
-    const mult = options.training ? options.masks![l].map((m) => (scheme === 'inverted' ? m / p : m)) : null;
+    const mult = training ? masks![l].map((m) => (scheme === 'inverted' ? m / p : m)) : null;
     d = hl.map((v, j) => v * (mult ? mult[j] : scheme === 'vanilla' ? p : 1));
   }
   return { z, h, scores: affine64(d, params[params.length - 1]) };
@@ -379,9 +406,14 @@ function matMulBT(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => tf.matMul(a, tf.transpose(b)));
 }
 
+/** Most layers and units per layer of a net here (the MNIST MLP is 784-512-512-512-10). */
+export const NET_LIMITS = { layers: 32, width: 65_536 } as const;
+
 function checkSizes(sizes: readonly number[]): void {
-  if (!Array.isArray(sizes) || sizes.length < 2) throw new ArgumentError('sizes', sizes, 'an array [D, H1, ..., C] of at least 2 layer sizes');
-  sizes.forEach((s, i) => checkInt(`sizes[${i}]`, s, { min: 1 }));
+  if (!Array.isArray(sizes) || sizes.length < 2 || sizes.length > NET_LIMITS.layers) {
+    throw new ArgumentError('sizes', sizes, `an array [D, H1, ..., C] of 2 to ${NET_LIMITS.layers} layer sizes`);
+  }
+  sizes.forEach((s, i) => checkInt(`sizes[${i}]`, s, { min: 1, max: NET_LIMITS.width }));
 }
 
 export function checkParams64(params: readonly NetLayer64[]): void {
