@@ -736,6 +736,8 @@ test('every experiment refuses a run estimated over 30 s, naming the option, bef
     /^samples is too large: dropout\.expectation would run for about 3 minutes \(2000000 masks per example through the 4-8-8-1 net, batchSize 100\), over its limit of 30 s; use at most \d+ samples here, or a smaller net or batchSize$/);
   await argumentError(() => dropout.expectation({ sizes: [4, 10, 10, 1], batchSize: 5000, samples: 2 }), /^sizes is too large: dropout\.expectation would run for about \d+ minutes \(all 2\^20 masks enumerated for each of 5000 examples, twice\)/);
   await argumentError(() => dropout.ensemble({ repeats: 2000, sizes: [4, 256, 256, 1] }), /^repeats is too large: dropout\.ensemble would run for about/);
+  // the enumeration's cost grows with the layers' widths too, not only with 2^units
+  await argumentError(() => dropout.ensemble({ sizes: [64, 10, 10, 64], ks: [1, 2], repeats: 1 }), /^sizes is too large: dropout\.ensemble would run for about \d+ s \(all 2\^20 masks enumerated for each of 8 examples\)/);
   await argumentError(() => dropout.overfit({ epochs: 200, trainSize: 20_000 }), /^epochs is too large: dropout\.overfit would train 2 nets of 932362 parameters for 200 epochs of 20000 images/);
   await argumentError(() => dropout.tfLayersKind({ rows: 10_000, cols: 10_000 }), /^rows is too large: dropout\.tfLayersKind would hold about 4\.5 GB at once/);
   assert.ok(Date.now() - start < 3000, `refusals took ${Date.now() - start} ms`);

@@ -88,7 +88,7 @@ export const ENSEMBLE_OPTIONS = dropoutOptions('dropout.ensemble', ENSEMBLE_FIEL
       throw new ArgumentError('repeats', c.repeats, `at most ${Math.floor(ENSEMBLE_MAX_MASKS / kMax)} for ks up to ${kMax} (10 million masks in all)`);
     }
     const units = droppableUnits(c.sizes);
-    const exact = exactSeconds(units, c.batchSize, 1, EXACT_MAX_UNITS);
+    const exact = exactSeconds(c.sizes, c.batchSize, 1, EXACT_MAX_UNITS);
     const masks = c.repeats * kMax;
     const mc = monteCarloSeconds(masks, c.batchSize, c.sizes, 2.5);
     if (exact > MAX_RUN_SECONDS / 2) {

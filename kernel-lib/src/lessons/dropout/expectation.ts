@@ -127,10 +127,9 @@ function toExpectationConfig(c: ConfigOf<typeof EXPECTATION_FIELDS>): Expectatio
 
 /** The estimated seconds of a run: the Monte Carlo over both training schemes and the exact enumeration. */
 export function expectationSeconds(c: ExpectationConfig): { monteCarlo: number; exact: number } {
-  const units = droppableUnits(c.sizes);
   return {
     monteCarlo: monteCarloSeconds(c.samples, c.batchSize, c.sizes),
-    exact: exactSeconds(units, c.batchSize, 2, EXACT_MAX_UNITS),
+    exact: exactSeconds(c.sizes, c.batchSize, 2, EXACT_MAX_UNITS),
   };
 }
 
