@@ -4,7 +4,7 @@
  * probability, where nnlab takes the KEEP probability p), and the run-time estimates that keep
  * every experiment well under a minute.
  */
-import { ArgumentError } from '../../core/errors';
+import { ArgumentError, checkKnownKeys } from '../../core/errors';
 import { ConfigOf, defineOptions, Field, MemoryNeed, OptionSchema, probability } from '../../core/options';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -42,7 +42,7 @@ export function rejectRate(name: string, options: unknown, keep: string): void {
 /**
  * defineOptions for lesson 09: also rejects tf.layers' `rate` with its own message (`keep` names
  * the field that takes the keep probability: p, or ps), and, for functions that are not
- * experiments (`progress: false`), a `progress` option they would ignore.
+ * experiments (`progress: false`), takes no `progress` option (one step: nothing to report).
  */
 export function dropoutOptions<F extends Fields>(name: string, fields: F,
   extra: {
@@ -55,10 +55,8 @@ export function dropoutOptions<F extends Fields>(name: string, fields: F,
   const schema = defineOptions(name, fields, rest);
   const take = (options: unknown) => {
     rejectRate(name, options, keep);
-    if (!progress && options !== null && typeof options === 'object' && 'progress' in options) {
-      throw new ArgumentError(`${name}.progress`, (options as Record<string, unknown>).progress,
-        `left out: ${name} is one step, it reports no progress (known options: ${Object.keys(fields).join(', ')})`);
-    }
+    // one step, no progress to report: `progress` is an unknown option like any other
+    if (!progress && options !== null && typeof options === 'object' && !Array.isArray(options)) checkKnownKeys(name, options, Object.keys(fields));
     return schema.take(options);
   };
   return { ...schema, take, resolve: (options: unknown) => take(options).config };
