@@ -65,8 +65,8 @@ Monte-Carlo mean of the training-time output over N masks against the test-time 
 the two-input neuron and on the lecture's 3-layer net (exact expectations by enumeration beside).
   --p P        keep probability in (0, 1] (default ${EXPECTATION_DEFAULTS.p}; tf.layers' rate is 1 - p)
   --samples N  masks per example, 2 to ${EXPECTATION_MAX_SAMPLES} (default ${EXPECTATION_DEFAULTS.samples}); about 7 s per
-               million masks on one wasm thread (${EXPECTATION_MAX_SAMPLES}: about 15 s), a progress bar on
-               stderr for runs over ${PROGRESS_AFTER_SECONDS} s
+               million masks on one wasm thread, twice that on a busy machine; a progress
+               bar on stderr for runs over ${PROGRESS_AFTER_SECONDS} s
   --seed N     master seed (default ${EXPECTATION_DEFAULTS.seed})
   --json       print the record as JSON`,
     spec: { flags: ['json'], options: DROPOUT_VALUE_OPTIONS },

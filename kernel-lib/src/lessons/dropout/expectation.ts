@@ -47,7 +47,7 @@ import { NetLayer, NetLayer64, disposeNet, disposeNetCache, NetActivation, NET_A
 export interface ExpectationOptions {
   /** Keep probability, in (0, 1]. */
   p?: number;
-  /** Masks per example (Monte-Carlo samples), 2 to {@link EXPECTATION_MAX_SAMPLES} (2,000,000: about 15 s). */
+  /** Masks per example (Monte-Carlo samples), 2 to {@link EXPECTATION_MAX_SAMPLES} (1,000,000: about 7 s). */
   samples?: number;
   /** Layer sizes [D, H1, H2, ..., C], at least two hidden layers. */
   sizes?: readonly number[];
@@ -79,11 +79,12 @@ export const EXPECTATION_DEFAULTS: ExpectationConfig = {
 };
 
 /**
- * Most masks per example: 2,000,000 masks of the default net run in about 15 s (measured 14 s on
- * wasm, one thread: about 7 s per million). Every run is also held under 30 s by its estimate
+ * Most masks per example: 1,000,000 masks of the default net run in about 7 s (measured 6.4 s on
+ * wasm, one thread, an idle machine; 2,000,000 took 14 s idle and 28 s on a busy one, so the
+ * limit leaves room for a loaded machine). Every run is also held under 30 s by its estimate
  * (samples x batchSize x the net, and the exact enumeration).
  */
-export const EXPECTATION_MAX_SAMPLES = 2_000_000;
+export const EXPECTATION_MAX_SAMPLES = 1_000_000;
 
 /** Throws unless `neuron` is {w: [w1, w2], x: [x, y]} of finite numbers; returns a copy. */
 function checkNeuron(name: string, neuron: unknown): ExpectationConfig['neuron'] {
