@@ -273,13 +273,21 @@ test('nnlab dropout --p 0.5 --samples 4000 --json prints the three cases\' train
   assert.match(text.stdout, /^case\s+probe\s+mean\(train\)\s+test\s+gap ± SE\s+max \|gap\|\/SE\s+max \|exact − test\|$/m);
 });
 
+test('nnlab dropout shows a progress bar on stderr when the run takes seconds (stdout keeps only the JSON), none for a quick one', () => {
+  const r = nnlab('dropout', '--samples', '400000', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).options.samples, 400000);
+  assert.match(r.stderr, /^dropout\.expectation: net: masks\s+\d+% \[#*\.*\] \d+\/\d+ /m);
+  assert.doesNotMatch(nnlab('dropout', '--samples', '4000', '--json').stderr, /dropout\.expectation/);
+});
+
 test('nnlab dropout --p 0 fails naming the keep probability; --p abc is a usage error', () => {
   let r = nnlab('dropout', '--p', '0');
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /^nnlab: dropout: --p must be a keep probability in \(0, 1\] \(p = 1 keeps every unit: no dropout; p is the keep probability, tf\.layers\.dropout's rate is 1 - p\), got 0$/m);
+  assert.match(r.stderr, /^nnlab: dropout: --p must be a keep probability in \(0, 1\] \(p = 1 keeps every unit: no dropout; p is the keep probability, tf\.layers\.dropout's rate is 1 - p\), got "0"$/m);
   r = nnlab('dropout', '--p', 'abc');
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /dropout: --p must be a decimal number \(such as 0\.5 or 1e-3\), got "abc"/);
+  assert.match(r.stderr, /dropout: --p must be a decimal number in \[0, 1\] \(such as 0\.5 or 1e-3\), got "abc"/);
 });
 
 test('nnlab dropout-overfit --quick --epochs 1 prints per-epoch train and validation accuracy for each p', () => {

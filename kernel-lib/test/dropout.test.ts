@@ -10,6 +10,7 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { ArgumentError } from '../src/core/errors';
 import { countTensors } from '../src/core/leaks';
 import { seedStream } from '../src/core/rng';
 import * as dropout from '../src/lessons/dropout';
@@ -114,7 +115,7 @@ test('dropout.backward(dout, cache) is the gradient tf.grad finds through dropou
 
 test('dropout.forward(x, {training}) requires the mode: undefined or 1 is an error naming training', () => {
   const x = tf.ones([2, 2]);
-  assert.throws(() => dropout.forward(x, { p: 0.5, scheme: 'inverted' } as never), { message: 'training must be true or false, got undefined' });
+  assert.throws(() => dropout.forward(x, { p: 0.5, scheme: 'inverted' } as never), { message: 'training must be given (dropout.forward needs it), got undefined' });
   assert.throws(() => dropout.forward(x, { p: 0.5, scheme: 'inverted', training: 1 } as never), { message: 'training must be true or false, got 1' });
   assert.throws(() => dropout.forward(x, { p: 0.5, scheme: 'dropconnect', training: false } as never),
     { message: 'scheme must be one of "vanilla", "inverted", got "dropconnect"' });
@@ -370,7 +371,7 @@ test('dropout.expectation rejects unknown options and a net with fewer than two 
   await assert.rejects(dropout.expectation({ sizes: [4, 8, 1] }), {
     message: 'sizes must be an array [D, H1, H2, ..., C] with at least two hidden layers (two dropout points), got [4, 8, 1]',
   });
-  await assert.rejects(dropout.expectation({ samples: 1 }), { message: 'samples must be an integer in [2, 10000000], got 1' });
+  await assert.rejects(dropout.expectation({ samples: 1 }), { message: 'samples must be an integer in [2, 1000000], got 1' });
 });
 
 // ---------------------------------------------------------------- ensemble
@@ -639,4 +640,167 @@ test('dropout.expectation\'s exact expectations equal an independent NumPy brute
       s.trainMean.forEach((m, i) => assert.ok(Math.abs(m - ref[s.probe][i]) <= Z_IDENTITY * s.se[i] || s.se[i] === 0, `${c.scheme} ${s.probe} ${i}`));
     }
   }
+});
+
+// ---------------------------------------------------------------- bad input (issue 17)
+
+/** Runs `f`, expecting an ArgumentError whose message matches `message`; returns the message. */
+async function argumentError(f: () => unknown, message: RegExp | string): Promise<string> {
+  let caught: unknown;
+  try {
+    await f();
+  } catch (err) {
+    caught = err;
+  }
+  assert.ok(caught instanceof ArgumentError, `expected an ArgumentError, got ${caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught)}`);
+  if (typeof message === 'string') assert.equal(caught.message, message);
+  else assert.match(caught.message, message);
+  return caught.message;
+}
+
+test('tf.layers\' rate is never silently ignored: dropout.forward({..., rate: 0.9}) says that p is the keep probability 1 - rate', async () => {
+  const x = tf.ones([2, 3]);
+  // before: rate ignored, the default-free p = 0.5 run as if nothing was said
+  await argumentError(() => dropout.forward(x, { p: 0.5, scheme: 'inverted', training: true, seed: 1, rate: 0.9 } as never),
+    'dropout.forward: rate is not an option: rate is tf.layers\' drop rate; nnlab\'s dropout takes the keep probability p = 1 - rate (rate 0.9 is p = 0.1)');
+  await argumentError(() => dropout.inverted(x, { rate: 0.9, training: false } as never), /^dropout\.inverted: rate is not an option: rate is tf\.layers' drop rate; nnlab's dropout takes the keep probability p = 1 - rate/);
+  await argumentError(() => dropout.expectation({ rate: 0.5 } as never), /^dropout\.expectation: rate is not an option: .* keep probability p = 1 - rate \(rate 0\.5 is p = 0\.5\)$/);
+  await argumentError(() => dropout.overfit({ rate: 0.2 } as never), /^dropout\.overfit: rate is not an option: .* keep probability ps = 1 - rate \(rate 0\.2 is ps = 0\.8\)$/);
+  await argumentError(() => dropout.netForward(x as tf.Tensor2D, [], { p: 0.5, scheme: 'inverted', training: false, rate: 0.5 } as never), /^dropout\.netForward: rate is not an option/);
+  // any other unknown key too, with the known ones
+  await argumentError(() => dropout.forward(x, { p: 0.5, scheme: 'inverted', training: false, sed: 1 } as never), 'dropout.forward.sed must be one of the known options (p, scheme, training, seed); "sed" is not an option (did you mean "seed"?), got 1');
+  x.dispose();
+});
+
+test('dropout.inverted(x, {scheme: "vanilla"}) and dropout.vanilla(x, {scheme}) are errors: the function fixes the scheme', async () => {
+  const x = tf.ones([2, 3]);
+  // before: the scheme was silently overridden by inverted
+  await argumentError(() => dropout.inverted(x, { p: 0.5, training: false, scheme: 'vanilla' } as never),
+    'dropout.inverted: scheme is not an option: nn.dropout.inverted is inverted dropout, whatever the scheme says; for vanilla dropout ' +
+    'call nn.dropout.vanilla(x, options) or nn.dropout.forward(x, { scheme: \'vanilla\', ... })');
+  await argumentError(() => dropout.vanilla(x, { p: 0.5, training: false, scheme: 'vanilla' } as never), /^dropout\.vanilla: scheme is not an option/);
+  await argumentError(() => dropout.inverted(x, { p: 0.5, training: false, progress: true } as never), /^dropout\.inverted\.progress must be one of the known options \(p, training, seed\); "progress" is not an option/);
+  x.dispose();
+});
+
+test('dropout.backward(x, null), a disposed dout or a wrong shape is an ArgumentError naming the argument, not a TypeError', async () => {
+  const x = tf.ones([2, 3]);
+  const { out, cache } = dropout.forward(x, { p: 0.5, scheme: 'inverted', training: true, seed: 1 });
+  // before: TypeError: Cannot read properties of null (reading 'multiplier')
+  await argumentError(() => dropout.backward(x, null as never), 'cache must be the cache that nn.dropout.forward returned ({ multiplier }), got null');
+  await argumentError(() => dropout.backward(null as never, cache), 'dout must be a tensor, got null');
+  await argumentError(() => dropout.backward([[1, 2, 3]] as never, cache), /^dout must be a tensor, got an array \[\[1, 2, 3\]\] \(make a tensor with tf\.tensor/);
+  const wrong = tf.ones([3, 2]);
+  await argumentError(() => dropout.backward(wrong, cache), 'dout must be a tensor of the shape of the forward pass\'s x, [2, 3], got a float32 tensor [3, 2]');
+  const gone = tf.ones([2, 3]);
+  gone.dispose();
+  await argumentError(() => dropout.backward(gone, cache), /^dout must be a tensor that is not disposed, got a disposed tensor \[2, 3\]/);
+  await argumentError(() => dropout.forward(gone, { p: 0.5, scheme: 'inverted', training: false }), /^x must be a tensor that is not disposed/);
+  await argumentError(() => dropout.netBackward(x as tf.Tensor2D, null as never, []), /^params must be a non-empty array of layers/);
+  dropout.disposeCache(cache);
+  await argumentError(() => dropout.backward(x, cache), /^cache\.multiplier must be a tensor that is not disposed/);
+  await argumentError(() => dropout.disposeCache(undefined as never), /^cache must be the cache that nn\.dropout\.forward returned/);
+  tf.dispose([x, out, wrong]);
+});
+
+test('a NaN inside the input is an error naming the tensor and where the NaN is, not NaN outputs', async () => {
+  const x = tf.tensor2d([[1, 2, 3], [4, NaN, 6]]);
+  // before: out held NaN, silently
+  await argumentError(() => dropout.forward(x, { p: 0.5, scheme: 'inverted', training: true, seed: 1 }),
+    /^x must be finite: it holds 1 NaN \(the first at \[1, 1\]\), got a float32 tensor \[2, 3\]/);
+  await argumentError(() => dropout.vanilla(x, { p: 0.5, training: false }), /^x must be finite: it holds 1 NaN/);
+  const { out, cache } = dropout.forward(tf.onesLike(x), { p: 0.5, scheme: 'vanilla', training: true, seed: 2 });
+  const inf = tf.tensor2d([[1, Infinity, 3], [4, 5, 6]]);
+  await argumentError(() => dropout.backward(inf, cache), /^dout must be finite: it holds 1 infinite value \(the first at \[0, 1\]\)/);
+  const params = dropout.netTensors(dropout.netParams64([3, 4, 4, 1], 1));
+  await argumentError(() => dropout.netForward(x, params, { p: 0.5, scheme: 'inverted', training: false }), /^X must be finite: it holds 1 NaN/);
+  await argumentError(() => dropout.netPredict(tf.ones([2, 5]) as tf.Tensor2D, params, { p: 0.5, scheme: 'inverted' }), /^X\.shape must be \[any, 3\], got \[2, 5\]/);
+  dropout.disposeNet(params);
+  dropout.disposeCache(cache);
+  tf.dispose([x, out, inf]);
+});
+
+test('dropout.mask([1e9, 1e9], ...) is an ArgumentError with the size limit, and a mask over the memory limit says how much it needs', async () => {
+  // before: RangeError: Invalid typed array length
+  await argumentError(() => dropout.mask([1e9, 1e9], 0.5, 1),
+    'shape is too large: dropout.mask of shape [1000000000, 1000000000] would hold 1000000000000000000 units, over the 1073741824 (2^30) that one float32 tensor can hold here (4 GB)');
+  const message = await argumentError(() => dropout.mask([30_000, 30_000], 0.5, 1), /^shape is too large: dropout\.mask would hold about 10\.1 GB at once \(a mask of 900000000 units \(\[30000, 30000\]\) and the uniform draws behind it, float32\), over the memory limit of/);
+  assert.ok(!message.includes('\n'));
+  await argumentError(() => dropout.mask([2, -1], 0.5, 1), 'shape[1] must be an integer in [0, 2147483647], got -1');
+  await argumentError(() => dropout.mask('2x2' as never, 0.5, 1), 'shape must be an array of 0 to 8 values, got "2x2"');
+});
+
+test('every experiment refuses a run estimated over 30 s, naming the option, before it starts', async () => {
+  const start = Date.now();
+  await argumentError(() => dropout.expectation({ samples: 1_000_000, batchSize: 100 }),
+    /^samples is too large: dropout\.expectation would run for about \d+ s \(1000000 masks per example through the 4-8-8-1 net, batchSize 100\), over its limit of 30 s; use at most \d+ samples here, or a smaller net or batchSize$/);
+  await argumentError(() => dropout.expectation({ sizes: [4, 10, 10, 1], batchSize: 5000, samples: 2 }), /^sizes is too large: dropout\.expectation would run for about \d+ minutes \(all 2\^20 masks enumerated for each of 5000 examples, twice\)/);
+  await argumentError(() => dropout.ensemble({ repeats: 2000, sizes: [4, 256, 256, 1] }), /^repeats is too large: dropout\.ensemble would run for about/);
+  // the enumeration's cost grows with the layers' widths too, not only with 2^units
+  await argumentError(() => dropout.ensemble({ sizes: [64, 10, 10, 64], ks: [1, 2], repeats: 1 }), /^sizes is too large: dropout\.ensemble would run for about \d+ s \(all 2\^20 masks enumerated for each of 8 examples\)/);
+  await argumentError(() => dropout.overfit({ epochs: 200, trainSize: 20_000 }), /^epochs is too large: dropout\.overfit would train 2 nets of 932362 parameters for 200 epochs of 20000 images/);
+  await argumentError(() => dropout.tfLayersKind({ rows: 10_000, cols: 10_000 }), /^rows is too large: dropout\.tfLayersKind would hold about 4\.5 GB at once/);
+  assert.ok(Date.now() - start < 3000, `refusals took ${Date.now() - start} ms`);
+  // the largest default-net run the CLI allows stays well under a minute by the estimate, and the defaults are quick
+  const { expectationSeconds, resolveExpectationOptions } = await import('../src/lessons/dropout/expectation');
+  const most = expectationSeconds(resolveExpectationOptions({ samples: 1_000_000 }));
+  assert.ok(most.monteCarlo + most.exact < 10, JSON.stringify(most));
+  const usual = expectationSeconds(resolveExpectationOptions({}));
+  assert.ok(usual.monteCarlo + usual.exact < 1, JSON.stringify(usual));
+});
+
+test('nn.dropout.neuronExpectation() is the lecture\'s neuron; its options are declared like an experiment\'s', async () => {
+  assert.deepEqual(dropout.neuronExpectation(), dropout.neuronExpectation({ w: [2, 1], x: [1, 3], p: 0.5 }));
+  await argumentError(() => dropout.neuronExpectation({ w: [1, 2, 3] as never }), 'w must be an array of 2 values, got [1, 2, 3]');
+  await argumentError(() => dropout.neuronExpectation({ x: [1, NaN] }), 'x[1] must be a finite number in [-1000000, 1000000], got NaN');
+  await argumentError(() => dropout.exactExpectation([1, 2], dropout.netParams64([4, 2, 2, 1], 1), { p: 0.5, scheme: 'inverted' }), 'x must be an array of 4 numbers (the net\'s inputs), got [1, 2]');
+  await argumentError(() => dropout.exactExpectation([1, 2, 3, 4], dropout.netParams64([4, 2, 2, 1], 1), { p: 0.5, scheme: 'inverted', rate: 0.5 } as never), /^dropout\.exactExpectation: rate is not an option/);
+});
+
+test('nnlab dropout --samples 10000000 and --p 0.5 --p 0.9 are usage errors (exit 2) naming the option', async () => {
+  const { main } = await import('../src/cli/main');
+  const run = async (argv: string[]): Promise<{ status: number; stderr: string }> => {
+    let stderr = '';
+    const write = process.stderr.write.bind(process.stderr);
+    const writeOut = process.stdout.write.bind(process.stdout);
+    process.stderr.write = ((chunk: string | Uint8Array) => { stderr += String(chunk); return true; }) as typeof process.stderr.write;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    try {
+      return { status: await main(argv), stderr };
+    } finally {
+      process.stderr.write = write;
+      process.stdout.write = writeOut;
+      process.exitCode = undefined;
+    }
+  };
+  // before: 10,000,000 masks were allowed and ran for 60 s with no output
+  let r = await run(['dropout', '--samples', '10000000']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^nnlab: dropout: --samples must be an integer in \[2, 1000000\], got "10000000"$/m);
+  r = await run(['dropout', '--p', '0.5', '--p', '0.9']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^nnlab: dropout: --p is given twice \("0\.5" and "0\.9"\); give it once$/m);
+  r = await run(['dropout-overfit', '--large', '--epochs', '1000']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^nnlab: dropout-overfit: --epochs is too large: dropout\.overfit would train 3 nets/m);
+  const { DROPOUT_COMMANDS } = await import('../src/lessons/dropout/cli');
+  assert.match(DROPOUT_COMMANDS.dropout.usage, /--samples N {2}masks per example, 2 to 1000000 \(default 20000\); about 7 s per\n\s+million masks on one wasm thread, twice that on a busy machine; a progress\n\s+bar on stderr for runs over 2 s/);
+});
+
+test('the net\'s functions check their arguments: huge sizes, bad masks, a NaN input, an unknown option or a null cache is an ArgumentError', async () => {
+  await argumentError(() => dropout.netParams64([1e9, 1e9], 1), 'sizes[0] must be an integer in [1, 65536], got 1000000000');
+  await argumentError(() => dropout.netParams64([65_536, 65_536, 10], 1), /^sizes is too large: dropout\.netParams64 would hold about \d+\.\d GB at once \(4295688202 parameters of the 65536-65536-10 net as float64 arrays\), over the memory limit of/);
+  const params64 = dropout.netParams64([3, 2, 2, 1], 1);
+  await argumentError(() => dropout.netForward64([1, NaN, 3], params64, { p: 0.5, scheme: 'inverted', training: false }), 'x[1] must be a finite number, got NaN');
+  await argumentError(() => dropout.netForward64([1, 2, 3], params64, { p: 0.5, scheme: 'inverted', training: true, masks: [[1, 0], [1, 2]] }),
+    'masks[1] must be 2 values, each 0 or 1 (hidden layer 2\'s units), got [1, 2]');
+  await argumentError(() => dropout.netForward64([1, 2, 3], params64, { p: 0.5, scheme: 'inverted', training: false, rate: 0.5 } as never), /^dropout\.netForward64: rate is not an option/);
+  await argumentError(() => dropout.disposeNetCache(null as never), /^cache must be the cache that nn\.dropout\.netForward returned/);
+  const params = dropout.netTensors(params64);
+  const X = tf.ones([2, 3]) as tf.Tensor2D;
+  await argumentError(() => dropout.netForward(X, params, { p: 0.5, scheme: 'inverted', training: false, activation: 'tanh' } as never), 'activation must be one of "relu", "linear", got "tanh"');
+  await argumentError(() => dropout.netForward(X, [{ W: params[0].W, b: null }] as never, { p: 0.5, scheme: 'inverted', training: false }), 'params[0].b must be a tensor of rank 1, got null');
+  await argumentError(() => dropout.netPredict(X, params, { p: 0.5, scheme: 'inverted', training: true } as never), /^dropout\.netPredict\.training must be one of the known options \(p, scheme, activation\); "training" is not an option/);
+  dropout.disposeNet(params);
+  X.dispose();
 });

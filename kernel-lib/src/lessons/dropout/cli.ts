@@ -2,12 +2,15 @@
  * `nnlab dropout` and `nnlab dropout-overfit`: lesson 09's experiments from the terminal, with the
  * same options and records as in the notebook.
  */
-import { numberOption, UsageError } from '../../core/args';
+import { optionValue, UsageError } from '../../core/args';
 import { Command, out } from '../../core/command';
 import { useDevice } from '../../engine/device';
 import { EXPECTATION_CASE_LABELS } from './exact';
-import { expectation, EXPECTATION_DEFAULTS, ExpectationRecord } from './expectation';
-import { overfit, OVERFIT_DEFAULTS, OVERFIT_LARGE, OVERFIT_QUICK, OverfitOptions } from './overfit';
+import {
+  expectation, EXPECTATION_DEFAULTS, EXPECTATION_MAX_SAMPLES, EXPECTATION_OPTIONS, ExpectationOptions, ExpectationRecord, expectationSeconds,
+  resolveExpectationOptions,
+} from './expectation';
+import { overfit, OVERFIT_DEFAULTS, OVERFIT_LARGE, OVERFIT_OPTIONS, OVERFIT_QUICK, OverfitOptions, resolveOverfitOptions } from './overfit';
 import { expectationRows, overfitRows } from './figures';
 import { tableText, toTable } from '../../show/table';
 
@@ -15,6 +18,23 @@ import { tableText, toTable } from '../../show/table';
 const OVERFIT_FULL: OverfitOptions = {
   ps: OVERFIT_DEFAULTS.ps, trainSize: OVERFIT_DEFAULTS.trainSize, valSize: OVERFIT_DEFAULTS.valSize, epochs: OVERFIT_DEFAULTS.epochs,
 };
+
+const E = EXPECTATION_OPTIONS.fields;
+/** `nnlab dropout`'s value options: each is the declared expectation option of the same name (kind and range checked while parsing). */
+const DROPOUT_VALUE_OPTIONS = { p: E.p, samples: E.samples, seed: E.seed } as const;
+const O = OVERFIT_OPTIONS.fields;
+/** `nnlab dropout-overfit`'s value options, the declared overfit options of the same name. */
+const OVERFIT_VALUE_OPTIONS = { epochs: O.epochs, seed: O.seed } as const;
+
+/** The options that the command line gives, each already checked by parseArgs against its field. */
+function cliOptions<T>(command: string, given: Record<string, string>, fields: Record<string, Parameters<typeof optionValue>[3]>): Partial<T> {
+  const o: Record<string, unknown> = {};
+  for (const [flag, field] of Object.entries(fields)) if (given[flag] !== undefined) o[flag] = optionValue(command, flag, given[flag], field);
+  return o as Partial<T>;
+}
+
+/** Runs longer than this (estimated) draw a progress bar on stderr. */
+const PROGRESS_AFTER_SECONDS = 2;
 
 function expectationText(r: ExpectationRecord): string {
   const n = r.neuron;
@@ -43,18 +63,20 @@ export const DROPOUT_COMMANDS: Record<string, Command> = {
 Monte-Carlo mean of the training-time output over N masks against the test-time output, for
 (a) vanilla dropout, (b) vanilla with the test-time scaling forgotten, (c) inverted dropout: on
 the two-input neuron and on the lecture's 3-layer net (exact expectations by enumeration beside).
-  --p P        keep probability in (0, 1] (default ${EXPECTATION_DEFAULTS.p})
-  --samples N  masks per example (default ${EXPECTATION_DEFAULTS.samples})
+  --p P        keep probability in (0, 1] (default ${EXPECTATION_DEFAULTS.p}; tf.layers' rate is 1 - p)
+  --samples N  masks per example, 2 to ${EXPECTATION_MAX_SAMPLES} (default ${EXPECTATION_DEFAULTS.samples}); about 7 s per
+               million masks on one wasm thread, twice that on a busy machine; a progress
+               bar on stderr for runs over ${PROGRESS_AFTER_SECONDS} s
   --seed N     master seed (default ${EXPECTATION_DEFAULTS.seed})
   --json       print the record as JSON`,
-    spec: { flags: ['json'], options: { p: null, samples: null, seed: null } },
+    spec: { flags: ['json'], options: DROPOUT_VALUE_OPTIONS },
     async run(a) {
       const json = a.flags.has('json');
-      const options = {
-        p: numberOption(a.options.p, 'dropout', 'p'), samples: numberOption(a.options.samples, 'dropout', 'samples'), seed: numberOption(a.options.seed, 'dropout', 'seed'),
-      };
+      const options = cliOptions<ExpectationOptions>('dropout', a.options, DROPOUT_VALUE_OPTIONS);
+      const config = resolveExpectationOptions(options); // rules and memory fail here, before a backend starts
+      const { monteCarlo, exact } = expectationSeconds(config);
       await useDevice(undefined, { print: !json });
-      const r = await expectation({ ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)), progress: false });
+      const r = await expectation({ ...options, progress: monteCarlo + exact > PROGRESS_AFTER_SECONDS });
       out(json ? JSON.stringify(r, null, 2) : expectationText(r));
       return 0;
     },
@@ -68,24 +90,22 @@ validation) with keep probabilities p = ${OVERFIT_DEFAULTS.ps.join(', ')} (1 = n
 accuracy after every epoch. Needs MNIST (nnlab data fetch mnist, or NNLAB_DATA_MIRROR).
   --quick     ${OVERFIT_QUICK.trainSize} training images, ${OVERFIT_QUICK.valSize} validation, ${OVERFIT_QUICK.epochs} epochs
   --large     ${OVERFIT_LARGE.trainSize} training images, ${OVERFIT_LARGE.valSize} validation, ${OVERFIT_LARGE.epochs} epochs, p = ${OVERFIT_LARGE.ps!.join(', ')} (minutes)
-  --epochs N  epochs (default ${OVERFIT_DEFAULTS.epochs})
+  --epochs N  epochs, 1 to ${O.epochs.max} (default ${OVERFIT_DEFAULTS.epochs}; a run may train at most twice --large's work)
   --seed N    master seed (default ${OVERFIT_DEFAULTS.seed})
-  --json      print the record as JSON (no per-epoch lines)`,
-    spec: { flags: ['json', 'quick', 'large'], options: { epochs: null, seed: null } },
+  --json      print the record as JSON (no per-epoch lines; a progress bar on stderr)`,
+    spec: { flags: ['json', 'quick', 'large'], options: OVERFIT_VALUE_OPTIONS },
     async run(a) {
       const json = a.flags.has('json');
       if (a.flags.has('quick') && a.flags.has('large')) throw new UsageError('dropout-overfit: --quick and --large exclude each other');
       const preset = a.flags.has('quick') ? OVERFIT_QUICK : a.flags.has('large') ? OVERFIT_LARGE : OVERFIT_FULL;
-      const options: OverfitOptions = { ...preset };
-      const epochs = numberOption(a.options.epochs, 'dropout-overfit', 'epochs');
-      const seed = numberOption(a.options.seed, 'dropout-overfit', 'seed');
-      if (epochs !== undefined) options.epochs = epochs;
-      if (seed !== undefined) options.seed = seed;
+      const options: OverfitOptions = { ...preset, ...cliOptions<OverfitOptions>('dropout-overfit', a.options, OVERFIT_VALUE_OPTIONS) };
+      resolveOverfitOptions(options); // rules and memory fail here, before a backend starts
       await useDevice(undefined, { print: !json });
       // one line per epoch (the events with validation metrics), nothing per step
       const r = await overfit({
         ...options,
-        progress: json ? false : ({ phase, metrics: e }) => {
+        // --json: the text bar on stderr (stdout holds only the record); else one line per epoch
+        progress: json ? true : ({ phase, metrics: e }) => {
           if (e.valLoss === undefined) return;
           out(`${phase.padEnd(20)} epoch ${String(e.epoch).padStart(3)}: ` +
             `train acc ${e.trainAcc.toFixed(4)}, val acc ${e.valAcc.toFixed(4)}   (loss: train ${e.trainLoss.toFixed(4)}, val ${e.valLoss.toFixed(4)})`);

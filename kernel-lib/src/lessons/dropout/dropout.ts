@@ -24,21 +24,17 @@
  * const test = nn.dropout.forward(x, { p: 0.5, scheme: 'inverted', training: false }).out; // = x
  */
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, checkBoolean, checkOneOf } from '../../core/errors';
+import { ArgumentError, describe } from '../../core/errors';
+import { boolean, checkMemory, ConfigOf, float32Bytes, int, list, MemoryNeed, oneOf, optional, seed as seedField } from '../../core/options';
 import { checkSeed } from '../../core/rng';
+import { checkFinite, checkTensor, describeTensor } from '../../core/tensorChecks';
+import { checkKeepProbability, dropoutOptions, keepProbability } from './options';
+
+export { checkKeepProbability };
 
 /** The two ways to put dropout into a network. */
 export const SCHEMES = ['vanilla', 'inverted'] as const;
 export type DropoutScheme = typeof SCHEMES[number];
-
-/** Throws unless `p` is a keep probability in (0, 1]; returns it (internal: every entry point's check). */
-export function checkKeepProbability(name: string, p: unknown): number {
-  if (typeof p !== 'number' || !Number.isFinite(p) || !(p > 0 && p <= 1)) {
-    throw new ArgumentError(name, p, 'a keep probability in (0, 1] (p = 1 keeps every unit: no dropout; ' +
-      'p is the keep probability, tf.layers.dropout\'s rate is 1 - p)');
-  }
-  return p;
-}
 
 /** Options of {@link forward}, {@link vanilla} and {@link inverted}. */
 export interface DropoutOptions {
@@ -57,18 +53,51 @@ export interface DropoutCache {
   multiplier: tf.Tensor;
 }
 
+const SEED_WHEN_TRAINING = 'an integer sub-seed when training (a new one per mask, e.g. seeds.next(): ' +
+  'tfjs seeds are stateless, so a fixed seed repeats the same mask)';
+
+/** The options of {@link forward}, declared once (core/options.ts): p, scheme and training are required. */
+const DROPOUT_FIELDS = {
+  p: keepProbability(),
+  scheme: oneOf(SCHEMES),
+  /** Required: the mode is the lesson. */
+  training: boolean(),
+  /** Required when training; left out at test time (null). */
+  seed: optional(seedField()),
+};
+
+/** A seed is required when training: tfjs seeds are stateless, a mask needs its own sub-seed. */
+function seedWhenTraining(c: { training: boolean; seed: number | null }): void {
+  if (c.training && c.seed === null) throw new ArgumentError('seed', undefined, SEED_WHEN_TRAINING);
+}
+
+export const DROPOUT_OPTIONS = dropoutOptions('dropout.forward', DROPOUT_FIELDS, { rules: seedWhenTraining, progress: false });
+
+const { scheme: _scheme, ...ONE_SCHEME_FIELDS } = DROPOUT_FIELDS;
+/** The options of {@link vanilla} and {@link inverted}: those of {@link forward} less the scheme, which the function fixes. */
+const SCHEME_OPTIONS: Record<DropoutScheme, ReturnType<typeof dropoutOptions<typeof ONE_SCHEME_FIELDS>>> = {
+  vanilla: dropoutOptions('dropout.vanilla', ONE_SCHEME_FIELDS, { rules: seedWhenTraining, progress: false }),
+  inverted: dropoutOptions('dropout.inverted', ONE_SCHEME_FIELDS, { rules: seedWhenTraining, progress: false }),
+};
+
+/** Resolved dropout options: `seed` is null at test time without one. */
+export type DropoutConfig = ConfigOf<typeof DROPOUT_FIELDS>;
+
 /** Validates dropout options (every error names the option); `seed` is null at test time without one. */
-export function resolveDropoutOptions(options: DropoutOptions): { p: number; scheme: DropoutScheme; training: boolean; seed: number | null } {
-  if (typeof options !== 'object' || options === null) throw new ArgumentError('options', options, 'an object {p, scheme, training, seed}');
-  const p = checkKeepProbability('p', options.p);
-  const scheme = checkOneOf('scheme', options.scheme, SCHEMES);
-  const training = checkBoolean('training', options.training);
-  if (training && options.seed === undefined) {
-    throw new ArgumentError('seed', undefined, 'an integer sub-seed when training (a new one per mask, e.g. seeds.next(): ' +
-      'tfjs seeds are stateless, so a fixed seed repeats the same mask)');
-  }
-  const seed = options.seed === undefined ? null : checkSeed('seed', options.seed);
-  return { p, scheme, training, seed };
+export function resolveDropoutOptions(options: DropoutOptions): DropoutConfig {
+  return DROPOUT_OPTIONS.resolve(options);
+}
+
+/** A mask's shape: up to 8 dimensions of up to 2^31 - 1 units each (its size is checked against memory too). */
+const MASK_SHAPE = list(int({ min: 0, max: 2 ** 31 - 1 }), { minLength: 0, maxLength: 8 });
+
+/** Most units in one mask: a float32 typed array holds at most 2^30 numbers (4 GB) here. */
+export const MASK_MAX_UNITS = 2 ** 30;
+
+/** What {@link mask} holds at its peak: the uniform draws, u + p and the mask, float32. */
+function maskMemory(shape: readonly number[]): MemoryNeed {
+  const units = shape.reduce((a, b) => a * b, 1);
+  return { bytes: float32Bytes(3 * units), argument: 'shape', what: `a mask of ${units} units ([${shape.join(', ')}]) and the uniform draws behind it, float32` };
 }
 
 /**
@@ -87,11 +116,20 @@ export function resolveDropoutOptions(options: DropoutOptions): { p: number; sch
 export function mask(shape: readonly number[], p: number, seed: number): tf.Tensor {
   checkKeepProbability('p', p);
   checkSeed('seed', seed);
-  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new ArgumentError('shape', shape, 'an array of integers >= 0');
+  const dims = MASK_SHAPE.check('shape', shape);
+  const units = dims.reduce((a, b) => a * b, 1);
+  if (units > MASK_MAX_UNITS) {
+    throw new ArgumentError('shape', shape, '', `shape is too large: dropout.mask of shape ${describe(shape)} would hold ${units} units, ` +
+      `over the ${MASK_MAX_UNITS} (2^30) that one float32 tensor can hold here (4 GB)`);
   }
-  if (p === 1) return tf.ones(shape as number[]);
-  return tf.tidy(() => tf.floor(tf.add(tf.randomUniform(shape as number[], 0, 1, 'float32', seed), p)));
+  checkMemory('dropout.mask', maskMemory(dims));
+  return drawMask(dims, p, seed);
+}
+
+/** The mask without the checks (internal: forward's callers have checked already). */
+function drawMask(shape: number[], p: number, seed: number): tf.Tensor {
+  if (p === 1) return tf.ones(shape);
+  return tf.tidy(() => tf.floor(tf.add(tf.randomUniform(shape, 0, 1, 'float32', seed), p)));
 }
 
 /**
@@ -112,12 +150,21 @@ export function mask(shape: readonly number[], p: number, seed: number): tf.Tens
  * tf.dispose([x, out, dout, dx]);
  */
 export function forward(x: tf.Tensor, options: DropoutOptions): { out: tf.Tensor; cache: DropoutCache } {
-  const { p, scheme, training, seed } = resolveDropoutOptions(options);
-  checkTensor('x', x);
+  const config = DROPOUT_OPTIONS.resolve(options);
+  checkFinite('x', checkTensor('x', x));
+  return dropoutStep(x, config);
+}
+
+/**
+ * {@link forward} without the checks: internal, for the net and the experiments, whose inputs are
+ * checked once (a NaN check reads the values back: not once per layer and step).
+ */
+export function dropoutStep(x: tf.Tensor, config: DropoutConfig): { out: tf.Tensor; cache: DropoutCache } {
+  const { p, scheme, training, seed } = config;
   return tf.tidy(() => {
     let multiplier: tf.Tensor;
     if (training) {
-      const U = mask(x.shape, p, seed as number);
+      const U = drawMask(x.shape, p, seed as number);
       multiplier = scheme === 'inverted' && p !== 1 ? tf.div(U, p) : U;
     } else {
       multiplier = tf.scalar(scheme === 'vanilla' ? p : 1);
@@ -139,8 +186,27 @@ export function forward(x: tf.Tensor, options: DropoutOptions): { out: tf.Tensor
  * tf.dispose([x, out, dout, dx]);
  */
 export function backward(dout: tf.Tensor, cache: DropoutCache): tf.Tensor {
-  checkTensor('dout', dout);
+  const d = checkTensor('dout', dout);
+  const multiplier = checkCache(cache);
+  if (multiplier.rank > 0 && (d.rank !== multiplier.rank || d.shape.some((n, i) => n !== multiplier.shape[i]))) {
+    throw new ArgumentError('dout', dout, '', `dout must be a tensor of the shape of the forward pass's x, [${multiplier.shape.join(', ')}], got ${describeTensor(d)}`);
+  }
+  checkFinite('dout', d);
+  return backwardStep(d, cache);
+}
+
+/** {@link backward} without the checks (internal: the net's backward pass). */
+export function backwardStep(dout: tf.Tensor, cache: DropoutCache): tf.Tensor {
   return tf.mul(dout, cache.multiplier);
+}
+
+/** Throws unless `cache` is what {@link forward} returned, its multiplier alive; returns the multiplier. */
+function checkCache(cache: unknown): tf.Tensor {
+  const multiplier = (cache as { multiplier?: unknown } | null)?.multiplier;
+  if (cache === null || typeof cache !== 'object' || !(multiplier instanceof tf.Tensor)) {
+    throw new ArgumentError('cache', cache, 'the cache that nn.dropout.forward returned ({ multiplier })');
+  }
+  return checkTensor('cache.multiplier', multiplier);
 }
 
 /**
@@ -153,7 +219,11 @@ export function backward(dout: tf.Tensor, cache: DropoutCache): tf.Tensor {
  * tf.dispose([x, out]);
  */
 export function disposeCache(cache: DropoutCache): void {
-  cache.multiplier.dispose();
+  const multiplier = (cache as { multiplier?: unknown } | null)?.multiplier;
+  if (cache === null || typeof cache !== 'object' || !(multiplier instanceof tf.Tensor)) {
+    throw new ArgumentError('cache', cache, 'the cache that nn.dropout.forward returned ({ multiplier })');
+  }
+  multiplier.dispose();
 }
 
 /**
@@ -168,7 +238,7 @@ export function disposeCache(cache: DropoutCache): void {
  * tf.dispose([x, train, test]);
  */
 export function vanilla(x: tf.Tensor, options: Omit<DropoutOptions, 'scheme'>): tf.Tensor {
-  return applyDropout(x, { ...options, scheme: 'vanilla' });
+  return applyDropout(x, options, 'vanilla');
 }
 
 /**
@@ -184,15 +254,20 @@ export function vanilla(x: tf.Tensor, options: Omit<DropoutOptions, 'scheme'>): 
  * tf.dispose([x, train, test]);
  */
 export function inverted(x: tf.Tensor, options: Omit<DropoutOptions, 'scheme'>): tf.Tensor {
-  return applyDropout(x, { ...options, scheme: 'inverted' });
+  return applyDropout(x, options, 'inverted');
 }
 
-function applyDropout(x: tf.Tensor, options: DropoutOptions): tf.Tensor {
-  const { out, cache } = forward(x, options);
+function applyDropout(x: tf.Tensor, options: Omit<DropoutOptions, 'scheme'>, scheme: DropoutScheme): tf.Tensor {
+  const name = `dropout.${scheme}`;
+  if (options !== null && typeof options === 'object' && 'scheme' in options) {
+    const other = SCHEMES.find((s) => s !== scheme) as DropoutScheme;
+    throw new ArgumentError('scheme', (options as { scheme?: unknown }).scheme, '', `${name}: scheme is not an option: ` +
+      `nn.${name} is ${scheme} dropout, whatever the scheme says; for ${other} dropout call nn.dropout.${other}(x, options) ` +
+      `or nn.dropout.forward(x, { scheme: '${other}', ... })`);
+  }
+  const config = SCHEME_OPTIONS[scheme].resolve(options);
+  checkFinite('x', checkTensor('x', x));
+  const { out, cache } = dropoutStep(x, { ...config, scheme });
   disposeCache(cache);
   return out;
-}
-
-function checkTensor(name: string, x: unknown): void {
-  if (!(x instanceof tf.Tensor)) throw new ArgumentError(name, x, 'a tf.Tensor');
 }

@@ -16,14 +16,16 @@
  * r.toExact // falls like 1/sqrt(k); r.toTest levels off at r.floor
  */
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, checkInt, checkKnownKeys, checkOneOf } from '../../core/errors';
-import { ProgressOption, takeProgress } from '../../core/progress';
+import { ArgumentError } from '../../core/errors';
+import { custom, float32Bytes, int, list, MemoryNeed, oneOf, seed as seedField } from '../../core/options';
+import type { ProgressOption } from '../../core/progress';
 import { provenance } from '../../core/record';
-import { checkSeed, seedStream } from '../../core/rng';
+import { seedStream } from '../../core/rng';
 import { ExperimentProgress, experimentProgress } from '../../show/progress';
-import { checkKeepProbability, DropoutScheme, SCHEMES } from './dropout';
-import { checkNetSizes, exactExpectation, expectationSetup } from './exact';
-import { disposeNet, disposeNetCache, NetActivation, NET_ACTIVATIONS, netForward, netForward64, netPredict, netTensors } from './net';
+import { DropoutScheme, SCHEMES } from './dropout';
+import { checkNetSizes, EXACT_MAX_UNITS, exactExpectation, expectationSetup } from './exact';
+import { checkRunTime, droppableUnits, dropoutOptions, exactSeconds, keepProbability, MAX_RUN_SECONDS, monteCarloSeconds } from './options';
+import { disposeNet, disposeNetCache, NetActivation, NET_ACTIVATIONS, netForward64, netForwardStep, netPredictStep, netTensors } from './net';
 
 /** Options of {@link ensemble}. */
 export interface EnsembleOptions {
@@ -59,7 +61,54 @@ export const ENSEMBLE_DEFAULTS: EnsembleConfig = {
   activation: 'relu', scheme: 'inverted', seed: 0,
 };
 
-const OPTION_KEYS = ['p', 'ks', 'repeats', 'sizes', 'batchSize', 'activation', 'scheme', 'seed'] as const;
+/** Most masks in a run, repeats x max(ks): 10 million (and the run-time estimate, 30 s, applies too). */
+export const ENSEMBLE_MAX_MASKS = 10_000_000;
+
+/** The options of {@link ensemble}, declared once (core/options.ts). */
+const ENSEMBLE_FIELDS = {
+  p: keepProbability({ default: ENSEMBLE_DEFAULTS.p }),
+  ks: list(int({ min: 1, max: 1_000_000 }), { minLength: 1, maxLength: 64, unique: true, default: ENSEMBLE_DEFAULTS.ks }),
+  repeats: int({ min: 1, max: 100_000, default: ENSEMBLE_DEFAULTS.repeats }),
+  sizes: custom((_name, v) => checkNetSizes(v), { default: ENSEMBLE_DEFAULTS.sizes, bad: [[4, 8, 1], [4, 0, 8, 1], [4, 8, 8, 1e9], 'x', 5] }),
+  batchSize: int({ min: 1, max: 10_000, default: ENSEMBLE_DEFAULTS.batchSize }),
+  activation: oneOf(NET_ACTIVATIONS, { default: ENSEMBLE_DEFAULTS.activation }),
+  scheme: oneOf(SCHEMES, { default: ENSEMBLE_DEFAULTS.scheme }),
+  seed: seedField(),
+};
+
+/**
+ * The options of {@link ensemble}: kinds and ranges, increasing ks, at most 10 million masks, the
+ * run-time estimate (at most 30 s) and the memory estimate, before anything runs.
+ */
+export const ENSEMBLE_OPTIONS = dropoutOptions('dropout.ensemble', ENSEMBLE_FIELDS, {
+  rules(c, given) {
+    c.ks.forEach((k, i) => { if (i > 0 && k <= c.ks[i - 1]) throw new ArgumentError('ks', given.ks, 'increasing ensemble sizes'); });
+    const kMax = c.ks[c.ks.length - 1];
+    if (c.repeats * kMax > ENSEMBLE_MAX_MASKS) {
+      throw new ArgumentError('repeats', c.repeats, `at most ${Math.floor(ENSEMBLE_MAX_MASKS / kMax)} for ks up to ${kMax} (10 million masks in all)`);
+    }
+    const units = droppableUnits(c.sizes);
+    const exact = exactSeconds(c.sizes, c.batchSize, 1, EXACT_MAX_UNITS);
+    const masks = c.repeats * kMax;
+    const mc = monteCarloSeconds(masks, c.batchSize, c.sizes, 2.5);
+    if (exact > MAX_RUN_SECONDS / 2) {
+      checkRunTime('dropout.ensemble', mc + exact, 'sizes', `all 2^${units} masks enumerated for each of ${c.batchSize} examples`,
+        'use fewer droppable units or a smaller batchSize');
+    }
+    checkRunTime('dropout.ensemble', mc + exact, 'repeats', `${c.repeats} repeats x ${kMax} masks of ${c.batchSize} examples through the ${c.sizes.join('-')} net`,
+      `use at most ${Math.max(1, Math.floor((MAX_RUN_SECONDS - exact) / (mc / masks) / kMax))} repeats here, or smaller ks, net or batchSize`);
+  },
+  memory: (c) => ensembleMemory(c),
+});
+
+/** What a run holds at its peak: a chunk of masks through the net (tiled inputs, every layer's z, h, mask and output). */
+function ensembleMemory(c: EnsembleConfig): MemoryNeed {
+  const chunk = Math.max(1, Math.floor(2 ** 20 / (c.batchSize * Math.max(...c.sizes))));
+  return {
+    bytes: float32Bytes(5 * chunk * c.batchSize * c.sizes.reduce((a, b) => a + b, 0)), argument: 'batchSize',
+    what: `${chunk} masks of ${c.batchSize} examples through the ${c.sizes.join('-')} net per chunk`,
+  };
+}
 
 /** What {@link ensemble} returns: plain JSON. */
 export interface EnsembleRecord {
@@ -82,26 +131,9 @@ export interface EnsembleRecord {
   meta: { ms: number };
 }
 
+/** Validates `options` (without `progress`) and fills in the defaults; every error names the option. */
 export function resolveEnsembleOptions(options: Omit<EnsembleOptions, 'progress'> = {}): EnsembleConfig {
-  if (typeof options !== 'object' || options === null) throw new ArgumentError('options', options, 'an object');
-  checkKnownKeys('dropout.ensemble', options, [...OPTION_KEYS, 'progress']);
-  const o = { ...ENSEMBLE_DEFAULTS, ...options };
-  if (!Array.isArray(o.ks) || o.ks.length === 0) throw new ArgumentError('ks', o.ks, 'a non-empty array of ensemble sizes');
-  const ks = o.ks.map((k, i) => checkInt(`ks[${i}]`, k, { min: 1, max: 1_000_000 }));
-  ks.forEach((k, i) => { if (i > 0 && k <= ks[i - 1]) throw new ArgumentError('ks', o.ks, 'increasing ensemble sizes'); });
-  const config: EnsembleConfig = {
-    p: checkKeepProbability('p', o.p),
-    ks,
-    repeats: checkInt('repeats', o.repeats, { min: 1, max: 100_000 }),
-    sizes: checkNetSizes(o.sizes),
-    batchSize: checkInt('batchSize', o.batchSize, { min: 1, max: 10_000 }),
-    activation: checkOneOf('activation', o.activation, NET_ACTIVATIONS),
-    scheme: checkOneOf('scheme', o.scheme, SCHEMES),
-    seed: checkSeed('seed', o.seed),
-  };
-  const total = config.repeats * ks[ks.length - 1];
-  if (total > 10_000_000) throw new ArgumentError('repeats', config.repeats, `at most ${Math.floor(10_000_000 / ks[ks.length - 1])} for ks up to ${ks[ks.length - 1]} (10 million masks in all)`);
-  return config;
+  return ENSEMBLE_OPTIONS.resolve(options);
 }
 
 /**
@@ -116,8 +148,7 @@ export function resolveEnsembleOptions(options: Omit<EnsembleOptions, 'progress'
  * nn.dropout.showEnsemble(r);
  */
 export async function ensemble(options: EnsembleOptions = {}): Promise<EnsembleRecord> {
-  const { options: rest, progress } = takeProgress(options);
-  const config = resolveEnsembleOptions(rest);
+  const { config, progress } = ENSEMBLE_OPTIONS.take(options);
   const bar = experimentProgress(progress, { label: 'dropout.ensemble' });
   try {
     return await run(config, bar);
@@ -136,7 +167,7 @@ async function run(config: EnsembleConfig, bar: ExperimentProgress): Promise<Ens
   const params = netTensors(params64);
   const xs = tf.tensor2d(X);
   try {
-    const testT = netPredict(xs, params, { p, scheme, activation });
+    const testT = netPredictStep(xs, params, { p, scheme, activation });
     const test = Array.from(await testT.data());
     testT.dispose();
     const errors = await ensembleErrors(config, xs, params, [test, exact], seedStream(config.seed).fork('masks'), bar);
@@ -199,7 +230,7 @@ async function ensembleErrors(config: EnsembleConfig, xs: tf.Tensor2D, params: R
 async function outputs(config: EnsembleConfig, xs: tf.Tensor2D, params: ReturnType<typeof netTensors>,
   S: number, seed: number): Promise<Float32Array> {
   const tiled = tf.tidy(() => tf.tile(xs, [S, 1])) as tf.Tensor2D;
-  const { scores, cache } = netForward(tiled, params, { p: config.p, scheme: config.scheme, training: true, seed, activation: config.activation });
+  const { scores, cache } = netForwardStep(tiled, params, { p: config.p, scheme: config.scheme, training: true, seed, activation: config.activation });
   try {
     return await scores.data() as Float32Array;
   } finally {

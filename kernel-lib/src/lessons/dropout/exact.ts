@@ -11,10 +11,12 @@
  * @example
  * nn.dropout.neuronExpectation({ w: [2, 1], x: [1, 3], p: 0.5 }).trainExpectation.vanilla // 2.5 = p · 5
  */
-import { ArgumentError, checkInt, checkNumber, checkOneOf } from '../../core/errors';
+import { ArgumentError, checkInt, checkNumber } from '../../core/errors';
+import { list, number, oneOf } from '../../core/options';
 import { mulberry32, randomNormal, seedStream } from '../../core/rng';
-import { checkKeepProbability, DropoutScheme } from './dropout';
-import { affine64, NetActivation, NET_ACTIVATIONS, NetLayer64, netParams64 } from './net';
+import { DropoutScheme, SCHEMES } from './dropout';
+import { dropoutOptions, keepProbability } from './options';
+import { affine64, checkParams64, NetActivation, NET_ACTIVATIONS, NetLayer64, netParams64 } from './net';
 
 /** The three cases of the lesson: how training and test time are paired. */
 export const EXPECTATION_CASES = ['vanilla', 'vanillaForgot', 'inverted'] as const;
@@ -45,6 +47,9 @@ export const EXPECTATION_PROBE_LABELS: Readonly<Record<ExpectationProbe, string>
   output: 'scores (the network output, both dropout points)',
 };
 
+/** Most layer sizes [D, H1, ..., C] of the expectation and ensemble nets. */
+export const NET_MAX_LAYERS = 16;
+
 /** At most this many droppable units for the exact expectation (2^n thinned networks). */
 export const EXACT_MAX_UNITS = 20;
 
@@ -68,22 +73,37 @@ export function checkNetSizes(sizes: unknown): number[] {
   if (!Array.isArray(sizes) || sizes.length < 4) {
     throw new ArgumentError('sizes', sizes, 'an array [D, H1, H2, ..., C] with at least two hidden layers (two dropout points)');
   }
+  if (sizes.length > NET_MAX_LAYERS) throw new ArgumentError('sizes', sizes, `an array [D, H1, H2, ..., C] of at most ${NET_MAX_LAYERS} layer sizes`);
   return sizes.map((s, i) => checkInt(`sizes[${i}]`, s, { min: 1, max: 4096 }));
 }
+
+/** A weight or input of the neuron: a finite number within ±1e6. */
+const NEURON_VALUE = number({ min: -1e6, max: 1e6 });
+
+/**
+ * The options of {@link neuronExpectation}, declared once (core/options.ts); the defaults are the
+ * lecture's neuron: w = [2, 1] at (x, y) = (1, 3), p = 0.5.
+ */
+export const NEURON_OPTIONS = dropoutOptions('dropout.neuronExpectation', {
+  w: list(NEURON_VALUE, { minLength: 2, maxLength: 2, default: [2, 1] }),
+  x: list(NEURON_VALUE, { minLength: 2, maxLength: 2, default: [1, 3] }),
+  p: keepProbability({ default: 0.5 }),
+}, { progress: false });
 
 /**
  * The lecture's neuron a = w1·x + w2·y with dropout on both inputs, exactly: the four masks, their
  * probabilities p^kept (1 - p)^dropped, and the expectation under each case's training rule.
+ * Left out, w, x and p are the lecture's: w = [2, 1], (x, y) = (1, 3), p = 0.5.
  *
  * @example
  * const e = nn.dropout.neuronExpectation({ w: [2, 1], x: [1, 3], p: 0.5 });
  * console.log(e.trainExpectation.vanilla); // 2.5 = p · (w1·x + w2·y)
  * console.log(e.test.vanilla, e.test.vanillaForgot); // 2.5 (matches) 5 (does not)
  */
-export function neuronExpectation(options: { w: readonly [number, number]; x: readonly [number, number]; p: number }): NeuronExpectation {
-  const p = checkKeepProbability('p', options.p);
-  const w: [number, number] = [checkNumber('w[0]', options.w?.[0]), checkNumber('w[1]', options.w?.[1])];
-  const x: [number, number] = [checkNumber('x[0]', options.x?.[0]), checkNumber('x[1]', options.x?.[1])];
+export function neuronExpectation(options: { w?: readonly [number, number]; x?: readonly [number, number]; p?: number } = {}): NeuronExpectation {
+  const { w: [w0, w1], x: [x0, x1], p } = NEURON_OPTIONS.resolve(options);
+  const w: [number, number] = [w0, w1];
+  const x: [number, number] = [x0, x1];
   const full = w[0] * x[0] + w[1] * x[1];
   const masks = ([[1, 1], [1, 0], [0, 1], [0, 0]] as [number, number][]).map((mask) => ({
     mask,
@@ -107,6 +127,11 @@ export function expectationSetup(config: { sizes: readonly number[]; batchSize: 
   return { params, X };
 }
 
+/** The options of {@link exactExpectation}, declared once: p and scheme are required. */
+const EXACT_OPTIONS = dropoutOptions('dropout.exactExpectation', {
+  p: keepProbability(), scheme: oneOf(SCHEMES), activation: oneOf(NET_ACTIVATIONS, { default: 'relu' }),
+}, { progress: false });
+
 /**
  * Exact expectations of every probe for one example: all 2^units masks enumerated in float64,
  * mask m weighted by p^kept (1 - p)^dropped, layer by layer (the masks of layer l are enumerated
@@ -122,8 +147,11 @@ export function expectationSetup(config: { sizes: readonly number[]; batchSize: 
  */
 export function exactExpectation(x: readonly number[], params: readonly NetLayer64[],
   options: { p: number; scheme: DropoutScheme; activation?: NetActivation }): Record<ExpectationProbe, number[]> | null {
-  const p = checkKeepProbability('p', options.p);
-  const relu = checkOneOf('activation', options.activation ?? 'relu', NET_ACTIVATIONS) === 'relu';
+  const { p, scheme, activation } = EXACT_OPTIONS.resolve(options);
+  const relu = activation === 'relu';
+  checkParams64(params);
+  if (!Array.isArray(x) || x.length !== params[0].W.length) throw new ArgumentError('x', x, `an array of ${params[0].W.length} numbers (the net's inputs)`);
+  x.forEach((v, i) => checkNumber(`x[${i}]`, v));
   const L = params.length - 1;
   const widths = params.slice(0, L).map((l) => l.b.length);
   if (widths.length < 2) throw new ArgumentError('params.length', params.length, 'at least 3 layers (two hidden layers)');
@@ -134,7 +162,7 @@ export function exactExpectation(x: readonly number[], params: readonly NetLayer
     const mult = Array.from({ length: n }, (_, j) => {
       const m = (code >>> j) & 1;
       kept += m;
-      return options.scheme === 'inverted' ? m / p : m;
+      return scheme === 'inverted' ? m / p : m;
     });
     return { mult, probability: p ** kept * (1 - p) ** (n - kept) };
   }));

@@ -28,24 +28,26 @@
  * r.cases.find((c) => c.scheme === 'inverted').probes.first.maxZ // < 5: equal within Monte-Carlo noise
  */
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, checkInt, checkKnownKeys, checkNumber, checkOneOf } from '../../core/errors';
-import { ProgressOption, takeProgress } from '../../core/progress';
+import { ArgumentError, checkNumber } from '../../core/errors';
+import { ConfigOf, custom, float32Bytes, int, MemoryNeed, oneOf, seed as seedField } from '../../core/options';
+import type { ProgressOption } from '../../core/progress';
 import { provenance } from '../../core/record';
-import { checkSeed, seedStream } from '../../core/rng';
+import { seedStream } from '../../core/rng';
 import { experimentProgress, ExperimentProgress } from '../../show/progress';
-import { checkKeepProbability, forward, DropoutScheme } from './dropout';
+import { dropoutStep, DropoutScheme } from './dropout';
+import { checkRunTime, droppableUnits, dropoutOptions, exactSeconds, keepProbability, MAX_RUN_SECONDS, monteCarloSeconds } from './options';
 import {
-  CASE_SCHEMES, checkNetSizes, exactExpectation, EXPECTATION_CASE_LABELS, EXPECTATION_CASES, EXPECTATION_PROBES, ExpectationCase,
+  CASE_SCHEMES, checkNetSizes, EXACT_MAX_UNITS, exactExpectation, EXPECTATION_CASE_LABELS, EXPECTATION_CASES, EXPECTATION_PROBES, ExpectationCase,
   ExpectationProbe, expectationSetup, NeuronExpectation, neuronExpectation,
 } from './exact';
 import { GapAccumulator, maxAbsZ } from './monteCarlo';
-import { NetLayer, NetLayer64, disposeNet, disposeNetCache, NetActivation, NET_ACTIVATIONS, netForward, netForward64, netTensors } from './net';
+import { NetLayer, NetLayer64, disposeNet, disposeNetCache, NetActivation, NET_ACTIVATIONS, NetConfig, netForward64, netForwardStep, netTensors } from './net';
 
 /** Options of {@link expectation}. */
 export interface ExpectationOptions {
   /** Keep probability, in (0, 1]. */
   p?: number;
-  /** Masks per example (Monte-Carlo samples), >= 2. */
+  /** Masks per example (Monte-Carlo samples), 2 to {@link EXPECTATION_MAX_SAMPLES} (1,000,000: about 7 s). */
   samples?: number;
   /** Layer sizes [D, H1, H2, ..., C], at least two hidden layers. */
   sizes?: readonly number[];
@@ -76,7 +78,87 @@ export const EXPECTATION_DEFAULTS: ExpectationConfig = {
   neuron: { w: [2, 1], x: [1, 3] }, seed: 0,
 };
 
-const OPTION_KEYS = ['p', 'samples', 'sizes', 'batchSize', 'activation', 'neuron', 'seed'] as const;
+/**
+ * Most masks per example: 1,000,000 masks of the default net run in about 7 s (measured 6.4 s on
+ * wasm, one thread, an idle machine; 2,000,000 took 14 s idle and 28 s on a busy one, so the
+ * limit leaves room for a loaded machine). Every run is also held under 30 s by its estimate
+ * (samples x batchSize x the net, and the exact enumeration).
+ */
+export const EXPECTATION_MAX_SAMPLES = 1_000_000;
+
+/** Throws unless `neuron` is {w: [w1, w2], x: [x, y]} of finite numbers; returns a copy. */
+function checkNeuron(name: string, neuron: unknown): ExpectationConfig['neuron'] {
+  const n = neuron as { w?: unknown; x?: unknown } | null;
+  if (typeof n !== 'object' || n === null || Array.isArray(n) || !Array.isArray(n.w) || !Array.isArray(n.x) || n.w.length !== 2 || n.x.length !== 2) {
+    throw new ArgumentError(name, neuron, 'an object {w: [w1, w2], x: [x, y]}');
+  }
+  const extra = Object.keys(n).find((k) => k !== 'w' && k !== 'x');
+  if (extra !== undefined) throw new ArgumentError(`${name}.${extra}`, (n as Record<string, unknown>)[extra], 'left out: the neuron is {w: [w1, w2], x: [x, y]}');
+  const w = n.w as unknown[];
+  const x = n.x as unknown[];
+  return {
+    w: [checkNumber(`${name}.w[0]`, w[0], { min: -1e6, max: 1e6 }), checkNumber(`${name}.w[1]`, w[1], { min: -1e6, max: 1e6 })],
+    x: [checkNumber(`${name}.x[0]`, x[0], { min: -1e6, max: 1e6 }), checkNumber(`${name}.x[1]`, x[1], { min: -1e6, max: 1e6 })],
+  };
+}
+
+/** The options of {@link expectation}, declared once (core/options.ts). */
+const EXPECTATION_FIELDS = {
+  p: keepProbability({ default: EXPECTATION_DEFAULTS.p }),
+  samples: int({ min: 2, max: EXPECTATION_MAX_SAMPLES, default: EXPECTATION_DEFAULTS.samples }),
+  sizes: custom((_name, v) => checkNetSizes(v), { default: EXPECTATION_DEFAULTS.sizes, bad: [[4, 8, 1], [4, 0, 8, 1], [4, 8, 8, 1e9], [4, 8, 8, 1.5], 'x', 5] }),
+  batchSize: int({ min: 1, max: 10_000, default: EXPECTATION_DEFAULTS.batchSize }),
+  activation: oneOf(NET_ACTIVATIONS, { default: EXPECTATION_DEFAULTS.activation }),
+  neuron: custom(checkNeuron, { default: EXPECTATION_DEFAULTS.neuron, bad: [{ w: [1], x: [1, 2] }, { w: [1, NaN], x: [1, 2] }, { w: [1, 2], x: [1, 2], b: 1 }, [1, 2], 'x'] }),
+  seed: seedField(),
+};
+
+/**
+ * The options of {@link expectation}: kinds and ranges, the run-time estimate (at most 30 s) and
+ * the memory estimate are checked before anything runs.
+ */
+export const EXPECTATION_OPTIONS = dropoutOptions('dropout.expectation', EXPECTATION_FIELDS, {
+  rules: (c) => checkExpectationTime(toExpectationConfig(c)),
+  memory: (c) => expectationMemory(toExpectationConfig(c)),
+});
+
+function toExpectationConfig(c: ConfigOf<typeof EXPECTATION_FIELDS>): ExpectationConfig {
+  return { ...c, neuron: { w: [c.neuron.w[0], c.neuron.w[1]], x: [c.neuron.x[0], c.neuron.x[1]] } };
+}
+
+/** The estimated seconds of a run: the Monte Carlo over both training schemes and the exact enumeration. */
+export function expectationSeconds(c: ExpectationConfig): { monteCarlo: number; exact: number } {
+  return {
+    monteCarlo: monteCarloSeconds(c.samples, c.batchSize, c.sizes),
+    exact: exactSeconds(c.sizes, c.batchSize, 2, EXACT_MAX_UNITS),
+  };
+}
+
+function checkExpectationTime(c: ExpectationConfig): void {
+  const { monteCarlo, exact } = expectationSeconds(c);
+  const net = `the ${c.sizes.join('-')} net, batchSize ${c.batchSize}`;
+  if (exact > MAX_RUN_SECONDS / 2) {
+    checkRunTime('dropout.expectation', monteCarlo + exact, 'sizes', `all 2^${droppableUnits(c.sizes)} masks enumerated for each of ` +
+      `${c.batchSize} examples, twice`, `use fewer droppable units or a smaller batchSize`);
+  }
+  const perMask = monteCarlo / c.samples;
+  checkRunTime('dropout.expectation', monteCarlo + exact, 'samples', `${c.samples} masks per example through ${net}`,
+    `use at most ${Math.max(2, Math.floor((MAX_RUN_SECONDS - exact) / perMask))} samples here, or a smaller net or batchSize`);
+}
+
+/**
+ * What a run holds at its peak: the neuron's Monte Carlo in one go (its inputs, uniform draws,
+ * masks and outputs: about 13 numbers per mask), then a chunk of masks through the net (the tiled
+ * inputs and every layer's z, h, mask and output).
+ */
+function expectationMemory(c: ExpectationConfig): MemoryNeed[] {
+  const neuron = 13 * c.samples;
+  const net = 5 * chunkSamples(c) * c.batchSize * c.sizes.reduce((a, b) => a + b, 0);
+  return [
+    { bytes: float32Bytes(neuron), argument: 'samples', what: `the neuron's ${c.samples} masks at once` },
+    { bytes: float32Bytes(net), argument: 'batchSize', what: `${chunkSamples(c)} masks of ${c.batchSize} examples through the ${c.sizes.join('-')} net per chunk` },
+  ];
+}
 
 /** Monte-Carlo and exact statistics of one probe under one case. Arrays are row-major [example, unit]. */
 export interface ProbeStats {
@@ -134,27 +216,7 @@ export interface ExpectationRecord {
 
 /** Validates options and fills in defaults; every error names the option. */
 export function resolveExpectationOptions(options: Omit<ExpectationOptions, 'progress'> = {}): ExpectationConfig {
-  if (typeof options !== 'object' || options === null) throw new ArgumentError('options', options, 'an object');
-  checkKnownKeys('dropout.expectation', options, [...OPTION_KEYS, 'progress']);
-  const o = { ...EXPECTATION_DEFAULTS, ...options };
-  const sizes = checkNetSizes(o.sizes);
-  const neuron = o.neuron;
-  if (typeof neuron !== 'object' || neuron === null || !Array.isArray(neuron.w) || !Array.isArray(neuron.x) ||
-    neuron.w.length !== 2 || neuron.x.length !== 2) {
-    throw new ArgumentError('neuron', neuron, 'an object {w: [w1, w2], x: [x, y]}');
-  }
-  return {
-    p: checkKeepProbability('p', o.p),
-    samples: checkInt('samples', o.samples, { min: 2, max: 10_000_000 }),
-    sizes,
-    batchSize: checkInt('batchSize', o.batchSize, { min: 1, max: 10_000 }),
-    activation: checkOneOf('activation', o.activation, NET_ACTIVATIONS),
-    neuron: {
-      w: [checkNumber('neuron.w[0]', neuron.w[0]), checkNumber('neuron.w[1]', neuron.w[1])],
-      x: [checkNumber('neuron.x[0]', neuron.x[0]), checkNumber('neuron.x[1]', neuron.x[1])],
-    },
-    seed: checkSeed('seed', o.seed),
-  };
+  return toExpectationConfig(EXPECTATION_OPTIONS.resolve(options));
 }
 
 /** The values a probe reads from the float64 twin's layers. */
@@ -179,8 +241,8 @@ function probeValues64(v: ReturnType<typeof netForward64>, probe: ExpectationPro
  * nn.dropout.showExpectation(r); // the gaps in the 3-layer net
  */
 export async function expectation(options: ExpectationOptions = {}): Promise<ExpectationRecord> {
-  const { options: rest, progress } = takeProgress(options);
-  const config = resolveExpectationOptions(rest);
+  const { config: resolved, progress } = EXPECTATION_OPTIONS.take(options);
+  const config = toExpectationConfig(resolved);
   const start = performance.now();
   const bar = experimentProgress(progress, { label: 'dropout.expectation' });
   try {
@@ -213,7 +275,7 @@ async function neuronMonteCarlo(config: ExpectationConfig, seed: number): Promis
   for (const scheme of EXPECTATION_CASES) {
     const a = tf.tidy(() => {
       const inputs = tf.tile(tf.tensor2d([config.neuron.x], [1, 2]), [S, 1]);
-      const { out, cache } = forward(inputs, { p: config.p, scheme: CASE_SCHEMES[scheme].train, training: true, seed });
+      const { out, cache } = dropoutStep(inputs, { p: config.p, scheme: CASE_SCHEMES[scheme].train, training: true, seed });
       cache.multiplier.dispose();
       return tf.matMul(out, tf.tensor2d(config.neuron.w, [2, 1]));
     });
@@ -301,9 +363,9 @@ function probeStats(probe: ExpectationProbe, acc: GapAccumulator, test: number[]
 }
 
 /** The probes' values of a forward pass, read back as float32 arrays (row-major [row, unit]). */
-async function probeTensors(X: tf.Tensor2D, params: NetLayer[], options: Parameters<typeof netForward>[2]):
+async function probeTensors(X: tf.Tensor2D, params: NetLayer[], options: Omit<NetConfig, 'seed'> & { seed?: number }):
   Promise<Record<ExpectationProbe, Float32Array>> {
-  const { scores, cache } = netForward(X, params, options);
+  const { scores, cache } = netForwardStep(X, params, { ...options, seed: options.seed ?? null });
   try {
     const h2 = cache.hidden[1];
     return {

@@ -12,7 +12,7 @@ import { ArgumentError } from '../../core/errors';
 import type { SeedStream } from '../../core/rng';
 import type { ImageDataset } from '../../data/load';
 import type { DropoutScheme } from './dropout';
-import { heWeights, NetLayer, netBackward, netForward, netPredict } from './net';
+import { heWeights, NetLayer, netBackwardStep, netForwardStep, netPredictStep } from './net';
 import { softmaxLoss } from '../../nets/losses';
 
 export { softmaxLoss };
@@ -75,9 +75,9 @@ export function mlpTrainStep(trainer: MlpTrainer, x: tf.Tensor2D, y: tf.Tensor2D
   options: { p: number; scheme: DropoutScheme; seed: number }): tf.Scalar {
   const { params, optimizer } = trainer;
   const { loss, grads } = tf.tidy(() => {
-    const { scores, cache } = netForward(x, params, { ...options, training: true });
+    const { scores, cache } = netForwardStep(x, params, { p: options.p, scheme: options.scheme, seed: options.seed, training: true, activation: 'relu' });
     const { loss, dscores } = softmaxLoss(scores, y);
-    const g = netBackward(dscores, cache, params);
+    const g = netBackwardStep(dscores, cache, params);
     const named: tf.NamedTensorMap = {};
     params.forEach(({ W, b }, l) => {
       named[(W as tf.Variable).name] = g[l].dW;
@@ -134,7 +134,7 @@ export async function mlpEvaluate(params: readonly NetLayer[], data: DenseData, 
     const indices = Array.from({ length: Math.min(1000, count - start) }, (_, i) => start + i);
     const { x, y } = denseBatch(data, indices);
     const [lossT, correctT] = tf.tidy(() => {
-      const scores = netPredict(x, params, options);
+      const scores = netPredictStep(x, params, { p: options.p, scheme: options.scheme, activation: 'relu' });
       const { loss } = softmaxLoss(scores, y);
       return [tf.mul(loss, indices.length), tf.sum(tf.equal(tf.argMax(scores, 1), tf.argMax(y, 1)).toFloat())];
     });

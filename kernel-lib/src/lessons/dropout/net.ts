@@ -23,12 +23,13 @@
  * const test = nn.dropout.netPredict(X, params, { p: 0.5, scheme: 'inverted' });
  */
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, checkInt, checkOneOf, checkShape } from '../../core/errors';
-import { mulberry32, randomNormal, seedStream } from '../../core/rng';
+import { ArgumentError, checkInt, checkNumber, checkShape } from '../../core/errors';
+import { checkSeed, mulberry32, randomNormal, seedStream } from '../../core/rng';
 import { initStd } from '../../nets/init';
-import {
-  checkKeepProbability, DropoutCache, backward, forward, DropoutScheme, SCHEMES, resolveDropoutOptions,
-} from './dropout';
+import { boolean, checkMemory, custom, oneOf, optional, seed as seedField } from '../../core/options';
+import { checkFinite, checkTensor } from '../../core/tensorChecks';
+import { DropoutCache, backwardStep, dropoutStep, DropoutScheme, SCHEMES } from './dropout';
+import { dropoutOptions, keepProbability } from './options';
 
 /** Hidden-layer activations: ReLU (the lecture), or none (a linear net, where dropout's expectation is exact everywhere). */
 export const NET_ACTIVATIONS = ['relu', 'linear'] as const;
@@ -51,6 +52,27 @@ export interface NetOptions {
   activation?: NetActivation;
 }
 
+/** The options of {@link netForward}, declared once: those of nn.dropout.forward and the activation. */
+const NET_FIELDS = {
+  p: keepProbability(),
+  scheme: oneOf(SCHEMES),
+  training: boolean(),
+  seed: optional(seedField()),
+  activation: oneOf(NET_ACTIVATIONS, { default: 'relu' }),
+};
+const seedWhenTraining = (c: { training: boolean; seed: number | null }): void => {
+  if (c.training && c.seed === null) {
+    throw new ArgumentError('seed', undefined, 'an integer sub-seed when training (a new one per mask, e.g. seeds.next(): ' +
+      'tfjs seeds are stateless, so a fixed seed repeats the same mask)');
+  }
+};
+const NET_OPTIONS = dropoutOptions('dropout.netForward', NET_FIELDS, { rules: seedWhenTraining, progress: false });
+const { training: _training, seed: _seed, ...PREDICT_FIELDS } = NET_FIELDS;
+const PREDICT_OPTIONS = dropoutOptions('dropout.netPredict', PREDICT_FIELDS, { progress: false });
+
+/** Resolved options of the forward pass (internal). */
+export interface NetConfig { p: number; scheme: DropoutScheme; training: boolean; seed: number | null; activation: NetActivation }
+
 /** One hidden layer's saved values. */
 export interface NetHiddenCache { x: tf.Tensor2D; z: tf.Tensor2D; h: tf.Tensor2D; dropout: DropoutCache }
 /** What {@link netBackward} needs. `x` of the first layer is the caller's X (not owned). */
@@ -66,6 +88,10 @@ export interface NetCache { hidden: NetHiddenCache[]; x: tf.Tensor2D; activation
  */
 export function netParams64(sizes: readonly number[], seed: number): NetLayer64[] {
   checkSizes(sizes);
+  checkSeed('seed', seed);
+  const weights = netParameterCount(sizes);
+  // float64 arrays of arrays (8 bytes a number and more), and the float32 draws of the widest layer
+  checkMemory('dropout.netParams64', { bytes: 16 * weights, argument: 'sizes', what: `${weights} parameters of the ${sizes.join('-')} net as float64 arrays` });
   return sizes.slice(1).map((fanOut, l) => {
     const flat = heWeights(sizes[l], fanOut, seed, l + 1);
     const W = Array.from({ length: sizes[l] }, (_, i) => Array.from(flat.subarray(i * fanOut, (i + 1) * fanOut)));
@@ -106,7 +132,8 @@ export function netTensors(params: readonly NetLayer64[]): NetLayer[] {
  * nn.dropout.disposeNet(params); // frees every W and b
  */
 export function disposeNet(params: readonly NetLayer[]): void {
-  for (const { W, b } of params) tf.dispose([W, b]);
+  if (!Array.isArray(params)) throw new ArgumentError('params', params, 'an array of layers {W, b} (nn.dropout.netTensors(params64))');
+  for (const layer of params) tf.dispose([layer?.W, layer?.b].filter((t): t is tf.Tensor => t instanceof tf.Tensor));
 }
 
 /**
@@ -126,9 +153,37 @@ export function disposeNet(params: readonly NetLayer[]): void {
  */
 export function netForward(X: tf.Tensor2D, params: readonly NetLayer[], options: NetOptions):
   { scores: tf.Tensor2D; cache: NetCache } {
-  const activation = checkOneOf('activation', options.activation ?? 'relu', NET_ACTIVATIONS);
-  const { training, seed } = resolveDropoutOptions(options);
-  checkShape('X', X.shape, [null, params[0]?.W.shape[0] ?? null]);
+  const config = NET_OPTIONS.resolve(options);
+  checkNetInput(X, params);
+  return netForwardStep(X, params, config);
+}
+
+/** Throws unless X is a finite [N, D] tensor and params a net of live [fanIn, fanOut] tensors that takes D inputs. */
+function checkNetInput(X: unknown, params: readonly NetLayer[]): void {
+  checkNetParams(params);
+  const x = checkTensor<tf.Tensor2D>('X', X, { rank: 2 });
+  checkShape('X', x.shape, [null, params[0].W.shape[0]]);
+  checkFinite('X', x);
+}
+
+/** Throws unless params is a non-empty array of layers {W [fanIn, fanOut], b [fanOut]} of live tensors that chain. */
+function checkNetParams(params: unknown): asserts params is NetLayer[] {
+  if (!Array.isArray(params) || params.length === 0) throw new ArgumentError('params', params, 'a non-empty array of layers {W, b} (nn.dropout.netTensors(params64))');
+  params.forEach((layer: Partial<NetLayer> | null, l) => {
+    const W = checkTensor<tf.Tensor2D>(`params[${l}].W`, layer?.W, { rank: 2 });
+    checkTensor(`params[${l}].b`, layer?.b, { rank: 1 });
+    checkShape(`params[${l}].b`, (layer as NetLayer).b.shape, [W.shape[1]]);
+    if (l > 0) checkShape(`params[${l}].W`, W.shape, [(params[l - 1] as NetLayer).W.shape[1], null]);
+  });
+}
+
+/**
+ * {@link netForward} without the checks (internal: the experiments check their inputs once, not at
+ * every chunk of masks or training step).
+ */
+export function netForwardStep(X: tf.Tensor2D, params: readonly NetLayer[], config: NetConfig):
+  { scores: tf.Tensor2D; cache: NetCache } {
+  const { p, scheme, training, seed, activation } = config;
   const seeds = training ? seedStream(seed as number) : null;
   const hidden: NetHiddenCache[] = [];
   let x = X;
@@ -137,7 +192,7 @@ export function netForward(X: tf.Tensor2D, params: readonly NetLayer[], options:
     const layer = tf.tidy(() => {
       const z = tf.add(tf.matMul(input, params[l].W), params[l].b) as tf.Tensor2D;
       const h = activation === 'relu' ? tf.relu(z) as tf.Tensor2D : z.clone();
-      const { out, cache } = forward(h, { ...options, seed: seeds?.derive(`U${l + 1}`) });
+      const { out, cache } = dropoutStep(h, { p, scheme, training, seed: seeds ? seeds.derive(`U${l + 1}`) : null });
       return { z, h, multiplier: cache.multiplier, out: out as tf.Tensor2D };
     });
     hidden.push({ x: input, z: layer.z, h: layer.h, dropout: { multiplier: layer.multiplier } });
@@ -162,7 +217,14 @@ export function netForward(X: tf.Tensor2D, params: readonly NetLayer[], options:
  */
 export function netPredict(X: tf.Tensor2D, params: readonly NetLayer[],
   options: Omit<NetOptions, 'training' | 'seed'>): tf.Tensor2D {
-  const { scores, cache } = netForward(X, params, { ...options, training: false });
+  const config = PREDICT_OPTIONS.resolve(options);
+  checkNetInput(X, params);
+  return netPredictStep(X, params, config);
+}
+
+/** {@link netPredict} without the checks (internal). */
+export function netPredictStep(X: tf.Tensor2D, params: readonly NetLayer[], config: { p: number; scheme: DropoutScheme; activation: NetActivation }): tf.Tensor2D {
+  const { scores, cache } = netForwardStep(X, params, { ...config, training: false, seed: null });
   disposeNetCache(cache);
   return scores;
 }
@@ -188,7 +250,20 @@ export function netPredict(X: tf.Tensor2D, params: readonly NetLayer[],
  */
 export function netBackward(dscores: tf.Tensor2D, cache: NetCache, params: readonly NetLayer[]):
   { dW: tf.Tensor2D; db: tf.Tensor1D }[] {
-  checkShape('dscores', dscores.shape, [cache.x.shape[0], params[params.length - 1].W.shape[1]]);
+  checkNetParams(params);
+  const d = checkTensor<tf.Tensor2D>('dscores', dscores, { rank: 2 });
+  if (cache === null || typeof cache !== 'object' || !Array.isArray(cache.hidden) || cache.hidden.length !== params.length - 1) {
+    throw new ArgumentError('cache', cache, `the cache that nn.dropout.netForward returned for these params (${params.length - 1} hidden layers)`);
+  }
+  checkTensor('cache.x', cache.x, { rank: 2 });
+  checkShape('dscores', d.shape, [cache.x.shape[0], params[params.length - 1].W.shape[1]]);
+  checkFinite('dscores', d);
+  return netBackwardStep(d, cache, params);
+}
+
+/** {@link netBackward} without the checks (internal: the training step). */
+export function netBackwardStep(dscores: tf.Tensor2D, cache: NetCache, params: readonly NetLayer[]):
+  { dW: tf.Tensor2D; db: tf.Tensor1D }[] {
   return tf.tidy(() => {
     const grads: { dW: tf.Tensor2D; db: tf.Tensor1D }[] = new Array(params.length);
     const L = params.length - 1;
@@ -196,7 +271,7 @@ export function netBackward(dscores: tf.Tensor2D, cache: NetCache, params: reado
     let dd = matMulBT(dscores, params[L].W);
     for (let l = L - 1; l >= 0; l--) {
       const c = cache.hidden[l];
-      const dh = backward(dd, c.dropout);
+      const dh = backwardStep(dd, c.dropout);
       const dz = (cache.activation === 'relu' ? tf.mul(dh, tf.step(c.z, 0)) : dh) as tf.Tensor2D;
       grads[l] = { dW: matMulAT(c.x, dz), db: tf.sum(dz, 0) };
       if (l > 0) dd = matMulBT(dz, params[l].W);
@@ -217,6 +292,9 @@ export function netBackward(dscores: tf.Tensor2D, cache: NetCache, params: reado
  * nn.dropout.disposeNet(params);
  */
 export function disposeNetCache(cache: NetCache): void {
+  if (cache === null || typeof cache !== 'object' || !Array.isArray(cache.hidden) || !(cache.x instanceof tf.Tensor)) {
+    throw new ArgumentError('cache', cache, 'the cache that nn.dropout.netForward returned ({ hidden, x, activation })');
+  }
   cache.hidden.forEach((c, l) => {
     if (l > 0) c.x.dispose();
     tf.dispose([c.z, c.h, c.dropout.multiplier]);
@@ -233,6 +311,18 @@ export interface Net64Options {
   masks?: readonly (readonly number[])[];
   activation?: NetActivation;
 }
+
+/** The options of {@link netForward64}, declared once. */
+const NET64_OPTIONS = dropoutOptions('dropout.netForward64', {
+  p: keepProbability(),
+  scheme: oneOf(SCHEMES),
+  training: boolean(),
+  masks: optional(custom((name, v) => {
+    if (!Array.isArray(v) || v.some((m) => !Array.isArray(m))) throw new ArgumentError(name, v, 'an array of 0/1 arrays, one per hidden layer');
+    return v as number[][];
+  })),
+  activation: oneOf(NET_ACTIVATIONS, { default: 'relu' }),
+}, { progress: false });
 
 /** Every layer's values for one example, in float64. */
 export interface Net64Values {
@@ -254,12 +344,19 @@ export interface Net64Values {
  * console.log(z.length, h[0].length, scores); // 2 8 [one score]
  */
 export function netForward64(x: readonly number[], params: readonly NetLayer64[], options: Net64Options): Net64Values {
-  const p = checkKeepProbability('p', options.p);
-  const scheme = checkOneOf('scheme', options.scheme, SCHEMES);
-  const relu = checkOneOf('activation', options.activation ?? 'relu', NET_ACTIVATIONS) === 'relu';
-  if (options.training && (!options.masks || options.masks.length !== params.length - 1)) {
-    throw new ArgumentError('masks', options.masks, `one mask per hidden layer (${params.length - 1}) when training`);
+  const { p, scheme, training, masks, activation } = NET64_OPTIONS.resolve(options);
+  const relu = activation === 'relu';
+  checkParams64(params);
+  if (!Array.isArray(x) || x.length !== params[0].W.length) throw new ArgumentError('x', x, `an array of ${params[0].W.length} numbers (the net's inputs)`);
+  x.forEach((v, i) => checkNumber(`x[${i}]`, v));
+  if (training && (!masks || masks.length !== params.length - 1)) {
+    throw new ArgumentError('masks', masks ?? undefined, `one mask per hidden layer (${params.length - 1}) when training`);
   }
+  masks?.forEach((m, l) => {
+    if (l >= params.length - 1 || m.length !== params[l].b.length || m.some((v) => v !== 0 && v !== 1)) {
+      throw new ArgumentError(`masks[${l}]`, m, `${params[l]?.b.length ?? 'no'} values, each 0 or 1 (hidden layer ${l + 1}'s units)`);
+    }
+  });
   const z: number[][] = [];
   const h: number[][] = [];
   let d: readonly number[] = x;
@@ -268,7 +365,7 @@ export function netForward64(x: readonly number[], params: readonly NetLayer64[]
     const hl = relu ? zl.map((v) => (v > 0 ? v : 0)) : zl;
     z.push(zl);
     h.push(hl);
-    const mult = options.training ? options.masks![l].map((m) => (scheme === 'inverted' ? m / p : m)) : null;
+    const mult = training ? masks![l].map((m) => (scheme === 'inverted' ? m / p : m)) : null;
     d = hl.map((v, j) => v * (mult ? mult[j] : scheme === 'vanilla' ? p : 1));
   }
   return { z, h, scores: affine64(d, params[params.length - 1]) };
@@ -309,12 +406,17 @@ function matMulBT(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => tf.matMul(a, tf.transpose(b)));
 }
 
+/** Most layers and units per layer of a net here (the MNIST MLP is 784-512-512-512-10). */
+export const NET_LIMITS = { layers: 32, width: 65_536 } as const;
+
 function checkSizes(sizes: readonly number[]): void {
-  if (!Array.isArray(sizes) || sizes.length < 2) throw new ArgumentError('sizes', sizes, 'an array [D, H1, ..., C] of at least 2 layer sizes');
-  sizes.forEach((s, i) => checkInt(`sizes[${i}]`, s, { min: 1 }));
+  if (!Array.isArray(sizes) || sizes.length < 2 || sizes.length > NET_LIMITS.layers) {
+    throw new ArgumentError('sizes', sizes, `an array [D, H1, ..., C] of 2 to ${NET_LIMITS.layers} layer sizes`);
+  }
+  sizes.forEach((s, i) => checkInt(`sizes[${i}]`, s, { min: 1, max: NET_LIMITS.width }));
 }
 
-function checkParams64(params: readonly NetLayer64[]): void {
+export function checkParams64(params: readonly NetLayer64[]): void {
   if (!Array.isArray(params) || params.length < 1) throw new ArgumentError('params', params, 'a non-empty array of layers {W, b}');
   params.forEach(({ W, b }, l) => {
     if (!Array.isArray(W) || W.length === 0 || !Array.isArray(W[0])) throw new ArgumentError(`params[${l}].W`, W, 'a non-empty [fanIn][fanOut] array');

@@ -21,17 +21,19 @@
  * const r = await nn.dropout.overfit({ ps: [1, 0.5], epochs: 10 }); // a live bar and validation-loss chart in a notebook
  * r.runs[0].epochs.at(-1) // {epoch: 10, trainLoss: 0.002, trainAcc: 1, valLoss: 0.31, valAcc: 0.95, ...}
  */
-import { ArgumentError, checkInt, checkKnownKeys, checkNumber, checkOneOf } from '../../core/errors';
+import { ArgumentError } from '../../core/errors';
 import { withQuickPreset } from '../../core/config';
-import { ProgressOption, takeProgress } from '../../core/progress';
+import { float32Bytes, int, list, MemoryNeed, number, oneOf, seed as seedField } from '../../core/options';
+import type { ProgressOption } from '../../core/progress';
 import { provenance } from '../../core/record';
-import { checkSeed, mulberry32, seedStream } from '../../core/rng';
+import { mulberry32, seedStream } from '../../core/rng';
 import { loadDataset } from '../../data/load';
 import type { ImageDataset } from '../../data/load';
 import { select, trainValSplit } from '../../data/transform';
 import { stepsPerEpoch, train as trainLoop } from '../../nets/train';
 import { ExperimentProgress, experimentProgress } from '../../show/progress';
-import { checkKeepProbability, DropoutScheme, SCHEMES } from './dropout';
+import { DropoutScheme, SCHEMES } from './dropout';
+import { dropoutOptions, keepProbability } from './options';
 import {
   createMlpTrainer, DenseData, denseData, disposeMlpTrainer, MLP_OPTIMIZERS, MlpOptimizer, mlpBatchStep, mlpEvaluate, MNIST_MLP_SIZES,
 } from './mlp';
@@ -101,7 +103,63 @@ export const OVERFIT_LARGE: Partial<OverfitConfig> = { ps: [1, 0.8, 0.5], trainS
 /** Quick mode (tests, live demos): a small subset and a few epochs; every step still runs. */
 export const OVERFIT_QUICK: Partial<OverfitConfig> = { trainSize: 1_000, valSize: 500, epochs: 3 };
 
-const OPTION_KEYS = ['ps', 'scheme', 'sizes', 'trainSize', 'valSize', 'epochs', 'batchSize', 'optimizer', 'lr', 'seed'] as const;
+/**
+ * Most training work a run may take, in images x parameters trained (p values x epochs x
+ * trainSize x parameters): twice {@link OVERFIT_LARGE} (3 x 15 x 10,000 images of the 932,362-parameter
+ * MLP, 4.5 minutes measured), so about ten minutes at most.
+ */
+export const OVERFIT_MAX_WORK = 2 * 3 * 15 * 10_000 * 932_362;
+
+/** The options of {@link overfit}, declared once (core/options.ts). */
+const OVERFIT_FIELDS = {
+  ps: list(keepProbability(), { minLength: 1, maxLength: 8, default: OVERFIT_DEFAULTS.ps }),
+  scheme: oneOf(SCHEMES, { default: OVERFIT_DEFAULTS.scheme }),
+  sizes: list(int({ min: 1, max: 4096 }), { minLength: 2, maxLength: 10, default: OVERFIT_DEFAULTS.sizes }),
+  trainSize: int({ min: 1, max: 60_000, default: OVERFIT_DEFAULTS.trainSize }),
+  valSize: int({ min: 1, max: 60_000, default: OVERFIT_DEFAULTS.valSize }),
+  epochs: int({ min: 1, max: 1000, default: OVERFIT_DEFAULTS.epochs }),
+  batchSize: int({ min: 1, max: 60_000, default: OVERFIT_DEFAULTS.batchSize }),
+  optimizer: oneOf(MLP_OPTIMIZERS, { default: OVERFIT_DEFAULTS.optimizer }),
+  lr: number({ min: 1e-9, max: 10, default: OVERFIT_DEFAULTS.lr }),
+  seed: seedField(),
+};
+
+/**
+ * The options of {@link overfit}: kinds and ranges, the net's ends (784 pixels in, 10 classes
+ * out), the training work (at most {@link OVERFIT_MAX_WORK}: about ten minutes) and the memory
+ * estimate, before any image is read.
+ */
+export const OVERFIT_OPTIONS = dropoutOptions('dropout.overfit', OVERFIT_FIELDS, {
+  keep: 'ps',
+  rules(c, given) {
+    if (c.sizes[0] !== 784 || c.sizes[c.sizes.length - 1] !== 10) {
+      throw new ArgumentError('sizes', given.sizes, 'layer sizes starting at 784 (28x28 pixels) and ending at 10 (classes)');
+    }
+    const parameters = netParameterCount(c.sizes);
+    const work = c.ps.length * c.epochs * c.trainSize * parameters;
+    if (work > OVERFIT_MAX_WORK) {
+      const argument = ['epochs', 'trainSize', 'ps', 'sizes'].find((k) => k in given) ?? 'epochs';
+      const minutes = work / OVERFIT_MAX_WORK * 9;
+      throw new ArgumentError(argument, given[argument], '', `${argument} is too large: dropout.overfit would train ${c.ps.length} nets of ` +
+        `${parameters} parameters for ${c.epochs} epochs of ${c.trainSize} images (about ${Math.round(minutes)} minutes), over its limit of ` +
+        `twice the work of nn.dropout.OVERFIT_LARGE, nnlab dropout-overfit --large (about ten minutes); use fewer epochs, ps or training images, or a smaller net`);
+    }
+  },
+  memory: (c) => overfitMemory(c),
+});
+
+/**
+ * What a run holds at its peak: the images as float32 rows (784 pixels and 10 one-hot labels
+ * each), the weights with their gradients and Adam's two moments, and a batch's activations.
+ */
+function overfitMemory(c: OverfitConfig): MemoryNeed[] {
+  const units = c.sizes.reduce((a, b) => a + b, 0);
+  return [
+    { bytes: float32Bytes((c.trainSize + c.valSize) * (784 + 10)), argument: 'trainSize', what: `${c.trainSize + c.valSize} images as float32 rows` },
+    { bytes: float32Bytes(4 * netParameterCount(c.sizes)), argument: 'sizes', what: `the ${c.sizes.join('-')} net's weights, gradients and Adam moments` },
+    { bytes: float32Bytes(6 * Math.max(c.batchSize, 1000) * units), argument: 'batchSize', what: `the activations of a batch of ${c.batchSize}` },
+  ];
+}
 
 /** One epoch of one run, all metrics in test mode except `dropoutLoss`. */
 export interface OverfitEpoch {
@@ -146,25 +204,7 @@ export function overfitRunName(p: number): string {
 
 /** Validates options and fills in defaults (quick mode is applied before, by {@link overfit}). */
 export function resolveOverfitOptions(options: Omit<OverfitOptions, 'progress'> = {}): OverfitConfig {
-  if (typeof options !== 'object' || options === null) throw new ArgumentError('options', options, 'an object');
-  checkKnownKeys('dropout.overfit', options, [...OPTION_KEYS, 'progress']);
-  const o = { ...OVERFIT_DEFAULTS, ...options };
-  if (!Array.isArray(o.ps) || o.ps.length === 0) throw new ArgumentError('ps', o.ps, 'a non-empty array of keep probabilities in (0, 1]');
-  if (!Array.isArray(o.sizes) || o.sizes.length < 2) throw new ArgumentError('sizes', o.sizes, 'an array [784, ..., 10] of layer sizes');
-  const sizes = o.sizes.map((s, i) => checkInt(`sizes[${i}]`, s, { min: 1 }));
-  if (sizes[0] !== 784 || sizes[sizes.length - 1] !== 10) throw new ArgumentError('sizes', o.sizes, 'layer sizes starting at 784 (28x28 pixels) and ending at 10 (classes)');
-  return {
-    ps: o.ps.map((p, i) => checkKeepProbability(`ps[${i}]`, p)),
-    scheme: checkOneOf('scheme', o.scheme, SCHEMES),
-    sizes,
-    trainSize: checkInt('trainSize', o.trainSize, { min: 1 }),
-    valSize: checkInt('valSize', o.valSize, { min: 1 }),
-    epochs: checkInt('epochs', o.epochs, { min: 1, max: 1000 }),
-    batchSize: checkInt('batchSize', o.batchSize, { min: 1, max: 60_000 }),
-    optimizer: checkOneOf('optimizer', o.optimizer, MLP_OPTIMIZERS),
-    lr: checkNumber('lr', o.lr, { min: Number.MIN_VALUE, max: 10 }),
-    seed: checkSeed('seed', o.seed),
-  };
+  return OVERFIT_OPTIONS.resolve(options);
 }
 
 
@@ -193,8 +233,8 @@ async function loadSplit(config: OverfitConfig, seed: number, given?: ImageDatas
  * nn.dropout.showOverfit(r);
  */
 export async function overfit(options: OverfitOptions = {}, source: OverfitSource = {}): Promise<OverfitRecord> {
-  const { options: rest, progress } = takeProgress(options);
-  const config = resolveOverfitOptions(typeof rest === 'object' && rest !== null ? withQuickPreset<OverfitOptions>(rest, OVERFIT_QUICK) : rest);
+  const given = options !== null && typeof options === 'object' && !Array.isArray(options) ? withQuickPreset<OverfitOptions>(options, OVERFIT_QUICK) : options;
+  const { config, progress } = OVERFIT_OPTIONS.take(given);
   const bar = experimentProgress(progress, {
     label: 'dropout.overfit',
     chart: { metric: 'valLoss', title: 'Validation loss while training', xTitle: 'epoch', yTitle: 'cross-entropy', series: config.ps.map(overfitRunName) },

@@ -15,12 +15,13 @@
  * r.kind // 'inverted'
  */
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, checkInt, checkKnownKeys } from '../../core/errors';
-import { ProgressOption, takeProgress } from '../../core/progress';
+import { float32Bytes, int, MemoryNeed, seed as seedField } from '../../core/options';
+import type { ProgressOption } from '../../core/progress';
 import { provenance } from '../../core/record';
-import { checkSeed, mulberry32 } from '../../core/rng';
+import { mulberry32 } from '../../core/rng';
 import { experimentProgress } from '../../show/progress';
-import { checkKeepProbability, inverted, vanilla } from './dropout';
+import { dropoutStep } from './dropout';
+import { dropoutOptions, keepProbability } from './options';
 
 /** Options of {@link tfLayersKind}. */
 export interface TfLayersKindOptions {
@@ -63,16 +64,29 @@ export interface TfLayersKindRecord {
   kind: 'inverted' | 'vanilla' | 'both' | 'neither';
 }
 
+/** The options of {@link tfLayersKind}, declared once (core/options.ts). */
+const TF_LAYERS_KIND_FIELDS = {
+  p: keepProbability({ default: TF_LAYERS_KIND_DEFAULTS.p }),
+  rows: int({ min: 1, max: 10_000, default: TF_LAYERS_KIND_DEFAULTS.rows }),
+  cols: int({ min: 1, max: 10_000, default: TF_LAYERS_KIND_DEFAULTS.cols }),
+  seed: seedField(),
+};
+
+/**
+ * What a run holds at its peak: the input, the layer's output, both implementations' outputs with
+ * their masks and uniform draws, and the differences: about 12 float32 numbers per unit.
+ */
+function tfLayersKindMemory(c: TfLayersKindConfig): MemoryNeed {
+  const units = c.rows * c.cols;
+  return { bytes: float32Bytes(12 * units), argument: c.rows >= c.cols ? 'rows' : 'cols', what: `a ${c.rows} x ${c.cols} input (${units} units), the layer's output and both implementations' outputs and masks` };
+}
+
+/** The options of {@link tfLayersKind}: kinds, ranges and the memory estimate, before anything runs. */
+export const TF_LAYERS_KIND_OPTIONS = dropoutOptions('dropout.tfLayersKind', TF_LAYERS_KIND_FIELDS, { memory: tfLayersKindMemory });
+
+/** Validates `options` (without `progress`) and fills in the defaults; every error names the option. */
 export function resolveTfLayersKindOptions(options: Omit<TfLayersKindOptions, 'progress'> = {}): TfLayersKindConfig {
-  if (typeof options !== 'object' || options === null) throw new ArgumentError('options', options, 'an object');
-  checkKnownKeys('dropout.tfLayersKind', options, ['p', 'rows', 'cols', 'seed', 'progress']);
-  const o = { ...TF_LAYERS_KIND_DEFAULTS, ...options };
-  return {
-    p: checkKeepProbability('p', o.p),
-    rows: checkInt('rows', o.rows, { min: 1, max: 10_000 }),
-    cols: checkInt('cols', o.cols, { min: 1, max: 10_000 }),
-    seed: checkSeed('seed', o.seed),
-  };
+  return TF_LAYERS_KIND_OPTIONS.resolve(options);
 }
 
 /**
@@ -85,8 +99,7 @@ export function resolveTfLayersKindOptions(options: Omit<TfLayersKindOptions, 'p
  * nn.dropout.showTfLayersKind(r); // rate 0.2: inverted dropout
  */
 export async function tfLayersKind(options: TfLayersKindOptions = {}): Promise<TfLayersKindRecord> {
-  const { options: rest, progress } = takeProgress(options);
-  const config = resolveTfLayersKindOptions(rest);
+  const { config, progress } = TF_LAYERS_KIND_OPTIONS.take(options);
   const bar = experimentProgress(progress, { label: 'dropout.tfLayersKind' });
   const { p, rows, cols, seed } = config;
   const rate = 1 - p;
@@ -97,7 +110,10 @@ export async function tfLayersKind(options: TfLayersKindOptions = {}): Promise<T
     const compare = async (training: boolean): Promise<{ diff: ModeComparison; kept: number }> => {
       const [maxVanilla, maxInverted, kept] = tf.tidy(() => {
         const out = layer.apply(x, { training }) as tf.Tensor;
-        const ours = { vanilla: vanilla(x, { p, training, seed }), inverted: inverted(x, { p, training, seed }) };
+        const ours = {
+          vanilla: dropoutStep(x, { p, scheme: 'vanilla', training, seed }).out,
+          inverted: dropoutStep(x, { p, scheme: 'inverted', training, seed }).out,
+        };
         return [tf.max(tf.abs(tf.sub(out, ours.vanilla))), tf.max(tf.abs(tf.sub(out, ours.inverted))), tf.mean(tf.notEqual(out, 0).toFloat())];
       });
       const values = await Promise.all([maxVanilla, maxInverted, kept].map(async (t) => (await t.data())[0]));
