@@ -89,7 +89,7 @@ async function rejection(what: string, f: () => unknown): Promise<unknown> {
 const EXPERIMENTS = lessonExperiments();
 
 /** Lessons whose experiments are still being moved onto declared options. */
-const PENDING = ['batch-norm', 'dropout', 'transfer'];
+const PENDING = ['batch-norm', 'dropout'];
 
 test('every lesson with an experiment CLI command declares its experiments', () => {
   for (const lesson of LESSONS) {
