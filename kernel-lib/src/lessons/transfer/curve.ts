@@ -61,7 +61,7 @@ const CURVE_FIELDS = {
 
 /** Peak memory of {@link curve}: the task's dataset, the largest training set, a batch through the base CNN. */
 function curveMemory(c: CurveConfig): MemoryNeed[] {
-  return runMemory(c, { datasets: 1, perClass: Math.max(...c.sizes), perClassArgument: 'sizes' });
+  return runMemory(c, { tasks: [c.task], perClass: Math.max(...c.sizes), perClassArgument: 'sizes' });
 }
 
 export const CURVE_OPTIONS = defineOptions('transfer.curve', CURVE_FIELDS, {

@@ -16,7 +16,6 @@ import { custom, defineOptions, int, list, MemoryNeed, oneOf } from '../../core/
 import { ProgressOption, takeProgress } from '../../core/progress';
 import { provenance } from '../../core/record';
 import { experimentProgress } from '../../show/progress';
-import { TASKS } from './tasks';
 import { MODEL_ZOO, ZooMetadata } from './zoo';
 import {
   BASE_CNN_LAYERS, executePlan, PlannedRun, resolveWithPreset, RUN_DEFAULTS, RUN_FIELDS, RUN_LIMITS, runMemory, runRules, Similarity,
@@ -75,8 +74,7 @@ function depthRules(c: DepthConfig): void {
 
 /** Peak memory of {@link depth}: the datasets of its tasks, the training sets, a batch through the base CNN. */
 function depthMemory(c: DepthConfig): MemoryNeed[] {
-  const datasets = new Set(c.tasks.map((t) => TASKS[t].dataset)).size;
-  return runMemory(c, { datasets, perClass: c.perClass, perClassArgument: 'perClass' });
+  return runMemory(c, { tasks: c.tasks, perClass: c.perClass, perClassArgument: 'perClass' });
 }
 
 export const DEPTH_OPTIONS = defineOptions('transfer.depth', DEPTH_FIELDS, {

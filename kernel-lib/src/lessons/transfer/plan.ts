@@ -136,15 +136,16 @@ export function resolveWithPreset<C extends object>(schema: OptionSchema<any>, o
  * Adam's state. A model that is not the zoo's is assumed to be the size of the base CNN (its size
  * is known only once it is loaded).
  */
-export function runMemory(c: TransferRunConfig, data: { datasets: number; perClass: number; perClassArgument: string }): MemoryNeed[] {
-  const datasetBytes = data.datasets * DATASET_IMAGES * IMAGE_BYTES * 1.5 + 5 * data.perClass * IMAGE_BYTES;
+export function runMemory(c: TransferRunConfig, data: { tasks: readonly Similarity[]; perClass: number; perClassArgument: string }): MemoryNeed[] {
+  const datasets = [...new Set(data.tasks.map((t) => TASKS[t].dataset))].map((d) => (d === 'mnist' ? 'MNIST' : 'Fashion-MNIST'));
+  const datasetBytes = datasets.length * DATASET_IMAGES * IMAGE_BYTES * 1.5 + 5 * data.perClass * IMAGE_BYTES;
   const rows = Math.max(c.batchSize, SCORE_BATCH);
   const trainFloats = c.batchSize * ACTIVATIONS_PER_IMAGE * 3 + c.batchSize * (IMAGE_BYTES + 5);
   const scoreFloats = SCORE_BATCH * ACTIVATIONS_PER_IMAGE;
   const paramBytes = float32Bytes(BASE_CNN_PARAMETERS * 4 * 2);
   return [
     { bytes: datasetBytes, argument: data.perClassArgument,
-      what: `${data.datasets} dataset(s) of about ${DATASET_IMAGES} images of 28 × 28 bytes, and a training set of ${data.perClass} images per class` },
+      what: `${datasets.join(' and ')} (${DATASET_IMAGES} images of 28 × 28 bytes each), and a training set of ${data.perClass} images per class` },
     { bytes: float32Bytes(Math.max(trainFloats, scoreFloats)), argument: 'batchSize',
       what: `batches of ${rows === c.batchSize ? c.batchSize : `${c.batchSize} (training) and ${SCORE_BATCH} (scoring)`} images through the base CNN, about ${ACTIVATIONS_PER_IMAGE} activations per image, kept with their gradients while training` },
     { bytes: paramBytes, argument: 'model',

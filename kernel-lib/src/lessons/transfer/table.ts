@@ -111,7 +111,7 @@ function tableRules(c: TableConfig, given: Record<string, unknown>): void {
 
 /** Peak memory of {@link table}: both tasks' datasets, the large training sets, a batch through the base CNN. */
 function tableMemory(c: TableConfig): MemoryNeed[] {
-  return runMemory(c, { datasets: 2, perClass: c.large, perClassArgument: 'large' });
+  return runMemory(c, { tasks: SIMILARITIES, perClass: c.large, perClassArgument: 'large' });
 }
 
 export const TABLE_OPTIONS = defineOptions('transfer.table', TABLE_FIELDS, {
