@@ -119,7 +119,8 @@ export function runRules(c: TransferRunConfig): void {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function resolveWithPreset<C extends object>(schema: OptionSchema<any>, options: unknown, preset: Partial<C>, quick: boolean,
   rules: (config: C, given: Record<string, unknown>) => void, memory: (config: C) => MemoryNeed | MemoryNeed[]): C {
-  const config = schema.resolve(options) as C;
+  // the defaults are shared: a record's lrs is its own copy
+  const config = Object.fromEntries(Object.entries(schema.resolve(options)).map(([k, v]) => [k, isPlainObject(v) ? { ...v } : v])) as C;
   if (!quick) return config;
   const given = Object.fromEntries(Object.entries(options as object).filter(([, v]) => v !== undefined));
   const out = { ...config } as Record<string, unknown>;
@@ -128,6 +129,8 @@ export function resolveWithPreset<C extends object>(schema: OptionSchema<any>, o
   checkMemory(schema.name, memory(out as C));
   return out as C;
 }
+
+const isPlainObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Memory a plan holds at its peak, estimated from its options (core/options.ts): the datasets of
