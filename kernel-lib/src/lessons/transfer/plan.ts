@@ -12,7 +12,7 @@
  * pretrained layers being fine-tuned move at a tenth of the head's rate.
  */
 import { ArgumentError, checkOneOf } from '../../core/errors';
-import { checkMemory, custom, defineOptions, float32Bytes, int, MemoryNeed, number, optional, OptionSchema, seed } from '../../core/options';
+import { checkMemory, custom, float32Bytes, int, MemoryNeed, number, optional, OptionSchema, seed } from '../../core/options';
 import { seedStream } from '../../core/rng';
 import type * as tf from '@tensorflow/tfjs';
 import type { ImageDataset } from '../../data/load';
