@@ -378,7 +378,7 @@ test('nnlab transfer-table --quick --large 20 --json prints the measured 2 × 2 
   assert.deepEqual(JSON.parse(list.stdout).map((m: { name: string; built: boolean }) => [m.name, m.built]), [['mnist-0-4-cnn', true]]);
   const bad = nnlab('transfer-table', '--large', 'many');
   assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /transfer-table: --large must be a whole number >= 0, got "many"/);
+  assert.match(bad.stderr, /transfer-table: --large must be an integer in \[2, 10000\], got "many"/);
 });
 
 test('numberOption reads a number or a whole number >= 0, and its errors name the command, option and value', () => {

@@ -102,13 +102,9 @@ const EXPERIMENTS: Record<string, { run(options?: unknown): unknown; options: { 
   // a real submission, so that only the options are wrong (a bad value must fail before a kernel starts)
   'homework.gradeSubmissions': { run: (o) => gradeSubmissions([path.join(notebooksDir(), 'homework', 'hw03-weight-init.ipynb')], o as GradeOptions), options: GRADE_OPTIONS },
 };
-
-/** Lessons whose experiments are still being moved onto declared options. */
-const PENDING = ['transfer'];
-
 test('every lesson with an experiment CLI command declares its experiments', () => {
   for (const lesson of LESSONS) {
-    if (Object.keys(lesson.commands).length > 0 && !PENDING.includes(lesson.id)) assert.ok(Object.keys(lesson.experiments).length > 0, `${lesson.id} declares no experiments`);
+    if (Object.keys(lesson.commands).length > 0) assert.ok(Object.keys(lesson.experiments).length > 0, `${lesson.id} declares no experiments`);
   }
 });
 

@@ -27,7 +27,10 @@ import { accuracy, crossEntropy, trainClassifier } from '../src/lessons/transfer
 import { loadPretrained, MODEL_ZOO, zooMetadata } from '../src/lessons/transfer/zoo';
 import { folderHandler, saveModel, urlCacheDir } from '../src/data/models';
 import { TaskData } from '../src/lessons/transfer/tasks';
-import { ADVICE, table } from '../src/lessons/transfer/table';
+import { ADVICE, resolveTableOptions, table, TABLE_OPTIONS } from '../src/lessons/transfer/table';
+import { ArgumentError } from '../src/core/errors';
+import { setMemoryLimit } from '../src/core/options';
+import { main } from '../src/cli/main';
 import { depth } from '../src/lessons/transfer/depth';
 import { curve } from '../src/lessons/transfer/curve';
 import { adviceRows, curveFigure, depthFigure, tableFigure, tableFrame, tableRows } from '../src/lessons/transfer/figures';
@@ -204,17 +207,152 @@ test('bad arguments name the argument, the value and what is allowed', async () 
   const base = buildBaseCnn({ classes: 5, seed: 1 });
   await assert.rejects(transferModel(base, { strategy: 'freeze' as 'linear', classes: 3, seed: 1 }), { message: 'strategy must be one of "scratch", "linear", "finetune-top", "finetune-all", "ensemble", got "freeze"' });
   await assert.rejects(transferModel(base, { strategy: 'finetune-top', classes: 3, topLayers: 4, seed: 1 }), { message: 'topLayers must be an integer in [1, 3], got 4' });
-  await assert.rejects(transferModel(base, { strategy: 'linear', classes: 1, seed: 1 }), { message: 'classes must be an integer >= 2, got 1' });
+  await assert.rejects(transferModel(base, { strategy: 'linear', classes: 1, seed: 1 }), { message: 'classes must be an integer in [2, 10000], got 1' });
   const t = await transferModel(base, { strategy: 'linear', classes: 3, seed: 1 });
   await assert.rejects(trainClassifier(t, tiny(5, 1), { seed: 1 }), /^ArgumentError: train must be labels in \[0, 2\] for a head with 3 units, got "labels up to 4"$/);
   await assert.rejects(trainClassifier(t, tiny(3, 1), { seed: 1, lr: 0 }), { message: 'lr must be a learning rate in (0, 10], got 0' });
   disposeModel(t);
-  await assert.rejects(table({ small: 5, large: 5 }), { message: 'large must be an integer >= 6, got 5' });
+  await assert.rejects(table({ small: 5, large: 5 }), { message: 'large must be greater than small (5), got 5' });
   await assert.rejects(table({ strategies: ['scratch', 'magic' as 'linear'] }), { message: 'strategies[1] must be one of "scratch", "linear", "finetune-top", "finetune-all", "ensemble", got "magic"' });
-  await assert.rejects(table({ epoch: 3 } as object), /^ArgumentError: transfer\.table\.epoch must be one of the known options \(model, epochs, .*\); "epoch" is not an option, got 3$/);
+  await assert.rejects(table({ epoch: 3 } as object), /^ArgumentError: transfer\.table\.epoch must be one of the known options \(model, epochs, .*\); "epoch" is not an option \(did you mean "epochs"\?\), got 3$/);
   await assert.rejects(table({ progress: 'yes' as unknown as boolean }), /^ArgumentError: progress must be true, false or a function/);
-  await assert.rejects(trainClassifier(t, tiny(3, 1), { seed: 1, onStep: () => undefined } as object as { seed: number }), /^ArgumentError: trainClassifier\.onStep must be one of the known options/);
+  await assert.rejects(trainClassifier(t, tiny(3, 1), { seed: 1, onStep: () => undefined } as object as { seed: number }), /^ArgumentError: transfer\.trainClassifier\.onStep must be one of the known options/);
   base.dispose();
+});
+
+// ------------------------------------------------------------------ issue 17: bad input
+
+/** Resolves to how long `f` took to reject, and asserts the rejection (an ArgumentError with `message`). */
+async function rejectsFast(f: () => unknown, message: string | RegExp, ms = 1000): Promise<void> {
+  const start = performance.now();
+  await assert.rejects(async () => { await f(); }, (err: unknown) => {
+    assert.ok(err instanceof ArgumentError, `an ArgumentError, got ${String(err)}`);
+    if (typeof message === 'string') assert.equal(err.message, message);
+    else assert.match(err.message, message);
+    return true;
+  });
+  const took = performance.now() - start;
+  assert.ok(took < ms, `rejected after ${took.toFixed(0)} ms: checked up front?`);
+}
+
+/** Runs the CLI in this process; resolves to its status and what it wrote to stderr (as test/properties.test.ts). */
+async function cliRun(argv: string[]): Promise<{ status: number; stderr: string }> {
+  let stderr = '';
+  const write = process.stderr.write.bind(process.stderr);
+  const writeOut = process.stdout.write.bind(process.stdout);
+  process.stderr.write = ((chunk: string | Uint8Array) => { stderr += String(chunk); return true; }) as typeof process.stderr.write;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    return { status: await main(argv), stderr };
+  } finally {
+    process.stderr.write = write;
+    process.stdout.write = writeOut;
+    process.exitCode = undefined;
+  }
+}
+
+test('a rule across options names the option the user gave: small < large (library and CLI), in quick mode too', async () => {
+  await rejectsFast(() => table({ small: 800 }), 'small must be less than large (750), got 800');
+  await rejectsFast(() => table({ large: 3 }), 'large must be greater than small (5), got 3');
+  await rejectsFast(() => table({ small: 1e9 }), 'small must be an integer in [1, 9999], got 1000000000');
+  // quick mode: the preset's large (100) is not "given"; the user's small is named
+  assert.throws(() => resolveTableOptions({ small: 200 }, true), { message: 'small must be less than large (100), got 200' });
+  assert.deepEqual([resolveTableOptions({}, true).large, resolveTableOptions({ large: 300 }, true).large, resolveTableOptions({}, false).large], [100, 300, 750]);
+  // before: "large must be an integer >= 1000000001, got 750" (an option the user did not give)
+  let r = await cliRun(['transfer-table', '--small', '1000000000']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^nnlab: transfer-table: --small must be an integer in \[1, 9999\], got "1000000000"\n/);
+  r = await cliRun(['transfer-table', '--small', '800']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^nnlab: transfer-table: --small must be less than --large \(750\), got 800\n/);
+  r = await cliRun(['transfer-table', '--quick', '--small', '200']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^nnlab: transfer-table: --small must be less than --large \(100\), got 200\n/);
+  r = await cliRun(['transfer-table', '--large', '4']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^nnlab: transfer-table: --large must be greater than --small \(5\), got 4\n/);
+  r = await cliRun(['transfer-table', '--repeats', '1e9']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--repeats must be an integer in \[1, 100\], got "1e9"/);
+});
+
+test('transfer.table({topLayers: 1e9}) and other sizes are checked before anything loads or trains', async () => {
+  const events: ProgressEvent[] = [];
+  const progress = (e: ProgressEvent) => events.push(e);
+  await rejectsFast(() => table({ topLayers: 1e9, progress }), 'topLayers must be an integer in [1, 100], got 1000000000');
+  await rejectsFast(() => table({ topLayers: 4, progress }), 'topLayers must be an integer in [1, 3] (mnist-0-4-cnn has 3 pretrained weight layers below its head: conv1, conv2, conv3), got 4');
+  await rejectsFast(() => table({ batchSize: 1e9 }), 'batchSize must be an integer in [1, 10000], got 1000000000');
+  await rejectsFast(() => table({ testPerClass: 1e9 }), 'testPerClass must be an integer in [1, 10000], got 1000000000');
+  await rejectsFast(() => table({ strategies: ['linear', 'linear'] }), 'strategies[1] must be a value not already in strategies (each once), got "linear"');
+  await rejectsFast(() => table({ model: 'no-such-model' }), 'model must be a zoo name (mnist-0-4-cnn), an http(s) URL of a model.json, or a folder holding model.json, got "no-such-model"');
+  await rejectsFast(() => table({ lrs: { linear: 0 } }), 'lrs.linear must be a learning rate in (0, 10], got 0');
+  await rejectsFast(() => depth({ layers: ['pool1', 'conv9'] }), 'layers[1] must be a layer of mnist-0-4-cnn: conv1, pool1, conv2, pool2, conv3, flatten, head, got "conv9"');
+  await rejectsFast(() => depth({ perClass: 1e9 }), 'perClass must be an integer in [1, 10000], got 1000000000');
+  await rejectsFast(() => curve({ sizes: [1, 1e9] }), 'sizes[1] must be an integer in [1, 10000], got 1000000000');
+  assert.equal(events.length, 0);
+  // a model from a folder: what only the loaded model settles is checked after it loads and before any training
+  const small = tf.sequential({ layers: [
+    tf.layers.conv2d({ name: 'conv1', inputShape: [28, 28, 1], filters: 2, kernelSize: 3, activation: 'relu' }),
+    tf.layers.flatten({ name: 'flatten' }), tf.layers.dense({ name: 'head', units: 5, activation: 'softmax' }),
+  ] });
+  const dir = path.join(TMP, 'one-conv');
+  await saveModel(small, dir);
+  small.dispose();
+  await assert.rejects(table({ model: dir, topLayers: 2, small: 3, large: 8, repeats: 1, minSteps: 1, epochs: 1, testPerClass: 10, progress }, { data: DATA, modelDir: ZOO }),
+    { message: `topLayers must be an integer in [1, 1] (${dir} has 1 pretrained weight layers below its head), got 2` });
+  await assert.rejects(depth({ model: dir, layers: ['flatten', 'pool2'], perClass: 3, repeats: 1, minSteps: 1, epochs: 1, testPerClass: 10, progress }, { data: DATA, modelDir: ZOO }),
+    { message: `layers must be layers of ${dir}: conv1, flatten, head, got "pool2"` });
+  assert.equal(events.filter((e) => 'loss' in e.metrics).length, 0, 'no training step before the error');
+});
+
+test('model arguments: transferModel(null | {} | base without the layers, ...), transferModel(base, null), buildBaseCnn() are ArgumentErrors naming the argument', async () => {
+  const allowed = 'a tf.LayersModel (from nn.transfer.loadPretrained or nn.transfer.buildBaseCnn)';
+  // before: TypeError: Cannot read properties of null (reading 'layers') and the like
+  await rejectsFast(() => transferModel(null as never, { strategy: 'linear', classes: 5, seed: 1 }), `base must be ${allowed}, got null`);
+  await rejectsFast(() => transferModel({} as never, { strategy: 'linear', classes: 5, seed: 1 }), `base must be ${allowed}, got {}`);
+  const base = buildBaseCnn({ classes: 5, seed: 1 });
+  await rejectsFast(() => transferModel(base, null as never), 'transfer.model options must be an object of options (or nothing), got null');
+  await rejectsFast(() => transferModel(base, {} as never), 'strategy must be given (transfer.model needs it), got undefined');
+  await rejectsFast(() => transferModel(base, { strategy: 'linear', classes: 5 } as never), 'seed must be given (transfer.model needs it), got undefined');
+  await rejectsFast(() => transferModel(base, { strategy: 'linear', classes: 1e9, seed: 1 }), 'classes must be an integer in [2, 10000], got 1000000000');
+  const dense = tf.sequential({ layers: [tf.layers.flatten({ name: 'flat', inputShape: [28, 28, 1] }), tf.layers.dense({ name: 'out', units: 5 })] });
+  await rejectsFast(() => transferModel(dense, { strategy: 'ensemble', classes: 5, seed: 1 }),
+    'base must be a model with the layers pool1, pool2, flatten (strategy "ensemble" reads the features of pool1, pool2, flatten), got a model with layers flat, out');
+  dense.dispose();
+  assert.throws(() => buildBaseCnn(undefined as never), { name: 'ArgumentError', message: 'classes must be given (transfer.buildBaseCnn needs it), got undefined' });
+  assert.throws(() => buildBaseCnn({ classes: 5 } as never), { name: 'ArgumentError', message: 'seed must be given (transfer.buildBaseCnn needs it), got undefined' });
+  assert.throws(() => linearProbe(null as never, 'pool1', 5, 1), { name: 'ArgumentError', message: `base must be ${allowed}, got null` });
+  assert.throws(() => weightSnapshot(undefined as never), { name: 'ArgumentError', message: `model must be ${allowed}, got undefined` });
+  assert.throws(() => disposeModel(null as never), { name: 'ArgumentError' });
+  await rejectsFast(() => trainClassifier(null as never, tiny(5, 1), { seed: 1 }), `model must be ${allowed}, got null`);
+  await rejectsFast(() => trainClassifier(base, null as never, { seed: 1 }), /^train must be an image dataset/);
+  await rejectsFast(() => trainClassifier(base, tiny(5, 1), { seed: 1, batchSize: 1e9 }), 'batchSize must be an integer in [1, 10000], got 1000000000');
+  await rejectsFast(() => accuracy(null as never, tiny(5, 1)), `model must be ${allowed}, got null`);
+  await rejectsFast(() => loadPretrained('mnist-0-4-cnn', { timeoutMs: -1 }), 'timeoutMs must be an integer in [1, 3600000], got -1');
+  await rejectsFast(() => loadPretrained('mnist-0-4-cnn', { train: 'no' as never }), 'train must be true or false, got "no"');
+  base.dispose();
+});
+
+test('memory estimates: the experiments say what they would hold (datasets, the batch through the base CNN, the model) and refuse what is over the limit', async () => {
+  const table1 = TABLE_OPTIONS.fields; // declared, with the estimate
+  assert.ok(table1.batchSize.max === 10_000);
+  setMemoryLimit(256 * 2 ** 20);
+  try {
+    resolveTableOptions({}, false); // the lesson's table fits in 256 MB
+    resolveTableOptions({ batchSize: 256 }, false);
+    await rejectsFast(() => table({ batchSize: 2000 }),
+      /^batchSize is too large: transfer\.table would hold about \d+ MB at once \(MNIST and Fashion-MNIST \(70000 images of 28 × 28 bytes each\), and a training set of 750 images per class; batches of 2000 images through the base CNN, about 23637 activations per image, kept with their gradients while training; mnist-0-4-cnn: 46596 parameters .*\), over the memory limit of 256 MB \(set by nn\.setMemoryLimit\)$/);
+    await rejectsFast(() => depth({ batchSize: 2000 }), /^batchSize is too large: transfer\.depth would hold about/);
+    await rejectsFast(() => curve({ batchSize: 2000 }), /^batchSize is too large: transfer\.curve would hold about \d+ MB at once \(MNIST \(70000/);
+    const cnn = buildBaseCnn({ classes: 5, seed: 1 });
+    await rejectsFast(() => trainClassifier(cnn, tiny(5, 1), { seed: 1, batchSize: 2000 }), /^batchSize is too large: transfer\.trainClassifier would hold about/);
+    cnn.dispose();
+    resolveTableOptions({}, true); // the quick table fits too
+    const r = await cliRun(['transfer-table', '--batch-size', '2000']);
+    assert.equal(r.status, 2, 'transfer-table takes no --batch-size');
+  } finally {
+    setMemoryLimit(null);
+  }
 });
 
 test('saveModel + loadPretrained(folder) round-trip a model in tfjs format: identical predictions, metadata kept', async () => {
@@ -432,7 +570,8 @@ test('transfer.depth and transfer.curve on synthetic data: one row per task and 
   assert.deepEqual(c.options.sizes, [1, 2, 4]);
   assert.deepEqual(c.points.map((p) => `${p.perClass} ${p.strategy}`), ['1 scratch', '1 linear', '1 finetune-all', '2 scratch', '2 linear', '2 finetune-all', '4 scratch', '4 linear', '4 finetune-all']);
   assert.equal(curveFigure(c).data.length, 3);
-  await assert.rejects(curve({ sizes: [3] }), { message: 'sizes must be a list of at least two examples-per-class counts, got [3]' });
+  await assert.rejects(curve({ sizes: [3] }), { message: 'sizes must be an array of 2 to 50 values, got [3]' });
+  await assert.rejects(curve({ sizes: [3, 3] }), { message: 'sizes[1] must be a value not already in sizes (each once), got 3' });
   await assert.rejects(depth({ perClass: 1000, repeats: 1 }, { data: DATA, modelDir: ZOO }), /^ArgumentError: examples per class must be at most \d+ for the similar task/);
 });
 

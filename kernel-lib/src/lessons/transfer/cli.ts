@@ -4,15 +4,29 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { numberOption, UsageError } from '../../core/args';
-import { Command, out } from '../../core/command';
+import { optionValue, UsageError } from '../../core/args';
+import { cliMessage, Command, out } from '../../core/command';
+import { ArgumentError } from '../../core/errors';
 import { useDevice } from '../../engine/device';
 import { loadPretrained, MODEL_ZOO, zooMetadata } from './zoo';
 import { modelDir } from '../../data/models';
-import { table, TABLE_DEFAULTS, TABLE_QUICK, TableOptions } from './table';
+import { resolveTableOptions, runTable, TABLE_DEFAULTS, TABLE_OPTIONS, TABLE_QUICK, TableOptions } from './table';
 import { TASKS } from './tasks';
 import { tableRows } from './figures';
 import { tableText, toTable } from '../../show/table';
+
+const F = TABLE_OPTIONS.fields;
+/** CLI option -> the declared table option it sets (its kind and range are checked while parsing). */
+const VALUE_OPTIONS = { seed: F.seed, repeats: F.repeats, small: F.small, large: F.large } as const;
+
+/** The table options that the command line asks for (each value already checked by parseArgs); only those given. */
+export function tableCliOptions(options: Record<string, string>): TableOptions {
+  const o: Record<string, unknown> = {};
+  for (const [flag, field] of Object.entries(VALUE_OPTIONS)) {
+    if (options[flag] !== undefined) o[flag] = optionValue('transfer-table', flag, options[flag], field);
+  }
+  return o as TableOptions;
+}
 
 export const TRANSFER_COMMANDS: Record<string, Command> = {
   'transfer-table': {
@@ -31,25 +45,30 @@ of three depths, and prints every test accuracy, the winner per cell and the lec
   --small N    training images per class in the small cells (default ${TABLE_DEFAULTS.small})
   --large N    training images per class in the large cells (default ${TABLE_DEFAULTS.large})
   --json       print the record as JSON (cells: [{size, similarity, results: [{strategy, accuracy}], best, advice}])`,
-    spec: { flags: ['json', 'quick'], options: { seed: null, repeats: null, small: null, large: null } },
+    spec: { flags: ['json', 'quick'], options: VALUE_OPTIONS },
     async run(a) {
       const json = a.flags.has('json');
-      // --quick or the full table, whatever NNLAB_QUICK says (the experiment reads quick mode itself)
-      const preset = a.flags.has('quick') ? TABLE_QUICK : Object.fromEntries(Object.keys(TABLE_QUICK).map((k) => [k, TABLE_DEFAULTS[k as keyof typeof TABLE_QUICK]]));
-      const options: TableOptions = { ...preset };
-      for (const name of ['seed', 'repeats', 'small', 'large'] as const) {
-        const v = numberOption(a.options[name], 'transfer-table', name, 'whole');
-        if (v !== undefined) options[name] = v;
+      // --quick or the full table, whatever NNLAB_QUICK says; the preset fills in only what is not given
+      const quick = a.flags.has('quick');
+      const options = tableCliOptions(a.options);
+      try {
+        resolveTableOptions(options, quick); // rules and memory fail here, before a backend starts
+      } catch (err) {
+        // "small must be less than large (750)": both options in the command line's words
+        if (err instanceof ArgumentError && /^(small|large)$/.test(err.argument)) {
+          throw new UsageError(`transfer-table: ${cliMessage(TRANSFER_COMMANDS['transfer-table'], err.argument, err.message).replace(/ than (small|large) \(/, ' than --$1 (')}`);
+        }
+        throw err;
       }
       await useDevice(undefined, { print: !json });
       let reported = -1;
-      const r = await table({
+      const r = await runTable({
         ...options,
         progress: json ? false : ({ done, total }) => {
           const tenth = Math.floor((10 * done) / total);
           if (tenth !== reported) { reported = tenth; process.stderr.write(`training: ${done}/${total} steps\n`); }
         },
-      });
+      }, {}, quick);
       if (json) {
         out(JSON.stringify(r, null, 2));
       } else {

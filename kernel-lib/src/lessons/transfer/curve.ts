@@ -7,15 +7,16 @@
  * const r = await nn.transfer.curve({ seed: 1 });
  * nn.transfer.showCurve(r);
  */
-import { ArgumentError, checkInt, checkKnownKeys, checkOneOf } from '../../core/errors';
+import { isQuick } from '../../core/config';
+import { defineOptions, int, list, MemoryNeed, oneOf } from '../../core/options';
 import { ProgressOption, takeProgress } from '../../core/progress';
 import { provenance } from '../../core/record';
 import { experimentProgress } from '../../show/progress';
 import { STRATEGIES, TransferStrategy } from './strategies';
 import type { ZooMetadata } from './zoo';
 import {
-  executePlan, PlannedRun, resolveRun, RUN_DEFAULTS, RUN_KEYS, Similarity, SIMILARITIES, stepsFor, TransferRunConfig, TransferRunOptions,
-  TransferSources, withQuick,
+  executePlan, PlannedRun, resolveWithPreset, RUN_DEFAULTS, RUN_FIELDS, RUN_LIMITS, runMemory, runRules, Similarity, SIMILARITIES, stepsFor,
+  TransferRunConfig, TransferRunOptions, TransferSources,
 } from './plan';
 
 export interface CurveOptions extends TransferRunOptions {
@@ -50,20 +51,32 @@ export const CURVE_DEFAULTS: CurveConfig = {
  */
 export const CURVE_QUICK: Partial<CurveConfig> = { sizes: [1, 5, 25, 100, 250], minSteps: 100, testPerClass: 200 };
 
-export function resolveCurveOptions(options: Omit<CurveOptions, 'progress'> = {}): CurveConfig {
-  if (typeof options !== 'object' || options === null) throw new ArgumentError('options', options, 'an object');
-  checkKnownKeys('transfer.curve', options, [...RUN_KEYS, 'task', 'strategies', 'sizes']);
-  const d = CURVE_DEFAULTS;
-  const sizes = options.sizes ?? d.sizes;
-  if (!Array.isArray(sizes) || sizes.length < 2) throw new ArgumentError('sizes', sizes, 'a list of at least two examples-per-class counts');
-  const strategies = options.strategies ?? d.strategies;
-  if (!Array.isArray(strategies) || strategies.length === 0) throw new ArgumentError('strategies', strategies, `a non-empty list of ${STRATEGIES.join(', ')}`);
-  return {
-    ...resolveRun(options),
-    task: checkOneOf('task', options.task ?? d.task, SIMILARITIES),
-    strategies: strategies.map((s, i) => checkOneOf(`strategies[${i}]`, s, STRATEGIES)),
-    sizes: [...sizes].map((n, i) => checkInt(`sizes[${i}]`, n, { min: 1 })).sort((a, b) => a - b),
-  };
+/** The options of {@link curve}, declared once (core/options.ts): the shared run options and its own. */
+const CURVE_FIELDS = {
+  ...RUN_FIELDS,
+  task: oneOf(SIMILARITIES, { default: CURVE_DEFAULTS.task }),
+  strategies: list(oneOf(STRATEGIES), { minLength: 1, maxLength: STRATEGIES.length, unique: true, default: CURVE_DEFAULTS.strategies }),
+  sizes: list(int({ min: 1, max: RUN_LIMITS.perClass }), { minLength: 2, maxLength: 50, unique: true, default: CURVE_DEFAULTS.sizes }),
+};
+
+/** Peak memory of {@link curve}: the task's dataset, the largest training set, a batch through the base CNN. */
+function curveMemory(c: CurveConfig): MemoryNeed[] {
+  return runMemory(c, { tasks: [c.task], perClass: Math.max(...c.sizes), perClassArgument: 'sizes' });
+}
+
+export const CURVE_OPTIONS = defineOptions('transfer.curve', CURVE_FIELDS, {
+  rules: (c) => runRules(c as CurveConfig),
+  memory: (c) => curveMemory(c as CurveConfig),
+});
+
+/**
+ * Validates `options` (without `progress`) and fills in the defaults, with {@link CURVE_QUICK} for
+ * the options left out in quick mode (default: NNLAB_QUICK); every error names the option given.
+ * The sizes come back in increasing order.
+ */
+export function resolveCurveOptions(options: Omit<CurveOptions, 'progress'> = {}, quick = isQuick()): CurveConfig {
+  const config = resolveWithPreset<CurveConfig>(CURVE_OPTIONS, options, CURVE_QUICK, quick, (c) => runRules(c), curveMemory);
+  return { ...config, sizes: [...config.sizes].sort((a, b) => a - b) };
 }
 
 export interface CurveRecord {
@@ -89,7 +102,7 @@ export interface CurveRecord {
  */
 export async function curve(options: CurveOptions = {}, sources: TransferSources = {}): Promise<CurveRecord> {
   const { options: rest, progress } = takeProgress(options);
-  const config = resolveCurveOptions(withQuick(rest, CURVE_QUICK));
+  const config = resolveCurveOptions(rest);
   const start = performance.now();
   const plan: PlannedRun[] = config.sizes.flatMap((n) => config.strategies.map((strategy) => ({
     task: config.task, perClass: n, strategy, layer: null, repeat: 0, steps: stepsFor(config, 5, n),

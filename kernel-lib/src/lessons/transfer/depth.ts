@@ -10,14 +10,16 @@
  * nn.transfer.showDepth(r);
  * r.best // { similar: 'flatten', different: 'pool2' }
  */
-import { ArgumentError, checkInt, checkKnownKeys, checkOneOf } from '../../core/errors';
+import { isQuick } from '../../core/config';
+import { ArgumentError, checkString } from '../../core/errors';
+import { custom, defineOptions, int, list, MemoryNeed, oneOf } from '../../core/options';
 import { ProgressOption, takeProgress } from '../../core/progress';
 import { provenance } from '../../core/record';
 import { experimentProgress } from '../../show/progress';
-import type { ZooMetadata } from './zoo';
+import { MODEL_ZOO, ZooMetadata } from './zoo';
 import {
-  executePlan, PlannedRun, resolveRun, RUN_DEFAULTS, RUN_KEYS, Similarity, SIMILARITIES, stepsFor, summarize, TransferRunConfig,
-  TransferRunOptions, TransferSources, withQuick,
+  BASE_CNN_LAYERS, executePlan, PlannedRun, resolveWithPreset, RUN_DEFAULTS, RUN_FIELDS, RUN_LIMITS, runMemory, runRules, Similarity,
+  SIMILARITIES, stepsFor, summarize, TransferRunConfig, TransferRunOptions, TransferSources,
 } from './plan';
 
 export interface DepthOptions extends TransferRunOptions {
@@ -51,21 +53,41 @@ export const DEPTH_DEFAULTS: DepthConfig = {
  */
 export const DEPTH_QUICK: Partial<DepthConfig> = { repeats: 1, testPerClass: 200 };
 
-export function resolveDepthOptions(options: Omit<DepthOptions, 'progress'> = {}): DepthConfig {
-  if (typeof options !== 'object' || options === null) throw new ArgumentError('options', options, 'an object');
-  checkKnownKeys('transfer.depth', options, [...RUN_KEYS, 'layers', 'tasks', 'perClass', 'repeats']);
-  const d = DEPTH_DEFAULTS;
-  const layers = options.layers ?? d.layers;
-  if (!Array.isArray(layers) || layers.length === 0 || layers.some((l) => typeof l !== 'string')) throw new ArgumentError('layers', layers, 'a non-empty list of layer names');
-  const tasks = options.tasks ?? d.tasks;
-  if (!Array.isArray(tasks) || tasks.length === 0) throw new ArgumentError('tasks', tasks, 'a non-empty list of similar, different');
-  return {
-    ...resolveRun(options),
-    layers: [...layers],
-    tasks: tasks.map((t, i) => checkOneOf(`tasks[${i}]`, t, SIMILARITIES)),
-    perClass: checkInt('perClass', options.perClass ?? d.perClass, { min: 1 }),
-    repeats: checkInt('repeats', options.repeats ?? d.repeats, { min: 1, max: 100 }),
-  };
+/** The options of {@link depth}, declared once (core/options.ts): the shared run options and its own. */
+const DEPTH_FIELDS = {
+  ...RUN_FIELDS,
+  layers: list(custom((name, v) => checkString(name, v), { bad: ['', 5] }), { minLength: 1, maxLength: RUN_LIMITS.layers, unique: true, default: DEPTH_DEFAULTS.layers }),
+  tasks: list(oneOf(SIMILARITIES), { minLength: 1, maxLength: SIMILARITIES.length, unique: true, default: DEPTH_DEFAULTS.tasks }),
+  perClass: int({ min: 1, max: RUN_LIMITS.perClass, default: DEPTH_DEFAULTS.perClass }),
+  repeats: int({ min: 1, max: 100, default: DEPTH_DEFAULTS.repeats }),
+};
+
+/** The rules across the options: a zoo model's probed layers are among its layers; the shared rules. */
+function depthRules(c: DepthConfig): void {
+  if (MODEL_ZOO[c.model]) {
+    for (const [i, layer] of c.layers.entries()) {
+      if (!(BASE_CNN_LAYERS as readonly string[]).includes(layer)) throw new ArgumentError(`layers[${i}]`, layer, `a layer of ${c.model}: ${BASE_CNN_LAYERS.join(', ')}`);
+    }
+  }
+  runRules(c);
+}
+
+/** Peak memory of {@link depth}: the datasets of its tasks, the training sets, a batch through the base CNN. */
+function depthMemory(c: DepthConfig): MemoryNeed[] {
+  return runMemory(c, { tasks: c.tasks, perClass: c.perClass, perClassArgument: 'perClass' });
+}
+
+export const DEPTH_OPTIONS = defineOptions('transfer.depth', DEPTH_FIELDS, {
+  rules: (c) => depthRules(c as DepthConfig),
+  memory: (c) => depthMemory(c as DepthConfig),
+});
+
+/**
+ * Validates `options` (without `progress`) and fills in the defaults, with {@link DEPTH_QUICK} for
+ * the options left out in quick mode (default: NNLAB_QUICK); every error names the option given.
+ */
+export function resolveDepthOptions(options: Omit<DepthOptions, 'progress'> = {}, quick = isQuick()): DepthConfig {
+  return resolveWithPreset<DepthConfig>(DEPTH_OPTIONS, options, DEPTH_QUICK, quick, depthRules, depthMemory);
 }
 
 export interface DepthRecord {
@@ -95,7 +117,7 @@ export interface DepthRecord {
  */
 export async function depth(options: DepthOptions = {}, sources: TransferSources = {}): Promise<DepthRecord> {
   const { options: rest, progress } = takeProgress(options);
-  const config = resolveDepthOptions(withQuick(rest, DEPTH_QUICK));
+  const config = resolveDepthOptions(rest);
   const start = performance.now();
   const plan: PlannedRun[] = config.tasks.flatMap((task) => Array.from({ length: config.repeats }, (_, repeat) => config.layers.map((layer) => ({
     task, perClass: config.perClass, strategy: 'linear' as const, layer, repeat, steps: stepsFor(config, 5, config.perClass),

@@ -11,14 +11,15 @@
  * linear head tolerates (and needs) a larger step than a whole network trained from scratch;
  * pretrained layers being fine-tuned move at a tenth of the head's rate.
  */
-import { ArgumentError, checkInt, checkNumber, checkOneOf } from '../../core/errors';
-import { withQuickPreset } from '../../core/config';
-import { checkSeed, seedStream } from '../../core/rng';
+import { ArgumentError, checkOneOf } from '../../core/errors';
+import { checkMemory, custom, float32Bytes, int, MemoryNeed, number, optional, OptionSchema, seed } from '../../core/options';
+import { seedStream } from '../../core/rng';
+import type * as tf from '@tensorflow/tfjs';
 import type { ImageDataset } from '../../data/load';
 import { indicesByClass, perClass, select } from '../../data/transform';
 import type { ExperimentProgress } from '../../show/progress';
-import { loadPretrained, ZooMetadata, zooMetadata } from './zoo';
-import { disposeModel, linearProbe, STRATEGIES, TransferModel, transferModel, TransferStrategy } from './strategies';
+import { checkModelSource, loadPretrained, MODEL_ZOO, ZooMetadata, zooMetadata } from './zoo';
+import { disposeModel, linearProbe, STRATEGIES, TransferModel, transferModel, TransferStrategy, weightLayers } from './strategies';
 import { accuracy, checkLearningRate, trainClassifier } from './train';
 import { loadTask, TaskData, TASKS } from './tasks';
 
@@ -26,14 +27,6 @@ export const TARGET_SIZES = ['small', 'large'] as const;
 export type TargetSize = typeof TARGET_SIZES[number];
 export const SIMILARITIES = ['similar', 'different'] as const;
 export type Similarity = typeof SIMILARITIES[number];
-
-/**
- * An experiment's options with its quick preset applied in quick mode (NNLAB_QUICK=1; explicit
- * options win); anything that is not an object is left for the validation to reject.
- */
-export function withQuick<T extends object>(options: T, preset: object): T {
-  return typeof options === 'object' && options !== null ? withQuickPreset(options, preset as Partial<T>) as T : options;
-}
 
 /** Options shared by the three experiments. */
 export interface TransferRunOptions {
@@ -73,29 +66,110 @@ export const RUN_DEFAULTS: TransferRunConfig = {
   pretrainedLrScale: 0.1, topLayers: 1, testPerClass: null, seed: 0,
 };
 
-export const RUN_KEYS = ['model', 'epochs', 'minSteps', 'batchSize', 'lrs', 'pretrainedLrScale', 'topLayers', 'testPerClass', 'seed'] as const;
+/** Most examples per class, test images per class, steps and batch rows a run takes (MNIST has at most 6,742 images of a class). */
+export const RUN_LIMITS = { perClass: 10_000, testPerClass: 10_000, epochs: 1000, minSteps: 1_000_000, batchSize: 10_000, topLayers: 100, layers: 100 } as const;
 
-export function resolveRun(o: TransferRunOptions): TransferRunConfig {
-  const d = RUN_DEFAULTS;
-  const model = o.model ?? d.model;
-  if (typeof model !== 'string' || model === '') throw new ArgumentError('model', model, 'a zoo name, a URL or a folder');
-  const lrs = { ...d.lrs };
-  if (o.lrs !== undefined) {
-    if (typeof o.lrs !== 'object' || o.lrs === null) throw new ArgumentError('lrs', o.lrs, `an object {strategy: lr} with strategies ${STRATEGIES.join(', ')}`);
-    for (const [k, v] of Object.entries(o.lrs)) lrs[checkOneOf('lrs key', k, STRATEGIES)] = checkLearningRate(`lrs.${k}`, v);
+/**
+ * The layers of the zoo's base CNN (./strategies.ts, buildBaseCnn), input side first: what a zoo
+ * model's options are checked against before anything loads.
+ */
+export const BASE_CNN_LAYERS = ['conv1', 'pool1', 'conv2', 'pool2', 'conv3', 'flatten', 'head'] as const;
+/** Pretrained weight layers of the base CNN below its head (conv1, conv2, conv3): the most 'finetune-top' can train. */
+export const BASE_CNN_TOP_LAYERS = 3;
+
+/** `lrs`: an object {strategy: lr}; the strategies left out keep their default rate. */
+function checkLrs(name: string, value: unknown): Record<TransferStrategy, number> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ArgumentError(name, value, `an object {strategy: lr} with strategies ${STRATEGIES.join(', ')}`);
   }
-  return {
-    model,
-    epochs: checkInt('epochs', o.epochs ?? d.epochs, { min: 1, max: 1000 }),
-    minSteps: checkInt('minSteps', o.minSteps ?? d.minSteps, { min: 0, max: 1e6 }),
-    batchSize: checkInt('batchSize', o.batchSize ?? d.batchSize, { min: 1, max: 10_000 }),
-    lrs,
-    pretrainedLrScale: checkNumber('pretrainedLrScale', o.pretrainedLrScale ?? d.pretrainedLrScale, { min: 0, max: 10 }),
-    topLayers: checkInt('topLayers', o.topLayers ?? d.topLayers, { min: 1 }),
-    testPerClass: o.testPerClass === undefined || o.testPerClass === null ? d.testPerClass : checkInt('testPerClass', o.testPerClass, { min: 1 }),
-    seed: checkSeed('seed', o.seed ?? d.seed),
-  };
+  const lrs = { ...RUN_DEFAULTS.lrs };
+  for (const [k, v] of Object.entries(value)) lrs[checkOneOf(`${name} key`, k, STRATEGIES)] = checkLearningRate(`${name}.${k}`, v);
+  return lrs;
 }
+
+/**
+ * The options every experiment of lesson 10 shares, declared once (core/options.ts); each
+ * experiment adds its own (./table.ts, ./depth.ts, ./curve.ts).
+ */
+export const RUN_FIELDS = {
+  model: custom(checkModelSource, { default: RUN_DEFAULTS.model, bad: ['', 'no-such-model-here', 42] }),
+  epochs: int({ min: 1, max: RUN_LIMITS.epochs, default: RUN_DEFAULTS.epochs }),
+  minSteps: int({ min: 0, max: RUN_LIMITS.minSteps, default: RUN_DEFAULTS.minSteps }),
+  batchSize: int({ min: 1, max: RUN_LIMITS.batchSize, default: RUN_DEFAULTS.batchSize }),
+  lrs: custom(checkLrs, { default: RUN_DEFAULTS.lrs, bad: [5, 'fast', { magic: 1e-2 }, { linear: 0 }, { linear: NaN }, { linear: 11 }] }),
+  pretrainedLrScale: number({ min: 0, max: 10, default: RUN_DEFAULTS.pretrainedLrScale }),
+  topLayers: int({ min: 1, max: RUN_LIMITS.topLayers, default: RUN_DEFAULTS.topLayers }),
+  testPerClass: optional(int({ min: 1, max: RUN_LIMITS.testPerClass })),
+  seed: seed(),
+};
+
+/** The rules of the shared options that a zoo model settles before it loads: topLayers within its pretrained layers. */
+export function runRules(c: TransferRunConfig): void {
+  if (MODEL_ZOO[c.model] && c.topLayers > BASE_CNN_TOP_LAYERS) {
+    throw new ArgumentError('topLayers', c.topLayers, `an integer in [1, ${BASE_CNN_TOP_LAYERS}] (${c.model} has ${BASE_CNN_TOP_LAYERS} pretrained weight layers below its head: ${BASE_CNN_LAYERS.filter((l) => l.startsWith('conv')).join(', ')})`);
+  }
+}
+
+/**
+ * Resolves an experiment's options with its quick preset in quick mode: the schema checks the
+ * options as given (with the full-mode defaults); then, in quick mode, the preset fills in every
+ * option the user left out and `rules` and the memory estimate are checked again on the result,
+ * still naming the options the user gave (a preset value is not "given").
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function resolveWithPreset<C extends object>(schema: OptionSchema<any>, options: unknown, preset: Partial<C>, quick: boolean,
+  rules: (config: C, given: Record<string, unknown>) => void, memory: (config: C) => MemoryNeed | MemoryNeed[]): C {
+  // the defaults are shared: a record's lrs is its own copy
+  const config = Object.fromEntries(Object.entries(schema.resolve(options)).map(([k, v]) => [k, isPlainObject(v) ? { ...v } : v])) as C;
+  if (!quick) return config;
+  const given = Object.fromEntries(Object.entries(options as object).filter(([, v]) => v !== undefined));
+  const out = { ...config } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(preset)) if (!(key in given)) out[key] = Array.isArray(value) ? [...value] : value;
+  rules(out as C, given);
+  checkMemory(schema.name, memory(out as C));
+  return out as C;
+}
+
+const isPlainObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Memory a plan holds at its peak, estimated from its options (core/options.ts): the datasets of
+ * its tasks (uint8 images, loaded whole, plus the task's classes copied out), the training batch
+ * through the base CNN with its activations and their gradients, and the model's parameters with
+ * Adam's state. A model that is not the zoo's is assumed to be the size of the base CNN (its size
+ * is known only once it is loaded).
+ */
+export function runMemory(c: TransferRunConfig, data: { tasks: readonly Similarity[]; perClass: number; perClassArgument: string }): MemoryNeed[] {
+  const datasets = [...new Set(data.tasks.map((t) => TASKS[t].dataset))].map((d) => (d === 'mnist' ? 'MNIST' : 'Fashion-MNIST'));
+  const datasetBytes = datasets.length * DATASET_IMAGES * IMAGE_BYTES * 1.5 + 5 * data.perClass * IMAGE_BYTES;
+  const rows = Math.max(c.batchSize, SCORE_BATCH);
+  const trainFloats = c.batchSize * ACTIVATIONS_PER_IMAGE * 3 + c.batchSize * (IMAGE_BYTES + 5);
+  const scoreFloats = SCORE_BATCH * ACTIVATIONS_PER_IMAGE;
+  const paramBytes = float32Bytes(BASE_CNN_PARAMETERS * 4 * 2);
+  return [
+    { bytes: datasetBytes, argument: data.perClassArgument,
+      what: `${datasets.join(' and ')} (${DATASET_IMAGES} images of 28 × 28 bytes each), and a training set of ${data.perClass} images per class` },
+    { bytes: float32Bytes(Math.max(trainFloats, scoreFloats)), argument: 'batchSize',
+      what: `batches of ${rows === c.batchSize ? c.batchSize : `${c.batchSize} (training) and ${SCORE_BATCH} (scoring)`} images through the base CNN, about ${ACTIVATIONS_PER_IMAGE} activations per image, kept with their gradients while training` },
+    { bytes: paramBytes, argument: 'model',
+      what: `${MODEL_ZOO[c.model] ? c.model : 'the model (assumed the size of the zoo\'s base CNN)'}: ${BASE_CNN_PARAMETERS} parameters with gradients and Adam's two moments, twice (the loaded model and a strategy's copy)` },
+  ];
+}
+
+/** Images of one dataset of a task, train and test (MNIST and Fashion-MNIST: 60,000 + 10,000). */
+const DATASET_IMAGES = 70_000;
+/** Bytes of a 28 × 28 × 1 image. */
+const IMAGE_BYTES = 28 * 28;
+/** Images scored at once (./train.ts, accuracy). */
+const SCORE_BATCH = 500;
+/**
+ * Numbers per image through the base CNN: input 784, conv1 10,816, pool1 2,704, conv2 3,872,
+ * pool2 800, conv3 576, flatten 576, head 5, and the flattened pool1 and pool2 of the ensemble's
+ * heads (3,504).
+ */
+const ACTIVATIONS_PER_IMAGE = 784 + 10_816 + 2704 + 3872 + 800 + 576 + 576 + 5 + 3504;
+/** Parameters of the base CNN with 5 classes (./strategies.ts), and the ensemble's three heads. */
+const BASE_CNN_PARAMETERS = 26_181 + (2704 + 800 + 576 + 3) * 5;
 
 /**
  * Where an experiment's images and pretrained model come from (the experiments' second argument,
@@ -189,7 +263,11 @@ export async function executePlan(config: TransferRunConfig, plan: PlannedRun[],
   const load = () => loadPretrained(config.model, { dir: sources.modelDir, data: sources.data, progress: false });
   const probe = await load();
   const meta = zooMetadata(probe);
-  probe.dispose();
+  try {
+    checkPlanOnModel(config, plan, probe);
+  } finally {
+    probe.dispose();
+  }
   const total = plan.reduce((s, r) => s + runCost(r, 5, config.batchSize, sets.get(r.task)!.test.count), 0);
   let done = 0;
   let step = 0;
@@ -234,6 +312,21 @@ export async function executePlan(config: TransferRunConfig, plan: PlannedRun[],
     description: TASKS[task as Similarity].description, trainImages: s.train.count, testImages: s.test.count, note: s.train.note ?? null,
   }]));
   return { runs, model: meta, data };
+}
+
+/**
+ * What only the loaded model can settle, checked before any training: 'finetune-top' trains at most
+ * the model's pretrained weight layers, and a probed layer must be one of the model's.
+ */
+function checkPlanOnModel(config: TransferRunConfig, plan: PlannedRun[], model: tf.LayersModel): void {
+  const below = weightLayers(model).length - 1;
+  if (plan.some((r) => r.strategy === 'finetune-top' && r.layer === null) && config.topLayers > below) {
+    throw new ArgumentError('topLayers', config.topLayers, `an integer in [1, ${below}] (${config.model} has ${below} pretrained weight layers below its head)`);
+  }
+  const names = model.layers.map((l) => l.name);
+  for (const layer of new Set(plan.map((r) => r.layer))) {
+    if (layer !== null && !names.includes(layer)) throw new ArgumentError('layers', layer, `layers of ${config.model}: ${names.join(', ')}`);
+  }
 }
 
 /** Mean and (sample) standard deviation of the accuracies of repeated runs. */

@@ -30,7 +30,8 @@
  * nn.transfer.disposeModel(t); base.dispose();
  */
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, checkInt, checkKnownKeys, checkOneOf } from '../../core/errors';
+import { ArgumentError, checkBoolean, checkInt, checkString, describe } from '../../core/errors';
+import { defineOptions, int, oneOf, seed as seedField } from '../../core/options';
 import { checkSeed, mulberry32, seedStream } from '../../core/rng';
 
 /**
@@ -80,7 +81,7 @@ export const ENSEMBLE_LAYERS = ['pool1', 'pool2', 'flatten'] as const;
  * cnn.dispose();
  */
 export function buildBaseCnn(options: { classes: number; seed: number }): tf.LayersModel {
-  const classes = checkInt('classes', options.classes, { min: 2 });
+  const { classes, seed } = BASE_CNN_OPTIONS.resolve(options);
   const model = tf.sequential({
     name: 'base_cnn',
     layers: [
@@ -93,8 +94,43 @@ export function buildBaseCnn(options: { classes: number; seed: number }): tf.Lay
       tf.layers.dense({ name: 'head', units: classes, activation: 'softmax' }),
     ],
   });
-  reinitialize(model.layers, checkSeed('seed', options.seed));
+  reinitialize(model.layers, seed);
   return model;
+}
+
+/** Most classes of a new head (a head of 576 × 10,000 weights on the base CNN). */
+export const MAX_CLASSES = 10_000;
+
+/** The options of {@link buildBaseCnn}: both required. */
+export const BASE_CNN_OPTIONS = defineOptions('transfer.buildBaseCnn', {
+  classes: int({ min: 2, max: MAX_CLASSES }),
+  seed: seedField({}),
+});
+
+/** How errors show what was given instead of a model: "a model with layers conv1, pool1, ..." or the value. */
+function describeModel(value: unknown): string {
+  if (value instanceof tf.LayersModel) return `a model with layers ${value.layers.map((l) => l.name).join(', ')}`;
+  if (value instanceof tf.Tensor) return `a tensor [${value.shape.join(', ')}]`;
+  return describe(value);
+}
+
+/**
+ * Throws unless `value` is a tf.LayersModel (a loaded or built model) holding every layer of
+ * `needs` (`why`: what needs them). Returns it, typed.
+ *
+ * @example
+ * checkLayersModel('base', null) // "base must be a tf.LayersModel (from nn.transfer.loadPretrained or nn.transfer.buildBaseCnn), got null"
+ */
+export function checkLayersModel(name: string, value: unknown, needs: readonly string[] = [], why = ''): tf.LayersModel {
+  const allowed = 'a tf.LayersModel (from nn.transfer.loadPretrained or nn.transfer.buildBaseCnn)';
+  if (!(value instanceof tf.LayersModel)) throw new ArgumentError(name, value, allowed, `${name} must be ${allowed}, got ${describeModel(value)}`);
+  const names = value.layers.map((l) => l.name);
+  const missing = needs.filter((n) => !names.includes(n));
+  if (missing.length > 0) {
+    const want = `a model with the layers ${needs.join(', ')}${why ? ` (${why})` : ''}`;
+    throw new ArgumentError(name, value, want, `${name} must be ${want}, got ${describeModel(value)}`);
+  }
+  return value;
 }
 
 /** fanIn and fanOut of a kernel: dense [in, out]; conv [kh, kw, in, out] → kh·kw·in and kh·kw·out. */
@@ -148,7 +184,7 @@ export function reinitialize(layers: readonly tf.layers.Layer[], seed: number): 
  * cnn.dispose();
  */
 export function weightLayers(model: tf.LayersModel): tf.layers.Layer[] {
-  return model.layers.filter((l) => l.weights.length > 0);
+  return checkLayersModel('model', model).layers.filter((l) => l.weights.length > 0);
 }
 
 /**
@@ -161,6 +197,8 @@ export function weightLayers(model: tf.LayersModel): tf.layers.Layer[] {
  * cnn.dispose();
  */
 export function setTrainable(model: tf.LayersModel, trainable: boolean): void {
+  checkLayersModel('model', model);
+  checkBoolean('trainable', trainable);
   for (const l of model.layers) l.trainable = trainable;
 }
 
@@ -181,7 +219,7 @@ export function setTrainable(model: tf.LayersModel, trainable: boolean): void {
  */
 export function weightSnapshot(model: tf.LayersModel): Record<string, Float32Array> {
   const out: Record<string, Float32Array> = {};
-  for (const w of model.weights) out[w.originalName] = Float32Array.from(w.read().dataSync() as Float32Array);
+  for (const w of checkLayersModel('model', model).weights) out[w.originalName] = Float32Array.from(w.read().dataSync() as Float32Array);
   return out;
 }
 
@@ -195,6 +233,18 @@ export interface TransferModelOptions {
   /** Seed of the new head's (and, for 'scratch', every layer's) initial weights. */
   seed: number;
 }
+
+/**
+ * The options of {@link transferModel} (`nn.transfer.model`), declared once (core/options.ts):
+ * strategy, classes and seed are required; topLayers (default 1) is checked against the model's
+ * pretrained weight layers once the model is known.
+ */
+export const MODEL_OPTIONS = defineOptions('transfer.model', {
+  strategy: oneOf(STRATEGIES),
+  classes: int({ min: 2, max: MAX_CLASSES }),
+  topLayers: int({ min: 1, max: 100, default: 1 }),
+  seed: seedField({}),
+});
 
 /** A model built for one strategy, and which of its layers are pretrained and trained. */
 export interface TransferModel {
@@ -227,9 +277,11 @@ export interface TransferModel {
  * base.dispose();
  */
 export function withNewHead(base: tf.LayersModel, layerName: string, classes: number, seed: number): tf.LayersModel {
-  const { x, head } = headOn(base, layerName, checkInt('classes', classes, { min: 2 }));
+  checkLayersModel('base', base);
+  checkString('layerName', layerName);
+  const { x, head } = headOn(base, layerName, checkInt('classes', classes, { min: 2, max: MAX_CLASSES }));
   const out = head.apply(x) as tf.SymbolicTensor;
-  reinitialize([head], seed);
+  reinitialize([head], checkSeed('seed', seed));
   return tf.model({ name: `${base.name}_to_${classes}`, inputs: base.inputs, outputs: out });
 }
 
@@ -242,7 +294,7 @@ function findLayer(model: tf.LayersModel, name: string): tf.layers.Layer {
 /** The layer below the head: the last layer's input layer (where the base "ends"). */
 function penultimateLayer(model: tf.LayersModel): string {
   const layers = model.layers;
-  if (layers.length < 2) throw new ArgumentError('model', `${layers.length} layer(s)`, 'a model with a head on top of at least one layer');
+  if (layers.length < 2) throw new ArgumentError('base', `${layers.length} layer(s)`, 'a model with a head on top of at least one layer');
   return layers[layers.length - 2].name;
 }
 
@@ -259,10 +311,9 @@ function penultimateLayer(model: tf.LayersModel): string {
  * base.dispose();
  */
 export async function transferModel(base: tf.LayersModel, options: TransferModelOptions): Promise<TransferModel> {
-  checkKnownKeys('transferModel', options, ['strategy', 'classes', 'topLayers', 'seed']);
-  const strategy = checkOneOf('strategy', options.strategy, STRATEGIES);
-  const classes = checkInt('classes', options.classes, { min: 2 });
-  const seeds = seedStream(checkSeed('seed', options.seed));
+  const { strategy, classes, topLayers: top, seed } = MODEL_OPTIONS.resolve(options);
+  checkLayersModel('base', base, strategy === 'ensemble' ? ENSEMBLE_LAYERS : [], `strategy "ensemble" reads the features of ${ENSEMBLE_LAYERS.join(', ')}`);
+  const seeds = seedStream(seed);
   if (strategy === 'ensemble') return ensembleModel(base, ENSEMBLE_LAYERS, classes, seeds.derive('ensemble'));
   if (strategy === 'scratch') {
     const copy = await tf.models.modelFromJSON({ modelTopology: base.toJSON(null, false) as tf.io.ModelJSON['modelTopology'] });
@@ -274,7 +325,7 @@ export async function transferModel(base: tf.LayersModel, options: TransferModel
   }
   const baseLayers = weightLayers(base).slice(0, -1); // without the old head
   const topLayers = strategy === 'linear' ? 0 : strategy === 'finetune-all' ? baseLayers.length
-    : checkInt('topLayers', options.topLayers ?? 1, { min: 1, max: baseLayers.length });
+    : checkInt('topLayers', top, { min: 1, max: baseLayers.length });
   setTrainable(base, false);
   baseLayers.slice(baseLayers.length - topLayers).forEach((l) => { l.trainable = true; });
   const model = withNewHead(base, penultimateLayer(base), classes, seeds.derive('head'));
@@ -302,6 +353,7 @@ export async function transferModel(base: tf.LayersModel, options: TransferModel
  * base.dispose();
  */
 export function linearProbe(base: tf.LayersModel, layerName: string, classes: number, seed: number): TransferModel {
+  checkLayersModel('base', base);
   setTrainable(base, false);
   const model = withNewHead(base, layerName, classes, checkSeed('seed', seed));
   const head = model.layers[model.layers.length - 1];
@@ -358,6 +410,9 @@ function ensembleModel(base: tf.LayersModel, layers: readonly string[], classes:
  * base.dispose();              // then the shared pretrained layers
  */
 export function disposeModel(t: TransferModel): void {
+  if (typeof t !== 'object' || t === null || typeof t.release !== 'function') {
+    throw new ArgumentError('t', t, 'a model built by nn.transfer.model or nn.transfer.linearProbe (for a tf.LayersModel: model.dispose())');
+  }
   t.release();
 }
 

@@ -21,7 +21,9 @@
  * nn.transfer.showTable(r);
  * r.cells.find((c) => c.size === 'small' && c.similarity === 'similar')!.best // 'linear'
  */
-import { ArgumentError, checkInt, checkKnownKeys, checkOneOf } from '../../core/errors';
+import { isQuick } from '../../core/config';
+import { ArgumentError } from '../../core/errors';
+import { defineOptions, int, list, MemoryNeed, oneOf } from '../../core/options';
 import { ProgressOption, takeProgress } from '../../core/progress';
 import { provenance } from '../../core/record';
 import { experimentProgress } from '../../show/progress';
@@ -29,8 +31,8 @@ import { STRATEGIES, TransferStrategy } from './strategies';
 import { TASKS } from './tasks';
 import type { ZooMetadata } from './zoo';
 import {
-  executePlan, PlannedRun, resolveRun, RUN_DEFAULTS, RUN_KEYS, Similarity, SIMILARITIES, stepsFor, summarize, TARGET_SIZES, TargetSize,
-  TransferRunConfig, TransferRunOptions, TransferSources, withQuick,
+  executePlan, PlannedRun, resolveWithPreset, RUN_DEFAULTS, RUN_FIELDS, RUN_LIMITS, runMemory, runRules, Similarity, SIMILARITIES, stepsFor,
+  summarize, TARGET_SIZES, TargetSize, TransferRunConfig, TransferRunOptions, TransferSources,
 } from './plan';
 
 /**
@@ -86,19 +88,43 @@ export const TABLE_DEFAULTS: TableConfig = {
  */
 export const TABLE_QUICK: Partial<TableConfig> = { large: 100, repeats: 1, testPerClass: 200 };
 
-export function resolveTableOptions(options: Omit<TableOptions, 'progress'> = {}): TableConfig {
-  if (typeof options !== 'object' || options === null) throw new ArgumentError('options', options, 'an object');
-  checkKnownKeys('transfer.table', options, [...RUN_KEYS, 'strategies', 'small', 'large', 'repeats']);
-  const strategies = options.strategies ?? TABLE_DEFAULTS.strategies;
-  if (!Array.isArray(strategies) || strategies.length === 0) throw new ArgumentError('strategies', strategies, `a non-empty list of ${STRATEGIES.join(', ')}`);
-  const small = checkInt('small', options.small ?? TABLE_DEFAULTS.small, { min: 1 });
-  return {
-    ...resolveRun(options),
-    strategies: strategies.map((s, i) => checkOneOf(`strategies[${i}]`, s, STRATEGIES)),
-    small,
-    large: checkInt('large', options.large ?? TABLE_DEFAULTS.large, { min: small + 1 }),
-    repeats: checkInt('repeats', options.repeats ?? TABLE_DEFAULTS.repeats, { min: 1, max: 100 }),
-  };
+/** The options of {@link table}, declared once (core/options.ts): the shared run options and the table's own. */
+const TABLE_FIELDS = {
+  ...RUN_FIELDS,
+  strategies: list(oneOf(STRATEGIES), { minLength: 1, maxLength: STRATEGIES.length, unique: true, default: TABLE_DEFAULTS.strategies }),
+  small: int({ min: 1, max: RUN_LIMITS.perClass - 1, default: TABLE_DEFAULTS.small }),
+  large: int({ min: 2, max: RUN_LIMITS.perClass, default: TABLE_DEFAULTS.large }),
+  repeats: int({ min: 1, max: 100, default: TABLE_DEFAULTS.repeats }),
+};
+
+/**
+ * The rules across the table's options: small < large, named by the option the user gave (large
+ * when both or only large were given, small when only small was), and the shared rules.
+ */
+function tableRules(c: TableConfig, given: Record<string, unknown>): void {
+  if (!(c.small < c.large)) {
+    if ('large' in given) throw new ArgumentError('large', c.large, `greater than small (${c.small})`);
+    throw new ArgumentError('small', c.small, `less than large (${c.large})`);
+  }
+  runRules(c);
+}
+
+/** Peak memory of {@link table}: both tasks' datasets, the large training sets, a batch through the base CNN. */
+function tableMemory(c: TableConfig): MemoryNeed[] {
+  return runMemory(c, { tasks: SIMILARITIES, perClass: c.large, perClassArgument: 'large' });
+}
+
+export const TABLE_OPTIONS = defineOptions('transfer.table', TABLE_FIELDS, {
+  rules: (c, given) => tableRules(c as TableConfig, given),
+  memory: (c) => tableMemory(c as TableConfig),
+});
+
+/**
+ * Validates `options` (without `progress`) and fills in the defaults, with {@link TABLE_QUICK} for
+ * the options left out in quick mode (default: NNLAB_QUICK); every error names the option given.
+ */
+export function resolveTableOptions(options: Omit<TableOptions, 'progress'> = {}, quick = isQuick()): TableConfig {
+  return resolveWithPreset<TableConfig>(TABLE_OPTIONS, options, TABLE_QUICK, quick, tableRules, tableMemory);
 }
 
 export interface TableCellResult { strategy: TransferStrategy; accuracy: number; std: number; accuracies: number[]; trainedParameters: number }
@@ -144,8 +170,13 @@ export interface TableRecord {
  * nn.transfer.showTable(r);
  */
 export async function table(options: TableOptions = {}, sources: TransferSources = {}): Promise<TableRecord> {
+  return runTable(options, sources, isQuick());
+}
+
+/** {@link table} in quick mode or not, whatever NNLAB_QUICK says (`nnlab transfer-table [--quick]`). */
+export async function runTable(options: TableOptions, sources: TransferSources, quick: boolean): Promise<TableRecord> {
   const { options: rest, progress } = takeProgress(options);
-  const config = resolveTableOptions(withQuick(rest, TABLE_QUICK));
+  const config = resolveTableOptions(rest, quick);
   const start = performance.now();
   const classes = 5;
   const plan: PlannedRun[] = [];

@@ -9,9 +9,10 @@
  * await nn.transfer.accuracy(t.model, test) // 0.9
  */
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, checkInt, checkKnownKeys, checkNumber } from '../../core/errors';
-import { takeProgress, ProgressOption } from '../../core/progress';
-import { checkSeed, mulberry32, seedStream } from '../../core/rng';
+import { ArgumentError, checkImageDataset } from '../../core/errors';
+import { custom, defineOptions, float32Bytes, int, number, seed } from '../../core/options';
+import type { ProgressOption } from '../../core/progress';
+import { mulberry32, seedStream } from '../../core/rng';
 import type { ImageDataset } from '../../data/load';
 import { toTensors } from '../../data/transform';
 import { crossEntropy } from '../../nets/losses';
@@ -19,7 +20,7 @@ import { train as trainLoop } from '../../nets/train';
 
 export { crossEntropy };
 import { experimentProgress } from '../../show/progress';
-import { TransferModel, weightLayers } from './strategies';
+import { checkLayersModel, TransferModel, weightLayers } from './strategies';
 
 /** A learning rate: a finite number in (0, 10]. */
 export function checkLearningRate(name: string, value: unknown): number {
@@ -48,7 +49,29 @@ export interface TrainClassifierOptions {
   progress?: ProgressOption;
 }
 
-const TRAIN_KEYS = ['epochs', 'minSteps', 'batchSize', 'lr', 'pretrainedLrScale', 'seed'] as const;
+/**
+ * The options of {@link trainClassifier}, declared once (core/options.ts); `seed` is required. The
+ * options are checked first, then the model and the training set.
+ */
+export const TRAIN_OPTIONS = defineOptions('transfer.trainClassifier', {
+  epochs: int({ min: 1, max: 10_000, default: 3 }),
+  minSteps: int({ min: 0, max: 1_000_000, default: 0 }),
+  batchSize: int({ min: 1, max: 10_000, default: 64 }),
+  lr: custom(checkLearningRate, { default: 1e-3, bad: [0, -1e-3, NaN, Infinity, 11, '0.01'] }),
+  pretrainedLrScale: number({ min: 0, max: 10, default: 0.1 }),
+  seed: seed({}),
+}, {
+  // a batch of 28 × 28 images through the base CNN, kept with its gradients (as the experiments' estimate, ./plan.ts)
+  memory: (c) => ({ bytes: float32Bytes(c.batchSize * 23_000 * 3), argument: 'batchSize', what: `a batch of ${c.batchSize} images through the base CNN (about 23,000 activations per 28 × 28 image), kept with their gradients` }),
+});
+
+/** Throws unless `value` is a model {@link trainClassifier} can train: a strategy's model or a tf.LayersModel. */
+function checkTrainable(name: string, value: unknown): TransferModel | tf.LayersModel {
+  if (value instanceof tf.LayersModel) return value;
+  const t = value as Partial<TransferModel> | null;
+  if (typeof t === 'object' && t !== null && t.model instanceof tf.LayersModel && Array.isArray(t.fresh)) return t as TransferModel;
+  return checkLayersModel(name, value);
+}
 
 /** What training did: the steps, the mean loss of the last pass, and the weight count that changed. */
 export interface TrainSummary { steps: number; finalLoss: number; trainedParameters: number }
@@ -71,15 +94,12 @@ export interface TrainSummary { steps: number; finalLoss: number; trainedParamet
  * base.dispose();
  */
 export async function trainClassifier(model: TransferModel | tf.LayersModel, train: ImageDataset, options: TrainClassifierOptions): Promise<TrainSummary> {
-  const { options: rest, progress } = takeProgress(options);
-  checkKnownKeys('trainClassifier', rest, TRAIN_KEYS);
-  const t = model instanceof tf.LayersModel ? asTransferModel(model) : model;
-  const epochs = checkInt('epochs', rest.epochs ?? 3, { min: 1, max: 10_000 });
-  const minSteps = checkInt('minSteps', rest.minSteps ?? 0, { min: 0, max: 1e6 });
-  const batchSize = checkInt('batchSize', rest.batchSize ?? 64, { min: 1 });
-  const lr = checkLearningRate('lr', rest.lr ?? 1e-3);
-  const scale = checkNumber('pretrainedLrScale', rest.pretrainedLrScale ?? 0.1, { min: 0, max: 10 });
-  const seeds = seedStream(checkSeed('seed', rest.seed));
+  const { config, progress } = TRAIN_OPTIONS.take(options);
+  const { epochs, minSteps, batchSize, lr, pretrainedLrScale: scale } = config;
+  const checked = checkTrainable('model', model);
+  checkImageDataset('train', train);
+  const t = checked instanceof tf.LayersModel ? asTransferModel(checked) : checked;
+  const seeds = seedStream(config.seed);
   const classes = t.model.outputs[0].shape[1] as number;
   if (train.labels.some((y) => y >= classes)) throw new ArgumentError('train', `labels up to ${Math.max(...train.labels)}`, `labels in [0, ${classes - 1}] for a head with ${classes} units`);
   const fresh = new Set(t.fresh);
@@ -154,6 +174,9 @@ function asTransferModel(model: tf.LayersModel): TransferModel {
  * cnn.dispose();
  */
 export async function accuracy(model: tf.LayersModel, ds: ImageDataset, onBatch?: (done: number, total: number) => void): Promise<number> {
+  checkLayersModel('model', model);
+  checkImageDataset('ds', ds);
+  if (onBatch !== undefined && typeof onBatch !== 'function') throw new ArgumentError('onBatch', onBatch, 'a function (done, total) => void, or nothing');
   let correct = 0;
   for (let start = 0; start < ds.count; start += 500) {
     const size = Math.min(500, ds.count - start);

@@ -12,8 +12,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, checkKnownKeys } from '../../core/errors';
-import { ProgressOption, takeProgress } from '../../core/progress';
+import { ArgumentError, checkImageDataset, checkKnownKeys, checkOneOf, checkString } from '../../core/errors';
+import { boolean, custom, defineOptions, int, optional } from '../../core/options';
+import type { ProgressOption } from '../../core/progress';
 import { isUrl } from '../../data/files';
 import { cacheUrlModel, folderHandler, modelDir, saveModel, savedNnlabMetadata } from '../../data/models';
 import { VERSION } from '../../core/version';
@@ -82,6 +83,44 @@ export interface LoadPretrainedOptions {
   data?: TaskData;
 }
 
+/** The folder of a model given as a folder or its model.json. */
+function modelFolder(source: string): string {
+  return path.resolve(source.endsWith('model.json') ? path.dirname(source) : source);
+}
+
+/**
+ * Throws unless `value` names a model {@link loadPretrained} can load: a zoo name, an http(s) URL,
+ * or a folder (or its model.json) that holds model.json. Checked before anything loads.
+ */
+export function checkModelSource(name: string, value: unknown): string {
+  const allowed = `a zoo name (${Object.keys(MODEL_ZOO).join(', ')}), an http(s) URL of a model.json, or a folder holding model.json`;
+  if (typeof value !== 'string' || value === '') throw new ArgumentError(name, value, allowed);
+  if (MODEL_ZOO[value] || isUrl(value)) return value;
+  if (!fs.existsSync(path.join(modelFolder(value), 'model.json'))) throw new ArgumentError(name, value, allowed);
+  return value;
+}
+
+/** `data`: datasets by name, each {train, test} (the transfer tests' synthetic stand-ins). */
+function checkTaskData(name: string, value: unknown): TaskData {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ArgumentError(name, value, 'an object {mnist?, "fashion-mnist"?} of {train, test} datasets');
+  for (const [key, splits] of Object.entries(value)) {
+    checkOneOf(`${name} key`, key, ['mnist', 'fashion-mnist'] as const);
+    if (typeof splits !== 'object' || splits === null) throw new ArgumentError(`${name}.${key}`, splits, 'an object {train, test} of image datasets');
+    checkKnownKeys(`${name}.${key}`, splits, ['train', 'test']);
+    for (const [split, ds] of Object.entries(splits)) checkImageDataset(`${name}.${key}.${split}`, ds);
+  }
+  return value as TaskData;
+}
+
+/** The options of {@link loadPretrained}, declared once (core/options.ts). */
+export const LOAD_OPTIONS = defineOptions('transfer.loadPretrained', {
+  dir: optional(custom((name, v) => checkString(name, v), { bad: ['', 5] })),
+  train: boolean({ default: true }),
+  refresh: boolean({ default: false }),
+  timeoutMs: int({ min: 1, max: 3_600_000, default: 60_000 }),
+  data: optional(custom(checkTaskData, { bad: [5, 'mnist', { mnist: 5 }, { emnist: {} }, { mnist: { train: {} } }] })),
+});
+
 /**
  * Loads a pretrained tfjs Layers model: a zoo name ({@link MODEL_ZOO}), an http(s) URL of a
  * model.json (downloaded once into `<dir>/url/<hash>/`, then read from there), or a folder.
@@ -93,24 +132,16 @@ export interface LoadPretrainedOptions {
  * base.dispose();
  */
 export async function loadPretrained(source: string, options: LoadPretrainedOptions = {}): Promise<tf.LayersModel> {
-  const { options: rest, progress } = takeProgress(options);
-  options = rest;
-  checkKnownKeys('loadPretrained', options, ['dir', 'train', 'refresh', 'timeoutMs', 'data']);
-  if (typeof source !== 'string' || source === '') throw new ArgumentError('source', source, `a zoo name (${Object.keys(MODEL_ZOO).join(', ')}), a URL or a folder`);
-  const zoo = path.resolve(options.dir ?? modelDir());
-  if (isUrl(source)) return tf.loadLayersModel(folderHandler(await cacheUrlModel(source, zoo, options)));
+  const { config, progress } = LOAD_OPTIONS.take(options);
+  checkModelSource('source', source);
+  const zoo = path.resolve(config.dir ?? modelDir());
+  if (isUrl(source)) return tf.loadLayersModel(folderHandler(await cacheUrlModel(source, zoo, { refresh: config.refresh, timeoutMs: config.timeoutMs })));
   const entry = MODEL_ZOO[source];
-  if (!entry) {
-    const dir = path.resolve(source.endsWith('model.json') ? path.dirname(source) : source);
-    if (!fs.existsSync(path.join(dir, 'model.json'))) {
-      throw new ArgumentError('source', source, `a zoo name (${Object.keys(MODEL_ZOO).join(', ')}), an http(s) URL of a model.json, or a folder holding model.json`);
-    }
-    return tf.loadLayersModel(folderHandler(dir));
-  }
+  if (!entry) return tf.loadLayersModel(folderHandler(modelFolder(source)));
   const dir = path.join(zoo, entry.name);
   if (savedRevision(dir) !== entry.revision) {
-    if (options.train === false) throw new Error(`loadPretrained: ${entry.name} is not in ${zoo} (build it with \`nnlab zoo build ${entry.name}\`, or pass { train: true })`);
-    const model = await pretrain(entry, { progress, data: options.data });
+    if (!config.train) throw new Error(`loadPretrained: ${entry.name} is not in ${zoo} (build it with \`nnlab zoo build ${entry.name}\`, or pass { train: true })`);
+    const model = await pretrain(entry, { progress, data: config.data ?? undefined });
     try {
       await saveModel(model, dir);
     } finally {
