@@ -72,7 +72,7 @@ export function leakyReluGrad(x: tf.Tensor, alpha: number): tf.Tensor {
   return tf.step(x, alpha);
 }
 
-/** prelu(x) = x for x > 0, α_c·x otherwise; α [C] is learned, one per channel (last axis of x). */
+/** prelu(x) = x for x > 0, α_c·x otherwise; α [C] is learned, one per channel (last axis of x), or α [1] shared. */
 export function prelu(x: tf.Tensor, alpha: tf.Tensor1D): tf.Tensor {
   return tf.tidy(() => tf.where(tf.greater(x, 0), x, tf.mul(alpha, x)));
 }
@@ -85,13 +85,14 @@ export function preluGrad(x: tf.Tensor, alpha: tf.Tensor1D): { dx: tf.Tensor; dA
   });
 }
 
-/** Backward of prelu: dx = dout ⊙ ∂y/∂x; dα_c = Σ over every axis but the last of dout ⊙ ∂y/∂α_c. */
+/** Backward of prelu: dx = dout ⊙ ∂y/∂x; dα_c = Σ over every axis but the last of dout ⊙ ∂y/∂α_c (α [1]: over all). */
 export function preluBackward(dout: tf.Tensor, x: tf.Tensor, alpha: tf.Tensor1D): { dx: tf.Tensor; dAlpha: tf.Tensor1D } {
   return tf.tidy(() => {
     const local = preluGrad(x, alpha);
-    const axes = x.shape.slice(0, -1).map((_, i) => i);
-    const dAlpha = tf.mul(dout, local.dAlpha);
-    return { dx: tf.mul(dout, local.dx), dAlpha: (axes.length ? tf.sum(dAlpha, axes) : dAlpha) as tf.Tensor1D };
+    const terms = tf.mul(dout, local.dAlpha);
+    // α [C]: sum over every axis but the channels; α [1] (shared): sum over everything
+    const dAlpha = tf.sum(tf.reshape(terms, [-1, alpha.shape[0]]), 0);
+    return { dx: tf.mul(dout, local.dx), dAlpha: dAlpha as tf.Tensor1D };
   });
 }
 

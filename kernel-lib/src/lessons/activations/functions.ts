@@ -136,18 +136,22 @@ export function leakyReluGrad(x: tf.Tensor, alpha: number): tf.Tensor {
   return k.leakyReluGrad(checkInput('x', x), checkAlpha(alpha));
 }
 
-/** PReLU's arguments: x of rank >= 1, α [C] with C = x's last dimension, both finite. */
+/** PReLU's arguments: x of rank >= 1, α [C] (C = x's last dimension) or [1] (one α shared by every channel), both finite. */
 function checkPrelu(x: unknown, alpha: unknown): [tf.Tensor, tf.Tensor1D] {
   const t = checkInput('x', x);
   if (t.rank < 1) throw new ArgumentError('x', t, 'a tensor of rank >= 1 (its last axis holds the channels)', `x must be a tensor of rank >= 1 (its last axis holds the channels), got a scalar`);
   const a = checkInput<tf.Tensor1D>('alpha', alpha, 1);
-  checkShape('alpha', a.shape, [t.shape[t.rank - 1]]);
+  const C = t.shape[t.rank - 1];
+  if (a.shape[0] !== C && a.shape[0] !== 1) {
+    throw new ArgumentError('alpha.shape', a.shape, `[${C}] (one α per channel, x's last axis) or [1] (one α shared by every channel)`);
+  }
   return [t, a];
 }
 
 /**
  * prelu(x) = x for x > 0, α_c·x otherwise: a leaky ReLU whose slope is learned, one α per channel
- * (the last axis of x). He et al. (2015) start from α = 0.25.
+ * (the last axis of x: α [C]), or one α shared by every channel (α [1]). He et al. (2015) start
+ * from α = 0.25.
  *
  * @example
  * nn.activations.prelu(tf.tensor2d([[-2, 3], [-4, -1]]), tf.tensor1d([0.25, 0.1])).arraySync()   // [[-0.5, 3], [-1, -0.1]]
@@ -171,7 +175,8 @@ export function preluGrad(x: tf.Tensor, alpha: tf.Tensor1D): { dx: tf.Tensor; dA
 
 /**
  * Backward of prelu for an upstream gradient `dout` (shaped like x): dx = dout ⊙ ∂y/∂x and
- * dα_c = Σ dout ⊙ ∂y/∂α_c over every axis but the channels: dα [C].
+ * dα_c = Σ dout ⊙ ∂y/∂α_c over every axis but the channels: dα [C] (or [1], summed over
+ * everything, for a shared α).
  *
  * @example
  * const x = tf.tensor2d([[-2, 3], [-4, -1]]);
@@ -442,7 +447,7 @@ export const ACTIVATION_FUNCTIONS: readonly ActivationFunction[] = Object.freeze
   {
     name: 'swish', label: 'Swish (β = 1, or learned)', family: 'gated', params: { beta: 1 }, learned: ['beta'], kinks: [],
     formula: 'x\\,\\sigma(\\beta x)', derivativeFormula: '\\sigma(\\beta x)\\,(1 + \\beta x\\,\\sigma(-\\beta x)), \\quad \\frac{\\partial y}{\\partial \\beta} = x^2 \\sigma(\\beta x)\\,\\sigma(-\\beta x)',
-    forward: (x) => swish(x, 1), derivative: (x) => swishGrad(x, 1).dx,
+    forward: (x) => swish(x, 1), derivative: (x) => tf.tidy(() => swishGrad(x, 1).dx),
   },
   {
     name: 'gelu', label: 'GELU', family: 'gated', params: {}, learned: [], kinks: [],
