@@ -648,6 +648,23 @@ test('saturationFigure(record): two labelled panels, local gradients as bars and
 
 // ------------------------------------------------------------------------------ the table and the CLI
 
+test('familyFigure(functionsTable(CURVES), family): f and f\' side by side for every family, each function in the legend; a family not in the record is named', async () => {
+  const r = await A.functionsTable(A.CURVES);
+  assert.equal(r.rows[0].x.length, 201);
+  for (const family of A.ACTIVATION_FAMILIES) {
+    const fig = A.familyFigure(r, family);
+    const labels = A.ACTIVATION_FUNCTIONS.filter((f) => f.family === family).map((f) => f.label);
+    assert.deepEqual([...new Set(fig.data.map((t) => t.name))], labels, family);
+    assert.equal(fig.data.length, 2 * labels.length);
+    const text = JSON.stringify(fig.layout).replace(/<br>/g, ' ');
+    assert.match(text, /"text":"f\(x\)"/);
+    assert.match(text, /f'\(x\): the local gradient/);
+  }
+  const only = await A.functionsTable({ at: [0, 1], functions: ['relu'] });
+  throwsMessage(() => A.familyFigure(only, 'gated'), /^family must be a family with a function in the record \(it has relu\), got "gated"$/);
+  throwsMessage(() => A.familyFigure(only, 'nope' as A.ActivationFamily), /^family must be one of sigmoid, relu, exponential, maxout, gated, got "nope"$/);
+});
+
 test('functionsTable() gives every function at -10, -1, 0, 1, 10 with the values of the formulas', async () => {
   const r = await A.functionsTable();
   assert.equal(r.experiment, 'activationsTable');

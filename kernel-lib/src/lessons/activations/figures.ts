@@ -12,6 +12,7 @@ import { showFigure } from '../../show/plot';
 import { showTable, tableText, toTable } from '../../show/table';
 import { FLOAT32_MIN_NORMAL, SaturationRecord } from './saturation';
 import type { FunctionsTableRecord } from './table';
+import { ACTIVATION_FAMILIES, ActivationFamily } from './functions';
 
 const MADE_BY: Readonly<Record<string, string>> = {
   activationSaturation: 'nn.activations.saturation()', activationsTable: 'nn.activations.functionsTable()',
@@ -76,6 +77,34 @@ export function showSaturation(record: SaturationRecord): void {
   showFigure(saturationFigure(record));
   showTable(saturationRows(record));
   showTable(chainRows(record));
+}
+
+const FAMILY_TITLES: Readonly<Record<ActivationFamily, string>> = {
+  sigmoid: 'Sigmoid and tanh: bounded, flat at both ends',
+  relu: 'The ReLU family: linear for x > 0, a slope of 0, α or a learned α for x < 0',
+  exponential: 'ELU and SELU: smooth negative side, saturating at -α (SELU: -λα)',
+  maxout: 'Maxout: the larger of two learned affine maps',
+  gated: 'Swish and GELU: x times a smooth gate, slightly negative below 0',
+};
+
+/**
+ * One family's functions (left) and their derivatives (right), side by side with one x axis, from
+ * a {@link functionsTable} record over many points (`CURVES`): the picture of the lecture's slide.
+ *
+ * @example
+ * const r = await nn.activations.functionsTable(nn.activations.CURVES);
+ * for (const family of nn.activations.ACTIVATION_FAMILIES) nn.plot(nn.activations.familyFigure(r, family));
+ */
+export function familyFigure(record: FunctionsTableRecord, family: ActivationFamily): Figure {
+  checkRecord(record, 'activationsTable');
+  if (!ACTIVATION_FAMILIES.includes(family)) throw new ArgumentError('family', family, `one of ${ACTIVATION_FAMILIES.join(', ')}`);
+  const rows = record.rows.filter((r) => r.family === family);
+  if (rows.length === 0) throw new ArgumentError('family', family, `a family with a function in the record (it has ${[...new Set(record.rows.map((r) => r.family))].join(', ')})`);
+  const panel = (key: 'value' | 'derivative', title: string, yTitle: string) => lineFigure({
+    title, xTitle: 'x', yTitle, series: rows.map((r) => ({ name: r.label, x: r.x, y: r[key] })),
+  });
+  return subplotsFigure([panel('value', 'f(x)', 'f(x)'), panel('derivative', 'f\'(x): the local gradient', 'f\'(x)')],
+    { title: FAMILY_TITLES[family], rows: 1, cols: 2, shareX: true });
 }
 
 /** The values table as rows: one per function and point. */

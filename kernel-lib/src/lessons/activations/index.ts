@@ -6,7 +6,8 @@
  * - math: `sigmoid`, `tanh`, `relu`, `leakyRelu`, `prelu`, `elu`, `selu`, `maxout`, `swish`,
  *   `gelu`, each with its `…Grad` (and `…Backward` where a parameter is learned);
  * - experiments: `saturation`, `functionsTable`;
- * - figures: `saturationFigure`, `showSaturation`, `showFunctionsTable`.
+ * - figures: `familyFigure` (functions and derivatives side by side, from `functionsTable(CURVES)`),
+ *   `saturationFigure`, `showSaturation`, `showFunctionsTable`.
  *
  * @example
  * const r = await nn.activations.saturation();
@@ -20,6 +21,6 @@ export {
 export type { ActivationFamily, ActivationFunction, ActivationFunctionName, MaxoutGrads } from './functions';
 export { saturation, SATURATION_DEFAULTS } from './saturation';
 export type { ChainRow, LocalGradients, SaturationConfig, SaturationOptions, SaturationRecord } from './saturation';
-export { functionsTable, TABLE_DEFAULTS } from './table';
+export { CURVES, functionsTable, TABLE_DEFAULTS } from './table';
 export type { FunctionsTableRecord, TableConfig, TableOptions, TableRow } from './table';
-export { saturationFigure, showFunctionsTable, showSaturation } from './figures';
+export { familyFigure, saturationFigure, showFunctionsTable, showSaturation } from './figures';

@@ -26,6 +26,15 @@ import { X_LIMIT } from './saturation';
  */
 export const TABLE_DEFAULTS = { at: [-10, -1, 0, 1, 10], functions: ACTIVATION_FUNCTION_NAMES } as const;
 
+/**
+ * Points for drawing the functions as curves: x = -5, -4.95, ..., 5 (201 points).
+ *
+ * @example
+ * const r = await nn.activations.functionsTable(nn.activations.CURVES);
+ * nn.plot(nn.activations.familyFigure(r, 'relu'));
+ */
+export const CURVES = { at: Array.from({ length: 201 }, (_, i) => (i - 100) / 20) } as const;
+
 /** The options of {@link functionsTable}, declared once (the CLI's --at is checked against `at`). */
 export const TABLE_FIELDS = {
   at: list(number({ min: -X_LIMIT, max: X_LIMIT }), { minLength: 1, maxLength: 1000, default: TABLE_DEFAULTS.at }),
