@@ -19,19 +19,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkOneOf, checkShape } from '../core/errors';
+import * as act from './activations';
+import { LEAKY_RELU_ALPHA, SELU_ALPHA, SELU_LAMBDA } from './activations';
 
 /** The activations of lesson 1 that the init experiment supports (cheap elementwise ops). */
 export const ACTIVATIONS = ['tanh', 'relu', 'leakyRelu', 'sigmoid', 'elu', 'selu'] as const;
 export type ActivationName = typeof ACTIVATIONS[number];
 
-/** The negative slope of leakyRelu (lecture: max(0.01x, x)). */
-export const LEAKY_RELU_ALPHA = 0.01;
-/** SELU's constants (Klambauer et al. 2017): selu(z) = λ z for z > 0, λ α (e^z - 1) otherwise. */
-export const SELU_ALPHA = 1.6732632423543772;
-export const SELU_LAMBDA = 1.0507009873554805;
+export { LEAKY_RELU_ALPHA, SELU_ALPHA, SELU_LAMBDA };
 
 /**
- * out = f(z), elementwise.
+ * out = f(z), elementwise, with the kernels of ./activations (lesson 01's functions).
  *
  * @example
  * const z = tf.tensor1d([-1, 0, 2]);
@@ -40,17 +38,19 @@ export const SELU_LAMBDA = 1.0507009873554805;
  */
 export function activate(z: tf.Tensor, activation: ActivationName): tf.Tensor {
   switch (checkOneOf('activation', activation, ACTIVATIONS)) {
-    case 'tanh': return tf.tanh(z);
-    case 'relu': return tf.relu(z);
-    case 'leakyRelu': return tf.leakyRelu(z, LEAKY_RELU_ALPHA);
-    case 'sigmoid': return tf.sigmoid(z);
-    case 'elu': return tf.elu(z);
-    case 'selu': return tf.selu(z);
+    case 'tanh': return act.tanh(z);
+    case 'relu': return act.relu(z);
+    case 'leakyRelu': return act.leakyRelu(z, LEAKY_RELU_ALPHA);
+    case 'sigmoid': return act.sigmoid(z);
+    case 'elu': return act.elu(z, 1);
+    case 'selu': return act.selu(z);
   }
 }
 
 /**
- * f'(z), elementwise, computed from out = f(z).
+ * f'(z), elementwise, computed from out = f(z): the cache keeps out, not z. The same derivatives
+ * in z, written to keep float32's precision where f saturates, are ./activations' `*Grad`
+ * (1 - out² is 0 in float32 for tanh(z > 9); 4σ(2z)σ(-2z) is not); a test checks that the two agree.
  *
  * @example
  * const out = nn.nets.activate(tf.tensor1d([-1, 0, 2]), 'tanh');

@@ -1,0 +1,26 @@
+/**
+ * `nn.activations`: lesson 01, activation functions. Every function of the lecture with its
+ * derivative, as data (`ACTIVATION_FUNCTIONS`) and as functions over tensors; the saturation
+ * experiment; the table of values and derivatives.
+ *
+ * - math: `sigmoid`, `tanh`, `relu`, `leakyRelu`, `prelu`, `elu`, `selu`, `maxout`, `swish`,
+ *   `gelu`, each with its `…Grad` (and `…Backward` where a parameter is learned);
+ * - experiments: `saturation`, `functionsTable`;
+ * - figures: `familyFigure` (functions and derivatives side by side, from `functionsTable(CURVES)`),
+ *   `saturationFigure`, `showSaturation`, `showFunctionsTable`.
+ *
+ * @example
+ * const r = await nn.activations.saturation();
+ * nn.activations.showSaturation(r);
+ */
+export {
+  ACTIVATION_FAMILIES, ACTIVATION_FUNCTION_NAMES, ACTIVATION_FUNCTIONS, activationFunction, elu, eluGrad, gelu, geluGrad,
+  leakyRelu, leakyReluGrad, maxout, maxoutBackward, prelu, preluBackward, preluGrad, relu, reluGrad, selu, SELU_ALPHA,
+  SELU_LAMBDA, seluGrad, sigmoid, sigmoidGrad, swish, swishBackward, swishGrad, tanh, tanhGrad,
+} from './functions';
+export type { ActivationFamily, ActivationFunction, ActivationFunctionName, MaxoutGrads } from './functions';
+export { saturation, SATURATION_DEFAULTS } from './saturation';
+export type { ChainRow, LocalGradients, SaturationConfig, SaturationOptions, SaturationRecord } from './saturation';
+export { CURVES, functionsTable, TABLE_DEFAULTS } from './table';
+export type { FunctionsTableRecord, TableConfig, TableOptions, TableRow } from './table';
+export { familyFigure, saturationFigure, showFunctionsTable, showSaturation } from './figures';

@@ -1,0 +1,23 @@
+/**
+ * Lesson 01 as data for the registry (lessons/registry.ts). Not registered yet: the registry's
+ * tests require every registered lesson's notebook (notebooks/01-activations.ipynb) and homework,
+ * which issue 18 adds next; registering is then one line in registry.ts and one export in index.ts.
+ */
+import type { LessonDefinition } from '../../core/lesson';
+import { ACTIVATIONS_COMMAND } from './cli';
+import { showFunctionsTable, showSaturation } from './figures';
+import { saturation, SATURATION_OPTIONS } from './saturation';
+import { functionsTable, TABLE_OPTIONS } from './table';
+
+export const ACTIVATIONS_LESSON: LessonDefinition = {
+  id: 'activations', number: '01', namespace: 'activations', title: 'Activation functions',
+  summary: 'sigmoid, tanh, ReLU, Leaky ReLU, PReLU, ELU, SELU, Maxout, Swish and GELU with their derivatives; saturation: the local gradient at x = -10, 0, 10 and the vanishing product through a chain of saturated sigmoids (`nnlab activations`)',
+  notebook: '01-activations.ipynb', homework: null,
+  commands: { activations: ACTIVATIONS_COMMAND },
+  exercises: [],
+  experiments: {
+    saturation: { run: saturation, options: SATURATION_OPTIONS },
+    functionsTable: { run: functionsTable, options: TABLE_OPTIONS },
+  },
+  show: { activationSaturation: showSaturation, activationsTable: showFunctionsTable },
+};
