@@ -135,6 +135,8 @@ export function readableAxes(fig: Figure): Figure {
 
 /**
  * Lines, one per series (loss curves, statistics vs depth). NaN breaks a line (a diverged run).
+ * Series of up to {@link MARKERS_UP_TO} points get a marker on each point; longer ones (a curve
+ * drawn from many samples) are plain lines, which markers would only thicken.
  *
  * @example
  * const fig = nn.figure.line({ title: 'Loss', xTitle: 'epoch', yTitle: 'loss', yScale: 'log',
@@ -149,10 +151,13 @@ export function lineFigure(o: LineFigureOptions): Figure {
     const y = checkFiniteArray(`lineFigure.series[${i}].y`, s.y, true);
     const x = s.x ? checkFiniteArray(`lineFigure.series[${i}].x`, s.x) : y.map((_, k) => k);
     if (x.length !== y.length) throw new ArgumentError(`lineFigure.series[${i}].x.length`, x.length, `equal to y.length (${y.length})`);
-    return { type: 'scatter', mode: 'lines+markers', name: s.name, x, y: y.map((v) => (Number.isFinite(v) ? v : null)) };
+    return { type: 'scatter', mode: y.length > MARKERS_UP_TO ? 'lines' : 'lines+markers', name: s.name, x, y: y.map((v) => (Number.isFinite(v) ? v : null)) };
   });
   return { data, layout: withScales(baseLayout(o), o.xScale, o.yScale, data) };
 }
+
+/** The longest series {@link lineFigure} draws with a marker on every point. */
+export const MARKERS_UP_TO = 100;
 
 /**
  * Points, one colour per series.

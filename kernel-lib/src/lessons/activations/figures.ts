@@ -12,7 +12,7 @@ import { showFigure } from '../../show/plot';
 import { showTable, tableText, toTable } from '../../show/table';
 import { FLOAT32_MIN_NORMAL, SaturationRecord } from './saturation';
 import type { FunctionsTableRecord } from './table';
-import { ACTIVATION_FAMILIES, ActivationFamily } from './functions';
+import { ACTIVATION_FAMILIES, ActivationFamily, activationFunction } from './functions';
 
 const MADE_BY: Readonly<Record<string, string>> = {
   activationSaturation: 'nn.activations.saturation()', activationsTable: 'nn.activations.functionsTable()',
@@ -81,10 +81,10 @@ export function showSaturation(record: SaturationRecord): void {
 
 const FAMILY_TITLES: Readonly<Record<ActivationFamily, string>> = {
   sigmoid: 'Sigmoid and tanh: bounded, flat at both ends',
-  relu: 'The ReLU family: linear for x > 0, a slope of 0, α or a learned α for x < 0',
-  exponential: 'ELU and SELU: smooth negative side, saturating at -α (SELU: -λα)',
+  relu: 'The ReLU family: slope 1 above 0; 0, α or a learned α below',
+  exponential: 'ELU and SELU: a smooth floor below 0 (-α; SELU: -λα)',
   maxout: 'Maxout: the larger of two learned affine maps',
-  gated: 'Swish and GELU: x times a smooth gate, slightly negative below 0',
+  gated: 'Swish and GELU: x times a smooth gate',
 };
 
 /**
@@ -100,8 +100,11 @@ export function familyFigure(record: FunctionsTableRecord, family: ActivationFam
   if (!ACTIVATION_FAMILIES.includes(family)) throw new ArgumentError('family', family, `one of ${ACTIVATION_FAMILIES.join(', ')}`);
   const rows = record.rows.filter((r) => r.family === family);
   if (rows.length === 0) throw new ArgumentError('family', family, `a family with a function in the record (it has ${[...new Set(record.rows.map((r) => r.family))].join(', ')})`);
+  // the derivative has no value at a kink: a gap there, not a vertical segment joining the branches
+  const atKink = (r: (typeof rows)[number], x: number) => activationFunction(r.name).kinks.some((k) => Math.abs(x - k) < 1e-12);
   const panel = (key: 'value' | 'derivative', title: string, yTitle: string) => lineFigure({
-    title, xTitle: 'x', yTitle, series: rows.map((r) => ({ name: r.label, x: r.x, y: r[key] })),
+    title, xTitle: 'x', yTitle,
+    series: rows.map((r) => ({ name: r.label, x: r.x, y: key === 'value' ? r.value : r.derivative.map((d, i) => (atKink(r, r.x[i]) ? NaN : d)) })),
   });
   return subplotsFigure([panel('value', 'f(x)', 'f(x)'), panel('derivative', 'f\'(x): the local gradient', 'f\'(x)')],
     { title: FAMILY_TITLES[family], rows: 1, cols: 2, shareX: true });

@@ -425,7 +425,7 @@ export const ACTIVATION_FUNCTIONS: readonly ActivationFunction[] = Object.freeze
     forward: (x: tf.Tensor) => leakyRelu(x, alpha), derivative: (x: tf.Tensor) => leakyReluGrad(x, alpha),
   })),
   {
-    name: 'prelu', label: `PReLU (α learned, here ${PRELU_ALPHA})`, family: 'relu', params: { alpha: PRELU_ALPHA }, learned: ['alpha'], kinks: [0],
+    name: 'prelu', label: `PReLU (α = ${PRELU_ALPHA})`, family: 'relu', params: { alpha: PRELU_ALPHA }, learned: ['alpha'], kinks: [0],
     formula: '\\max(\\alpha_c x, x)', derivativeFormula: '\\begin{cases} 1 & x > 0 \\\\ \\alpha_c & x \\le 0 \\end{cases}, \\quad \\frac{\\partial y}{\\partial \\alpha_c} = \\min(x, 0)',
     forward: (x) => tf.tidy(() => prelu(...alpha1(x))), derivative: (x) => tf.tidy(() => preluGrad(...alpha1(x)).dx),
   },

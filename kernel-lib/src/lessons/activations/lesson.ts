@@ -1,8 +1,4 @@
-/**
- * Lesson 01 as data for the registry (lessons/registry.ts). Not registered yet: the registry's
- * tests require every registered lesson's notebook (notebooks/01-activations.ipynb) and homework,
- * which issue 18 adds next; registering is then one line in registry.ts and one export in index.ts.
- */
+/** Lesson 01 as data for the registry (lessons/registry.ts). */
 import type { LessonDefinition } from '../../core/lesson';
 import { ACTIVATIONS_COMMAND } from './cli';
 import { showFunctionsTable, showSaturation } from './figures';
