@@ -6,6 +6,7 @@ its error are printed), 2 for bad usage.
 Needs jupyter_client, nbclient, nbconvert and nbformat (Debian: jupyter-nbconvert python3-nbclient).
 """
 import argparse
+import copy
 import os
 import re
 import sys
@@ -142,7 +143,13 @@ def main():
                     break
                 log('  cell %d/%d ok (%.1f s)' % (n, len(code_cells), time.time() - t0))
             if args.rerun and not failed:
-                rerun(client, nb, code_cells, args.rerun)
+                # the executed copy (and its HTML) keeps the top-to-bottom pass: a re-run's outputs
+                # lack what only a first run shows (plotly's library goes out once per kernel)
+                first_pass = copy.deepcopy(nb.cells)
+                try:
+                    rerun(client, nb, code_cells, args.rerun)
+                finally:
+                    nb.cells = first_pass
     finally:
         os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
         nbformat.write(nb, args.out)
