@@ -27,6 +27,8 @@ const ARGS: Record<string, unknown[]> = {
   dropoutTrainMode: [right.invertedDropout], dropoutTestMode: [right.invertedDropout],
   batchNormTrainMode: [right.batchNormForward], batchNormTestMode: [right.batchNormForward],
   prepareFineTune: [right.prepareFineTune],
+  leakyReluForward: [right.leakyReluForward], leakyReluBackward: [right.leakyReluBackward], eluForward: [right.eluForward],
+  eluBackward: [right.eluBackward], seluForward: [right.seluForward], seluBackward: [right.seluBackward], deadUnitFraction: [right.deadUnitFraction],
 };
 
 test('relError(a, b) is max|a - b| / max(|a| + |b|), 0 for two zero vectors, NaN when a value is NaN', () => {
@@ -63,6 +65,28 @@ for (const m of MISTAKES) {
     assert.match(r.hints.join('\n'), m.hint);
   });
 }
+
+test('the checks accept what is right but written otherwise: α(eˣ - 1) without expm1, SELU\'s constants to four decimals, tf.leakyRelu and tf.selu', async () => {
+  const accepted: [string, string, string][] = [
+    ['eluForward', 'eluForward', ''],
+    ['seluForward', 'const lambda = 1.0507009873554805, alpha = 1.6732632423543772;', 'const lambda = 1.0507, alpha = 1.6733;'],
+    ['seluBackward', 'const lambda = 1.0507009873554805, alpha = 1.6732632423543772;', 'const lambda = 1.0507, alpha = 1.6733;'],
+  ];
+  for (const [fn, from, to] of accepted) {
+    const r = await runCheck(fn, compile(RIGHT[fn as keyof typeof RIGHT].replace(from, to || from), fn));
+    assert.equal(r.score, r.points, `${fn}: ${r.cases.filter((c) => !c.passed).map((c) => c.message).join('; ')}`);
+  }
+  assert.equal((await runCheck('leakyReluForward', (x: tf.Tensor, alpha: number) => tf.leakyRelu(x, alpha))).passed, true);
+  assert.equal((await runCheck('seluForward', (x: tf.Tensor) => tf.selu(x))).passed, true);
+});
+
+test('a dead-unit count returned as a tensor of shape [2] fails with the message; a scalar tensor is read as the number', async () => {
+  let r = await runCheck('deadUnitFraction', () => tf.zeros([2]));
+  assert.match(r.cases[0].message, /deadUnitFraction\(X \[64, 20\], W \[20, 50\], b \[50\]\) must return a number, got a tensor of shape \[2\]/);
+  r = await runCheck('deadUnitFraction', (X: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D) => tf.tidy(() => tf.lessEqual(tf.max(tf.add(tf.matMul(X, W), b), 0), 0).cast('float32').mean()));
+  assert.equal(r.score, r.points);
+  assert.equal(r.leaked, 0);
+});
 
 test('a wrong return type, a wrong shape and a missing return fail a case with the message', async () => {
   let r = await runCheck('xavierInit', () => [[1, 2]]);
