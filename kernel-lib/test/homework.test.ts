@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as nn from '../src/index';
 import { check, EXERCISES, homeworkExercises, relError, runCheck } from '../src/homework';
 import { compile, MISTAKES, RIGHT } from './fixtures/homework/solutions';
+import { DEAD_DESIGNS, deadFraction64, deadLayer, preActivations } from '../src/lessons/activations/homeworkDead';
 
 before(async () => { await nn.useDevice('cpu', { print: false }); });
 
@@ -86,6 +87,22 @@ test('a dead-unit count returned as a tensor of shape [2] fails with the message
   r = await runCheck('deadUnitFraction', (X: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D) => tf.tidy(() => tf.lessEqual(tf.max(tf.add(tf.matMul(X, W), b), 0), 0).cast('float32').mean()));
   assert.equal(r.score, r.points);
   assert.equal(r.leaked, 0);
+});
+
+test('deadLayer(design) for each case of deadUnitFraction leaves float32 no doubt: every largest z is exactly 0 or at least 1e-3 from it, one-example units are positive once', () => {
+  for (const d of DEAD_DESIGNS) {
+    const p = deadLayer(d);
+    const z = preActivations(p);
+    for (let j = 0; j < p.H; j++) {
+      const column = Array.from({ length: p.N }, (_, i) => z[i * p.H + j]);
+      const top = Math.max(...column);
+      if (j < (d.zeroUnits ?? 0)) assert.equal(top, 0, `${d.name}: unit ${j}`);
+      else assert.ok(Math.abs(top) >= 1e-3, `${d.name}: unit ${j} has max z ${top}`);
+      if (j >= (d.zeroUnits ?? 0) && j < (d.zeroUnits ?? 0) + (d.oneExampleUnits ?? 0)) assert.equal(column.filter((v) => v > 0).length, 1, `${d.name}: unit ${j}`);
+    }
+    assert.ok(deadFraction64(p) >= 0 && deadFraction64(p) <= 1);
+  }
+  assert.deepEqual(DEAD_DESIGNS.map((d) => Math.round(deadFraction64(deadLayer(d)) * d.H)), [12, 4, 13, 0, 40]);
 });
 
 test('a wrong return type, a wrong shape and a missing return fail a case with the message', async () => {

@@ -19,13 +19,13 @@ import { CheckCase, diagnose, Exercise, fmt, Mistake, ReturnError } from '../../
 /** A fraction k / H computed in float32 is within 6e-8 relative of the exact one; every mistake is off by >= 1 / H. */
 const TOL = 1e-6;
 
-interface Layer {
+export interface Layer {
   N: number; D: number; H: number;
   X: Float32Array; W: Float32Array; b: Float32Array;
 }
 
 /** z = X·W (+ b) in float64, [N, H] row-major. */
-function preActivations(p: Layer, withBias = true): Float64Array {
+export function preActivations(p: Layer, withBias = true): Float64Array {
   const z = new Float64Array(p.N * p.H);
   for (let i = 0; i < p.N; i++) {
     for (let j = 0; j < p.H; j++) {
@@ -68,7 +68,7 @@ const HINTS: Record<Exclude<Variant, 'right'>, string> = {
   alive: 'that is the fraction of ALIVE units: return the dead ones',
 };
 
-interface Design {
+export interface Design {
   N: number; D: number; H: number; biasMean: number; seed: number;
   /** Units with zero weights and bias 0 (z = 0 on every example: dead). */
   zeroUnits?: number;
@@ -132,17 +132,22 @@ function deadCase(name: string, design: Design): CheckCase {
   };
 }
 
+/** The layers of the check's cases, named as the check prints them. */
+export const DEAD_DESIGNS: readonly (Design & { name: string })[] = [
+  { name: 'X [64, 20], W [20, 50], b ~ N(-1.5, 1): some units dead', N: 64, D: 20, H: 50, biasMean: -1.5, seed: 161 },
+  {
+    name: 'edge case: 3 units with zero weights and bias (z = 0: dead), 3 positive on one example only (alive)',
+    N: 32, D: 10, H: 12, biasMean: -1, seed: 162, zeroUnits: 3, oneExampleUnits: 3,
+  },
+  { name: 'edge case: a batch of one example, X [1, 8], W [8, 30]', N: 1, D: 8, H: 30, biasMean: 0, seed: 163 },
+  { name: 'a sane layer: b ~ N(+4, 1), every unit alive (0)', N: 16, D: 12, H: 40, biasMean: 4, seed: 164 },
+  { name: 'a hopeless layer: b ~ N(-8, 1), every unit dead (1)', N: 16, D: 12, H: 40, biasMean: -8, seed: 165 },
+];
+
 /** Homework 01, exercise 7: the fraction of dead units of a ReLU layer on a batch. */
 export const DEAD_UNIT_FRACTION: Exercise = {
   name: 'deadUnitFraction', homework: 'hw01-activations', lesson: '01', title: 'Counting dead ReLUs', points: 10,
   functions: ['deadUnitFraction'],
   signature: 'function deadUnitFraction(X: nn.tf.Tensor2D, W: nn.tf.Tensor2D, b: nn.tf.Tensor1D): number',
-  cases: [
-    deadCase('X [64, 20], W [20, 50], b ~ N(-1.5, 1): some units dead', { N: 64, D: 20, H: 50, biasMean: -1.5, seed: 161 }),
-    deadCase('edge case: 3 units with zero weights and bias (z = 0: dead), 3 positive on one example only (alive)',
-      { N: 32, D: 10, H: 12, biasMean: -1, seed: 162, zeroUnits: 3, oneExampleUnits: 3 }),
-    deadCase('edge case: a batch of one example, X [1, 8], W [8, 30]', { N: 1, D: 8, H: 30, biasMean: 0, seed: 163 }),
-    deadCase('a sane layer: b ~ N(+4, 1), every unit alive (0)', { N: 16, D: 12, H: 40, biasMean: 4, seed: 164 }),
-    deadCase('a hopeless layer: b ~ N(-8, 1), every unit dead (1)', { N: 16, D: 12, H: 40, biasMean: -8, seed: 165 }),
-  ],
+  cases: DEAD_DESIGNS.map(({ name, ...design }) => deadCase(name, design)),
 };
