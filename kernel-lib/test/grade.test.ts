@@ -20,14 +20,20 @@ const FIXTURES = path.resolve(__dirname, '..', '..', 'test', 'fixtures', 'homewo
 const OUT = path.join(repoRoot(), 'test-output', 'grade');
 const SUBS = path.join(OUT, 'submissions');
 
-/** The mistakes the issue names (the others are covered in-process by homework.test.ts), plus one of the init homework. */
+/** The mistakes the issues name (the others are covered in-process by homework.test.ts), plus one of the init homework. */
 const GRADED_MISTAKES = MISTAKES.filter((m) => [
   'dropout: forgot to divide by p', 'dropout: scaled at test time as well', 'batch norm: used batch statistics at test time',
   'batch norm: unbiased variance', 'batch norm: forgot to update the running statistics', 'init: He without the factor 2',
-  'transfer: froze nothing',
+  'transfer: froze nothing', 'activations: Leaky ReLU backward takes the x > 0 branch at 0',
+  'activations: ELU derivative written as alpha e^x for x > 0 too', 'activations: SELU constants swapped', 'dead units: z < 0 instead of z <= 0',
 ].includes(m.name));
 
-const HOMEWORK_OF: Record<string, string> = { invertedDropout: 'hw09-dropout', batchNormForward: 'hw04-batchnorm', heInit: 'hw03-weight-init', xavierInit: 'hw03-weight-init', layerStds: 'hw03-weight-init', prepareFineTune: 'hw10-transfer-learning' };
+const HOMEWORK_OF: Record<string, string> = {
+  invertedDropout: 'hw09-dropout', batchNormForward: 'hw04-batchnorm', heInit: 'hw03-weight-init', xavierInit: 'hw03-weight-init',
+  layerStds: 'hw03-weight-init', prepareFineTune: 'hw10-transfer-learning', leakyReluForward: 'hw01-activations',
+  leakyReluBackward: 'hw01-activations', eluForward: 'hw01-activations', eluBackward: 'hw01-activations', seluForward: 'hw01-activations',
+  seluBackward: 'hw01-activations', deadUnitFraction: 'hw01-activations',
+};
 
 function read(file: string): NotebookJson {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as NotebookJson;

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as nn from '../src/index';
 import { check, EXERCISES, homeworkExercises, relError, runCheck } from '../src/homework';
 import { compile, MISTAKES, RIGHT } from './fixtures/homework/solutions';
+import { DEAD_DESIGNS, deadFraction64, deadLayer, preActivations } from '../src/lessons/activations/homeworkDead';
 
 before(async () => { await nn.useDevice('cpu', { print: false }); });
 
@@ -27,6 +28,8 @@ const ARGS: Record<string, unknown[]> = {
   dropoutTrainMode: [right.invertedDropout], dropoutTestMode: [right.invertedDropout],
   batchNormTrainMode: [right.batchNormForward], batchNormTestMode: [right.batchNormForward],
   prepareFineTune: [right.prepareFineTune],
+  leakyReluForward: [right.leakyReluForward], leakyReluBackward: [right.leakyReluBackward], eluForward: [right.eluForward],
+  eluBackward: [right.eluBackward], seluForward: [right.seluForward], seluBackward: [right.seluBackward], deadUnitFraction: [right.deadUnitFraction],
 };
 
 test('relError(a, b) is max|a - b| / max(|a| + |b|), 0 for two zero vectors, NaN when a value is NaN', () => {
@@ -63,6 +66,44 @@ for (const m of MISTAKES) {
     assert.match(r.hints.join('\n'), m.hint);
   });
 }
+
+test('the checks accept what is right but written otherwise: α(eˣ - 1) without expm1, SELU\'s constants to four decimals, tf.leakyRelu and tf.selu', async () => {
+  const accepted: [string, string, string][] = [
+    ['eluForward', 'eluForward', ''],
+    ['seluForward', 'const lambda = 1.0507009873554805, alpha = 1.6732632423543772;', 'const lambda = 1.0507, alpha = 1.6733;'],
+    ['seluBackward', 'const lambda = 1.0507009873554805, alpha = 1.6732632423543772;', 'const lambda = 1.0507, alpha = 1.6733;'],
+  ];
+  for (const [fn, from, to] of accepted) {
+    const r = await runCheck(fn, compile(RIGHT[fn as keyof typeof RIGHT].replace(from, to || from), fn));
+    assert.equal(r.score, r.points, `${fn}: ${r.cases.filter((c) => !c.passed).map((c) => c.message).join('; ')}`);
+  }
+  assert.equal((await runCheck('leakyReluForward', (x: tf.Tensor, alpha: number) => tf.leakyRelu(x, alpha))).passed, true);
+  assert.equal((await runCheck('seluForward', (x: tf.Tensor) => tf.selu(x))).passed, true);
+});
+
+test('a dead-unit count returned as a tensor of shape [2] fails with the message; a scalar tensor is read as the number', async () => {
+  let r = await runCheck('deadUnitFraction', () => tf.zeros([2]));
+  assert.match(r.cases[0].message, /deadUnitFraction\(X \[64, 20\], W \[20, 50\], b \[50\]\) must return a number, got a tensor of shape \[2\]/);
+  r = await runCheck('deadUnitFraction', (X: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D) => tf.tidy(() => tf.lessEqual(tf.max(tf.add(tf.matMul(X, W), b), 0), 0).cast('float32').mean()));
+  assert.equal(r.score, r.points);
+  assert.equal(r.leaked, 0);
+});
+
+test('deadLayer(design) for each case of deadUnitFraction leaves float32 no doubt: every largest z is exactly 0 or at least 1e-3 from it, one-example units are positive once', () => {
+  for (const d of DEAD_DESIGNS) {
+    const p = deadLayer(d);
+    const z = preActivations(p);
+    for (let j = 0; j < p.H; j++) {
+      const column = Array.from({ length: p.N }, (_, i) => z[i * p.H + j]);
+      const top = Math.max(...column);
+      if (j < (d.zeroUnits ?? 0)) assert.equal(top, 0, `${d.name}: unit ${j}`);
+      else assert.ok(Math.abs(top) >= 1e-3, `${d.name}: unit ${j} has max z ${top}`);
+      if (j >= (d.zeroUnits ?? 0) && j < (d.zeroUnits ?? 0) + (d.oneExampleUnits ?? 0)) assert.equal(column.filter((v) => v > 0).length, 1, `${d.name}: unit ${j}`);
+    }
+    assert.ok(deadFraction64(p) >= 0 && deadFraction64(p) <= 1);
+  }
+  assert.deepEqual(DEAD_DESIGNS.map((d) => Math.round(deadFraction64(deadLayer(d)) * d.H)), [12, 4, 13, 0, 40]);
+});
 
 test('a wrong return type, a wrong shape and a missing return fail a case with the message', async () => {
   let r = await runCheck('xavierInit', () => [[1, 2]]);
