@@ -12,10 +12,13 @@ import { showFigure } from '../../show/plot';
 import { showTable, tableText, toTable } from '../../show/table';
 import { FLOAT32_MIN_NORMAL, SaturationRecord } from './saturation';
 import type { FunctionsTableRecord } from './table';
+import type { ZigzagRecord } from './zigzag';
+import type { DepthStatsRecord } from './depthStats';
 import { ACTIVATION_FAMILIES, ActivationFamily } from './functions';
 
 const MADE_BY: Readonly<Record<string, string>> = {
   activationSaturation: 'nn.activations.saturation()', activationsTable: 'nn.activations.functionsTable()',
+  activationZigzag: 'nn.activations.zigzag()', activationDepthStats: 'nn.activations.depthStats()',
 };
 
 function checkRecord(record: unknown, experiment: string): void {
@@ -126,4 +129,120 @@ export function functionsTableText(record: FunctionsTableRecord): string {
  */
 export function showFunctionsTable(record: FunctionsTableRecord): void {
   showTable(functionsTableRows(record));
+}
+
+/**
+ * Two panels. Left: the two optimisation paths on the (w₁, w₂) plane with equal axes, the start and
+ * the target marked, and the update directions positive inputs forbid (quadrants II and IV around
+ * the start) shaded. Right: the excess loss L(w) − L(w*) per step on a log axis.
+ *
+ * @example
+ * const r = await nn.activations.zigzag();
+ * nn.plot(nn.activations.zigzagFigure(r));
+ */
+export function zigzagFigure(record: ZigzagRecord): Figure {
+  checkRecord(record, 'activationZigzag');
+  const [s1, s2] = record.options.start;
+  const [t1, t2] = record.options.target;
+  const all1 = [...record.runs.flatMap((r) => r.path.w1), s1, t1];
+  const all2 = [...record.runs.flatMap((r) => r.path.w2), s2, t2];
+  const lo = Math.min(...all1, ...all2);
+  const hi = Math.max(...all1, ...all2);
+  const pad = 0.1 * (hi - lo || 1);
+  const [a, b] = [lo - pad, hi + pad];
+  const name = (inputs: string) => `${inputs} inputs (lr ${record.options.lr})`;
+  const paths = lineFigure({
+    title: 'Paths of w = (w₁, w₂), one example per step', xTitle: 'w₁', yTitle: 'w₂',
+    series: record.runs.map((r) => ({ name: name(r.inputs), x: r.path.w1, y: r.path.w2 })),
+  });
+  paths.data.unshift({
+    type: 'scatter', mode: 'lines', name: 'updates positive inputs forbid (quadrants II, IV from the start)', fill: 'toself',
+    fillcolor: 'rgba(127,127,127,0.18)', line: { width: 0, color: 'rgba(127,127,127,0.18)' }, hoverinfo: 'skip',
+    x: [s1, b, b, s1, s1, a, a, s1, s1], y: [s2, s2, a, a, s2, s2, b, b, s2],
+  });
+  paths.data.push({ type: 'scatter', mode: 'markers', name: 'start', x: [s1], y: [s2], marker: { symbol: 'circle-open', size: 12, color: '#000' } });
+  paths.data.push({ type: 'scatter', mode: 'markers', name: 'target w*', x: [t1], y: [t2], marker: { symbol: 'star', size: 14, color: '#000' } });
+  paths.layout.xaxis = { ...(paths.layout.xaxis as object), range: [a, b] };
+  paths.layout.yaxis = { ...(paths.layout.yaxis as object), range: [a, b], scaleanchor: 'x', scaleratio: 1 };
+  const loss = lineFigure({
+    title: 'Excess loss L(w) − L(w*) per step', xTitle: 'step', yTitle: 'L(w) − L(w*) (log scale)',
+    series: record.runs.map((r) => ({ name: name(r.inputs), y: r.excessLoss.map((v) => (v > 0 ? v : NaN)) })),
+  });
+  loss.layout.yaxis = logAxis(loss.layout.yaxis as object, record.runs.flatMap((r) => r.excessLoss.filter((v) => v > 0)));
+  const steps = record.runs.map((r) => `${r.inputs}: ${r.stepsToTolerance ?? 'not reached'}`).join(', ');
+  return subplotsFigure([paths, loss], {
+    title: `Zig-zag: with positive inputs every update moves both weights the same way (steps to ‖w − w*‖ < ${record.options.tolerance}: ${steps})`,
+    rows: 1, cols: 2,
+  });
+}
+
+/** The sweep as rows: lr, then the steps to tolerance of each input set. */
+export function zigzagRows(record: ZigzagRecord): Record<string, string | number>[] {
+  checkRecord(record, 'activationZigzag');
+  return record.sweep.map((s) => ({ lr: s.lr, 'positive inputs: steps': s.positive ?? 'not reached', 'zero-centred inputs: steps': s.zeroCentred ?? 'not reached' }));
+}
+
+/** Each run's gradient sign patterns and update quadrants, as rows. */
+export function zigzagSignRows(record: ZigzagRecord): Record<string, string | number | boolean>[] {
+  checkRecord(record, 'activationZigzag');
+  return record.runs.map((r) => ({ inputs: r.inputs, ...r.gradientSigns, 'same sign every step': r.sameSign, 'updates in I': r.updateQuadrants.I, II: r.updateQuadrants.II, III: r.updateQuadrants.III, IV: r.updateQuadrants.IV }));
+}
+
+/** The zig-zag record as text (the CLI prints it). */
+export function zigzagText(record: ZigzagRecord): string {
+  return [
+    tableText(toTable(zigzagSignRows(record)), { title: `Gradient signs (∂L/∂w₁, ∂L/∂w₂) per step at lr ${record.options.lr}; the target needs quadrant ${record.quadrants.neededForTarget}` }),
+    tableText(toTable(zigzagRows(record)), { title: `Steps to ‖w − w*‖ < ${record.options.tolerance} (of ${record.options.steps})` }),
+  ].join('\n');
+}
+
+/**
+ * Draws the zig-zag figure, the sign patterns and the learning-rate sweep.
+ *
+ * @example
+ * nn.activations.showZigzag(await nn.activations.zigzag());
+ */
+export function showZigzag(record: ZigzagRecord): void {
+  showFigure(zigzagFigure(record));
+  showTable(zigzagSignRows(record));
+  showTable(zigzagRows(record));
+}
+
+/**
+ * Two panels sharing the layer axis: the mean and the std of each layer's activations, one colour
+ * per activation (with its init), with the SELU fixed point (mean 0, std 1) as reference lines.
+ *
+ * @example
+ * nn.plot(nn.activations.depthStatsFigure(await nn.activations.depthStats()));
+ */
+export function depthStatsFigure(record: DepthStatsRecord): Figure {
+  checkRecord(record, 'activationDepthStats');
+  const depth = record.options.depth;
+  const panel = (key: 'mean' | 'std', title: string, reference: number) => {
+    const fig = lineFigure({
+      title, xTitle: 'layer', yTitle: key === 'mean' ? 'mean of activations' : 'std of activations',
+      series: record.runs.map((r) => ({ name: `${r.label} + ${r.init}`, x: r.layers.map((l) => l.layer), y: r.layers.map((l) => l[key]) })),
+    });
+    fig.data.push(referenceLine(`SELU's fixed point (mean 0, std 1)`, 1, depth, reference));
+    return fig;
+  };
+  return subplotsFigure([panel('mean', 'Mean per layer', 0), panel('std', 'Std per layer', 1)],
+    { title: `Activations across ${depth} layers, each activation with its matching init: SELU stays at mean 0, std 1`, rows: 1, cols: 2, shareX: true });
+}
+
+/** Every layer's statistics as rows. */
+export function depthStatsRows(record: DepthStatsRecord): Record<string, string | number>[] {
+  checkRecord(record, 'activationDepthStats');
+  return record.runs.flatMap((r) => r.layers.map((l) => ({ activation: r.label, init: r.init, layer: l.layer, mean: l.mean, 'SE(mean)': l.seMean, std: l.std, 'SE(std)': l.seStd })));
+}
+
+/**
+ * Draws the depth figure and the last layer of each activation as a table.
+ *
+ * @example
+ * nn.activations.showDepthStats(await nn.activations.depthStats());
+ */
+export function showDepthStats(record: DepthStatsRecord): void {
+  showFigure(depthStatsFigure(record));
+  showTable(depthStatsRows(record).filter((r) => r.layer === record.options.depth));
 }

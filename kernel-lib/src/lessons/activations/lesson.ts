@@ -4,8 +4,10 @@
  * which issue 18 adds next; registering is then one line in registry.ts and one export in index.ts.
  */
 import type { LessonDefinition } from '../../core/lesson';
-import { ACTIVATIONS_COMMAND } from './cli';
-import { showFunctionsTable, showSaturation } from './figures';
+import { ACTIVATIONS_COMMAND, DEPTH_STATS_COMMAND, ZIGZAG_COMMAND } from './cli';
+import { depthStats, DEPTH_OPTIONS } from './depthStats';
+import { zigzag, ZIGZAG_OPTIONS } from './zigzag';
+import { showDepthStats, showFunctionsTable, showSaturation, showZigzag } from './figures';
 import { saturation, SATURATION_OPTIONS } from './saturation';
 import { functionsTable, TABLE_OPTIONS } from './table';
 
@@ -13,11 +15,13 @@ export const ACTIVATIONS_LESSON: LessonDefinition = {
   id: 'activations', number: '01', namespace: 'activations', title: 'Activation functions',
   summary: 'sigmoid, tanh, ReLU, Leaky ReLU, PReLU, ELU, SELU, Maxout, Swish and GELU with their derivatives; saturation: the local gradient at x = -10, 0, 10 and the vanishing product through a chain of saturated sigmoids (`nnlab activations`)',
   notebook: '01-activations.ipynb', homework: null,
-  commands: { activations: ACTIVATIONS_COMMAND },
+  commands: { activations: ACTIVATIONS_COMMAND, zigzag: ZIGZAG_COMMAND, 'depth-stats': DEPTH_STATS_COMMAND },
   exercises: [],
   experiments: {
     saturation: { run: saturation, options: SATURATION_OPTIONS },
     functionsTable: { run: functionsTable, options: TABLE_OPTIONS },
+    zigzag: { run: zigzag, options: ZIGZAG_OPTIONS },
+    depthStats: { run: depthStats, options: DEPTH_OPTIONS },
   },
-  show: { activationSaturation: showSaturation, activationsTable: showFunctionsTable },
+  show: { activationSaturation: showSaturation, activationsTable: showFunctionsTable, activationZigzag: showZigzag, activationDepthStats: showDepthStats },
 };
