@@ -29,7 +29,10 @@ import { SATURATION_OPTIONS } from '../src/lessons/activations/saturation';
 import { TABLE_OPTIONS } from '../src/lessons/activations/table';
 import { quadrantOf, signPattern, ZIGZAG_OPTIONS, zigzagData } from '../src/lessons/activations/zigzag';
 import { DEPTH_OPTIONS, layerStats } from '../src/lessons/activations/depthStats';
-import { DEPTH_STATS_COMMAND, runDepthStats, runZigzag, ZIGZAG_COMMAND } from '../src/lessons/activations/cli';
+import { DEAD_RELU_COMMAND, DEPTH_STATS_COMMAND, runDeadRelu, runDepthStats, runZigzag, ZIGZAG_COMMAND } from '../src/lessons/activations/cli';
+import { DEAD_OPTIONS } from '../src/lessons/activations/deadRelu';
+import { deadReluRows } from '../src/lessons/activations/figures';
+import { loadDataset } from '../src/data/load';
 import { ACTIVATIONS_LESSON } from '../src/lessons/activations/lesson';
 import { depthStatsRows, zigzagRows, zigzagSignRows } from '../src/lessons/activations/figures';
 import { initValues } from '../src/nets/init';
@@ -833,7 +836,7 @@ test('the zigzag command: `--steps 300 --json` prints the record, the text names
   assert.match(text, /Steps to ‖w − w\*‖ < 0\.05 \(of 300\)/);
   throwsMessage(() => parseArgs('zigzag', ['--lr', '0'], spec), /^zigzag: --lr must be a decimal number in \[0\.000001, 1000\], got "0"$|^zigzag: --lr must be/);
   throwsMessage(() => parseArgs('zigzag', ['--steps', '1e9'], spec), /^zigzag: --steps must be an integer/);
-  assert.deepEqual(Object.keys(ACTIVATIONS_LESSON.commands), ['activations', 'zigzag', 'depth-stats']);
+  assert.deepEqual(Object.keys(ACTIVATIONS_LESSON.commands), ['activations', 'zigzag', 'depth-stats', 'dead-relu']);
 });
 
 // ------------------------------------------------------------------------------ depth statistics
@@ -966,4 +969,102 @@ test('the depth-stats command: `--depth 3 --width 40 --batch 20 --json` prints t
   assert.match(text, /Activations after 2 layers \(wasm\)/);
   assert.match(text, /SELU within 4 standard errors of mean 0, std 1 at every layer: (true|false)/);
   throwsMessage(() => parseArgs('depth-stats', ['--width', '5000'], spec), /^depth-stats: --width must be an integer in \[2, 4096\], got "5000"$/);
+});
+
+// ------------------------------------------------------------------------------ dead ReLUs (MNIST from the mirror: NNLAB_DATA_MIRROR)
+
+const SMALL = { trainSize: 500, epochs: 2 } as const;
+
+test('deadRelu({ trainSize: 500, epochs: 2 }) on MNIST: (a) negative bias and (b) too-large lr leave most ReLUs dead, (c) none; Leaky ReLU keeps a gradient in every unit', async () => {
+  const r = await A.deadRelu(SMALL);
+  assert.equal(r.experiment, 'activationDeadRelu');
+  assert.deepEqual([r.data.dataset, r.data.images], ['mnist', 500]);
+  const find = (setup: string, activation: string) => {
+    const run = r.runs.find((x) => x.setup.startsWith(setup) && x.activation === activation);
+    assert.ok(run, `${setup} ${activation}`);
+    return run;
+  };
+  const [a, b, c] = [find('a', 'relu'), find('b', 'relu'), find('c', 'relu')];
+  assert.ok(a.deadFraction >= 0.9 && b.deadFraction >= 0.5 && c.deadFraction <= 0.05, JSON.stringify(r.runs.map((x) => x.deadFraction)));
+  assert.equal(a.lr, null);
+  assert.deepEqual(a.epochLosses, []);
+  assert.ok(c.accuracy > 0.7 && b.accuracy < 0.5, `${c.accuracy} ${b.accuracy}`);
+  for (const run of r.runs.filter((x) => x.activation === 'relu')) assert.equal(run.noGradientUnits, run.deadUnits);
+  assert.equal(find('b', 'leakyRelu').noGradientUnits, 0);
+  const elu = find('b', 'elu');
+  assert.ok(elu.noGradientUnits <= elu.deadUnits);
+  console.log(`deadRelu (500 images, 2 epochs): ${r.runs.map((x) => `${x.setup} ${x.label}: ${x.deadUnits} dead, ${x.noGradientUnits} without gradient, accuracy ${x.accuracy.toFixed(3)}`).join('; ')} (${Math.round(r.meta.ms)} ms)`);
+});
+
+test('deadRelu({ bias: -1 }): the dead units at init equal a float64 count from the MNIST pixels and the same He draws (max over images of x·W₁ + b₁ <= 0)', async () => {
+  const r = await A.deadRelu({ ...SMALL, bias: -1, seed: 2 });
+  const ds = await loadDataset('mnist', { split: 'train', allowPartial: true });
+  const W = initValues('he', [784, 100], seedStream(2).derive('W1'));
+  const max = new Float64Array(100).fill(-Infinity);
+  for (let i = 0; i < 500; i++) {
+    const z = new Float64Array(100).fill(-1);
+    for (let k = 0; k < 784; k++) {
+      const x = ds.images[i * 784 + k] / 255;
+      if (x !== 0) for (let j = 0; j < 100; j++) z[j] += x * W[k * 100 + j];
+    }
+    for (let j = 0; j < 100; j++) max[j] = Math.max(max[j], z[j]);
+  }
+  const dead = Array.from(max).filter((m) => m <= 0).length;
+  const a = r.runs[0];
+  assert.ok(dead > 5 && dead < 95, `a non-trivial count: ${dead}`);
+  assert.equal(a.deadUnits, dead);
+  assert.equal(a.deadAtInit, dead);
+  // every run starts from the same He draws; the trained runs have b₁ = 0: their dead units at init are those with max z <= 0 without the bias
+  const deadWithoutBias = Array.from(max).filter((m) => m + 1 <= 0).length;
+  for (const run of r.runs.slice(1)) assert.equal(run.deadAtInit, deadWithoutBias);
+});
+
+test('deadRelu(): deep-equal records for one seed, progress per step with each trained run as a phase, and no tensor left behind', async () => {
+  const before = tf.memory().numTensors;
+  const events: ProgressEvent[] = [];
+  const o = { trainSize: 100, epochs: 1, batchSize: 50 };
+  const a = await A.deadRelu({ ...o, progress: (e) => events.push(e) });
+  assert.deepEqual(withoutMeta(a), withoutMeta(await A.deadRelu(o)));
+  assert.equal(tf.memory().numTensors, before);
+  assert.deepEqual([...new Set(events.map((e) => e.phase))], ['b: too-large lr, ReLU', 'c: sane, ReLU', 'b: too-large lr, Leaky ReLU (α = 0.01)', 'b: too-large lr, ELU (α = 1)']);
+  assert.deepEqual(events.filter((e) => e.metrics.step !== undefined).map((e) => e.done), [1, 2, 3, 4, 5, 6, 7, 8]);
+  assert.ok(events.every((e) => e.total === 8));
+});
+
+test('deadRelu rejects bad options with an ArgumentError naming the option; every declared size has an upper bound', async () => {
+  const cases: [() => Promise<unknown>, RegExp][] = [
+    [() => A.deadRelu({ lr: 0 }), /^lr must be a finite number in/],
+    [() => A.deadRelu({ bias: -1000 }), /^bias must be a finite number in \[-100, 100\], got -1000$/],
+    [() => A.deadRelu({ trainSize: 5 }), /^trainSize must be an integer in \[10, 60000\], got 5$/],
+    [() => A.deadRelu({ hidden: 5000 }), /^hidden must be an integer in \[1, 4096\], got 5000$/],
+    [() => A.deadRelu({ activation: 'relu' } as unknown as A.DeadReluOptions), /activation/],
+  ];
+  for (const [f, message] of cases) {
+    await assert.rejects(f, (e: unknown) => {
+      assert.ok(e instanceof ArgumentError, String(e));
+      assert.match(e.message, message);
+      return true;
+    });
+  }
+  for (const [key, field] of Object.entries(DEAD_OPTIONS.fields)) {
+    const f = field as { kind: string; max?: number };
+    if (f.kind === 'number' || f.kind === 'int') assert.ok(f.max !== undefined, key);
+  }
+});
+
+test('deadReluFigure(record) and the dead-relu command: bars of never-active and no-gradient fractions per setup; `--images 100 --epochs 1 --json` prints the record; a bad --lr is a usage error', async () => {
+  const spec = DEAD_RELU_COMMAND.spec;
+  const json = JSON.parse(await runDeadRelu(parseArgs('dead-relu', ['--images', '100', '--epochs', '1', '--bias', '-2', '--lr', '3', '--json'], spec)));
+  assert.equal(json.experiment, 'activationDeadRelu');
+  assert.deepEqual([json.options.trainSize, json.options.epochs, json.options.bias, json.options.lr], [100, 1, -2, 3]);
+  const fig = A.deadReluFigure(json);
+  assert.deepEqual(fig.data.map((t) => t.name), ['never active: z ≤ 0 on every image', 'no gradient: f\'(z) = 0 on every image']);
+  assert.equal((fig.data[0] as { x: string[] }).x[0], 'a: negative bias at init (ReLU, bias -2)');
+  assert.match(JSON.stringify(fig.layout), /Dead hidden units on 100 MNIST training images \(100 units\)/);
+  assert.equal(deadReluRows(json).length, 5);
+  const text = await runDeadRelu(parseArgs('dead-relu', ['--images=100', '--epochs=1'], spec));
+  assert.match(text, /Dead hidden units out of 100, 100 MNIST training images \(wasm\)/);
+  throwsMessage(() => parseArgs('dead-relu', ['--lr', 'big'], spec), /^dead-relu: --lr must be a decimal number/);
+  throwsMessage(() => A.deadReluFigure({ experiment: 'x' } as unknown as A.DeadReluRecord), /^record must be a record returned by nn\.activations\.deadRelu\(\)/);
+  assert.deepEqual(Object.keys(ACTIVATIONS_LESSON.experiments), ['saturation', 'functionsTable', 'zigzag', 'depthStats', 'deadRelu']);
 });

@@ -11,7 +11,8 @@ import { functionsTableText } from './figures';
 import { FunctionsTableRecord, functionsTable, TABLE_FIELDS, TableOptions } from './table';
 import type { Field } from '../../core/options';
 import { tableText, toTable } from '../../show/table';
-import { depthStatsRows, zigzagText } from './figures';
+import { deadReluText, depthStatsRows, zigzagText } from './figures';
+import { deadRelu, DEAD_FIELDS, DeadReluOptions } from './deadRelu';
 import { zigzag, ZIGZAG_FIELDS, ZigzagOptions } from './zigzag';
 import { depthStats, DEPTH_FIELDS, DepthStatsOptions } from './depthStats';
 
@@ -117,6 +118,40 @@ The backend is picked as in a notebook (NNLAB_DEVICE=cpu|gpu, else auto).`,
     const device = await useDevice(undefined, { print: false });
     if (!a.flags.has('json')) out(device.summary);
     out(await runDepthStats(a));
+    return 0;
+  },
+};
+
+/** `nnlab dead-relu`'s value options -> the declared deadRelu options they set. */
+const DEAD_VALUE_OPTIONS = { bias: DEAD_FIELDS.bias, lr: DEAD_FIELDS.lr, images: DEAD_FIELDS.trainSize, epochs: DEAD_FIELDS.epochs, seed: DEAD_FIELDS.seed } as const;
+
+/** Runs the dead-ReLU experiment for parsed arguments, without choosing a device. */
+export async function runDeadRelu(a: ParsedArgs): Promise<string> {
+  const { images, ...rest } = valuesOf('dead-relu', a, DEAD_VALUE_OPTIONS);
+  const record = await deadRelu({ ...(rest as DeadReluOptions), ...(images === undefined ? {} : { trainSize: images as number }), progress: false });
+  return a.flags.has('json') ? JSON.stringify({ ...record, ms: record.meta.ms }, null, 2) : deadReluText(record);
+}
+
+export const DEAD_RELU_COMMAND: Command = {
+  summary: 'lesson 01: dead ReLUs on MNIST, at init with a negative bias, after a too-large learning rate, and sane',
+  usage: `nnlab dead-relu [--bias -3] [--lr 5] [--images 2000] [--epochs 3] [--seed 0] [--json]
+
+Counts the hidden units of a 784-100-10 net whose pre-activation is <= 0 on every training image
+(dead: no gradient reaches them): (a) ReLU at init with hidden bias --bias, (b) ReLU after SGD with
+the too-large learning rate --lr, (c) ReLU after SGD with lr 0.1, and (b) with Leaky ReLU and ELU.
+MNIST comes from the cache, a mirror (NNLAB_DATA_MIRROR) or the official URLs.
+  --bias B      hidden bias of setup (a) (default -3)
+  --lr LR       learning rate of setup (b) (default 5)
+  --images N    MNIST training images (default 2000; 500 with NNLAB_QUICK=1)
+  --epochs N    epochs (default 3; 2 with NNLAB_QUICK=1)
+  --seed S      seed (default 0)
+  --json        print the record as JSON (with "ms", the wall time, next to "meta")
+The backend is picked as in a notebook (NNLAB_DEVICE=cpu|gpu, else auto).`,
+  spec: { flags: ['json'], options: { ...DEAD_VALUE_OPTIONS } },
+  async run(a) {
+    const device = await useDevice(undefined, { print: false });
+    if (!a.flags.has('json')) out(device.summary);
+    out(await runDeadRelu(a));
     return 0;
   },
 };

@@ -14,11 +14,13 @@ import { FLOAT32_MIN_NORMAL, SaturationRecord } from './saturation';
 import type { FunctionsTableRecord } from './table';
 import type { ZigzagRecord } from './zigzag';
 import type { DepthStatsRecord } from './depthStats';
+import type { DeadReluRecord } from './deadRelu';
 import { ACTIVATION_FAMILIES, ActivationFamily } from './functions';
 
 const MADE_BY: Readonly<Record<string, string>> = {
   activationSaturation: 'nn.activations.saturation()', activationsTable: 'nn.activations.functionsTable()',
   activationZigzag: 'nn.activations.zigzag()', activationDepthStats: 'nn.activations.depthStats()',
+  activationDeadRelu: 'nn.activations.deadRelu()',
 };
 
 function checkRecord(record: unknown, experiment: string): void {
@@ -245,4 +247,58 @@ export function depthStatsRows(record: DepthStatsRecord): Record<string, string 
 export function showDepthStats(record: DepthStatsRecord): void {
   showFigure(depthStatsFigure(record));
   showTable(depthStatsRows(record).filter((r) => r.layer === record.options.depth));
+}
+
+/** A run's name in the dead-ReLU figure and tables: its setup and activation. */
+function deadRunName(run: DeadReluRecord['runs'][number]): string {
+  return `${run.setup} (${run.label}${run.lr === null ? `, bias ${run.bias}` : `, lr ${run.lr}`})`;
+}
+
+/**
+ * One bar per run and measure: the fraction of hidden units that never activate (z ≤ 0 on every
+ * training image) and the fraction with no gradient at all (f'(z) = 0 on every image).
+ *
+ * @example
+ * nn.plot(nn.activations.deadReluFigure(await nn.activations.deadRelu()));
+ */
+export function deadReluFigure(record: DeadReluRecord): Figure {
+  checkRecord(record, 'activationDeadRelu');
+  const x = record.runs.map(deadRunName);
+  const hidden = record.options.hidden;
+  const fig = barFigure({
+    title: `Dead hidden units on ${record.data.images} MNIST training images (${hidden} units)`,
+    xTitle: 'setup', yTitle: 'fraction of hidden units',
+    series: [
+      { name: 'never active: z ≤ 0 on every image', x, y: record.runs.map((r) => r.deadFraction) },
+      { name: 'no gradient: f\'(z) = 0 on every image', x, y: record.runs.map((r) => r.noGradientUnits / hidden) },
+    ],
+  });
+  fig.layout.yaxis = { ...(fig.layout.yaxis as object), range: [0, 1.05] };
+  return fig;
+}
+
+/** The runs as rows. */
+export function deadReluRows(record: DeadReluRecord): Record<string, string | number>[] {
+  checkRecord(record, 'activationDeadRelu');
+  return record.runs.map((r) => ({
+    setup: r.setup, activation: r.label, 'bias b₁': r.bias, lr: r.lr ?? 'not trained', 'dead at init': r.deadAtInit,
+    'dead (never active)': r.deadUnits, 'no gradient': r.noGradientUnits, 'train accuracy': r.accuracy,
+    'last epoch loss': r.epochLosses.length ? r.epochLosses[r.epochLosses.length - 1] : 'not trained',
+  }));
+}
+
+/** The dead-ReLU record as text (the CLI prints it). */
+export function deadReluText(record: DeadReluRecord): string {
+  return tableText(toTable(deadReluRows(record)), { title: `Dead hidden units out of ${record.options.hidden}, ${record.data.images} MNIST training images (${record.backend})` });
+}
+
+/**
+ * Draws the dead-unit figure and its table.
+ *
+ * @example
+ * nn.activations.showDeadRelu(await nn.activations.deadRelu());
+ */
+export function showDeadRelu(record: DeadReluRecord): void {
+  showFigure(deadReluFigure(record));
+  showTable(deadReluRows(record));
 }

@@ -6,10 +6,10 @@
  * - math: `sigmoid`, `tanh`, `relu`, `leakyRelu`, `prelu`, `elu`, `selu`, `maxout`, `swish`,
  *   `gelu`, each with its `…Grad` (and `…Backward` where a parameter is learned);
  * - experiments: `saturation`, `functionsTable`, `zigzag` (positive vs zero-centred inputs),
- *   `depthStats` (activation statistics across depth with matching inits);
+ *   `depthStats` (activation statistics across depth with matching inits), `deadRelu` (dead units on MNIST);
  * - figures: `familyFigure` (functions and derivatives side by side, from `functionsTable(CURVES)`),
  *   `saturationFigure`, `showSaturation`, `showFunctionsTable`, `zigzagFigure`, `showZigzag`,
- *   `depthStatsFigure`, `showDepthStats`.
+ *   `depthStatsFigure`, `showDepthStats`, `deadReluFigure`, `showDeadRelu`.
  *
  * @example
  * const r = await nn.activations.saturation();
@@ -29,6 +29,8 @@ export { zigzag, ZIGZAG_DEFAULTS, ZIGZAG_INPUTS } from './zigzag';
 export type { Quadrant, ZigzagConfig, ZigzagInputs, ZigzagOptions, ZigzagRecord, ZigzagRun } from './zigzag';
 export { depthStats, DEPTH_ACTIVATIONS, DEPTH_DEFAULTS, DEPTH_QUICK, MATCHING_INIT } from './depthStats';
 export type { DepthActivation, DepthLayer, DepthRun, DepthStatsConfig, DepthStatsOptions, DepthStatsRecord } from './depthStats';
+export { deadRelu, DEAD_ACTIVATIONS, DEAD_DEFAULTS, DEAD_QUICK } from './deadRelu';
+export type { DeadActivation, DeadReluConfig, DeadReluOptions, DeadReluRecord, DeadRun, DeadSetup } from './deadRelu';
 export {
-  depthStatsFigure, familyFigure, saturationFigure, showDepthStats, showFunctionsTable, showSaturation, showZigzag, zigzagFigure,
+  deadReluFigure, depthStatsFigure, familyFigure, saturationFigure, showDeadRelu, showDepthStats, showFunctionsTable, showSaturation, showZigzag, zigzagFigure,
 } from './figures';

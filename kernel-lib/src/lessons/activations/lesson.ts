@@ -4,10 +4,11 @@
  * which issue 18 adds next; registering is then one line in registry.ts and one export in index.ts.
  */
 import type { LessonDefinition } from '../../core/lesson';
-import { ACTIVATIONS_COMMAND, DEPTH_STATS_COMMAND, ZIGZAG_COMMAND } from './cli';
+import { ACTIVATIONS_COMMAND, DEAD_RELU_COMMAND, DEPTH_STATS_COMMAND, ZIGZAG_COMMAND } from './cli';
+import { deadRelu, DEAD_OPTIONS } from './deadRelu';
 import { depthStats, DEPTH_OPTIONS } from './depthStats';
 import { zigzag, ZIGZAG_OPTIONS } from './zigzag';
-import { showDepthStats, showFunctionsTable, showSaturation, showZigzag } from './figures';
+import { showDeadRelu, showDepthStats, showFunctionsTable, showSaturation, showZigzag } from './figures';
 import { saturation, SATURATION_OPTIONS } from './saturation';
 import { functionsTable, TABLE_OPTIONS } from './table';
 
@@ -15,13 +16,14 @@ export const ACTIVATIONS_LESSON: LessonDefinition = {
   id: 'activations', number: '01', namespace: 'activations', title: 'Activation functions',
   summary: 'sigmoid, tanh, ReLU, Leaky ReLU, PReLU, ELU, SELU, Maxout, Swish and GELU with their derivatives; saturation: the local gradient at x = -10, 0, 10 and the vanishing product through a chain of saturated sigmoids (`nnlab activations`)',
   notebook: '01-activations.ipynb', homework: null,
-  commands: { activations: ACTIVATIONS_COMMAND, zigzag: ZIGZAG_COMMAND, 'depth-stats': DEPTH_STATS_COMMAND },
+  commands: { activations: ACTIVATIONS_COMMAND, zigzag: ZIGZAG_COMMAND, 'depth-stats': DEPTH_STATS_COMMAND, 'dead-relu': DEAD_RELU_COMMAND },
   exercises: [],
   experiments: {
     saturation: { run: saturation, options: SATURATION_OPTIONS },
     functionsTable: { run: functionsTable, options: TABLE_OPTIONS },
     zigzag: { run: zigzag, options: ZIGZAG_OPTIONS },
     depthStats: { run: depthStats, options: DEPTH_OPTIONS },
+    deadRelu: { run: deadRelu, options: DEAD_OPTIONS },
   },
-  show: { activationSaturation: showSaturation, activationsTable: showFunctionsTable, activationZigzag: showZigzag, activationDepthStats: showDepthStats },
+  show: { activationSaturation: showSaturation, activationsTable: showFunctionsTable, activationZigzag: showZigzag, activationDepthStats: showDepthStats, activationDeadRelu: showDeadRelu },
 };
