@@ -929,6 +929,8 @@ test('zigzag and depthStats reject bad options with an ArgumentError naming the 
     [() => A.depthStats({ width: 1 }), /^width must be an integer in \[2, 4096\], got 1$/],
     [() => A.depthStats({ activations: ['sigmoid' as A.DepthActivation] }), /^activations\[0\] must be one of "tanh", "relu", "selu", "gelu"/],
     [() => A.depthStats({ depth: 0 }), /^depth must be an integer in \[1, 100\], got 0$/],
+    [() => A.depthStats(null as unknown as A.DepthStatsOptions), /^activations\.depthStats options must be an object of options \(or nothing\), got null$/],
+    [() => A.deadRelu([1] as unknown as A.DeadReluOptions), /^activations\.deadRelu options must be an object of options/],
     [() => A.depthStats({ width: 4096, batchSize: 100_000 }), /batchSize/],
   ];
   for (const [f, message] of cases) {

@@ -151,7 +151,9 @@ export interface DeadReluSource { dataset?: ImageDataset }
  */
 export async function deadRelu(options: DeadReluOptions = {}, source: DeadReluSource = {}): Promise<DeadReluRecord> {
   const started = performance.now();
-  const { config, progress } = DEAD_OPTIONS.take(withQuickPreset<DeadReluOptions>(options, DEAD_QUICK));
+  // the quick preset applies to an object of options; anything else goes to take() as given, which names it
+  const isObject = typeof options === 'object' && options !== null && !Array.isArray(options);
+  const { config, progress } = DEAD_OPTIONS.take(isObject ? withQuickPreset<DeadReluOptions>(options, DEAD_QUICK) : options);
   const bar = experimentProgress(progress, {
     label: 'activations.deadRelu',
     chart: { metric: 'loss', title: 'Training loss per setup', xTitle: 'step', yTitle: 'cross-entropy', series: TRAINED.map(([setup, activation]) => runName(setup, activation)), yScale: 'log' },

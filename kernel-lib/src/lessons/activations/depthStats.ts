@@ -120,7 +120,9 @@ export interface DepthStatsRecord {
  */
 export async function depthStats(options: DepthStatsOptions = {}): Promise<DepthStatsRecord> {
   const started = performance.now();
-  const { config, progress } = DEPTH_OPTIONS.take(withQuickPreset<DepthStatsOptions>(options, DEPTH_QUICK));
+  // the quick preset applies to an object of options; anything else goes to take() as given, which names it
+  const isObject = typeof options === 'object' && options !== null && !Array.isArray(options);
+  const { config, progress } = DEPTH_OPTIONS.take(isObject ? withQuickPreset<DepthStatsOptions>(options, DEPTH_QUICK) : options);
   const bar = experimentProgress(progress, { label: 'activations.depthStats' });
   const total = config.activations.length * config.depth;
   try {
