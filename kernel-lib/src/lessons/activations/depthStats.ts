@@ -23,7 +23,7 @@
  * record treats each unit as one sample: unit j's mean m_j and second moment s_j over the N
  * examples, then SE(mean) = sd_j(m_j)/√width and SE(std) ≈ sd_j(s_j)/(2·std·√width) (the delta method
  * on std = √(mean_j s_j − mean²)). SELU's check is |mean| < 4·SE(mean) and |std − 1| < 4·SE(std)
- * at every layer (measured, seeds 0-2, 200 and 1000 inputs: at most 2.8 SE).
+ * at every layer (measured, seeds 0-2, 200 and 1000 inputs: at most 3.1 SE).
  *
  * @example
  * const r = await nn.activations.depthStats();
