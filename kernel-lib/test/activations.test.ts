@@ -27,6 +27,17 @@ import { ACTIVATIONS_COMMAND, runActivations } from '../src/lessons/activations/
 import { chainRows, functionsTableRows, saturationRows } from '../src/lessons/activations/figures';
 import { SATURATION_OPTIONS } from '../src/lessons/activations/saturation';
 import { TABLE_OPTIONS } from '../src/lessons/activations/table';
+import { quadrantOf, signPattern, ZIGZAG_OPTIONS, zigzagData } from '../src/lessons/activations/zigzag';
+import { DEPTH_OPTIONS, layerStats } from '../src/lessons/activations/depthStats';
+import { DEAD_RELU_COMMAND, DEPTH_STATS_COMMAND, runDeadRelu, runDepthStats, runZigzag, ZIGZAG_COMMAND } from '../src/lessons/activations/cli';
+import { DEAD_OPTIONS } from '../src/lessons/activations/deadRelu';
+import { deadReluRows } from '../src/lessons/activations/figures';
+import { loadDataset } from '../src/data/load';
+import { ACTIVATIONS_LESSON } from '../src/lessons/activations/lesson';
+import { depthStatsRows, zigzagRows, zigzagSignRows } from '../src/lessons/activations/figures';
+import { initValues } from '../src/nets/init';
+import { normalArray } from '../src/core/normal';
+import { seedStream } from '../src/core/rng';
 import * as kernels from '../src/nets/activations';
 import { activate, activationGrad, ACTIVATIONS } from '../src/nets/layers';
 import { parseArgs, UsageError } from '../src/core/args';
@@ -703,4 +714,359 @@ test('the activations command: `--at -10,0,10 --json` prints the record, `--func
 
 test('measured errors (printed for the record)', () => {
   console.log(`max error per function, in units of u = 2^-24 times the term scale (allowed ${K}):\n${MEASURED.join('\n')}`);
+});
+
+// ------------------------------------------------------------------------------ zig-zag
+
+test('zigzag(): with positive inputs every step\'s ∂L/∂w₁ and ∂L/∂w₂ share a sign, so updates lie in quadrants I and III only; zero-centred inputs take the quadrant IV the target needs', async () => {
+  const r = await A.zigzag();
+  assert.equal(r.experiment, 'activationZigzag');
+  assert.deepEqual(r.quadrants, { allowedWithPositiveInputs: ['I', 'III'], neededForTarget: 'IV' });
+  const [pos, cen] = r.runs;
+  assert.equal(pos.inputs, 'positive');
+  assert.ok(pos.inputRange[0] > 1 && pos.inputRange[1] < 3, String(pos.inputRange));
+  assert.equal(pos.sameSign, true);
+  assert.equal(pos.gradientSigns['+-'] + pos.gradientSigns['-+'], 0);
+  assert.equal(pos.updateQuadrants.II + pos.updateQuadrants.IV, 0);
+  assert.ok(pos.updateQuadrants.I > 100 && pos.updateQuadrants.III > 100, 'the zig-zag alternates I and III');
+  assert.equal(cen.sameSign, false);
+  assert.ok(cen.updateQuadrants.IV > 100);
+  for (const run of r.runs) {
+    assert.equal(run.path.w1.length, r.options.steps + 1);
+    assert.equal(run.excessLoss.length, r.options.steps + 1);
+    const counted = Object.values(run.gradientSigns).reduce((a, b) => a + b, 0);
+    assert.equal(counted, r.options.steps);
+    // the first step within tolerance, read off the path
+    const first = run.path.w1.findIndex((w1, i) => Math.hypot(w1 - 1, run.path.w2[i] + 1) < r.options.tolerance);
+    assert.equal(run.stepsToTolerance, first);
+  }
+});
+
+test('zigzag(): every step is w ← w − lr·(σ(w·x_k) − σ(w*·x_k))·x_k for one example k, each example once per epoch (float64 recurrence rebuilt here)', async () => {
+  const r = await A.zigzag({ steps: 200, lrs: [1] });
+  const config = ZIGZAG_OPTIONS.resolve({ steps: 200, lrs: [1] });
+  const data = zigzagData(config);
+  assert.ok(Math.abs(data['zero-centred'].X.filter((_, i) => i % 2 === 0).reduce((a, b) => a + b, 0)) < 1e-12, 'zero-centred: the mean is 0');
+  for (const run of r.runs) {
+    const set = data[run.inputs];
+    const n = config.examples;
+    let seen = new Set<number>();
+    for (let s = 0; s < 200; s++) {
+      const [w1, w2] = [run.path.w1[s], run.path.w2[s]];
+      const candidates = Array.from({ length: n }, (_, k) => k).filter((k) => {
+        const [x1, x2] = [set.X[2 * k], set.X[2 * k + 1]];
+        const d = sig(w1 * x1 + w2 * x2) - sig(x1 - x2);
+        return Math.abs(w1 - d * x1 - run.path.w1[s + 1]) <= 1e-12 * (1 + Math.abs(w1)) && Math.abs(w2 - d * x2 - run.path.w2[s + 1]) <= 1e-12 * (1 + Math.abs(w2));
+      });
+      assert.ok(candidates.length >= 1, `step ${s + 1}: no example explains it`);
+      if (s % n === 0) seen = new Set();
+      const fresh = candidates.find((k) => !seen.has(k));
+      assert.ok(fresh !== undefined || candidates.length > 0);
+      if (fresh !== undefined) seen.add(fresh);
+    }
+    // the excess loss L(w) − L(w*), from −y·log p − (1 − y)·log(1 − p) written out
+    for (const s of [0, 10, 50]) {
+      const [w1, w2] = [run.path.w1[s], run.path.w2[s]];
+      let t = 0;
+      for (let k = 0; k < n; k++) {
+        const [x1, x2] = [set.X[2 * k], set.X[2 * k + 1]];
+        const p = sig(w1 * x1 + w2 * x2);
+        const y = sig(x1 - x2);
+        t += -y * Math.log(p) - (1 - y) * Math.log(1 - p) - (-y * Math.log(y) - (1 - y) * Math.log(1 - y));
+      }
+      assert.ok(Math.abs(run.excessLoss[s] - t / n) <= 1e-12 * (1 + t / n), `${run.inputs} step ${s}: ${run.excessLoss[s]} vs ${t / n}`);
+    }
+  }
+});
+
+test('zigzag({ seed }) for seeds 0, 1, 2: the fewest steps over the lr sweep are fewer with zero-centred inputs; positive inputs never reach the target at lr 10', async () => {
+  const lines: string[] = [];
+  for (const seed of [0, 1, 2]) {
+    const r = await A.zigzag({ seed });
+    assert.ok(r.best.positive !== null && r.best.zeroCentred !== null);
+    assert.ok(r.best.zeroCentred.steps < r.best.positive.steps, JSON.stringify(r.best));
+    assert.equal(r.sweep.find((s) => s.lr === 10)?.positive, null);
+    lines.push(`seed ${seed}: ${r.sweep.map((s) => `lr ${s.lr}: ${s.positive ?? '-'} / ${s.zeroCentred ?? '-'}`).join(', ')}`);
+  }
+  console.log(`zigzag steps to tolerance, positive / zero-centred:\n${lines.join('\n')}`);
+});
+
+test('zigzag() twice with one seed gives deep-equal records; another seed other data; progress has one event per run; no tensor is left behind', async () => {
+  const before = tf.memory().numTensors;
+  const events: ProgressEvent[] = [];
+  const a = await A.zigzag({ steps: 100, progress: (e) => events.push(e) });
+  const b = await A.zigzag({ steps: 100 });
+  assert.deepEqual(withoutMeta(a), withoutMeta(b));
+  assert.notDeepEqual((await A.zigzag({ steps: 100, seed: 5 })).runs[0].path, a.runs[0].path);
+  assert.deepEqual(events.map((e) => [e.done, e.total]), [[1, 12], [2, 12], [4, 12], [6, 12], [8, 12], [10, 12], [12, 12]]);
+  assert.equal(tf.memory().numTensors, before);
+});
+
+test('signPattern and quadrantOf name the signs and the quadrant of a move, 0 apart', () => {
+  assert.deepEqual([signPattern(1, 2), signPattern(-1, -2), signPattern(1, -2), signPattern(-1, 2), signPattern(0, 1)], ['++', '--', '+-', '-+', 'zero']);
+  assert.deepEqual([quadrantOf(1, 1), quadrantOf(-1, 1), quadrantOf(-1, -1), quadrantOf(1, -1), quadrantOf(1, 0)], ['I', 'II', 'III', 'IV', 'zero']);
+});
+
+test('zigzagFigure(record): paths on equal axes with the forbidden quadrants shaded, start and target marked, and the excess loss on a log axis', async () => {
+  const r = await A.zigzag({ steps: 300 });
+  const fig = A.zigzagFigure(r);
+  const names = fig.data.map((t) => t.name);
+  for (const n of ['positive inputs', 'zero-centred inputs', 'start', 'target w*', 'step directions forbidden at the start']) assert.ok(names.includes(n), n);
+  const shade = fig.data.find((t) => t.fill === 'toself') as { x: number[]; y: number[] };
+  assert.deepEqual([shade.x[0], shade.y[0]], [-1, 1]);
+  const layout = fig.layout as Record<string, { scaleanchor?: string; type?: string; range?: number[] }>;
+  assert.equal(layout.yaxis.scaleanchor, 'x');
+  assert.deepEqual(layout.xaxis.range, layout.yaxis.range);
+  assert.equal(layout.yaxis2.type, 'log');
+  assert.match(JSON.stringify(fig.layout).replace(/<br>/g, ' '), /Zig-zag: positive inputs move both weights the same way/);
+  assert.equal(zigzagRows(r).length, 5);
+  assert.equal(zigzagSignRows(r)[0]['same sign every step'], true);
+  throwsMessage(() => A.zigzagFigure({ experiment: 'activationSaturation' } as unknown as A.ZigzagRecord), /^record must be a record returned by nn\.activations\.zigzag\(\)/);
+});
+
+test('the zigzag command: `--steps 300 --json` prints the record, the text names the signs and the sweep, and a bad --lr is a usage error naming it', async () => {
+  const spec = ZIGZAG_COMMAND.spec;
+  const json = JSON.parse(await runZigzag(parseArgs('zigzag', ['--steps', '300', '--json'], spec)));
+  assert.equal(json.experiment, 'activationZigzag');
+  assert.equal(json.options.steps, 300);
+  assert.equal(json.runs[0].sameSign, true);
+  assert.equal(typeof json.ms, 'number');
+  const text = await runZigzag(parseArgs('zigzag', ['--steps=300', '--lr', '0.5'], spec));
+  assert.match(text, /Gradient signs \(∂L\/∂w₁, ∂L\/∂w₂\) per step at lr 0\.5; the target needs quadrant IV/);
+  assert.match(text, /Steps to ‖w − w\*‖ < 0\.05 \(of 300\)/);
+  throwsMessage(() => parseArgs('zigzag', ['--lr', '0'], spec), /^zigzag: --lr must be a decimal number in \[0\.000001, 1000\], got "0"$|^zigzag: --lr must be/);
+  throwsMessage(() => parseArgs('zigzag', ['--steps', '1e9'], spec), /^zigzag: --steps must be an integer/);
+  assert.deepEqual(Object.keys(ACTIVATIONS_LESSON.commands), ['activations', 'zigzag', 'depth-stats', 'dead-relu']);
+});
+
+// ------------------------------------------------------------------------------ depth statistics
+
+test('layerStats(values, n, width): mean and std of all values, SE(mean) = sd_j(m_j)/√width and SE(std) = sd_j(s_j)/(2·std·√width), written out here', () => {
+  const random = mulberry32(11);
+  const [n, width] = [7, 5];
+  const v = Array.from({ length: n * width }, () => 3 * random() - 1);
+  const got = layerStats(v, n, width);
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  const std = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length);
+  const col = (f: (x: number) => number) => Array.from({ length: width }, (_, j) => Array.from({ length: n }, (_, i) => f(v[i * width + j])).reduce((a, b) => a + b, 0) / n);
+  const sdOf = (a: number[]) => { const mu = a.reduce((x, y) => x + y, 0) / a.length; return Math.sqrt(a.reduce((x, y) => x + (y - mu) ** 2, 0) / (a.length - 1)); };
+  assert.ok(Math.abs(got.mean - mean) < 1e-14 && Math.abs(got.std - std) < 1e-14);
+  assert.ok(Math.abs(got.seMean - sdOf(col((x) => x)) / Math.sqrt(width)) < 1e-14);
+  assert.ok(Math.abs(got.seStd - sdOf(col((x) => x * x)) / (2 * std * Math.sqrt(width))) < 1e-14);
+  assert.deepEqual(layerStats([1, 2, 3, 4], 2, 2).mean, 2.5);
+});
+
+test('depthStats({ depth: 3, width: 32, batchSize: 20 }) matches a float64 forward pass of the same draws within float32 rounding, for tanh, ReLU, SELU and GELU', async () => {
+  const r = await A.depthStats({ depth: 3, width: 32, batchSize: 20, seed: 4 });
+  const f64: Record<A.DepthActivation, (x: number) => number> = {
+    tanh: Math.tanh, relu: (x) => Math.max(0, x), selu: (x) => LAMBDA * (x > 0 ? x : ALPHA * Math.expm1(x)), gelu: (x) => x * Phi(x),
+  };
+  const seeds = seedStream(4);
+  const input = Array.from(normalArray(20 * 32, seeds.derive('input')));
+  for (const run of r.runs) {
+    assert.equal(run.weightStd, run.activation === 'relu' || run.activation === 'gelu' ? Math.sqrt(2 / 32) : 1 / Math.sqrt(32));
+    const layerSeeds = seeds.fork(run.activation);
+    let h = input;
+    for (const layer of run.layers) {
+      const W = initValues(A.MATCHING_INIT[run.activation].init, [32, 32], layerSeeds.next());
+      const next = new Array<number>(20 * 32);
+      for (let i = 0; i < 20; i++) for (let j = 0; j < 32; j++) {
+        let z = 0;
+        for (let k = 0; k < 32; k++) z += h[i * 32 + k] * W[k * 32 + j];
+        next[i * 32 + j] = f64[run.activation](z);
+      }
+      h = next;
+      const ref = layerStats(h, 20, 32);
+      // float32 matmul of 32 terms per layer, three layers deep: a relative error of a few 1e-6 at most
+      assert.ok(Math.abs(layer.mean - ref.mean) < 1e-4 * ref.std && Math.abs(layer.std / ref.std - 1) < 1e-4, `${run.activation} layer ${layer.layer}: ${layer.mean}, ${layer.std} vs ${ref.mean}, ${ref.std}`);
+    }
+  }
+});
+
+test('depthStats() over 10 layers of 500 (seeds 0 and 1, 200 inputs): SELU within 4 standard errors of mean 0 and std 1 at every layer; tanh\'s std shrinks; ReLU\'s mean stays positive', async () => {
+  const lines: string[] = [];
+  for (const seed of [0, 1]) {
+    const r = await A.depthStats({ seed, batchSize: 200 });
+    assert.ok(r.selu !== null && r.selu.ok, JSON.stringify(r.selu));
+    const by = Object.fromEntries(r.runs.map((run) => [run.activation, run.layers]));
+    for (const l of by.selu) assert.ok(Math.abs(l.mean) < 4 * l.seMean && Math.abs(l.std - 1) < 4 * l.seStd, `layer ${l.layer}`);
+    assert.ok(by.tanh.every((l, i) => i === 0 || l.std < by.tanh[i - 1].std), 'tanh std decreases');
+    assert.ok(by.tanh[9].std < 0.3);
+    assert.ok(by.relu.every((l) => l.mean > 0.4));
+    const worst = Math.max(...by.selu.map((l) => Math.max(Math.abs(l.mean) / l.seMean, Math.abs(l.std - 1) / l.seStd)));
+    lines.push(`seed ${seed} (${Math.round(r.meta.ms)} ms): SELU worst ${worst.toFixed(2)} SE; last layer ${r.runs.map((run) => `${run.label} ${run.layers[9].mean.toFixed(3)}/${run.layers[9].std.toFixed(3)}`).join(', ')}`);
+  }
+  console.log(`depthStats, mean/std at layer 10:\n${lines.join('\n')}`);
+});
+
+test('depthStats(): deep-equal records for one seed, one progress event per layer, the quick preset, and no tensor left behind', async () => {
+  const before = tf.memory().numTensors;
+  const events: ProgressEvent[] = [];
+  const o = { depth: 2, width: 16, batchSize: 10, activations: ['selu', 'tanh'] as A.DepthActivation[] };
+  const a = await A.depthStats({ ...o, progress: (e) => events.push(e) });
+  assert.deepEqual(withoutMeta(a), withoutMeta(await A.depthStats(o)));
+  assert.deepEqual(events.map((e) => [e.done, e.total, e.phase]), [[1, 4, 'SELU'], [2, 4, 'SELU'], [3, 4, 'tanh'], [4, 4, 'tanh']]);
+  assert.equal((await A.depthStats({ ...o, activations: ['relu'] })).selu, null);
+  assert.equal(tf.memory().numTensors, before);
+  const saved = process.env.NNLAB_QUICK;
+  process.env.NNLAB_QUICK = '1';
+  try {
+    assert.equal((await A.depthStats({ depth: 1, width: 8, activations: ['relu'] })).options.batchSize, A.DEPTH_QUICK.batchSize);
+    assert.equal((await A.depthStats({ depth: 1, width: 8, batchSize: 3, activations: ['relu'] })).options.batchSize, 3);
+  } finally {
+    if (saved === undefined) delete process.env.NNLAB_QUICK; else process.env.NNLAB_QUICK = saved;
+  }
+});
+
+test('zigzag and depthStats reject bad options with an ArgumentError naming the option, before any work', async () => {
+  const cases: [() => Promise<unknown>, RegExp][] = [
+    [() => A.zigzag({ offset: 0.5 }), /^offset must be a finite number in \[1\.001, 100\], got 0\.5$/],
+    [() => A.zigzag({ start: [1, 2, 3] }), /^start must be an array of 2 values, got \[1, 2, 3\]$/],
+    [() => A.zigzag({ lr: 0 }), /^lr must be a finite number in/],
+    [() => A.zigzag({ steps: 1e9 }), /^steps must be an integer in \[1, 100000\], got 1000000000$/],
+    [() => A.zigzag({ lrs: [1, 1] }), /^lrs\[1\] must be a value not already in lrs/],
+    [() => A.zigzag({ bogus: 1 } as unknown as A.ZigzagOptions), /bogus/],
+    [() => A.depthStats({ width: 1 }), /^width must be an integer in \[2, 4096\], got 1$/],
+    [() => A.depthStats({ activations: ['sigmoid' as A.DepthActivation] }), /^activations\[0\] must be one of "tanh", "relu", "selu", "gelu"/],
+    [() => A.depthStats({ depth: 0 }), /^depth must be an integer in \[1, 100\], got 0$/],
+    [() => A.depthStats(null as unknown as A.DepthStatsOptions), /^activations\.depthStats options must be an object of options \(or nothing\), got null$/],
+    [() => A.deadRelu([1] as unknown as A.DeadReluOptions), /^activations\.deadRelu options must be an object of options/],
+    [() => A.depthStats({ width: 4096, batchSize: 100_000 }), /batchSize/],
+  ];
+  for (const [f, message] of cases) {
+    await assert.rejects(f, (e: unknown) => {
+      assert.ok(e instanceof ArgumentError, String(e));
+      assert.match(e.message, message);
+      return true;
+    });
+  }
+  for (const schema of [ZIGZAG_OPTIONS, DEPTH_OPTIONS]) {
+    for (const [key, field] of Object.entries(schema.fields)) {
+      const f = field as { kind: string; max?: number; of?: { kind: string; max?: number } };
+      if (f.kind === 'list') assert.ok(f.max !== undefined && (f.of?.kind === 'oneOf' || f.of?.max !== undefined), `${schema.name}.${key}`);
+      if (f.kind === 'number' || f.kind === 'int') assert.ok(f.max !== undefined, `${schema.name}.${key}`);
+    }
+  }
+});
+
+test('depthStatsFigure(record): mean and std per layer, one series per activation with its init, the SELU fixed point as reference lines', async () => {
+  const r = await A.depthStats({ depth: 4, width: 64, batchSize: 32 });
+  const fig = A.depthStatsFigure(r);
+  const names = [...new Set(fig.data.map((t) => t.name))];
+  assert.deepEqual(names, ['tanh + Xavier', 'ReLU + He', 'SELU + LeCun normal', 'GELU + He', 'SELU\'s fixed point (mean 0, std 1)']);
+  const text = JSON.stringify(fig.layout).replace(/<br>/g, ' ');
+  assert.match(text, /4 layers, each activation with its init/);
+  assert.match(text, /Mean per layer/);
+  assert.match(text, /Std per layer/);
+  assert.equal(depthStatsRows(r).length, 16);
+  throwsMessage(() => A.depthStatsFigure({ experiment: 'x' } as unknown as A.DepthStatsRecord), /^record must be a record returned by nn\.activations\.depthStats\(\)/);
+});
+
+test('the depth-stats command: `--depth 3 --width 40 --batch 20 --json` prints the record; the text gives the last layer and SELU\'s check; a bad --width is a usage error', async () => {
+  const spec = DEPTH_STATS_COMMAND.spec;
+  const json = JSON.parse(await runDepthStats(parseArgs('depth-stats', ['--depth', '3', '--width', '40', '--batch', '20', '--json'], spec)));
+  assert.equal(json.experiment, 'activationDepthStats');
+  assert.deepEqual([json.options.depth, json.options.width, json.options.batchSize], [3, 40, 20]);
+  const text = await runDepthStats(parseArgs('depth-stats', ['--depth=2', '--width=40', '--batch=20'], spec));
+  assert.match(text, /Activations after 2 layers \(wasm\)/);
+  assert.match(text, /SELU within 4 standard errors of mean 0, std 1 at every layer: (true|false)/);
+  throwsMessage(() => parseArgs('depth-stats', ['--width', '5000'], spec), /^depth-stats: --width must be an integer in \[2, 4096\], got "5000"$/);
+});
+
+// ------------------------------------------------------------------------------ dead ReLUs (MNIST from the mirror: NNLAB_DATA_MIRROR)
+
+const SMALL = { trainSize: 500, epochs: 2 } as const;
+
+test('deadRelu({ trainSize: 500, epochs: 2 }) on MNIST: (a) negative bias and (b) too-large lr leave most ReLUs dead, (c) none; Leaky ReLU keeps a gradient in every unit', async () => {
+  const r = await A.deadRelu(SMALL);
+  assert.equal(r.experiment, 'activationDeadRelu');
+  assert.deepEqual([r.data.dataset, r.data.images], ['mnist', 500]);
+  const find = (setup: string, activation: string) => {
+    const run = r.runs.find((x) => x.setup.startsWith(setup) && x.activation === activation);
+    assert.ok(run, `${setup} ${activation}`);
+    return run;
+  };
+  const [a, b, c] = [find('a', 'relu'), find('b', 'relu'), find('c', 'relu')];
+  assert.ok(a.deadFraction >= 0.9 && b.deadFraction >= 0.5 && c.deadFraction <= 0.05, JSON.stringify(r.runs.map((x) => x.deadFraction)));
+  assert.equal(a.lr, null);
+  assert.deepEqual(a.epochLosses, []);
+  assert.ok(c.accuracy > 0.7 && b.accuracy < 0.5, `${c.accuracy} ${b.accuracy}`);
+  for (const run of r.runs.filter((x) => x.activation === 'relu')) assert.equal(run.noGradientUnits, run.deadUnits);
+  assert.equal(find('b', 'leakyRelu').noGradientUnits, 0);
+  const elu = find('b', 'elu');
+  assert.ok(elu.noGradientUnits <= elu.deadUnits);
+  console.log(`deadRelu (500 images, 2 epochs): ${r.runs.map((x) => `${x.setup} ${x.label}: ${x.deadUnits} dead, ${x.noGradientUnits} without gradient, accuracy ${x.accuracy.toFixed(3)}`).join('; ')} (${Math.round(r.meta.ms)} ms)`);
+});
+
+test('deadRelu({ bias: -1 }): the dead units at init equal a float64 count from the MNIST pixels and the same He draws (max over images of x·W₁ + b₁ <= 0)', async () => {
+  const r = await A.deadRelu({ ...SMALL, bias: -1, seed: 2 });
+  const ds = await loadDataset('mnist', { split: 'train', allowPartial: true });
+  const W = initValues('he', [784, 100], seedStream(2).derive('W1'));
+  const max = new Float64Array(100).fill(-Infinity);
+  for (let i = 0; i < 500; i++) {
+    const z = new Float64Array(100).fill(-1);
+    for (let k = 0; k < 784; k++) {
+      const x = ds.images[i * 784 + k] / 255;
+      if (x !== 0) for (let j = 0; j < 100; j++) z[j] += x * W[k * 100 + j];
+    }
+    for (let j = 0; j < 100; j++) max[j] = Math.max(max[j], z[j]);
+  }
+  const dead = Array.from(max).filter((m) => m <= 0).length;
+  const a = r.runs[0];
+  assert.ok(dead > 5 && dead < 95, `a non-trivial count: ${dead}`);
+  assert.equal(a.deadUnits, dead);
+  assert.equal(a.deadAtInit, dead);
+  // every run starts from the same He draws; the trained runs have b₁ = 0: their dead units at init are those with max z <= 0 without the bias
+  const deadWithoutBias = Array.from(max).filter((m) => m + 1 <= 0).length;
+  for (const run of r.runs.slice(1)) assert.equal(run.deadAtInit, deadWithoutBias);
+});
+
+test('deadRelu(): deep-equal records for one seed, progress per step with each trained run as a phase, and no tensor left behind', async () => {
+  const before = tf.memory().numTensors;
+  const events: ProgressEvent[] = [];
+  const o = { trainSize: 100, epochs: 1, batchSize: 50 };
+  const a = await A.deadRelu({ ...o, progress: (e) => events.push(e) });
+  assert.deepEqual(withoutMeta(a), withoutMeta(await A.deadRelu(o)));
+  assert.equal(tf.memory().numTensors, before);
+  assert.deepEqual([...new Set(events.map((e) => e.phase))], ['b: too-large lr, ReLU', 'c: sane, ReLU', 'b: too-large lr, Leaky ReLU (α = 0.01)', 'b: too-large lr, ELU (α = 1)']);
+  assert.deepEqual(events.filter((e) => e.metrics.step !== undefined).map((e) => e.done), [1, 2, 3, 4, 5, 6, 7, 8]);
+  assert.ok(events.every((e) => e.total === 8));
+});
+
+test('deadRelu rejects bad options with an ArgumentError naming the option; every declared size has an upper bound', async () => {
+  const cases: [() => Promise<unknown>, RegExp][] = [
+    [() => A.deadRelu({ lr: 0 }), /^lr must be a finite number in/],
+    [() => A.deadRelu({ bias: -1000 }), /^bias must be a finite number in \[-100, 100\], got -1000$/],
+    [() => A.deadRelu({ trainSize: 5 }), /^trainSize must be an integer in \[10, 60000\], got 5$/],
+    [() => A.deadRelu({ hidden: 5000 }), /^hidden must be an integer in \[1, 4096\], got 5000$/],
+    [() => A.deadRelu({ activation: 'relu' } as unknown as A.DeadReluOptions), /activation/],
+  ];
+  for (const [f, message] of cases) {
+    await assert.rejects(f, (e: unknown) => {
+      assert.ok(e instanceof ArgumentError, String(e));
+      assert.match(e.message, message);
+      return true;
+    });
+  }
+  for (const [key, field] of Object.entries(DEAD_OPTIONS.fields)) {
+    const f = field as { kind: string; max?: number };
+    if (f.kind === 'number' || f.kind === 'int') assert.ok(f.max !== undefined, key);
+  }
+});
+
+test('deadReluFigure(record) and the dead-relu command: bars of never-active and no-gradient fractions per setup; `--images 100 --epochs 1 --json` prints the record; a bad --lr is a usage error', async () => {
+  const spec = DEAD_RELU_COMMAND.spec;
+  const json = JSON.parse(await runDeadRelu(parseArgs('dead-relu', ['--images', '100', '--epochs', '1', '--bias', '-2', '--lr', '3', '--json'], spec)));
+  assert.equal(json.experiment, 'activationDeadRelu');
+  assert.deepEqual([json.options.trainSize, json.options.epochs, json.options.bias, json.options.lr], [100, 1, -2, 3]);
+  const fig = A.deadReluFigure(json);
+  assert.deepEqual(fig.data.map((t) => t.name), ['never active (z ≤ 0 on all images)', 'no gradient (f\'(z) = 0 on all)']);
+  assert.equal((fig.data[0] as { x: string[] }).x[0], '(a) ReLU, b\u00a0=\u00a0-2');
+  assert.match(JSON.stringify(fig.layout), /Dead units of 100 on 100 MNIST images/);
+  assert.equal(deadReluRows(json).length, 5);
+  const text = await runDeadRelu(parseArgs('dead-relu', ['--images=100', '--epochs=1'], spec));
+  assert.match(text, /Dead hidden units out of 100, 100 MNIST training images \(wasm\)/);
+  throwsMessage(() => parseArgs('dead-relu', ['--lr', 'big'], spec), /^dead-relu: --lr must be a decimal number/);
+  throwsMessage(() => A.deadReluFigure({ experiment: 'x' } as unknown as A.DeadReluRecord), /^record must be a record returned by nn\.activations\.deadRelu\(\)/);
+  assert.deepEqual(Object.keys(ACTIVATIONS_LESSON.experiments), ['saturation', 'functionsTable', 'zigzag', 'depthStats', 'deadRelu']);
 });

@@ -12,10 +12,15 @@ import { showFigure } from '../../show/plot';
 import { showTable, tableText, toTable } from '../../show/table';
 import { FLOAT32_MIN_NORMAL, SaturationRecord } from './saturation';
 import type { FunctionsTableRecord } from './table';
+import type { ZigzagRecord } from './zigzag';
+import type { DepthStatsRecord } from './depthStats';
+import type { DeadReluRecord } from './deadRelu';
 import { ACTIVATION_FAMILIES, ActivationFamily, activationFunction } from './functions';
 
 const MADE_BY: Readonly<Record<string, string>> = {
   activationSaturation: 'nn.activations.saturation()', activationsTable: 'nn.activations.functionsTable()',
+  activationZigzag: 'nn.activations.zigzag()', activationDepthStats: 'nn.activations.depthStats()',
+  activationDeadRelu: 'nn.activations.deadRelu()',
 };
 
 function checkRecord(record: unknown, experiment: string): void {
@@ -129,4 +134,176 @@ export function functionsTableText(record: FunctionsTableRecord): string {
  */
 export function showFunctionsTable(record: FunctionsTableRecord): void {
   showTable(functionsTableRows(record));
+}
+
+/**
+ * Two panels. Left: the two optimisation paths on the (w₁, w₂) plane with equal axes, the start and
+ * the target marked, and the update directions positive inputs forbid (quadrants II and IV around
+ * the start) shaded. Right: the excess loss L(w) − L(w*) per step on a log axis.
+ *
+ * @example
+ * const r = await nn.activations.zigzag();
+ * nn.plot(nn.activations.zigzagFigure(r));
+ */
+export function zigzagFigure(record: ZigzagRecord): Figure {
+  checkRecord(record, 'activationZigzag');
+  const [s1, s2] = record.options.start;
+  const [t1, t2] = record.options.target;
+  const all1 = [...record.runs.flatMap((r) => r.path.w1), s1, t1];
+  const all2 = [...record.runs.flatMap((r) => r.path.w2), s2, t2];
+  const lo = Math.min(...all1, ...all2);
+  const hi = Math.max(...all1, ...all2);
+  const pad = 0.1 * (hi - lo || 1);
+  const [a, b] = [lo - pad, hi + pad];
+  const name = (inputs: string) => `${inputs} inputs`;
+  const paths = lineFigure({
+    title: `Paths of (w₁, w₂), lr ${record.options.lr}`, xTitle: 'w₁', yTitle: 'w₂',
+    series: record.runs.map((r) => ({ name: name(r.inputs), x: r.path.w1, y: r.path.w2 })),
+  });
+  paths.data.unshift({
+    type: 'scatter', mode: 'lines', name: 'step directions forbidden at the start', fill: 'toself',
+    fillcolor: 'rgba(127,127,127,0.18)', line: { width: 0, color: 'rgba(127,127,127,0.18)' }, hoverinfo: 'skip',
+    x: [s1, b, b, s1, s1, a, a, s1, s1], y: [s2, s2, a, a, s2, s2, b, b, s2],
+  });
+  paths.data.push({ type: 'scatter', mode: 'markers', name: 'start', x: [s1], y: [s2], marker: { symbol: 'circle-open', size: 12, color: '#000' } });
+  paths.data.push({ type: 'scatter', mode: 'markers', name: 'target w*', x: [t1], y: [t2], marker: { symbol: 'star', size: 14, color: '#000' } });
+  paths.layout.xaxis = { ...(paths.layout.xaxis as object), range: [a, b] };
+  paths.layout.yaxis = { ...(paths.layout.yaxis as object), range: [a, b], scaleanchor: 'x', scaleratio: 1 };
+  const loss = lineFigure({
+    title: 'Excess loss per step', xTitle: 'step', yTitle: 'L(w) − L(w*) (log scale)',
+    series: record.runs.map((r) => ({ name: name(r.inputs), y: r.excessLoss.map((v) => (v > 0 ? v : NaN)) })),
+  });
+  loss.layout.yaxis = logAxis(loss.layout.yaxis as object, record.runs.flatMap((r) => r.excessLoss.filter((v) => v > 0)));
+  return subplotsFigure([paths, loss], {
+    title: 'Zig-zag: positive inputs move both weights the same way',
+    rows: 1, cols: 2,
+  });
+}
+
+/** The sweep as rows: lr, then the steps to tolerance of each input set. */
+export function zigzagRows(record: ZigzagRecord): Record<string, string | number>[] {
+  checkRecord(record, 'activationZigzag');
+  return record.sweep.map((s) => ({ lr: s.lr, 'positive inputs: steps': s.positive ?? 'not reached', 'zero-centred inputs: steps': s.zeroCentred ?? 'not reached' }));
+}
+
+/** Each run's gradient sign patterns and update quadrants, as rows. */
+export function zigzagSignRows(record: ZigzagRecord): Record<string, string | number | boolean>[] {
+  checkRecord(record, 'activationZigzag');
+  return record.runs.map((r) => ({ inputs: r.inputs, ...r.gradientSigns, 'same sign every step': r.sameSign, 'updates in I': r.updateQuadrants.I, II: r.updateQuadrants.II, III: r.updateQuadrants.III, IV: r.updateQuadrants.IV }));
+}
+
+/** The zig-zag record as text (the CLI prints it). */
+export function zigzagText(record: ZigzagRecord): string {
+  return [
+    tableText(toTable(zigzagSignRows(record)), { title: `Gradient signs (∂L/∂w₁, ∂L/∂w₂) per step at lr ${record.options.lr}; the target needs quadrant ${record.quadrants.neededForTarget}` }),
+    tableText(toTable(zigzagRows(record)), { title: `Steps to ‖w − w*‖ < ${record.options.tolerance} (of ${record.options.steps})` }),
+  ].join('\n');
+}
+
+/**
+ * Draws the zig-zag figure, the sign patterns and the learning-rate sweep.
+ *
+ * @example
+ * nn.activations.showZigzag(await nn.activations.zigzag());
+ */
+export function showZigzag(record: ZigzagRecord): void {
+  showFigure(zigzagFigure(record));
+  showTable(zigzagSignRows(record));
+  showTable(zigzagRows(record));
+}
+
+/**
+ * Two panels sharing the layer axis: the mean and the std of each layer's activations, one colour
+ * per activation (with its init), with the SELU fixed point (mean 0, std 1) as reference lines.
+ *
+ * @example
+ * nn.plot(nn.activations.depthStatsFigure(await nn.activations.depthStats()));
+ */
+export function depthStatsFigure(record: DepthStatsRecord): Figure {
+  checkRecord(record, 'activationDepthStats');
+  const depth = record.options.depth;
+  const panel = (key: 'mean' | 'std', title: string, reference: number) => {
+    const fig = lineFigure({
+      title, xTitle: 'layer', yTitle: key === 'mean' ? 'mean of activations' : 'std of activations',
+      series: record.runs.map((r) => ({ name: `${r.label} + ${r.init}`, x: r.layers.map((l) => l.layer), y: r.layers.map((l) => l[key]) })),
+    });
+    fig.data.push(referenceLine(`SELU's fixed point (mean 0, std 1)`, 1, depth, reference));
+    return fig;
+  };
+  return subplotsFigure([panel('mean', 'Mean per layer', 0), panel('std', 'Std per layer', 1)],
+    { title: `${depth} layers, each activation with its init`, rows: 1, cols: 2, shareX: true });
+}
+
+/** Every layer's statistics as rows. */
+export function depthStatsRows(record: DepthStatsRecord): Record<string, string | number>[] {
+  checkRecord(record, 'activationDepthStats');
+  return record.runs.flatMap((r) => r.layers.map((l) => ({ activation: r.label, init: r.init, layer: l.layer, mean: l.mean, 'SE(mean)': l.seMean, std: l.std, 'SE(std)': l.seStd })));
+}
+
+/**
+ * Draws the depth figure and the last layer of each activation as a table.
+ *
+ * @example
+ * nn.activations.showDepthStats(await nn.activations.depthStats());
+ */
+export function showDepthStats(record: DepthStatsRecord): void {
+  showFigure(depthStatsFigure(record));
+  showTable(depthStatsRows(record).filter((r) => r.layer === record.options.depth));
+}
+
+/** A run's name in the dead-ReLU figure and tables: its setup and activation. */
+function deadRunName(run: DeadReluRecord['runs'][number]): string {
+  // short enough for one bar's slot: "(a) ReLU, b = -3", "(b) Leaky ReLU, lr 5"
+  const label = run.activation === 'relu' ? 'ReLU' : run.activation === 'leakyRelu' ? 'Leaky ReLU' : 'ELU';
+  return `(${run.setup[0]}) ${label}, ${run.lr === null ? `b\u00a0=\u00a0${run.bias}` : `lr\u00a0${run.lr}`}`;
+}
+
+/**
+ * One bar per run and measure: the fraction of hidden units that never activate (z ≤ 0 on every
+ * training image) and the fraction with no gradient at all (f'(z) = 0 on every image).
+ *
+ * @example
+ * nn.plot(nn.activations.deadReluFigure(await nn.activations.deadRelu()));
+ */
+export function deadReluFigure(record: DeadReluRecord): Figure {
+  checkRecord(record, 'activationDeadRelu');
+  const x = record.runs.map(deadRunName);
+  const hidden = record.options.hidden;
+  const fig = barFigure({
+    title: 'fraction of the hidden layer',
+    xTitle: 'setup: (a) bias at init, (b) too-large lr, (c) sane', yTitle: 'fraction of hidden units',
+    series: [
+      { name: 'never active (z ≤ 0 on all images)', x, y: record.runs.map((r) => r.deadFraction) },
+      { name: 'no gradient (f\'(z) = 0 on all)', x, y: record.runs.map((r) => r.noGradientUnits / hidden) },
+    ],
+  });
+  fig.layout.yaxis = { ...(fig.layout.yaxis as object), range: [0, 1.05] };
+  // through subplotsFigure: it wraps the category labels to their slots and makes room for them
+  return subplotsFigure([fig], { title: `Dead units of ${hidden} on ${record.data.images} MNIST images`, rows: 1, cols: 1 });
+}
+
+/** The runs as rows. */
+export function deadReluRows(record: DeadReluRecord): Record<string, string | number>[] {
+  checkRecord(record, 'activationDeadRelu');
+  return record.runs.map((r) => ({
+    setup: r.setup, activation: r.label, 'bias b₁': r.bias, lr: r.lr ?? 'not trained', 'dead at init': r.deadAtInit,
+    'dead (never active)': r.deadUnits, 'no gradient': r.noGradientUnits, 'train accuracy': r.accuracy,
+    'last epoch loss': r.epochLosses.length ? r.epochLosses[r.epochLosses.length - 1] : 'not trained',
+  }));
+}
+
+/** The dead-ReLU record as text (the CLI prints it). */
+export function deadReluText(record: DeadReluRecord): string {
+  return tableText(toTable(deadReluRows(record)), { title: `Dead hidden units out of ${record.options.hidden}, ${record.data.images} MNIST training images (${record.backend})` });
+}
+
+/**
+ * Draws the dead-unit figure and its table.
+ *
+ * @example
+ * nn.activations.showDeadRelu(await nn.activations.deadRelu());
+ */
+export function showDeadRelu(record: DeadReluRecord): void {
+  showFigure(deadReluFigure(record));
+  showTable(deadReluRows(record));
 }

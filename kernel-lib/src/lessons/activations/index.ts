@@ -5,9 +5,11 @@
  *
  * - math: `sigmoid`, `tanh`, `relu`, `leakyRelu`, `prelu`, `elu`, `selu`, `maxout`, `swish`,
  *   `gelu`, each with its `…Grad` (and `…Backward` where a parameter is learned);
- * - experiments: `saturation`, `functionsTable`;
+ * - experiments: `saturation`, `functionsTable`, `zigzag` (positive vs zero-centred inputs),
+ *   `depthStats` (activation statistics across depth with matching inits), `deadRelu` (dead units on MNIST);
  * - figures: `familyFigure` (functions and derivatives side by side, from `functionsTable(CURVES)`),
- *   `saturationFigure`, `showSaturation`, `showFunctionsTable`.
+ *   `saturationFigure`, `showSaturation`, `showFunctionsTable`, `zigzagFigure`, `showZigzag`,
+ *   `depthStatsFigure`, `showDepthStats`, `deadReluFigure`, `showDeadRelu`.
  *
  * @example
  * const r = await nn.activations.saturation();
@@ -23,4 +25,12 @@ export { saturation, SATURATION_DEFAULTS } from './saturation';
 export type { ChainRow, LocalGradients, SaturationConfig, SaturationOptions, SaturationRecord } from './saturation';
 export { CURVES, functionsTable, TABLE_DEFAULTS } from './table';
 export type { FunctionsTableRecord, TableConfig, TableOptions, TableRow } from './table';
-export { familyFigure, saturationFigure, showFunctionsTable, showSaturation } from './figures';
+export { zigzag, ZIGZAG_DEFAULTS, ZIGZAG_INPUTS } from './zigzag';
+export type { Quadrant, ZigzagConfig, ZigzagInputs, ZigzagOptions, ZigzagRecord, ZigzagRun } from './zigzag';
+export { depthStats, DEPTH_ACTIVATIONS, DEPTH_DEFAULTS, DEPTH_QUICK, MATCHING_INIT } from './depthStats';
+export type { DepthActivation, DepthLayer, DepthRun, DepthStatsConfig, DepthStatsOptions, DepthStatsRecord } from './depthStats';
+export { deadRelu, DEAD_ACTIVATIONS, DEAD_DEFAULTS, DEAD_QUICK } from './deadRelu';
+export type { DeadActivation, DeadReluConfig, DeadReluOptions, DeadReluRecord, DeadRun, DeadSetup } from './deadRelu';
+export {
+  deadReluFigure, depthStatsFigure, familyFigure, saturationFigure, showDeadRelu, showDepthStats, showFunctionsTable, showSaturation, showZigzag, zigzagFigure,
+} from './figures';
