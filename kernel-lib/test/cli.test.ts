@@ -287,7 +287,7 @@ test('nnlab dropout --p 0 fails naming the keep probability; --p abc is a usage 
   assert.match(r.stderr, /^nnlab: dropout: --p must be a keep probability in \(0, 1\] \(p = 1 keeps every unit: no dropout; p is the keep probability, tf\.layers\.dropout's rate is 1 - p\), got "0"$/m);
   r = nnlab('dropout', '--p', 'abc');
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /dropout: --p must be a decimal number in \[0, 1\] \(such as 0\.5 or 1e-3\), got "abc"/);
+  assert.match(r.stderr, /dropout: --p must be a decimal number in \(0, 1\] \(such as 0\.5 or 1e-3\), got "abc"/);
 });
 
 test('nnlab dropout-overfit --quick --epochs 1 prints per-epoch train and validation accuracy for each p', () => {

@@ -101,6 +101,10 @@ function checkOptionText(command: string, name: string, text: string, field: Fie
 
 function bounds(f: Field): string {
   if (f.kind === 'seed') return ' >= 0';
+  if (f.kind === 'probability') {
+    const open = f.open ?? 'none';
+    return ` in ${open === 'low' || open === 'both' ? '(' : '['}0, 1${open === 'high' || open === 'both' ? ')' : ']'}`;
+  }
   if (f.min !== undefined && f.max !== undefined) return ` in [${f.min}, ${f.max}]`;
   return '';
 }

@@ -41,6 +41,8 @@ export interface Field<T = unknown> {
   values?: readonly string[];
   /** The element of a `list`. */
   of?: Field;
+  /** Which ends of a probability's [0, 1] are open (a keep probability: 'low', (0, 1]). */
+  open?: 'none' | 'low' | 'high' | 'both';
   /** Values this option rejects, for the generated bad-input test (beyond the kind's own). */
   bad?: readonly unknown[];
 }
@@ -59,7 +61,7 @@ export function number(o: { min: number; max: number } & Defaulted<number>): Fie
 
 /** A probability: [0, 1], or open at one or both ends (a keep probability p is in (0, 1]). */
 export function probability(o: { open?: 'none' | 'low' | 'high' | 'both' } & Defaulted<number> = {}): Field<number> {
-  return { kind: 'probability', min: 0, max: 1, default: o.default, check: (name, v) => checkProbability(name, v, { open: o.open }) };
+  return { kind: 'probability', min: 0, max: 1, open: o.open ?? 'none', default: o.default, check: (name, v) => checkProbability(name, v, { open: o.open }) };
 }
 
 /** One of a closed set of strings (an init, an activation, a mode). */
