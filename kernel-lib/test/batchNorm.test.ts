@@ -50,7 +50,7 @@ import { tensorStackRows } from '../src/show/tensors';
 import * as batchNorm from '../src/lessons/batch-norm';
 import { BATCH_NORM_LESSON } from '../src/lessons/batch-norm/lesson';
 import type { Figure } from '../src/show/figure';
-import { relError, withoutMeta } from './helpers';
+import { cliInProcess, relError, withoutMeta } from './helpers';
 
 const PYTHON = '/usr/bin/python3';
 const NUMPY_SCRIPT = path.resolve(__dirname, '..', '..', 'test', 'numpy', 'batch_norm.py');
@@ -985,22 +985,7 @@ test('huge experiment sizes are ArgumentErrors at once (batchSize and warmupStep
   await rejectsFast(() => normComparison({ channels: 6, groups: 12 }), /^groups must be an integer in \[1, 6\] \(at most channels\), got 12$/);
 });
 
-/** Runs the CLI in this process: its exit status and what it wrote to stderr. */
-async function cliRun(argv: string[]): Promise<{ status: number; stderr: string }> {
-  const { main } = await import('../src/cli/main');
-  let stderr = '';
-  const write = process.stderr.write.bind(process.stderr);
-  const writeOut = process.stdout.write.bind(process.stdout);
-  process.stderr.write = ((chunk: string | Uint8Array) => { stderr += String(chunk); return true; }) as typeof process.stderr.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  try {
-    return { status: await main(argv), stderr };
-  } finally {
-    process.stderr.write = write;
-    process.stdout.write = writeOut;
-    process.exitCode = undefined;
-  }
-}
+const cliRun = (argv: string[]) => cliInProcess(argv);
 
 test('nnlab batchnorm: a repeated option, a huge size or sizes too large together are exit 2 with one line naming the flag', async () => {
   let r = await cliRun(['batchnorm', '--mode', 'train', '--mode', 'test']);

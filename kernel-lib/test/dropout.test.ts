@@ -22,7 +22,7 @@ import { resolveOverfitOptions } from '../src/lessons/dropout/overfit';
 import { stepsPerEpoch } from '../src/nets/train';
 import { expectationRows, overfitRows, tfLayersKindRows } from '../src/lessons/dropout/figures';
 import type { ProgressEvent } from '../src/core/progress';
-import { relError, withoutMeta } from './helpers';
+import { cliInProcess, relError, withoutMeta } from './helpers';
 
 /** The keep-probability error for a bad value, as every entry point words it. */
 const badP = (name: string, got: string) => `${name} must be a keep probability in (0, 1] (p = 1 keeps every unit: no dropout; ` +
@@ -758,21 +758,8 @@ test('nn.dropout.neuronExpectation() is the lecture\'s neuron; its options are d
 });
 
 test('nnlab dropout --samples 10000000 and --p 0.5 --p 0.9 are usage errors (exit 2) naming the option', async () => {
-  const { main } = await import('../src/cli/main');
-  const run = async (argv: string[]): Promise<{ status: number; stderr: string }> => {
-    let stderr = '';
-    const write = process.stderr.write.bind(process.stderr);
-    const writeOut = process.stdout.write.bind(process.stdout);
-    process.stderr.write = ((chunk: string | Uint8Array) => { stderr += String(chunk); return true; }) as typeof process.stderr.write;
-    process.stdout.write = (() => true) as typeof process.stdout.write;
-    try {
-      return { status: await main(argv), stderr };
-    } finally {
-      process.stderr.write = write;
-      process.stdout.write = writeOut;
-      process.exitCode = undefined;
-    }
-  };
+  const run = (argv: string[]) => cliInProcess(argv);
+
   // before: 10,000,000 masks were allowed and ran for 60 s with no output
   let r = await run(['dropout', '--samples', '10000000']);
   assert.equal(r.status, 2);

@@ -43,3 +43,29 @@ export function withoutMeta<T extends { meta: unknown }>(r: T): Omit<T, 'meta'> 
   const { meta: _meta, ...rest } = r;
   return rest;
 }
+
+/**
+ * Runs the nnlab CLI in this process (no node start-up per call): its exit status and what it
+ * wrote to stderr (stdout is dropped). With `timeoutMs`, a command still running then resolves to
+ * status -1: a bad value must fail before any work starts.
+ */
+export async function cliInProcess(argv: readonly string[], timeoutMs?: number): Promise<{ status: number; stderr: string }> {
+  const { main } = await import('../src/cli/main');
+  let stderr = '';
+  const write = process.stderr.write.bind(process.stderr);
+  const writeOut = process.stdout.write.bind(process.stdout);
+  process.stderr.write = ((chunk: string | Uint8Array) => { stderr += String(chunk); return true; }) as typeof process.stderr.write;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const run = main(argv);
+    const status = timeoutMs === undefined ? await run
+      : await Promise.race([run, new Promise<number>((resolve) => { timer = setTimeout(() => resolve(-1), timeoutMs); })]);
+    return { status, stderr };
+  } finally {
+    clearTimeout(timer);
+    process.stderr.write = write;
+    process.stdout.write = writeOut;
+    process.exitCode = undefined;
+  }
+}

@@ -14,7 +14,8 @@ import assert from 'node:assert/strict';
 import { ArgumentError } from '../src/core/errors';
 import type { Field } from '../src/core/options';
 import { lessonExperiments, LESSONS } from '../src/lessons/registry';
-import { COMMANDS, main } from '../src/cli/main';
+import { COMMANDS } from '../src/cli/main';
+import { cliInProcess } from './helpers';
 import { blobs, BLOBS_OPTIONS, CLOUD_OPTIONS, correlatedCloud, IMAGES_OPTIONS, randomImages, spiral, SPIRAL_OPTIONS } from '../src/data/synthetic';
 
 /** How long a rejection may take: a bad value must fail before any work starts. */
@@ -131,24 +132,7 @@ for (const [name, experiment] of Object.entries(EXPERIMENTS)) {
   });
 }
 
-/** Runs the CLI in this process; resolves to its status and what it wrote to stderr. */
-async function cli(argv: string[]): Promise<{ status: number; stderr: string }> {
-  let stderr = '';
-  const write = process.stderr.write.bind(process.stderr);
-  const writeOut = process.stdout.write.bind(process.stdout);
-  process.stderr.write = ((chunk: string | Uint8Array) => { stderr += String(chunk); return true; }) as typeof process.stderr.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  try {
-    let timer: NodeJS.Timeout | undefined;
-    const status = await Promise.race([main(argv), new Promise<number>((resolve) => { timer = setTimeout(() => resolve(-1), FAST_MS); })]);
-    clearTimeout(timer);
-    return { status, stderr };
-  } finally {
-    process.stderr.write = write;
-    process.stdout.write = writeOut;
-    process.exitCode = undefined;
-  }
-}
+const cli = (argv: string[]) => cliInProcess(argv, FAST_MS);
 
 /** Text forms a declared CLI option rejects. */
 function badTexts(field: Field): string[] {

@@ -30,11 +30,10 @@ import { TaskData } from '../src/lessons/transfer/tasks';
 import { ADVICE, resolveTableOptions, table, TABLE_OPTIONS } from '../src/lessons/transfer/table';
 import { ArgumentError } from '../src/core/errors';
 import { setMemoryLimit } from '../src/core/options';
-import { main } from '../src/cli/main';
 import { depth } from '../src/lessons/transfer/depth';
 import { curve } from '../src/lessons/transfer/curve';
 import { adviceRows, curveFigure, depthFigure, tableFigure, tableFrame, tableRows } from '../src/lessons/transfer/figures';
-import { withoutMeta } from './helpers';
+import { cliInProcess, withoutMeta } from './helpers';
 
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'nnlab-transfer-'));
 
@@ -235,21 +234,7 @@ async function rejectsFast(f: () => unknown, message: string | RegExp, ms = 1000
   assert.ok(took < ms, `rejected after ${took.toFixed(0)} ms: checked up front?`);
 }
 
-/** Runs the CLI in this process; resolves to its status and what it wrote to stderr (as test/properties.test.ts). */
-async function cliRun(argv: string[]): Promise<{ status: number; stderr: string }> {
-  let stderr = '';
-  const write = process.stderr.write.bind(process.stderr);
-  const writeOut = process.stdout.write.bind(process.stdout);
-  process.stderr.write = ((chunk: string | Uint8Array) => { stderr += String(chunk); return true; }) as typeof process.stderr.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  try {
-    return { status: await main(argv), stderr };
-  } finally {
-    process.stderr.write = write;
-    process.stdout.write = writeOut;
-    process.exitCode = undefined;
-  }
-}
+const cliRun = (argv: string[]) => cliInProcess(argv);
 
 test('a rule across options names the option the user gave: small < large (library and CLI), in quick mode too', async () => {
   await rejectsFast(() => table({ small: 800 }), 'small must be less than large (750), got 800');
