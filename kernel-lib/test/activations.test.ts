@@ -31,6 +31,9 @@ import { quadrantOf, signPattern, ZIGZAG_OPTIONS, zigzagData } from '../src/less
 import { DEPTH_OPTIONS, layerStats } from '../src/lessons/activations/depthStats';
 import { DEAD_RELU_COMMAND, DEPTH_STATS_COMMAND, runDeadRelu, runDepthStats, runZigzag, ZIGZAG_COMMAND } from '../src/lessons/activations/cli';
 import { DEAD_OPTIONS } from '../src/lessons/activations/deadRelu';
+import { RACE_MAX_WORK, RACE_OPTIONS, raceWork } from '../src/lessons/activations/race';
+import { RACE_COMMAND, runRace } from '../src/lessons/activations/cli';
+import { raceRows } from '../src/lessons/activations/figures';
 import { deadReluRows } from '../src/lessons/activations/figures';
 import { loadDataset } from '../src/data/load';
 import { ACTIVATIONS_LESSON } from '../src/lessons/activations/lesson';
@@ -836,7 +839,7 @@ test('the zigzag command: `--steps 300 --json` prints the record, the text names
   assert.match(text, /Steps to ‖w − w\*‖ < 0\.05 \(of 300\)/);
   throwsMessage(() => parseArgs('zigzag', ['--lr', '0'], spec), /^zigzag: --lr must be a decimal number in \[0\.000001, 1000\], got "0"$|^zigzag: --lr must be/);
   throwsMessage(() => parseArgs('zigzag', ['--steps', '1e9'], spec), /^zigzag: --steps must be an integer/);
-  assert.deepEqual(Object.keys(ACTIVATIONS_LESSON.commands), ['activations', 'zigzag', 'depth-stats', 'dead-relu']);
+  assert.deepEqual(Object.keys(ACTIVATIONS_LESSON.commands), ['activations', 'zigzag', 'depth-stats', 'dead-relu', 'activation-race']);
 });
 
 // ------------------------------------------------------------------------------ depth statistics
@@ -1068,5 +1071,179 @@ test('deadReluFigure(record) and the dead-relu command: bars of never-active and
   assert.match(text, /Dead hidden units out of 100, 100 MNIST training images \(wasm\)/);
   throwsMessage(() => parseArgs('dead-relu', ['--lr', 'big'], spec), /^dead-relu: --lr must be a decimal number/);
   throwsMessage(() => A.deadReluFigure({ experiment: 'x' } as unknown as A.DeadReluRecord), /^record must be a record returned by nn\.activations\.deadRelu\(\)/);
-  assert.deepEqual(Object.keys(ACTIVATIONS_LESSON.experiments), ['saturation', 'functionsTable', 'zigzag', 'depthStats', 'deadRelu']);
+  assert.deepEqual(Object.keys(ACTIVATIONS_LESSON.experiments), ['saturation', 'functionsTable', 'zigzag', 'depthStats', 'deadRelu', 'race']);
+});
+
+// ------------------------------------------------------------------------------ the training race
+
+/** A float64 forward pass of the race's net: the same draws, the same activations, written from the formulas. */
+function raceForward64(x: Float64Array, n: number, activation: A.RaceActivation, layers: number, width: number, seed: number): Float64Array {
+  const seeds = seedStream(seed);
+  const init = A.RACE_ENTRANTS[activation].init;
+  const dense = (h: Float64Array, din: number, dout: number, W: Float32Array) => {
+    const z = new Float64Array(n * dout);
+    for (let i = 0; i < n; i++) for (let k = 0; k < din; k++) {
+      const v = h[i * din + k];
+      if (v !== 0) for (let j = 0; j < dout; j++) z[i * dout + j] += v * W[k * dout + j];
+    }
+    return z;
+  };
+  const f: Record<string, (z: number) => number> = {
+    sigmoid: (z) => 1 / (1 + Math.exp(-z)), tanh: Math.tanh, relu: (z) => Math.max(0, z), leakyRelu: (z) => (z > 0 ? z : 0.01 * z),
+    elu: (z) => (z > 0 ? z : Math.expm1(z)), selu: (z) => LAMBDA * (z > 0 ? z : ALPHA * Math.expm1(z)),
+    gelu: (z) => z * 0.5 * (1 + erf64(z / Math.SQRT2)),
+  };
+  let h = x;
+  let din = 784;
+  for (let l = 1; l <= layers; l++) {
+    const z = dense(h, din, width, initValues(init, [din, width], seeds.derive(`W${l}`)));
+    if (activation === 'maxout') {
+      const z2 = dense(h, din, width, initValues(init, [din, width], seeds.derive(`W${l}'`)));
+      h = z.map((v, i) => Math.max(v, z2[i]));
+    } else h = z.map(f[activation]);
+    din = width;
+  }
+  return dense(h, width, 10, initValues('glorot', [width, 10], seeds.derive('Wout')));
+}
+
+/** erf to double precision (Abramowitz-Stegun 7.1.26 is too coarse: series and continued fraction). */
+function erf64(x: number): number {
+  const a = Math.abs(x);
+  if (a < 3) {   // Maclaurin series
+    let sum = 0;
+    let term = a;
+    for (let k = 0; k < 200; k++) {
+      sum += term / (2 * k + 1);
+      term *= -a * a / (k + 1);
+      if (Math.abs(term) < 1e-17) break;
+    }
+    return Math.sign(x) * (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  // erfc by Lentz's continued fraction, for |x| >= 3
+  let f = a;
+  let C = a;
+  let D = 0;
+  for (let k = 1; k < 200; k++) {
+    const ak = k / 2;
+    D = a + ak * D;
+    D = 1 / D;
+    C = a + ak / C;
+    const delta = C * D;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  return Math.sign(x) * (1 - Math.exp(-a * a) / (f * Math.sqrt(Math.PI)));
+}
+
+test('race(): the first step\'s loss and the test accuracy at init equal a float64 forward pass of the same draws, for every activation (2 layers of 16, 20 MNIST images)', async () => {
+  const o = { trainSize: 20, testSize: 20, layers: 2, width: 16, epochs: 1, batchSize: 20, seed: 3, progress: false } as const;
+  const r = await A.race(o);
+  const train = await loadDataset('mnist', { split: 'train', allowPartial: true });
+  const testSet = await loadDataset('mnist', { split: 'test', allowPartial: true });
+  const pixels = (ds: typeof train) => Float64Array.from(ds.images.subarray(0, 20 * 784), (v) => v / 255);
+  for (const run of r.runs) {
+    const scores = raceForward64(pixels(train), 20, run.activation, 2, 16, 3);
+    let loss = 0;
+    for (let i = 0; i < 20; i++) {
+      const row = scores.subarray(i * 10, i * 10 + 10);
+      const m = Math.max(...row);
+      loss += Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0)) + m - row[train.labels[i]];
+    }
+    loss /= 20;
+    assert.ok(Math.abs(run.stepLosses[0] - loss) <= 1e-5 * Math.max(1, loss), `${run.label}: first loss ${run.stepLosses[0]} vs float64 ${loss}`);
+    const testScores = raceForward64(pixels(testSet), 20, run.activation, 2, 16, 3);
+    let correct = 0;
+    for (let i = 0; i < 20; i++) {
+      const row = Array.from(testScores.subarray(i * 10, i * 10 + 10));
+      if (row.indexOf(Math.max(...row)) === testSet.labels[i]) correct++;
+    }
+    assert.ok(Math.abs(run.testAccuracy[0] - correct / 20) < 1e-6, `${run.label}: accuracy at init ${run.testAccuracy[0]} vs float64 ${correct / 20}`);
+  }
+  assert.deepEqual(r.runs.map((x) => x.init), ['Xavier', 'Xavier', 'He', 'He', 'He', 'LeCun normal', 'He', 'Xavier']);
+  // parameters: 784·16 + 16 + 16·16 + 16 + 16·10 + 10, maxout's hidden maps twice
+  assert.equal(r.runs[0].parameters, 784 * 16 + 16 + 16 * 16 + 16 + 16 * 10 + 10);
+  assert.equal(r.runs[7].parameters, 2 * (784 * 16 + 16 + 16 * 16 + 16) + 16 * 10 + 10);
+});
+
+test('race({ trainSize: 600, epochs: 3 }) on MNIST, seeds 0 and 1: sigmoid in 4 hidden layers stays at ln 10 and ranks last; every other activation beats its test accuracy by 0.2', async () => {
+  for (const seed of [0, 1]) {
+    const r = await A.race({ trainSize: 600, testSize: 500, epochs: 3, seed, progress: false });
+    const sigmoid = r.runs.find((x) => x.activation === 'sigmoid')!;
+    const last = (a: number[]) => a[a.length - 1];
+    assert.ok(Math.abs(last(sigmoid.epochLosses) - Math.log(10)) < 0.05, `sigmoid's last epoch loss ${last(sigmoid.epochLosses)}`);
+    assert.equal(sigmoid.rank, 8);
+    for (const run of r.runs.filter((x) => x.activation !== 'sigmoid')) {
+      assert.ok(last(run.testAccuracy) > last(sigmoid.testAccuracy) + 0.2, `${run.label}: ${last(run.testAccuracy)} against sigmoid's ${last(sigmoid.testAccuracy)}`);
+      assert.ok(last(run.epochLosses) < run.epochLosses[0], `${run.label}'s loss goes down`);
+      assert.equal(run.divergedAt, null);
+    }
+    assert.deepEqual([...r.runs.map((x) => x.rank)].sort(), [1, 2, 3, 4, 5, 6, 7, 8].filter((k) => r.runs.some((x) => x.rank === k)).sort());
+    console.log(`race seed ${seed} (600 images, 3 epochs): ${r.runs.map((x) => `${x.label} ${last(x.testAccuracy).toFixed(3)}`).join(', ')} (${Math.round(r.meta.ms)} ms)`);
+  }
+});
+
+test('race(): deep-equal records for one seed, progress per step with each activation as a phase, the quick preset, and no tensor left behind', async () => {
+  const before = tf.memory().numTensors;
+  const events: ProgressEvent[] = [];
+  const o = { trainSize: 40, testSize: 20, layers: 2, width: 8, epochs: 2, batchSize: 20, activations: ['relu', 'maxout'] as A.RaceActivation[] };
+  const a = await A.race({ ...o, progress: (e) => events.push(e) });
+  assert.deepEqual(withoutMeta(a), withoutMeta(await A.race(o)));
+  assert.notDeepEqual(withoutMeta(a).runs, withoutMeta(await A.race({ ...o, seed: 1 })).runs);
+  assert.equal(tf.memory().numTensors, before);
+  assert.deepEqual([...new Set(events.map((e) => e.phase))], ['ReLU', 'Maxout']);
+  assert.deepEqual(events.filter((e) => e.metrics.step !== undefined).map((e) => e.done), [1, 2, 3, 4, 5, 6, 7, 8]);
+  assert.ok(events.every((e) => e.total === 8));
+  assert.deepEqual(a.runs.map((r) => r.testAccuracy.length), [3, 3]);
+  process.env.NNLAB_QUICK = '1';
+  try {
+    const q = await A.race({ layers: 2, width: 8, activations: ['relu'], progress: false });
+    assert.deepEqual([q.options.trainSize, q.options.testSize, q.options.epochs], [A.RACE_QUICK.trainSize, A.RACE_QUICK.testSize, A.RACE_QUICK.epochs]);
+  } finally {
+    delete process.env.NNLAB_QUICK;
+  }
+});
+
+test('race rejects bad options with an ArgumentError naming the option; a race over its work limit is refused before MNIST loads', async () => {
+  const cases: [() => Promise<unknown>, RegExp][] = [
+    [() => A.race({ lr: 0 }), /^lr must be a finite number in/],
+    [() => A.race({ activations: ['relu', 'swish' as A.RaceActivation] }), /^activations\[1\] must be one of/],
+    [() => A.race({ activations: [] }), /^activations/],
+    [() => A.race({ dataset: 'cifar-10' as 'mnist' }), /^dataset must be one of "mnist", "fashion-mnist"/],
+    [() => A.race({ width: 2048, layers: 20 }), /^layers is too large: activations\.race would take/],
+    [() => A.race({ activation: 'relu' } as unknown as A.RaceOptions), /activation/],
+  ];
+  for (const [f, message] of cases) {
+    await assert.rejects(f, (e: unknown) => {
+      assert.ok(e instanceof ArgumentError, String(e));
+      assert.match(e.message, message);
+      return true;
+    });
+  }
+  const defaults = RACE_OPTIONS.resolve({});
+  assert.ok(raceWork(defaults) <= RACE_MAX_WORK / 25, `the defaults take ${raceWork(defaults).toExponential(1)}`);
+});
+
+test('raceFigure(record), raceRows and the activation-race command: loss and accuracy panels with one series per activation; `--activations relu,sigmoid --images 40 --json` prints the record; a bad --lr is a usage error', async () => {
+  const spec = RACE_COMMAND.spec;
+  const json = JSON.parse(await runRace(parseArgs('activation-race', ['--activations', 'relu,sigmoid', '--images', '40', '--epochs', '1', '--layers', '2', '--width', '8', '--json'], spec)));
+  assert.equal(json.experiment, 'activationRace');
+  assert.deepEqual([json.options.trainSize, json.options.layers, json.options.activations], [40, 2, ['relu', 'sigmoid']]);
+  const fig = A.raceFigure(json);
+  assert.deepEqual([...new Set(fig.data.map((t) => t.name))], ['ReLU', 'sigmoid']);
+  assert.equal(fig.data.length, 4);
+  assert.match(JSON.stringify(fig.layout), /Only the activation changes \(2 × 8 hidden, lr 0.05\)/);
+  // the loss panel: one point per step up to 40 steps, then means of windows (80 steps: 2 a point)
+  assert.deepEqual((fig.data[0] as { x: number[] }).x, [1]);
+  const long = { ...json, runs: json.runs.map((r: A.RaceRun) => ({ ...r, stepLosses: Array.from({ length: 81 }, (_, k) => k) })) };
+  const wide = A.raceFigure(long).data[0] as { x: number[]; y: number[] };
+  assert.equal(wide.x.length, 27);
+  assert.deepEqual([wide.x[0], wide.y[0], wide.x[26], wide.y[26]], [3, 1, 81, 79]);
+  assert.match(JSON.stringify(A.raceFigure(long).layout), /mean of every 3 steps/);
+  const rows = raceRows(json);
+  assert.deepEqual(rows.map((r) => r.rank), [...rows.map((r) => r.rank)].sort());
+  assert.ok(rows.every((r) => typeof r['the lecture says'] === 'string'));
+  const text = await runRace(parseArgs('activation-race', ['--activations=relu', '--images=40', '--epochs=1'], spec));
+  assert.match(text, /4 hidden layers of 64, 40 mnist training images, 1 epochs/);
+  throwsMessage(() => parseArgs('activation-race', ['--lr', 'fast'], spec), /^activation-race: --lr must be a decimal number/);
+  throwsMessage(() => A.raceFigure({ experiment: 'x' } as unknown as A.RaceRecord), /^record must be a record returned by nn\.activations\.race\(\)/);
 });

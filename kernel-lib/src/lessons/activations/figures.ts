@@ -15,12 +15,13 @@ import type { FunctionsTableRecord } from './table';
 import type { ZigzagRecord } from './zigzag';
 import type { DepthStatsRecord } from './depthStats';
 import type { DeadReluRecord } from './deadRelu';
+import type { RaceRecord } from './race';
 import { ACTIVATION_FAMILIES, ActivationFamily, activationFunction } from './functions';
 
 const MADE_BY: Readonly<Record<string, string>> = {
   activationSaturation: 'nn.activations.saturation()', activationsTable: 'nn.activations.functionsTable()',
   activationZigzag: 'nn.activations.zigzag()', activationDepthStats: 'nn.activations.depthStats()',
-  activationDeadRelu: 'nn.activations.deadRelu()',
+  activationDeadRelu: 'nn.activations.deadRelu()', activationRace: 'nn.activations.race()',
 };
 
 function checkRecord(record: unknown, experiment: string): void {
@@ -306,4 +307,79 @@ export function deadReluText(record: DeadReluRecord): string {
 export function showDeadRelu(record: DeadReluRecord): void {
   showFigure(deadReluFigure(record));
   showTable(deadReluRows(record));
+}
+
+/** Points of each loss curve of the race, about: each the mean of a window of steps. */
+export const RACE_LOSS_POINTS = 40;
+
+/** Steps averaged into one point of the race's loss curves (1 for a run of up to 40 steps). */
+export function raceLossWindow(steps: number): number {
+  return Math.max(1, Math.ceil(steps / RACE_LOSS_POINTS));
+}
+
+/** Means of consecutive windows of `size` values (the last one may be shorter), at their last step. */
+function windowMeans(values: readonly number[], size: number): { x: number[]; y: number[] } {
+  const x: number[] = [];
+  const y: number[] = [];
+  for (let start = 0; start < values.length; start += size) {
+    const part = values.slice(start, start + size);
+    x.push(start + part.length);
+    y.push(part.reduce((s, v) => s + v, 0) / part.length);
+  }
+  return { x, y };
+}
+
+/**
+ * Two panels. Left: the training loss of each activation, each point the mean of a window of
+ * steps (about 40 points a curve; the raw mini-batch losses are in the record). Right: test accuracy after each epoch (epoch 0: at init).
+ *
+ * @example
+ * nn.plot(nn.activations.raceFigure(await nn.activations.race()));
+ */
+export function raceFigure(record: RaceRecord): Figure {
+  checkRecord(record, 'activationRace');
+  const window = raceLossWindow(Math.max(...record.runs.map((r) => r.stepLosses.length)));
+  const loss = lineFigure({
+    title: window === 1 ? 'Training loss per step' : `Training loss (mean of every ${window} steps)`, xTitle: 'step', yTitle: 'cross-entropy',
+    series: record.runs.map((r) => ({ name: r.label, ...windowMeans(r.stepLosses.filter(Number.isFinite), window) })),
+  });
+  const accuracy = lineFigure({
+    title: `Accuracy on ${record.data.testImages} test images`, xTitle: 'epoch', yTitle: 'test accuracy',
+    series: record.runs.map((r) => ({ name: r.label, x: r.testAccuracy.map((_, e) => e), y: r.testAccuracy })),
+  });
+  accuracy.layout.yaxis = { ...(accuracy.layout.yaxis as object), range: [0, 1] };
+  const o = record.options;
+  return subplotsFigure([loss, accuracy], {
+    title: `Only the activation changes (${o.layers} × ${o.width} hidden, lr ${o.lr})`, rows: 1, cols: 2,
+  });
+}
+
+/** The race as rows, best final test accuracy first. */
+export function raceRows(record: RaceRecord): Record<string, string | number>[] {
+  checkRecord(record, 'activationRace');
+  return [...record.runs].sort((a, b) => a.rank - b.rank).map((r) => ({
+    rank: r.rank, activation: r.label, init: r.init, parameters: r.parameters,
+    'last epoch loss': r.epochLosses.length ? r.epochLosses[r.epochLosses.length - 1] : 'diverged',
+    'train accuracy': r.trainAccuracy, 'test accuracy': r.testAccuracy[r.testAccuracy.length - 1],
+    'the lecture says': r.advice,
+  }));
+}
+
+/** The race as text (the CLI prints it). */
+export function raceText(record: RaceRecord): string {
+  const o = record.options;
+  return tableText(toTable(raceRows(record)), {
+    title: `${o.layers} hidden layers of ${o.width}, ${record.data.trainImages} ${record.data.dataset} training images, ${o.epochs} epochs, lr ${o.lr} (${record.backend})`,
+  });
+}
+
+/**
+ * Draws the race's figure and its table.
+ *
+ * @example
+ * nn.activations.showRace(await nn.activations.race());
+ */
+export function showRace(record: RaceRecord): void {
+  showFigure(raceFigure(record));
+  showTable(raceRows(record));
 }

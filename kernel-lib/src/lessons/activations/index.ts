@@ -6,10 +6,11 @@
  * - math: `sigmoid`, `tanh`, `relu`, `leakyRelu`, `prelu`, `elu`, `selu`, `maxout`, `swish`,
  *   `gelu`, each with its `…Grad` (and `…Backward` where a parameter is learned);
  * - experiments: `saturation`, `functionsTable`, `zigzag` (positive vs zero-centred inputs),
- *   `depthStats` (activation statistics across depth with matching inits), `deadRelu` (dead units on MNIST);
+ *   `depthStats` (activation statistics across depth with matching inits), `deadRelu` (dead units on MNIST),
+ *   `race` (every activation trains the same net on MNIST);
  * - figures: `familyFigure` (functions and derivatives side by side, from `functionsTable(CURVES)`),
  *   `saturationFigure`, `showSaturation`, `showFunctionsTable`, `zigzagFigure`, `showZigzag`,
- *   `depthStatsFigure`, `showDepthStats`, `deadReluFigure`, `showDeadRelu`.
+ *   `depthStatsFigure`, `showDepthStats`, `deadReluFigure`, `showDeadRelu`, `raceFigure`, `showRace`.
  *
  * @example
  * const r = await nn.activations.saturation();
@@ -31,6 +32,8 @@ export { depthStats, DEPTH_ACTIVATIONS, DEPTH_DEFAULTS, DEPTH_QUICK, MATCHING_IN
 export type { DepthActivation, DepthLayer, DepthRun, DepthStatsConfig, DepthStatsOptions, DepthStatsRecord } from './depthStats';
 export { deadRelu, DEAD_ACTIVATIONS, DEAD_DEFAULTS, DEAD_QUICK } from './deadRelu';
 export type { DeadActivation, DeadReluConfig, DeadReluOptions, DeadReluRecord, DeadRun, DeadSetup } from './deadRelu';
+export { race, RACE_ACTIVATIONS, RACE_DEFAULTS, RACE_ENTRANTS, RACE_QUICK } from './race';
+export type { RaceActivation, RaceConfig, RaceOptions, RaceRecord, RaceRun } from './race';
 export {
-  deadReluFigure, depthStatsFigure, familyFigure, saturationFigure, showDeadRelu, showDepthStats, showFunctionsTable, showSaturation, showZigzag, zigzagFigure,
+  deadReluFigure, depthStatsFigure, familyFigure, saturationFigure, raceFigure, showDeadRelu, showDepthStats, showFunctionsTable, showRace, showSaturation, showZigzag, zigzagFigure,
 } from './figures';
