@@ -218,3 +218,26 @@ test('nnlab bench --quick --only gemm --json runs every configuration in a child
     assert.match(torch.detail, /apt-get install -y python3-torch/);
   }
 });
+
+test('bench:notebooks: cellTimes reads each code cell\'s busy-to-idle seconds and first line; the text gives time / budget', async () => {
+  const { cellTimes, notebookBenchText } = await import('../src/bench/notebooks');
+  const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'nnlab-bench-nb-'));
+  try {
+    const file = path.join(dir, 'x.ipynb');
+    const cell = (source: string, busy: string, idle: string) => ({ cell_type: 'code', source, metadata: { execution: { 'iopub.status.busy': busy, 'iopub.status.idle': idle } } });
+    fs.writeFileSync(file, JSON.stringify({ cells: [
+      cell('\nconst a = 1;\n', '2026-12-05T03:44:16.320000Z', '2026-12-05T03:44:17.440000Z'),
+      { cell_type: 'markdown', source: '# text', metadata: {} },
+      cell('slow();', '2026-12-05T03:44:17.500000Z', '2026-12-05T03:44:21.000000Z'),
+      { cell_type: 'code', source: 'never ran', metadata: {} },
+    ] }));
+    const times = cellTimes(file);
+    assert.deepEqual(times.slice(0, 2), [{ index: 1, firstLine: 'const a = 1;', seconds: 1.12 }, { index: 2, firstLine: 'slow();', seconds: 3.5 }]);
+    assert.ok(Number.isNaN(times[2].seconds));
+    const text = notebookBenchText([{ notebook: 'x', mode: 'quick', cells: times.slice(0, 2), seconds: 4.62, wallSeconds: 6, overBudget: [times[1]], ratio: 3.5 / 3 }]);
+    assert.match(text, /x\s+quick\s+2\s+4\.6\s+6\.0\s+3\.50 \(cell 2\)\s+each cell < 3 s\s+1\.17/);
+    assert.match(text, /over 3 s: cell 2/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
