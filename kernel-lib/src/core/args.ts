@@ -95,10 +95,6 @@ export function optionValue(command: string, name: string, text: string, field: 
   }
 }
 
-function checkOptionText(command: string, name: string, text: string, field: Field): void {
-  optionValue(command, name, text, field);
-}
-
 function bounds(f: Field): string {
   if (f.kind === 'seed') return ' >= 0';
   if (f.kind === 'probability') {
@@ -135,7 +131,7 @@ export function parseArgs(command: string, argv: readonly string[], spec: Comman
         if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`${command}: --${name} needs a value`);
         const allowed = spec.options[name];
         if (Array.isArray(allowed) && !allowed.includes(value)) throw new UsageError(`${command}: --${name} must be one of ${allowed.join(', ')}, got "${value}"`);
-        if (allowed && !Array.isArray(allowed)) checkOptionText(command, name, value, allowed as Field);
+        if (allowed && !Array.isArray(allowed)) optionValue(command, name, value, allowed as Field);
         if (name in options) throw new UsageError(`${command}: --${name} is given twice ("${options[name]}" and "${value}"); give it once`);
         options[name] = value;
       } else {

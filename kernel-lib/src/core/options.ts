@@ -261,8 +261,6 @@ export function checkMemory(name: string, need: MemoryNeed | MemoryNeed[]): void
 /** Bytes of `numbers` float32 values. */
 export const float32Bytes = (numbers: number): number => numbers * 4;
 
-export { describe };
-
 /** Most numbers one tensor may hold: 2^28 float32 (1 GB); tfjs's wasm heap holds at most 4 GB. */
 export const MAX_TENSOR_NUMBERS = 2 ** 28;
 
