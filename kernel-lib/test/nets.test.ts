@@ -9,6 +9,10 @@ import { epochBatches, train } from '../src/nets/train';
 import { applyUpdate, sgd, sgdMomentum } from '../src/nets/optim';
 import { mulberry32, seedStream, shuffle } from '../src/core/rng';
 import type { ProgressEvent } from '../src/core/progress';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import * as twoLayer from '../src/nets/twoLayer';
+import { normalArray } from '../src/core/normal';
 
 test('epochBatches(10, 4, random) cuts one seeded shuffle into 4 + 4 + 2 (4 + 4 with dropLast)', () => {
   const order = shuffle([...Array(10).keys()], mulberry32(3));
@@ -120,4 +124,72 @@ test('sgd and sgdMomentum match a float64 reference over ten seeded steps, and m
   assert.deepEqual(Array.from(await w.data()).map((x) => Math.round(x * 1e6) / 1e6), [0.95, 2.05]);
   tf.dispose([variable, theirs, w, ...states.flatMap((s) => (s ? [s.v] : []))]);
   opt.dispose();
+});
+
+// ------------------------------------------------------------------------------ the two-layer net
+
+/** cs231n's TwoLayerNet.loss in NumPy float64 (test/numpy/two_layer.py). */
+function numpyTwoLayer(job: Record<string, unknown>): Record<string, number | number[]> {
+  const script = path.resolve(__dirname, '..', '..', 'test', 'numpy', 'two_layer.py');
+  const out = spawnSync('/usr/bin/python3', [script, JSON.stringify(job)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  assert.equal(out.status, 0, `${script}: ${out.stderr || out.error?.message}`);
+  return JSON.parse(out.stdout);
+}
+
+test('twoLayerLoss: loss, data loss, reg loss and every gradient equal cs231n\'s TwoLayerNet in NumPy float64 (N 6, D 12, H 7, C 4, reg 0.3)', async () => {
+  const net = twoLayer.initTwoLayer({ inputSize: 12, hiddenSize: 7, classes: 4, std: 0.5, seed: 3 });
+  const before = tf.memory().numTensors;
+  net.b1.dispose();
+  net.b1 = tf.tensor1d([0.1, -0.2, 0.05, 0, 0.3, -0.1, 0.2]);   // non-zero biases: their gradients are tested too
+  const X = tf.tensor2d(normalArray(6 * 12, 7), [6, 12]);
+  const y = tf.tensor1d([0, 3, 1, 2, 3, 0], 'int32');
+  const r = twoLayer.twoLayerLoss(net, X, y, { reg: 0.3 });
+  const ref = numpyTwoLayer({ W1: net.W1.arraySync(), b1: net.b1.arraySync(), W2: net.W2.arraySync(), b2: net.b2.arraySync(), X: X.arraySync(), y: y.arraySync(), reg: 0.3 });
+  for (const k of ['loss', 'dataLoss', 'regLoss'] as const) {
+    assert.ok(Math.abs(r[k].dataSync()[0] - (ref[k] as number)) <= 1e-5 * Math.abs(ref[k] as number), `${k}: ${r[k].dataSync()[0]} vs ${ref[k]}`);
+  }
+  for (const k of twoLayer.TWO_LAYER_PARAMS) {
+    const ours = Array.from(r.grads[k].dataSync());
+    // float32 against float64: relative to the gradient's largest entry (sums of up to 12 products)
+    const scale = Math.max(...(ref[k] as number[]).map(Math.abs));
+    const worst = Math.max(...ours.map((v, i) => Math.abs(v - (ref[k] as number[])[i])));
+    assert.ok(worst <= 1e-5 * scale, `d${k}: worst ${worst} against scale ${scale}`);
+  }
+  // a step of SGD: p - lr·grad, the old parameters disposed
+  const W1 = Array.from(net.W1.dataSync());
+  const dW1 = Array.from(r.grads.W1.dataSync());
+  const stepped = twoLayer.twoLayerSgdStep(net, r.grads, 0.1);
+  assert.ok(net.W1.isDisposed);
+  Array.from(stepped.W1.dataSync()).forEach((v, i) => assert.ok(Math.abs(v - (W1[i] - 0.1 * dW1[i])) < 1e-6));
+  tf.dispose([r.loss, r.dataLoss, r.regLoss, ...Object.values(r.grads), X, y]);
+  twoLayer.disposeTwoLayer(stepped);
+  assert.equal(tf.memory().numTensors, before - 4);   // initTwoLayer's four are counted in `before`, and gone
+});
+
+test('initTwoLayer: std·N(0, 1) weights (the lecture\'s 1e-4 by default), zero biases; the initial loss on 3072-dim inputs is ln 10 to 1e-4', async () => {
+  const net = twoLayer.initTwoLayer({ inputSize: 3072, hiddenSize: 50, classes: 10, seed: 0 });
+  const w = Array.from(net.W1.dataSync());
+  const std = Math.sqrt(w.reduce((s, v) => s + v * v, 0) / w.length);
+  assert.ok(Math.abs(std - 1e-4) < 1e-4 * 4 / Math.sqrt(2 * w.length), `std ${std}`);
+  assert.deepEqual(Array.from(net.b1.dataSync()), new Array(50).fill(0));
+  const X = tf.tensor2d(normalArray(20 * 3072, 1, 60), [20, 3072]);   // pixel-like spread, centred
+  const y = tf.tensor1d(Array.from({ length: 20 }, (_, i) => i % 10), 'int32');
+  const r = twoLayer.twoLayerLoss(net, X, y, { reg: 0 });
+  assert.ok(Math.abs(r.loss.dataSync()[0] - Math.log(10)) < 1e-4, `initial loss ${r.loss.dataSync()[0]}`);
+  tf.dispose([r.loss, r.dataLoss, r.regLoss, ...Object.values(r.grads), X, y]);
+  twoLayer.disposeTwoLayer(net);
+});
+
+test('the two-layer net names bad shapes, labels and reg', () => {
+  const net = twoLayer.initTwoLayer({ inputSize: 5, hiddenSize: 3, classes: 2, seed: 0 });
+  const X = tf.zeros([4, 6]) as tf.Tensor2D;
+  const y = tf.tensor1d([0, 1, 0], 'int32');
+  assert.throws(() => twoLayer.twoLayerScores(net, X), { message: /^X must have shape \[N, 5\] \(W1 is \[5, 3\]\), got shape \[4, 6\]$/ });
+  const X5 = tf.zeros([4, 5]) as tf.Tensor2D;
+  assert.throws(() => twoLayer.twoLayerLoss(net, X5, y, { reg: 0 }), { message: /^y must hold one label per row of X, shape \[4\], got shape \[3\]$/ });
+  const y4 = tf.tensor1d([0, 1, 0, 1], 'int32');
+  assert.throws(() => twoLayer.twoLayerLoss(net, X5, y4, { reg: -1 }), { message: /^reg must be/ });
+  assert.throws(() => twoLayer.initTwoLayer({ inputSize: 0, hiddenSize: 3, classes: 2, seed: 0 }), { message: /^inputSize must be an integer/ });
+  tf.dispose([X, y, X5, y4]);
+  twoLayer.disposeTwoLayer(net);
 });

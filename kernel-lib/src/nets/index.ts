@@ -15,3 +15,5 @@ export type { TrainNet, TrainOptions, TrainResult, TrainEpoch } from './train';
 export { sgd, sgdMomentum, applyUpdate } from './optim';
 export type { UpdateRule } from './optim';
 export { softmaxLoss, crossEntropy, accuracyOf } from './losses';
+export { initTwoLayer, disposeTwoLayer, twoLayerScores, twoLayerLoss, twoLayerSgdStep, TWO_LAYER_PARAMS, TWO_LAYER_STD } from './twoLayer';
+export type { TwoLayerParams, TwoLayerLoss } from './twoLayer';
