@@ -15,7 +15,9 @@
  *
  * @example
  * const net = nn.nets.initTwoLayer({ inputSize: 3072, hiddenSize: 50, classes: 10, seed: 0 });
- * const { loss, grads } = nn.nets.twoLayerLoss(net, X, labels, { reg: 0 });
+ * const X = nn.tf.randomNormal([20, 3072], 0, 60) as nn.tf.Tensor2D;   // centred pixels
+ * const labels = nn.tf.tensor1d(Array.from({ length: 20 }, (_, i) => i % 10), 'int32');
+ * const { loss } = nn.nets.twoLayerLoss(net, X, labels, { reg: 0 });
  * loss.dataSync()[0]   // about 2.3026 = ln 10
  */
 import * as tf from '@tensorflow/tfjs';
@@ -56,7 +58,14 @@ export function initTwoLayer(o: { inputSize: number; hiddenSize: number; classes
   };
 }
 
-/** Disposes the parameters. */
+/**
+ * Disposes the parameters.
+ *
+ * @example
+ * const net = nn.nets.initTwoLayer({ inputSize: 4, hiddenSize: 3, classes: 2, seed: 1 });
+ * nn.nets.disposeTwoLayer(net);
+ * net.W1.isDisposed   // true
+ */
 export function disposeTwoLayer(p: TwoLayerParams): void {
   tf.dispose([p.W1, p.b1, p.W2, p.b2]);
 }
@@ -71,7 +80,14 @@ function checkShapes(p: TwoLayerParams, X: tf.Tensor2D): void {
   }
 }
 
-/** Class scores [N, C] of the net for rows X [N, D]. A new tensor, the caller's. */
+/**
+ * Class scores [N, C] of the net for rows X [N, D]. A new tensor, the caller's.
+ *
+ * @example
+ * const net = nn.nets.initTwoLayer({ inputSize: 4, hiddenSize: 3, classes: 2, std: 0.1, seed: 1 });
+ * const scores = nn.nets.twoLayerScores(net, nn.tf.ones([5, 4]));
+ * scores.shape   // [5, 2]
+ */
 export function twoLayerScores(p: TwoLayerParams, X: tf.Tensor2D): tf.Tensor2D {
   checkShapes(p, X);
   return tf.tidy(() => tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(X, p.W1), p.b1)), p.W2), p.b2) as tf.Tensor2D);
@@ -91,8 +107,12 @@ export interface TwoLayerLoss {
  * parameter (the backward pass of the module comment, written out).
  *
  * @example
+ * const net = nn.nets.initTwoLayer({ inputSize: 4, hiddenSize: 3, classes: 2, std: 0.1, seed: 1 });
+ * const X = nn.tf.randomNormal([5, 4]) as nn.tf.Tensor2D;
+ * const y = nn.tf.tensor1d([0, 1, 1, 0, 1], 'int32');
  * const { loss, dataLoss, regLoss, grads } = nn.nets.twoLayerLoss(net, X, y, { reg: 0.1 });
- * tf.dispose([loss, dataLoss, regLoss, ...Object.values(grads)]);
+ * loss.dataSync()[0]   // about ln 2: tiny weights, two classes
+ * nn.tf.dispose([loss, dataLoss, regLoss, ...Object.values(grads)]);
  */
 export function twoLayerLoss(p: TwoLayerParams, X: tf.Tensor2D, y: tf.Tensor1D, o: { reg: number }): TwoLayerLoss {
   checkShapes(p, X);
@@ -120,7 +140,12 @@ export function twoLayerLoss(p: TwoLayerParams, X: tf.Tensor2D, y: tf.Tensor1D, 
  * disposes the old. The grads stay the caller's.
  *
  * @example
- * net = nn.nets.twoLayerSgdStep(net, grads, 1e-3);
+ * let net = nn.nets.initTwoLayer({ inputSize: 4, hiddenSize: 3, classes: 2, std: 0.1, seed: 1 });
+ * const X = nn.tf.randomNormal([5, 4]) as nn.tf.Tensor2D;
+ * const y = nn.tf.tensor1d([0, 1, 1, 0, 1], 'int32');
+ * const { loss, dataLoss, regLoss, grads } = nn.nets.twoLayerLoss(net, X, y, { reg: 0 });
+ * net = nn.nets.twoLayerSgdStep(net, grads, 1e-1);   // the old parameters are disposed
+ * nn.tf.dispose([loss, dataLoss, regLoss, ...Object.values(grads)]);
  */
 export function twoLayerSgdStep(p: TwoLayerParams, grads: TwoLayerParams, lr: number): TwoLayerParams {
   checkNumber('lr', lr, { min: 0, max: 1e12 });
