@@ -15,7 +15,7 @@ import { runCheck } from '../src/homework';
 import { relError } from '../src/core/stats';
 import { mulberry32, randomNormal } from '../src/core/rng';
 import {
-  channelStats64, makeImages, NORMALIZE_TOL, preprocess64, SPLIT_DESIGNS, StatsVariant, STATS_HINTS,
+  channelStats64, makeImages, NORMALIZE_TOL, preprocess64, SPLIT_DESIGNS, STATS_DESIGNS, StatsVariant, STATS_HINTS,
 } from '../src/lessons/preprocessing/homework';
 import {
   covariance, eigh, WHITEN_COV_TOL, WHITEN_DESIGNS, WHITEN_HINTS, WHITEN_LINEAR_TOL, WHITEN_MEAN_TOL, whiten64, whitenData, WhitenVariant, whitenStats,
@@ -126,13 +126,19 @@ test('every normalisation mistake is off by more than the tolerance in every cas
       }
     });
   }
-  // the statistics mistakes of exercise 1 on its one-image case
-  const im = makeImages({ N: 1, H: 8, W: 8, means: [0.49, 0.48, 0.45], stds: [0.25, 0.24, 0.26], seed: 213 });
-  const right = channelStats64([im]);
-  for (const v of Object.keys(STATS_HINTS) as StatsVariant[]) {
-    const s = channelStats64([im], v);
-    if (v === 'imageStds') continue; // one image: the mean of per-image stds is the std
-    assert.ok(relError([...s.mean, ...s.std], [...right.mean, ...right.std]) > 2.5 * NORMALIZE_TOL, v);
+  // the statistics mistakes of exercise 1, on each of its cases
+  const statsVariants = Object.keys(STATS_HINTS) as Exclude<StatsVariant, 'right'>[];
+  for (const d of STATS_DESIGNS) {
+    const im = makeImages(d);
+    const both = (s: { mean: number[]; std: number[] }) => [...s.mean, ...s.std];
+    const right = both(channelStats64([im]));
+    // one channel: pooled statistics are right; one image: the mean of per-image stds is the std
+    const live = statsVariants.filter((v) => !(v === 'pooled' && im.C === 1) && !(v === 'imageStds' && im.N === 1));
+    const outs = live.map((v) => both(channelStats64([im], v)));
+    outs.forEach((y, i) => {
+      assert.ok(relError(y, right) > 2.5 * NORMALIZE_TOL, `${d.name}: ${live[i]} is ${relError(y, right)} from right`);
+      for (let j = 0; j < i; j++) assert.ok(relError(y, outs[j]) > 2.5 * NORMALIZE_TOL, `${d.name}: ${live[i]} vs ${live[j]}`);
+    });
   }
 });
 
@@ -176,4 +182,18 @@ test('fitChannelStats returning no object, or std of the wrong length, fails wit
   r = await runCheck('preprocess', (s: { train: tf.Tensor4D }) => s.train.clone());
   assert.match(r.cases[0].message, /preprocess\(\{train \[12, 4, 4, 3\], test \[6, 4, 4, 3\]\}\) must return \{train, test\}, got a tensor/);
   assert.equal(r.leaked, 0);
+});
+
+test('hw02\'s checks are deterministic: two runs of each on the instructor\'s solutions give the same cases, to the last digit', async () => {
+  const fit = compile(RIGHT.fitChannelStats, 'fitChannelStats');
+  const norm = compile(RIGHT.normalize, 'normalize');
+  const fns: Record<string, unknown> = {
+    fitChannelStats: fit, normalize: norm, whiten: compile(RIGHT.whiten, 'whiten'),
+    preprocess: compile(RIGHT.preprocess, 'preprocess', { fitChannelStats: fit, normalize: norm }),
+  };
+  for (const [name, fn] of Object.entries(fns)) {
+    const [a, b] = [await runCheck(name, fn), await runCheck(name, fn)];
+    assert.deepEqual(a.cases, b.cases, name);
+    assert.equal(a.score, a.points, name);
+  }
 });
