@@ -55,7 +55,7 @@ test('a deleted check cell is noted by exercise; a submission without metadata i
   assert.deepEqual([anonymous.status, anonymous.homework], ['ready', 'hw09-dropout']);
   const unknown = inspectSubmission(tmpNotebook((nb) => { nb.metadata = {}; nb.cells = [{ cell_type: 'code', source: 'console.log(1)', metadata: {} }]; }));
   assert.equal(unknown.status, 'unknown-homework');
-  assert.match(unknown.message, /pass --homework hw01-activations\|hw03-weight-init\|hw04-batchnorm\|hw09-dropout/);
+  assert.match(unknown.message, /pass --homework hw01-activations\|hw02-preprocessing\|hw03-weight-init\|hw04-batchnorm\|hw09-dropout/);
 });
 
 test('graderNotebook appends one grader cell per exercise that looks each function up by name with a nonce', () => {

@@ -26,13 +26,16 @@ const GRADED_MISTAKES = MISTAKES.filter((m) => [
   'batch norm: unbiased variance', 'batch norm: forgot to update the running statistics', 'init: He without the factor 2',
   'transfer: froze nothing', 'activations: Leaky ReLU backward takes the x > 0 branch at 0',
   'activations: ELU derivative written as alpha e^x for x > 0 too', 'activations: SELU constants swapped', 'dead units: z < 0 instead of z <= 0',
+  'preprocessing: statistics fitted on train and test together', 'preprocessing: std without centring', 'preprocessing: the variance as the std, seen by preprocess',
+  'preprocessing: per-pixel statistics', 'whitening: forgot to centre before PCA', 'whitening: divided by the eigenvalue', 'whitening: eigenvectors taken as rows',
 ].includes(m.name));
 
 const HOMEWORK_OF: Record<string, string> = {
   invertedDropout: 'hw09-dropout', batchNormForward: 'hw04-batchnorm', heInit: 'hw03-weight-init', xavierInit: 'hw03-weight-init',
   layerStds: 'hw03-weight-init', prepareFineTune: 'hw10-transfer-learning', leakyReluForward: 'hw01-activations',
   leakyReluBackward: 'hw01-activations', eluForward: 'hw01-activations', eluBackward: 'hw01-activations', seluForward: 'hw01-activations',
-  seluBackward: 'hw01-activations', deadUnitFraction: 'hw01-activations',
+  seluBackward: 'hw01-activations', deadUnitFraction: 'hw01-activations', fitChannelStats: 'hw02-preprocessing', normalize: 'hw02-preprocessing',
+  preprocess: 'hw02-preprocessing', whiten: 'hw02-preprocessing',
 };
 
 function read(file: string): NotebookJson {

@@ -30,7 +30,19 @@ const ARGS: Record<string, unknown[]> = {
   prepareFineTune: [right.prepareFineTune],
   leakyReluForward: [right.leakyReluForward], leakyReluBackward: [right.leakyReluBackward], eluForward: [right.eluForward],
   eluBackward: [right.eluBackward], seluForward: [right.seluForward], seluBackward: [right.seluBackward], deadUnitFraction: [right.deadUnitFraction],
+  fitChannelStats: [right.fitChannelStats], normalize: [right.normalize], whiten: [right.whiten],
+  preprocess: [compile(RIGHT.preprocess, 'preprocess', { fitChannelStats: right.fitChannelStats, normalize: right.normalize })],
 };
+
+/**
+ * The function a mistake hands to its exercise's check. hw02's preprocess calls the notebook's
+ * fitChannelStats and normalize: a mistake in one of those is checked through preprocess too.
+ */
+function mistaken(m: (typeof MISTAKES)[number]): (...a: unknown[]) => unknown {
+  if (m.exercise !== 'preprocess') return compile(m.source, m.fn);
+  const scope = { fitChannelStats: right.fitChannelStats, normalize: right.normalize, [m.fn]: compile(m.source, m.fn) };
+  return m.fn === 'preprocess' ? compile(m.source, 'preprocess', scope) : compile(RIGHT.preprocess, 'preprocess', scope);
+}
 
 test('relError(a, b) is max|a - b| / max(|a| + |b|), 0 for two zero vectors, NaN when a value is NaN', () => {
   assert.equal(relError([1, 2], [1, 2]), 0);
@@ -60,8 +72,7 @@ test('runCheck on the stub (throws "not implemented yet") scores 0 and says to r
 
 for (const m of MISTAKES) {
   test(`a submission with the mistake "${m.name}" fails ${m.exercise} with score ${m.score} and the hint ${m.hint}`, async () => {
-    const fn = m.fn === 'layerStds' ? compile(m.source, m.fn) : compile(m.source, m.fn);
-    const r = await runCheck(m.exercise, fn);
+    const r = await runCheck(m.exercise, mistaken(m));
     assert.equal(r.score, m.score, r.cases.map((c) => `${c.passed} ${c.name}: ${c.message}`).join('\n'));
     assert.match(r.hints.join('\n'), m.hint);
   });
