@@ -58,6 +58,19 @@ test('train stops at a non-finite loss with onDiverge "stop", throws by default,
   assert.deepEqual({ losses: stopped.losses, divergedAt: stopped.divergedAt }, { losses: [1, 2, Infinity], divergedAt: 3 });
   await assert.rejects(train(net(), { count: 4 }, { steps: 4, batchSize: 1, order: null }), /train: the loss became Infinity at step 3 \(learning rate too large\?\)/);
   assert.deepEqual((await train(net(), { count: 4 }, { steps: 4, batchSize: 1, order: null, onDiverge: 'continue' })).losses, losses);
+  assert.deepEqual(stopped.diverged, { step: 3, loss: Infinity, reason: 'inf' });
+});
+
+test('train: NaN at step k stops at step k with reason "nan"; stopIfLossAbove: 3 stops at the first loss over 3 x the first step\'s, and not at 3 x exactly', async () => {
+  const run = (losses: number[], extra: Record<string, unknown> = {}) => train({ step: (_b: Int32Array, at: { step: number }) => losses[at.step - 1] },
+    { count: losses.length }, { steps: losses.length, batchSize: 1, order: null, onDiverge: 'stop', ...extra });
+  const nan = await run([2.3, 2.2, NaN, 1]);
+  assert.deepEqual([nan.steps, nan.divergedAt, nan.diverged], [3, 3, { step: 3, loss: NaN, reason: 'nan' }]);
+  const exploding = await run([2, 1.5, 6, 6.5, 1], { stopIfLossAbove: 3 });
+  assert.deepEqual([exploding.steps, exploding.diverged], [4, { step: 4, loss: 6.5, reason: 'above', threshold: 6 }]);
+  const fine = await run([2, 1.5, 6, 1], { stopIfLossAbove: 3 });
+  assert.deepEqual([fine.steps, fine.diverged, fine.divergedAt], [4, null, null]);
+  await assert.rejects(run([1], { stopIfLossAbove: 0.5 }), /^ArgumentError: stopIfLossAbove must be/);
 });
 
 test('train reports progress in the one shape, counting from progressOffset to progressTotal', async () => {

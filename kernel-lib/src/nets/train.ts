@@ -16,7 +16,7 @@
  * result.losses.length   // 8: two epochs of four batches (the last one short)
  */
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, checkInt } from '../core/errors';
+import { ArgumentError, checkInt, checkNumber } from '../core/errors';
 import type { ProgressCallback } from '../core/progress';
 import { Random, shuffle } from '../core/rng';
 
@@ -42,6 +42,12 @@ export interface TrainOptions {
   /** A non-finite loss: 'stop' ends training (the result says so), 'throw' is an error (default), 'continue'. */
   onDiverge?: 'stop' | 'throw' | 'continue';
   /**
+   * Stop when a step's loss exceeds this multiple of the first step's loss (the lecture's rule
+   * of thumb for a search: a run whose loss passes 3 times its initial value is exploding). The
+   * result's `diverged` says so with reason 'above'. Default: no such rule.
+   */
+  stopIfLossAbove?: number;
+  /**
    * Metrics after each complete epoch (epoch 1, 2, ...), and before training (epoch 0) with
    * `evaluateFirst`; reported as progress with `epoch` and the epoch's `meanLoss` (steps report
    * `loss` and `step`).
@@ -66,8 +72,14 @@ export interface TrainResult {
   /** Epoch 0 (with `evaluateFirst`) and every completed epoch. */
   epochs: TrainEpoch[];
   steps: number;
-  /** The step (1-based) whose loss was not finite, when training stopped there; else null. */
+  /** The step (1-based) where training stopped on a bad loss (`diverged.step`); else null. */
   divergedAt: number | null;
+  /**
+   * Why training stopped early, or null: the step (1-based), the loss there, and the reason:
+   * 'nan' or 'inf' (the loss is not a number, or infinite), 'above' (over `stopIfLossAbove` times
+   * the first loss).
+   */
+  diverged: { step: number; loss: number; reason: 'nan' | 'inf' | 'above'; threshold?: number } | null;
 }
 
 /**
@@ -125,10 +137,12 @@ export async function train(net: TrainNet, data: { count: number }, options: Tra
   const perEpoch = stepsPerEpoch(count, batchSize, options.dropLast);
   const totalSteps = options.steps !== undefined ? checkInt('steps', options.steps, { min: 1 }) : checkInt('epochs', options.epochs, { min: 1 }) * perEpoch;
   const onDiverge = options.onDiverge ?? 'throw';
+  const above = options.stopIfLossAbove === undefined ? null : checkNumber('stopIfLossAbove', options.stopIfLossAbove, { min: 1, max: 1e12 });
+  let threshold: number | null = null;
   const offset = options.progressOffset ?? 0;
   const total = options.progressTotal ?? totalSteps;
   const phase = options.phase ?? 'train';
-  const result: TrainResult = { losses: [], epochs: [], steps: 0, divergedAt: null };
+  const result: TrainResult = { losses: [], epochs: [], steps: 0, divergedAt: null, diverged: null };
   const evaluate = async (epoch: number, loss: number | null) => {
     const metrics = options.evaluate ? await options.evaluate(epoch, loss) : {};
     result.epochs.push({ epoch, loss, metrics });
@@ -150,7 +164,16 @@ export async function train(net: TrainNet, data: { count: number }, options: Tra
         if (!Number.isFinite(loss) && onDiverge !== 'continue') {
           if (onDiverge === 'throw') throw new Error(`train: the loss became ${loss} at step ${result.steps} (learning rate too large?)`);
           result.divergedAt = result.steps;
+          result.diverged = { step: result.steps, loss, reason: Number.isNaN(loss) ? 'nan' : 'inf' };
           return result;
+        }
+        if (above !== null && Number.isFinite(loss)) {
+          if (threshold === null) threshold = above * loss;
+          else if (loss > threshold) {
+            result.divergedAt = result.steps;
+            result.diverged = { step: result.steps, loss, reason: 'above', threshold };
+            return result;
+          }
         }
       }
       await new Promise((resolve) => setImmediate(resolve));
