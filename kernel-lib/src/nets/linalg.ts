@@ -74,8 +74,11 @@ export interface TopEigen {
  * draw of D × (k + oversample).
  *
  * @example
- * const top = nn.nets.topEigen(cov, 50, { iterations: 40, seed: 1 });   // cov: [3072, 3072]
- * top.values[0]; top.residuals[49]; top.vectors.dispose();
+ * const G = tf.randomNormal([300, 100], 0, 1, 'float32', 1);
+ * const cov = tf.matMul(G, G, true, false).div(300) as nn.tf.Tensor2D;   // [100, 100]
+ * const top = nn.nets.topEigen(cov, 10, { iterations: 40, seed: 1 });
+ * console.log(top.values[0], top.residuals[9]);
+ * tf.dispose([G, cov, top.vectors]);
  */
 export function topEigen(C: tf.Tensor2D, k: number, options: { iterations?: number; oversample?: number; seed?: number } = {}): TopEigen {
   const c = checkTensor<tf.Tensor2D>('C', C, { rank: 2 });

@@ -157,7 +157,7 @@ const FORMULAS: Record<ChannelMode, string> = {
  *
  * @example
  * const r = await nn.preprocessing.channelStats({ mode: 'mean-image', trainSize: 5000 });
- * r.fit.meanImage.length   // 3072 = 32 * 32 * 3
+ * r.fit.meanImage?.length   // 3072 = 32 * 32 * 3
  * r.applied                // per split: channel means ≈ 0 after subtracting the training mean image
  */
 export async function channelStats(options: ChannelStatsOptions = {}, source: ChannelStatsSource = {}): Promise<ChannelStatsRecord> {
@@ -214,7 +214,8 @@ export async function channelStats(options: ChannelStatsOptions = {}, source: Ch
  * nothing but the training images: what it returns cannot depend on validation or test data.
  *
  * @example
- * const fit = nn.preprocessing.fitStats(train, 'channel-std');   // { channelMean: [125.3, ...], channelStd: [63.0, ...], ... }
+ * const train = nn.data.randomImages({ count: 100, seed: 1 });     // 32×32×3 random bytes
+ * const fit = nn.preprocessing.fitStats(train, 'channel-std');   // { channelMean: [~127.5, ...], channelStd: [~73.9, ...], ... }
  */
 export function fitStats(train: ImageDataset, mode: ChannelMode): ChannelStatsFit {
   checkImageDataset('train', train);
@@ -235,8 +236,10 @@ function fitFrom(train: ImageDataset, s: ImageStats, m: ChannelMode): ChannelSta
  * formula): float32 [n, H, W, C], a new tensor the caller disposes. `start`/`size` pick a batch.
  *
  * @example
+ * const train = nn.data.randomImages({ count: 100, seed: 1 });
+ * const test = nn.data.randomImages({ count: 20, seed: 2 });
  * const fit = nn.preprocessing.fitStats(train, 'channel-std');
- * const x = nn.preprocessing.applyStats(fit, test, { start: 0, size: 100 });   // [100, 32, 32, 3]
+ * const x = nn.preprocessing.applyStats(fit, test, { start: 0, size: 10 });   // [10, 32, 32, 3]
  * x.dispose();
  */
 export function applyStats(fit: ChannelStatsFit, images: ImageDataset, batch: { start?: number; size?: number } = {}): tf.Tensor4D {
@@ -283,7 +286,13 @@ function channelRows(train: ImageDataset, stats: ImageStats): ChannelRow[] {
   }));
 }
 
-/** Mean over images of each image's population std of each channel (0-255), in float64. */
+/**
+ * Mean over images of each image's own population std of each channel (0-255), in float64: the
+ * number behind the widely copied CIFAR-10 "std" (0.2023, 0.1994, 0.2010) × 255.
+ *
+ * @example
+ * nn.preprocessing.meanPerImageStd(nn.data.randomImages({ count: 10, seed: 1 }))   // three values near 73.9 (uniform bytes)
+ */
 export function meanPerImageStd(ds: ImageDataset): number[] {
   const { channels: C } = ds;
   const pixels = ds.height * ds.width;

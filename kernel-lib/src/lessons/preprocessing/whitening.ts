@@ -50,7 +50,9 @@ export interface PcaFit {
  * The mean and covariance Xᵀ·X / N of centred X, on the device: tensors the caller disposes.
  *
  * @example
- * const { mean, covariance } = nn.preprocessing.covariance(X);   // [D], [D, D]
+ * const X = tf.tensor2d([[1, 2], [2, 3.5], [3, 4]]);
+ * const { mean, covariance } = nn.preprocessing.covariance(X);   // [2], [2, 2]
+ * tf.dispose([X, mean, covariance]);
  */
 export function covariance(X: tf.Tensor2D): { mean: tf.Tensor1D; covariance: tf.Tensor2D } {
   checkData('X', X);
@@ -66,8 +68,11 @@ export function covariance(X: tf.Tensor2D): { mean: tf.Tensor1D; covariance: tf.
  * covariance, every direction (D <= 512) or the top `k` (`iterations` of subspace iteration, `seed`).
  *
  * @example
+ * const X = tf.randomNormal([200, 20], 0, 1, 'float32', 1) as nn.tf.Tensor2D;
  * const fit = nn.preprocessing.pcaFit(X);                    // D <= 512: every direction
- * const top = nn.preprocessing.pcaFit(cifarRows, { k: 100 }); // the 100 largest of 3072
+ * const top = nn.preprocessing.pcaFit(X, { k: 5, iterations: 50 }); // the 5 largest, by subspace iteration
+ * console.log(fit.values.slice(0, 5), top.values);
+ * X.dispose();
  */
 export function pcaFit(X: tf.Tensor2D, options: { k?: number; iterations?: number; seed?: number } = {}): PcaFit {
   checkData('X', X);
@@ -101,7 +106,10 @@ export function pcaFit(X: tf.Tensor2D, options: { k?: number; iterations?: numbe
  * Xrot = (X − mean)·U: the data in the fitted principal directions (the first k), uncorrelated.
  *
  * @example
- * const Xrot = nn.preprocessing.decorrelate(X, fit);   // [N, k]
+ * const X = tf.tensor2d([[1, 2], [2, 3.5], [3, 4], [4, 6.5]]);
+ * const fit = nn.preprocessing.pcaFit(X);
+ * const Xrot = nn.preprocessing.decorrelate(X, fit);   // [4, 2], uncorrelated columns
+ * tf.dispose([X, Xrot]);
  */
 export function decorrelate(X: tf.Tensor2D, fit: PcaFit): tf.Tensor2D {
   checkData('X', X);
@@ -114,8 +122,11 @@ export function decorrelate(X: tf.Tensor2D, fit: PcaFit): tf.Tensor2D {
  * direction. Fits on X itself unless `fit` (from the training data) is given.
  *
  * @example
- * const fit = nn.preprocessing.pcaFit(Xtrain);
- * const Wtest = nn.preprocessing.whiten(Xtest, { fit, eps: 1e-5 });
+ * const Xtrain = tf.randomNormal([100, 3], 0, 1, 'float32', 1) as nn.tf.Tensor2D;
+ * const Xtest = tf.randomNormal([20, 3], 0, 1, 'float32', 2) as nn.tf.Tensor2D;
+ * const fit = nn.preprocessing.pcaFit(Xtrain);                      // fitted on training data only
+ * const Wtest = nn.preprocessing.whiten(Xtest, { fit, eps: 1e-5 }); // applied to test data
+ * tf.dispose([Xtrain, Xtest, Wtest]);
  */
 export function whiten(X: tf.Tensor2D, options: { eps?: number; fit?: PcaFit } = {}): tf.Tensor2D {
   checkData('X', X);
