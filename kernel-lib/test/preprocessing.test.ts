@@ -287,12 +287,12 @@ test('cloudFigure(record): five labelled scatter panels side by side with equal 
     assert.ok(layout[`xaxis${suffix}`].title?.text && layout[`yaxis${suffix}`].title?.text, `panel ${k + 1} axis titles`);
   }
   const annotations = (fig.layout.annotations as { text: string }[]).map((a) => a.text.replace(/<br>/g, ' '));
-  assert.deepEqual(annotations, ['original', 'zero-centred', 'normalised (÷ std)', 'decorrelated (·U)', 'whitened (÷ √λ)']);
+  assert.deepEqual(annotations, [...P.CLOUD_STAGES]);
   assert.equal(fig.data.filter((t) => t.name === 'points').length, 5);
   const dirs = fig.data.filter((t) => String(t.name).startsWith('principal directions'));
   assert.equal(dirs.length, 2);
   assert.ok(dirs.every((t) => t.xaxis === 'x2'));
-  assert.match(String((fig.layout.title as { text: string }).text), /centre, normalise, decorrelate, whiten/);
+  assert.match(String((fig.layout.title as { text: string }).text).replace(/<br>/g, ' '), /centre \(− mean\), normalise \(÷ std\), decorrelate \(·U\), whiten \(÷ √λ\)/);
   assert.equal(cloudRows(r).length, 5);
   assert.equal(cloudCheckRows(r).length, 5);
   throwsMessage(() => P.cloudFigure({ experiment: 'x' } as unknown as P.CloudRecord), /^record must be a record returned by nn\.preprocessing\.cloud\(\)/);

@@ -23,10 +23,6 @@ function checkRecord(record: unknown, experiment: string): void {
   }
 }
 
-const STAGE_TITLES: Readonly<Record<string, string>> = {
-  original: 'original', 'zero-centred': 'zero-centred', normalised: 'normalised (÷ std)', decorrelated: 'decorrelated (·U)', whitened: 'whitened (÷ √λ)',
-};
-
 /**
  * Five panels side by side, one per stage (original → zero-centred → normalised → decorrelated →
  * whitened), each with equal x and y scales so that a round cloud looks round; the principal
@@ -39,7 +35,7 @@ export function cloudFigure(record: CloudRecord): Figure {
   checkRecord(record, 'preprocessingCloud');
   const panels = record.stages.map((s, k) => {
     const fig = scatterFigure({
-      title: STAGE_TITLES[s.stage] ?? s.stage, xTitle: k === 3 || k === 4 ? 'along u₁' : 'x₁', yTitle: k === 3 || k === 4 ? 'along u₂' : 'x₂',
+      title: s.stage, xTitle: k === 3 || k === 4 ? 'along u₁' : 'x₁', yTitle: k === 3 || k === 4 ? 'along u₂' : 'x₂',
       series: [{ name: 'points', x: s.x, y: s.y }],
     });
     (fig.data[0] as Trace).marker = { size: 3, opacity: 0.6 };
@@ -51,7 +47,7 @@ export function cloudFigure(record: CloudRecord): Figure {
     }
     return fig;
   });
-  const fig = subplotsFigure(panels, { title: 'Preprocessing a 2-D cloud: centre, normalise, decorrelate, whiten', rows: 1, cols: panels.length, height: 330 });
+  const fig = subplotsFigure(panels, { title: 'Preprocessing a 2-D cloud: centre (− mean), normalise (÷ std), decorrelate (·U), whiten (÷ √λ)', rows: 1, cols: panels.length, height: 250 });
   panels.forEach((_, k) => {
     const suffix = k === 0 ? '' : String(k + 1);
     fig.layout[`yaxis${suffix}`] = { ...(fig.layout[`yaxis${suffix}`] as object), scaleanchor: `x${suffix}`, scaleratio: 1 };
