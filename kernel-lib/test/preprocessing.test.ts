@@ -434,8 +434,8 @@ test('channelStats rejects bad options with an ArgumentError naming the option, 
     [() => P.channelStats({ mode: 'pca' as P.ChannelMode }, never), /^mode must be one of "mean-image", "channel-mean", "channel-std", got "pca"$|^mode must be one of/],
     [() => P.channelStats({ dataset: 'mnist' as 'cifar-10' }, never), /^dataset must be one of "cifar-10"|^dataset must be one of/],
     [() => P.channelStats({ trainSize: 0 }, never), /^trainSize must be an integer in \[1, 50000\], got 0$/],
-    [() => P.channelStats({ trainSize: 48_000, valSize: 5000 }, never), /^valSize must be at most 50000 − trainSize \(48000\)/],
-    [() => P.channelStats({ trainSize: 50_000 }, never), /^trainSize must be at most 50000 − valSize \(5000\)/],
+    [() => P.channelStats({ trainSize: 48_000, valSize: 5000 }, never), /^valSize must be at most 2000 \(the 50000 training images less the 48000 fitted: validation images are never in the fit\), got 5000$/],
+    [() => P.channelStats({ trainSize: 50_000 }, never), /^trainSize must be at most 45000 \(the 50000 training images less the 5000 held out for validation/],
     [() => P.channelStats({ testSize: 10_001 }, never), /^testSize must be an integer in \[0, 10000\], got 10001$/],
     [() => P.channelStats({ bogus: 1 } as unknown as P.ChannelStatsOptions, never), /bogus/],
   ];
@@ -474,6 +474,15 @@ test('the preprocess command: `--mode channel-mean --train-size 1000 --val-size 
   assert.equal(json.fit.channelStd, null);
   const text = await runPreprocess(parseArgs('preprocess', ['--mode=mean-image', '--train-size=500', '--val-size=100', '--test-size=0'], spec));
   for (const s of ['published mean', 'mean of per-image stds', 'mean image: 32×32×3']) assert.ok(text.includes(s), s);
+  // quick mode's preset applies to the sizes the command line leaves out
+  const saved = process.env.NNLAB_QUICK;
+  process.env.NNLAB_QUICK = '1';
+  try {
+    const quick = JSON.parse(await runPreprocess(parseArgs('preprocess', ['--test-size', '10', '--json'], spec)));
+    assert.deepEqual([quick.options.mode, quick.options.trainSize, quick.options.valSize, quick.options.testSize], ['channel-std', 5000, 1000, 10]);
+  } finally {
+    if (saved === undefined) delete process.env.NNLAB_QUICK; else process.env.NNLAB_QUICK = saved;
+  }
   throwsMessage(() => parseArgs('preprocess', ['--mode', 'zca'], spec), /^preprocess: --mode must be one of/);
   throwsMessage(() => parseArgs('preprocess', ['--dataset', 'mnist'], spec), /^preprocess: --dataset must be one of cifar-10|^preprocess: --dataset must be/);
   throwsMessage(() => parseArgs('preprocess', ['--train-size', '0'], spec), /^preprocess: --train-size must be an integer in \[1, 50000\]/);

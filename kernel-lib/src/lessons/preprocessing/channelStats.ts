@@ -70,7 +70,8 @@ export const CHANNEL_OPTIONS = defineOptions('preprocessing.channelStats', CHANN
   rules: (c, given) => {
     if (c.trainSize + c.valSize > CIFAR_TRAIN) {
       const name = 'valSize' in given ? 'valSize' : 'trainSize';
-      throw new ArgumentError(name, c[name], `at most ${CIFAR_TRAIN} − ${name === 'valSize' ? `trainSize (${c.trainSize})` : `valSize (${c.valSize})`} (the validation images are the last valSize of the ${CIFAR_TRAIN} training images, never in the fit)`);
+      const other = name === 'valSize' ? `the ${c.trainSize} fitted` : `the ${c.valSize} held out for validation`;
+      throw new ArgumentError(name, c[name], `at most ${CIFAR_TRAIN - (name === 'valSize' ? c.trainSize : c.valSize)} (the ${CIFAR_TRAIN} training images less ${other}: validation images are never in the fit)`);
     }
   },
   // the training split as bytes (read whole), the test split's bytes, one batch of float32 images

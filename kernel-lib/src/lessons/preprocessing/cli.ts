@@ -52,10 +52,9 @@ const PREPROCESS_VALUE_OPTIONS = {
 /** Runs the channel statistics for parsed arguments, without choosing a device. */
 export async function runPreprocess(a: ParsedArgs): Promise<string> {
   const v = valuesOf('preprocess', a, PREPROCESS_VALUE_OPTIONS);
-  const options: ChannelStatsOptions = {
-    dataset: v.dataset as ChannelStatsOptions['dataset'], mode: v.mode as ChannelStatsOptions['mode'],
-    trainSize: v['train-size'] as number | undefined, valSize: v['val-size'] as number | undefined, testSize: v['test-size'] as number | undefined,
-  };
+  // only the options given: a key present (even undefined) would keep quick mode's preset from applying
+  const names: Record<string, keyof ChannelStatsOptions> = { dataset: 'dataset', mode: 'mode', 'train-size': 'trainSize', 'val-size': 'valSize', 'test-size': 'testSize' };
+  const options = Object.fromEntries(Object.entries(v).map(([flag, value]) => [names[flag], value])) as ChannelStatsOptions;
   const record = await channelStats({ ...options, progress: false });
   return a.flags.has('json') ? JSON.stringify({ ...record, ms: record.meta.ms }, null, 2) : channelStatsText(record);
 }
