@@ -7,7 +7,7 @@
  * notebook takes on the CPU kernel (wasm, SIMD, 1 thread, nnlab's kernel overrides); threads and
  * kernels are pinned so that NNLAB_WASM_THREADS / NNLAB_WASM_KERNELS cannot change the numbers.
  *
- * Data. dropoutOverfit reads MNIST: run with NNLAB_DATA_MIRROR (the read-only mirror),
+ * Data. dropoutOverfit reads MNIST, the preprocessing channel statistics CIFAR-10: run with NNLAB_DATA_MIRROR (the read-only mirror),
  * NNLAB_DATA_OFFLINE=1 and NNLAB_DATA_DIR (a throw-away cache), as scripts/test.sh does. The
  * transfer experiments run on synthetic MNIST / Fashion-MNIST stand-ins with a zoo model trained
  * on them in a temporary folder, exactly as test/transfer.test.ts does (the real-data zoo model
@@ -25,6 +25,7 @@ import { useDevice } from '../src/engine/device';
 import { randomImages } from '../src/data/synthetic';
 import type { ImageDataset } from '../src/data/load';
 import { CASES as ACTIVATIONS } from './golden-cases/activations';
+import { CASES as PREPROCESSING } from './golden-cases/preprocessing';
 import { CASES as WEIGHT_INIT } from './golden-cases/weight-init';
 import { CASES as BATCH_NORM } from './golden-cases/batch-norm';
 import { CASES as DROPOUT } from './golden-cases/dropout';
@@ -47,7 +48,7 @@ export interface GoldenCase {
 }
 
 /** One case per experiment function, plus the CLI's own option sets where they differ (one file per lesson). */
-export const GOLDEN_CASES: GoldenCase[] = [...ACTIVATIONS, ...WEIGHT_INIT, ...BATCH_NORM, ...DROPOUT, ...TRANSFER];
+export const GOLDEN_CASES: GoldenCase[] = [...ACTIVATIONS, ...PREPROCESSING, ...WEIGHT_INIT, ...BATCH_NORM, ...DROPOUT, ...TRANSFER];
 
 // ------------------------------------------------------------------ normalization
 
