@@ -62,6 +62,7 @@ export * as homework from './api/homework';
 export { listLessons } from './api/lessons';
 export { runNotebook } from './jupyter/run';
 export * as activations from './lessons/activations';
+export * as preprocessing from './lessons/preprocessing';
 export * as weightInit from './lessons/weight-init';
 export * as batchNorm from './lessons/batch-norm';
 export * as dropout from './lessons/dropout';

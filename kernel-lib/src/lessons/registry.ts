@@ -8,6 +8,7 @@ import type { Command } from '../core/command';
 import type { Exercise } from '../core/exercise';
 import type { LessonDefinition } from '../core/lesson';
 import { ACTIVATIONS_LESSON } from './activations/lesson';
+import { PREPROCESSING_LESSON } from './preprocessing/lesson';
 import { WEIGHT_INIT_LESSON } from './weight-init/lesson';
 import { BATCH_NORM_LESSON } from './batch-norm/lesson';
 import { DROPOUT_LESSON } from './dropout/lesson';
@@ -22,7 +23,7 @@ const GETTING_STARTED: LessonDefinition = {
 };
 
 export const LESSONS: readonly LessonDefinition[] = Object.freeze([
-  GETTING_STARTED, ACTIVATIONS_LESSON, WEIGHT_INIT_LESSON, BATCH_NORM_LESSON, DROPOUT_LESSON, TRANSFER_LESSON,
+  GETTING_STARTED, ACTIVATIONS_LESSON, PREPROCESSING_LESSON, WEIGHT_INIT_LESSON, BATCH_NORM_LESSON, DROPOUT_LESSON, TRANSFER_LESSON,
 ]);
 
 /** Every lesson's CLI commands, by name (a name used twice is a programming error). */

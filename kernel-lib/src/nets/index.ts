@@ -15,3 +15,5 @@ export type { TrainNet, TrainOptions, TrainResult, TrainEpoch } from './train';
 export { sgd, sgdMomentum, applyUpdate } from './optim';
 export type { UpdateRule } from './optim';
 export { softmaxLoss, crossEntropy, accuracyOf } from './losses';
+export { symmetricEigen, topEigen } from './linalg';
+export type { SymmetricOperator, TopEigenOptions, TopEigenResult } from './linalg';
