@@ -30,7 +30,7 @@ import * as P from '../src/lessons/preprocessing';
 import { centredSets, SENSITIVITY_OPTIONS, sensitivityCloud, ZERO_MEAN_OPTIONS } from '../src/lessons/preprocessing/centering';
 import { PCA_OPTIONS } from '../src/lessons/preprocessing/pca';
 import { PCA_COMMAND, runPca, runZeroMean, ZERO_MEAN_COMMAND } from '../src/lessons/preprocessing/cliCentering';
-import { pcaRows, sensitivityRows, zeroMeanRows } from '../src/lessons/preprocessing/figuresCentering';
+import { pcaPicturesHtml, pcaPicturesPng, pcaRows, sensitivityRows, zeroMeanRows } from '../src/lessons/preprocessing/figuresCentering';
 import { PREPROCESSING_LESSON } from '../src/lessons/preprocessing/lesson';
 import { symmetricEigen, topEigen } from '../src/nets/linalg';
 import { initValues } from '../src/nets/init';
@@ -377,10 +377,10 @@ test('zeroMeanFigure, sensitivityFigure and pcaFigure name one series per run an
   const pca = await P.pcaCifar({ trainSize: 100, ks: [2, 8], heldOut: 10, images: 2 }, { train, test: testSplit });
   const pf = P.pcaFigure(pca);
   assert.match(JSON.stringify(pf.layout), /Variance kept by k of 3072 components/);
-  const png = P.pcaPicturesPng(pca, 1);
+  const png = pcaPicturesPng(pca, 1);
   assert.equal(png.subarray(1, 4).toString(), 'PNG');
   assert.equal(png.readUInt32BE(16), 3 * 34);   // original + two ks, 32 px + 2 px of padding each
-  assert.match(P.pcaPicturesHtml(pca), /k = 8/);
+  assert.match(pcaPicturesHtml(pca), /k = 8/);
   throwsArgument(() => P.zeroMeanFigure({ experiment: 'x' } as unknown as P.ZeroMeanRecord), /^record must be a record returned by nn\.preprocessing\.zeroMean\(\)/);
   throwsArgument(() => P.pcaFigure(zm as unknown as P.PcaRecord), /^record must be a record returned by nn\.preprocessing\.pcaCifar\(\)/);
 });

@@ -132,7 +132,7 @@ export interface TopEigenResult {
  *
  * @example
  * const X = tf.randomNormal([500, 20], 0, 1, 'float32', 1);
- * const C = tf.matMul(X, X, true, false).div(500) as tf.Tensor2D;   // a 20 x 20 covariance
+ * const C = tf.matMul(X, X, true, false).div(500) as nn.tf.Tensor2D;   // a 20 x 20 covariance
  * const { values, vectors, iterations } = await nn.nets.topEigen(C, 3, { seed: 1 });
  * values   // the three largest variances, near 1 (and above)
  * tf.dispose([X, C, vectors]);

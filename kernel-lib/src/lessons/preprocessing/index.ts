@@ -11,7 +11,7 @@
  * const r = await nn.preprocessing.zeroMean();
  * nn.preprocessing.showZeroMean(r);
  */
-export { CENTRINGS, centredSets, sensitivity, SENSITIVITY_DEFAULTS, zeroMean, ZERO_MEAN_DEFAULTS, ZERO_MEAN_INPUTS, ZERO_MEAN_QUICK } from './centering';
+export { CENTRINGS, sensitivity, SENSITIVITY_DEFAULTS, zeroMean, ZERO_MEAN_DEFAULTS, ZERO_MEAN_INPUTS, ZERO_MEAN_QUICK } from './centering';
 export type {
   Centring, GradientSigns, PixelSet, SensitivityConfig, SensitivityOptions, SensitivityPanel, SensitivityRecord, SensitivityRow,
   ZeroMeanConfig, ZeroMeanInputs, ZeroMeanOptions, ZeroMeanRecord, ZeroMeanRun,
@@ -19,5 +19,5 @@ export type {
 export { pcaCifar, PCA_DEFAULTS, PCA_FRACTIONS, PCA_MAX_K, PCA_QUICK } from './pca';
 export type { PcaConfig, PcaOptions, PcaRecord } from './pca';
 export {
-  pcaFigure, pcaPicturesHtml, pcaPicturesPng, sensitivityFigure, showPcaCifar, showSensitivity, showZeroMean, zeroMeanFigure,
+  pcaFigure, sensitivityFigure, showPcaCifar, showSensitivity, showZeroMean, zeroMeanFigure,
 } from './figuresCentering';
