@@ -1,18 +1,14 @@
 /**
  * Lesson 02, part C: why zero-mean inputs matter (`zeroMean`, `sensitivity`) and PCA on CIFAR-10
- * (`pcaCifar`, with `nets/linalg`'s `topEigen` and `symmetricEigen`). Runs on the wasm backend with
- * CIFAR-10 from the read-only mirror (NNLAB_DATA_MIRROR).
+ * (`pcaCifar`, through `nets/linalg`'s `topEigen`, tested on its own in test/linalg.test.ts). Runs on
+ * the wasm backend with CIFAR-10 from the read-only mirror (NNLAB_DATA_MIRROR).
  *
  * References and tolerances:
- * - symmetricEigen (float64 Jacobi) against closed forms and A V = V Λ to 1e-12 (float64 rounding of
- *   a few hundred rotations, each within a few ulps);
- * - topEigen (float32 products) against symmetricEigen of the same matrix in float64: the loop stops
- *   when every residual is below tol·λ₁ (Weyl: the Ritz value is then within tol·λ₁ of an eigenvalue)
- *   and the float32 products add about γ_D·λ₁ (D = 50 terms: 3e-6), so |θ − λ| <= 1e-4·λ₁;
  * - pcaCifar's eigenvalues against NumPy's eigvalsh of the float64 covariance of the same 500 images
  *   (test/numpy/pca_cifar.py reads the official batch itself): the covariance is formed from float32
- *   pixels by float32 sums of 500 terms (γ₅₀₀ = 3e-5 relative per entry), and the iteration stops at
- *   residual 1e-5·λ₁, so |θᵢ − λᵢ| <= 1e-4·λ₁;
+ *   pixels by float32 sums of 500 terms (γ₅₀₀ = 3e-5 relative per entry), and a Ritz value is within
+ *   its residual ‖C v − θ v‖ of an eigenvalue (Weyl), so |θᵢ − λᵢ| <= 1e-4·λ₁ once every residual
+ *   (in the record) is below 5e-5·λ₁, which the test checks first;
  * - the measured training reconstruction MSE against (trace C − Σ_{i≤k} λᵢ) / D (an identity of
  *   orthonormal eigenvectors), within 1e-4 relative;
  * - zeroMean's first step against a float64 JS softmax step written here (one batch holds every
@@ -32,9 +28,8 @@ import { PCA_OPTIONS } from '../src/lessons/preprocessing/pca';
 import { PCA_COMMAND, runPca, runZeroMean, ZERO_MEAN_COMMAND } from '../src/lessons/preprocessing/cliCentering';
 import { pcaPicturesHtml, pcaPicturesPng, pcaRows, sensitivityRows, zeroMeanRows } from '../src/lessons/preprocessing/figuresCentering';
 import { PREPROCESSING_LESSON } from '../src/lessons/preprocessing/lesson';
-import { symmetricEigen, topEigen } from '../src/nets/linalg';
 import { initValues } from '../src/nets/init';
-import { seedStream, mulberry32 } from '../src/core/rng';
+import { seedStream } from '../src/core/rng';
 import { loadDataset } from '../src/data/load';
 import type { ImageDataset } from '../src/data/load';
 import { randomImages } from '../src/data/synthetic';
@@ -67,72 +62,6 @@ async function rejectsArgument(f: () => Promise<unknown>, message: RegExp): Prom
     return true;
   });
 }
-
-// ------------------------------------------------------------------------------ linear algebra
-
-/** A random symmetric PSD matrix (1/m) Bᵀ B with B [m, n], float64 row-major, seeded. */
-function randomCovariance(n: number, m: number, seed: number): number[] {
-  const random = mulberry32(seed);
-  const B = Array.from({ length: m * n }, () => random() * 2 - 1 + (random() < 0.1 ? 3 : 0));
-  const C = new Array<number>(n * n).fill(0);
-  for (let r = 0; r < m; r++) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) C[i * n + j] += (B[r * n + i] * B[r * n + j]) / m;
-  return C;
-}
-
-test('symmetricEigen([2, 1, 1, 2], 2) gives 3 and 1 with eigenvectors (1, 1)/√2 and (1, −1)/√2; a random 40 x 40 covariance satisfies A V = V Λ and Vᵀ V = I to 1e-12', () => {
-  const { values, vectors } = symmetricEigen([2, 1, 1, 2], 2);
-  assert.ok(Math.abs(values[0] - 3) < 1e-14 && Math.abs(values[1] - 1) < 1e-14, String(values));
-  assert.ok(Math.abs(Math.abs(vectors[0]) - Math.SQRT1_2) < 1e-14 && Math.abs(vectors[0] - vectors[2]) < 1e-14);
-  const n = 40;
-  const A = randomCovariance(n, 100, 1);
-  const e = symmetricEigen(A, n);
-  let worst = 0;
-  let orth = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      let av = 0;
-      let vv = 0;
-      for (let k = 0; k < n; k++) { av += A[i * n + k] * e.vectors[k * n + j]; vv += e.vectors[k * n + i] * e.vectors[k * n + j]; }
-      worst = Math.max(worst, Math.abs(av - e.vectors[i * n + j] * e.values[j]));
-      orth = Math.max(orth, Math.abs(vv - (i === j ? 1 : 0)));
-    }
-  }
-  assert.ok(worst < 1e-12 * e.values[0], `A V − V Λ: ${worst}`);
-  assert.ok(orth < 1e-12, `Vᵀ V − I: ${orth}`);
-  for (let i = 1; i < n; i++) assert.ok(e.values[i] <= e.values[i - 1]);
-  throwsArgument(() => symmetricEigen([1, 2, 3], 2), /^a\.length must be n x n = 4, got 3$/);
-});
-
-test('topEigen(C, 5) of a 50 x 50 covariance matches the float64 Jacobi eigenvalues within 1e-4·λ₁, its vectors are orthonormal eigenvectors, and no tensor is left behind', async () => {
-  const n = 50;
-  const A = randomCovariance(n, 200, 2);
-  const ref = symmetricEigen(A, n);
-  const before = tf.memory().numTensors;
-  const C = tf.tensor2d(A, [n, n]);
-  const r = await topEigen(C, 5, { seed: 3, oversample: 10 });
-  const V = await r.vectors.array();
-  tf.dispose([C, r.vectors]);
-  assert.equal(tf.memory().numTensors, before);
-  assert.ok(r.converged, `residuals ${r.residuals}`);
-  for (let i = 0; i < 5; i++) assert.ok(Math.abs(r.values[i] - ref.values[i]) <= 1e-4 * ref.values[0], `λ${i + 1}: ${r.values[i]} vs ${ref.values[i]}`);
-  for (let i = 0; i < 5; i++) {
-    for (let j = 0; j < 5; j++) {
-      let dot = 0;
-      for (let k = 0; k < n; k++) dot += V[k][i] * V[k][j];
-      assert.ok(Math.abs(dot - (i === j ? 1 : 0)) < 1e-5, `v${i}·v${j} = ${dot}`);
-    }
-    // ‖A v − λ v‖ in float64
-    let res = 0;
-    for (let row = 0; row < n; row++) {
-      let av = 0;
-      for (let k = 0; k < n; k++) av += A[row * n + k] * V[k][i];
-      res += (av - r.values[i] * V[row][i]) ** 2;
-    }
-    assert.ok(Math.sqrt(res) < 1e-4 * ref.values[0], `residual of pair ${i}: ${Math.sqrt(res)}`);
-  }
-  await assert.rejects(() => topEigen(tf.zeros([3, 4]) as tf.Tensor2D, 1, { seed: 1 }), /A\.shape must be a square matrix/);
-  await assert.rejects(() => topEigen({ dim: 10, times: (Q) => Q.clone() }, 11, { seed: 1 }), /^ArgumentError: k must be an integer in \[1, 10\], got 11$|k must be an integer in \[1, 10\], got 11/);
-});
 
 // ------------------------------------------------------------------------------ zeroMean (CIFAR-10)
 
@@ -299,25 +228,30 @@ test('sensitivity(): the same tiny rotation of w flips far more points and moves
 
 // ------------------------------------------------------------------------------ PCA (CIFAR-10)
 
+/** One PCA of 500 training images, shared by the NumPy comparison and the invariants (each run takes seconds). */
+let pca500: Promise<P.PcaRecord> | null = null;
+const pcaOf500 = () => (pca500 ??= P.pcaCifar({ trainSize: 500, ks: [5, 20, 50], heldOut: 200, images: 3 }, { train, test: testSplit }));
+
 const PYTHON = '/usr/bin/python3';
 const NO_NUMPY = spawnSync(PYTHON, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0 ? false : `${PYTHON} with numpy is missing: apt-get install python3-numpy`;
 
 test('pcaCifar({ trainSize: 500, ks: [5, 20, 50] }): eigenvalues match NumPy\'s eigvalsh of the float64 covariance of the same 500 images within 1e-4·λ₁; trace C too', { skip: NO_NUMPY || !process.env.NNLAB_DATA_MIRROR }, async () => {
-  const r = await P.pcaCifar({ trainSize: 500, ks: [5, 20, 50], heldOut: 100, images: 2 }, { train, test: testSplit });
+  const r = await pcaOf500();
   const batch = path.join(process.env.NNLAB_DATA_MIRROR!, 'cifar-10', 'cifar-10-batches-bin', 'data_batch_1.bin');
   const py = spawnSync(PYTHON, [path.join(__dirname, '..', '..', 'test', 'numpy', 'pca_cifar.py'), batch, '500', '50'], { encoding: 'utf8', maxBuffer: 64 << 20 });
   assert.equal(py.status, 0, py.stderr);
   const ref = JSON.parse(py.stdout) as { eigenvalues: number[]; total: number };
+  assert.ok(r.convergence.maxResidual < 5e-5, `largest residual ${r.convergence.maxResidual}`);
   let worst = 0;
   for (let i = 0; i < 50; i++) worst = Math.max(worst, Math.abs(r.eigenvalues[i] - ref.eigenvalues[i]));
   assert.ok(worst <= 1e-4 * ref.eigenvalues[0], `largest |θ − λ| = ${worst} (λ₁ = ${ref.eigenvalues[0]})`);
   assert.ok(Math.abs(r.totalVariance - ref.total) <= 1e-5 * ref.total, `trace ${r.totalVariance} vs ${ref.total}`);
   console.log(`pcaCifar vs NumPy (500 images, 50 eigenvalues): largest |θ − λ| = ${worst.toExponential(2)} = ${(worst / ref.eigenvalues[0]).toExponential(2)}·λ₁; ` +
-    `${r.convergence.iterations} iterations, ${r.method} (${Math.round(r.meta.ms)} ms)`);
+    `${r.convergence.iterations} iterations, largest residual ${r.convergence.maxResidual.toExponential(2)} (${Math.round(r.meta.ms)} ms)`);
 });
 
 test('pcaCifar(): variance kept rises with k up to at most 1, the reconstruction error falls with k, the training MSE equals (trace C − Σλ) / D, and kFor reads varianceExplained', async () => {
-  const r = await P.pcaCifar({ trainSize: 1000, ks: [5, 20, 50], heldOut: 200, images: 3 }, { train, test: testSplit });
+  const r = await pcaOf500();
   assert.equal(r.eigenvalues.length, 50);
   r.varianceExplained.forEach((v, i) => assert.ok(v <= 1 && (i === 0 || v > r.varianceExplained[i - 1]), `k = ${i + 1}: ${v}`));
   r.eigenvalues.forEach((v, i) => assert.ok(v > 0 && (i === 0 || v <= r.eigenvalues[i - 1] * (1 + 1e-6))));
@@ -330,7 +264,7 @@ test('pcaCifar(): variance kept rises with k up to at most 1, the reconstruction
     if (f.k === null) assert.ok(r.varianceExplained[49] < f.fraction);
     else assert.ok(r.varianceExplained[f.k - 1] >= f.fraction && (f.k === 1 || r.varianceExplained[f.k - 2] < f.fraction));
   }
-  assert.ok(r.convergence.converged && r.convergence.maxResidual <= 1e-5);
+  assert.ok(r.convergence.maxResidual < 1e-3, `largest residual ${r.convergence.maxResidual}`);
   assert.deepEqual(r.pictures.reconstructed.map((p) => p.k), [5, 20, 50]);
   assert.deepEqual(r.pictures.original[0], Array.from(testSplit.images.subarray(0, 3072)));
   assert.equal(r.pictures.labels[0], testSplit.classNames[testSplit.labels[0]]);
@@ -338,20 +272,20 @@ test('pcaCifar(): variance kept rises with k up to at most 1, the reconstruction
   const err = (k: number) => r.pictures.reconstructed.find((p) => p.k === k)!.images[0].reduce((a, v, j) => a + (v - r.pictures.original[0][j]) ** 2, 0);
   assert.ok(err(50) < err(5));
   assert.equal(pcaRows(r).length, 3);
-  console.log(`pcaCifar (1000 images): variance kept at k = 5, 20, 50: ${[4, 19, 49].map((i) => r.varianceExplained[i].toFixed(3)).join(', ')}; ${r.convergence.iterations} iterations (${Math.round(r.meta.ms)} ms)`);
+  console.log(`pcaCifar (500 images): variance kept at k = 5, 20, 50: ${[4, 19, 49].map((i) => r.varianceExplained[i].toFixed(3)).join(', ')}; ${r.convergence.iterations} iterations (${Math.round(r.meta.ms)} ms)`);
 });
 
-test('pcaCifar(): deep-equal records for one seed, progress per iteration then per k, and no tensor left behind', async () => {
-  const o = { trainSize: 200, ks: [3, 10], heldOut: 20, images: 1, maxIterations: 30 };
+test('pcaCifar(): deep-equal records for one seed, progress after the covariance, the eigenvectors and each k, and no tensor left behind', async () => {
+  const o = { trainSize: 200, ks: [3, 10], heldOut: 20, images: 1, iterations: 10 };
   const before = tf.memory().numTensors;
   const events: ProgressEvent[] = [];
   const a = await P.pcaCifar({ ...o, progress: (e) => events.push(e) }, { train, test: testSplit });
   assert.deepEqual(withoutMeta(a), withoutMeta(await P.pcaCifar(o, { train, test: testSplit })));
   assert.equal(tf.memory().numTensors, before);
-  const phases = events.map((e) => e.phase);
-  assert.equal(phases.filter((p) => p === 'eigenvectors').length, a.convergence.iterations);
+  assert.deepEqual(events.map((e) => e.phase), ['covariance', 'eigenvectors', 'reconstructions', 'reconstructions']);
   assert.deepEqual(events.filter((e) => e.phase === 'reconstructions').map((e) => e.metrics.k), [3, 10]);
-  assert.ok(events.every((e) => e.total === 32));
+  assert.ok(events.every((e) => e.total === 4));
+  assert.equal(a.convergence.iterations, 10);
 });
 
 test('pcaCifar rejects bad options with an ArgumentError naming the option: k beyond N − 1, k above 300, an unknown key', async () => {
@@ -359,7 +293,7 @@ test('pcaCifar rejects bad options with an ArgumentError naming the option: k be
   await rejectsArgument(() => P.pcaCifar({ ks: [400] }), /^ks\[0\] must be an integer in \[1, 300\], got 400$/);
   await rejectsArgument(() => P.pcaCifar({ ks: [] }), /^ks must be an array of 1 to 8 values/);
   await rejectsArgument(() => P.pcaCifar({ k: 5 } as unknown as P.PcaOptions), /\bk\b/);
-  throwsArgument(() => PCA_OPTIONS.resolve({ tol: 2 }), /^tol must be a finite number in \[0, 1\], got 2$/);
+  throwsArgument(() => PCA_OPTIONS.resolve({ iterations: 0 }), /^iterations must be an integer in \[1, 1000\], got 0$/);
 });
 
 // ------------------------------------------------------------------------------ figures, CLI, lesson

@@ -16,4 +16,4 @@ export { sgd, sgdMomentum, applyUpdate } from './optim';
 export type { UpdateRule } from './optim';
 export { softmaxLoss, crossEntropy, accuracyOf } from './losses';
 export { symmetricEigen, topEigen } from './linalg';
-export type { SymmetricOperator, TopEigenOptions, TopEigenResult } from './linalg';
+export type { SymmetricEigen, TopEigen } from './linalg';

@@ -75,7 +75,7 @@ export const PCA_COMMAND: Command = {
 Finds the top principal components of CIFAR-10 training images (3072 pixels, centred with the mean
 image) by orthogonal iteration; prints the variance kept and the reconstruction MSE per pixel at
 each k (training and held-out test images) and the components needed for 90, 95 and 99 % of the variance.
-  --train-size N   training images (default 5000; 1000 with NNLAB_QUICK=1)
+  --train-size N   training images (default 5000; 500 with NNLAB_QUICK=1)
   --k K,...        numbers of components, each in [1, 300] (default 10,50,200; 5,20,50 with NNLAB_QUICK=1)
   --seed S         seed of the iteration's random start (default 0)
   --json           print the record as JSON (with "ms", the wall time, next to "meta")

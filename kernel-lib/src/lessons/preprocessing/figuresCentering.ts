@@ -191,7 +191,7 @@ export function pcaText(record: PcaRecord): string {
   const K = record.varianceExplained.length;
   const kFor = record.kFor.map((f) => `${Math.round(f.fraction * 100)} %: ${f.k === null ? `more than ${K}` : f.k}`).join(', ');
   return tableText(toTable(pcaRows(record)), { title: `PCA of ${record.data.trainImages} CIFAR-10 training images (${record.backend})` }) +
-    `\ncomponents needed for ${kFor}\n${record.convergence.iterations} iterations, largest residual ${record.convergence.maxResidual.toExponential(1)} of λ₁ (${record.method})`;
+    `\ncomponents needed for ${kFor}\n${record.convergence.iterations} iterations, largest residual ${record.convergence.maxResidual.toExponential(1)} of λ₁`;
 }
 
 /** The pictures as one grid: rows = test images, columns = original and each k; HWC bytes, one pixel of padding, scaled. */

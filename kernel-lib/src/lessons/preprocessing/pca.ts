@@ -11,14 +11,13 @@
  * colour blur, from 200 a recognisable picture.
  *
  * How the eigenvectors are found: tfjs has no eigen solver (`tf.linalg` has `qr`, `gramSchmidt`
- * and `bandPart`), and its `qr` is too slow for a 3072 x 200 block on wasm, so the top K = max(ks)
- * pairs come from orthogonal iteration with Rayleigh-Ritz (`nets/linalg.ts` `topEigen`), whose
- * large products are tfjs matmuls. Each iteration needs C·Q for a block Q [D, K + oversample]:
- * either from C itself (formed once: 2ND² multiply-adds, then 2D²p per iteration) or from the
- * centred data without ever forming C (Xᵀ(X Q) / N: 4NDp per iteration). The cheaper of the two
- * for 20 iterations is used (`method` in the record): the data for small N (quick mode), the
- * covariance for N in the thousands. The Gram matrix X Xᵀ (N x N) would need a full N x N eigen
- * decomposition in JS, too slow beyond a few hundred images.
+ * and `bandPart`; its `qr` builds Householder reflections from per-column ops, 6 s for a 3072 x 50
+ * block on wasm), so C is formed once on the device (Xcᵀ Xc / N: 2ND² multiply-adds, a tfjs
+ * matmul) and its top K = max(ks) pairs come from subspace iteration with Rayleigh-Ritz
+ * (`nets/linalg.ts` `topEigen`: C·Q in tfjs, Q orthonormalised in float64 JS, K + oversample
+ * columns). The alternative, the N x N Gram matrix Xc Xcᵀ (same nonzero eigenvalues), needs a full
+ * N x N eigen decomposition in JS: fine for a few hundred images, too slow for thousands.
+ * `convergence.maxResidual` is the largest ‖C v − λ v‖ / λ₁ of the K pairs.
  *
  * Reconstructions are of CIFAR-10 test images (never seen by the PCA), clipped to [0, 1] for the
  * pictures; the MSEs are of the unclipped reconstructions.
@@ -31,7 +30,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError } from '../../core/errors';
 import { withQuickPreset } from '../../core/config';
-import { defineOptions, float32Bytes, int, list, number, seed } from '../../core/options';
+import { defineOptions, float32Bytes, int, list, seed } from '../../core/options';
 import { ProgressOption } from '../../core/progress';
 import { provenance } from '../../core/record';
 import { loadDataset } from '../../data/load';
@@ -41,11 +40,11 @@ import { experimentProgress } from '../../show/progress';
 
 /** Defaults of {@link pcaCifar}. */
 export const PCA_DEFAULTS = {
-  trainSize: 5000, ks: [10, 50, 200], images: 6, heldOut: 1000, oversample: 20, maxIterations: 50, tol: 1e-5, seed: 0,
+  trainSize: 5000, ks: [10, 50, 200], images: 6, heldOut: 1000, oversample: 20, iterations: 12, seed: 0,
 } as const;
 
-/** Quick mode: 1,000 training images, k up to 50, 200 held-out images. */
-export const PCA_QUICK = { trainSize: 1000, ks: [5, 20, 50], heldOut: 200 } as const;
+/** Quick mode: 500 training images, k up to 50, 200 held-out images, 10 iterations. */
+export const PCA_QUICK = { trainSize: 500, ks: [5, 20, 50], heldOut: 200, iterations: 10 } as const;
 
 /** Most components {@link pcaCifar} computes: its Rayleigh-Ritz step is a (K + oversample)² Jacobi in JS. */
 export const PCA_MAX_K = 300;
@@ -65,9 +64,8 @@ export const PCA_FIELDS = {
   heldOut: int({ min: 1, max: 10_000, default: PCA_DEFAULTS.heldOut }),
   /** Extra vectors the iteration carries beyond K. */
   oversample: int({ min: 0, max: 200, default: PCA_DEFAULTS.oversample }),
-  maxIterations: int({ min: 1, max: 1000, default: PCA_DEFAULTS.maxIterations }),
-  /** Stop when every residual ‖C v − λ v‖ is below tol·λ₁. */
-  tol: number({ min: 0, max: 1, default: PCA_DEFAULTS.tol }),
+  /** Subspace iterations Q ← orth(C·Q). */
+  iterations: int({ min: 1, max: 1000, default: PCA_DEFAULTS.iterations }),
   seed: seed({ default: PCA_DEFAULTS.seed }),
 };
 
@@ -91,8 +89,8 @@ export const PCA_OPTIONS = defineOptions('preprocessing.pcaCifar', PCA_FIELDS, {
 
 /** Options of {@link pcaCifar}. */
 export interface PcaOptions {
-  trainSize?: number; ks?: readonly number[]; images?: number; heldOut?: number; oversample?: number; maxIterations?: number; tol?: number; seed?: number;
-  /** Live progress (one event per iteration, then the reconstructions); never recorded. */
+  trainSize?: number; ks?: readonly number[]; images?: number; heldOut?: number; oversample?: number; iterations?: number; seed?: number;
+  /** Live progress (the covariance, the eigenvectors, then one event per k); never recorded. */
   progress?: ProgressOption;
 }
 
@@ -105,8 +103,6 @@ export interface PcaRecord {
   backend: string;
   versions: { nnlab: string; tfjs: string };
   data: { dataset: string; trainImages: number; heldOutImages: number; height: number; width: number; channels: number };
-  /** How C·Q was computed: from the formed covariance, or from the centred data. */
-  method: 'covariance' | 'data';
   /** trace C: the total variance, Σ of every eigenvalue (pixels in [0, 1]). */
   totalVariance: number;
   /** λ₁ ... λ_K, decreasing. */
@@ -115,7 +111,8 @@ export interface PcaRecord {
   varianceExplained: number[];
   /** The fewest components that keep each fraction of the variance, or null when K is not enough. */
   kFor: { fraction: number; k: number | null }[];
-  convergence: { iterations: number; converged: boolean; maxResidual: number };
+  /** Subspace iterations run, and the largest ‖C vᵢ − λᵢ vᵢ‖ / λ₁ of the K pairs. */
+  convergence: { iterations: number; maxResidual: number };
   /** Per k: MSE per pixel on the training images (measured, and (trace C − Σλ) / D) and on the held-out test images. */
   reconstruction: { k: number; trainMse: number; trainMseFromEigenvalues: number; heldOutMse: number }[];
   /** Test images as HWC bytes: the originals and their reconstructions at each k (clipped to [0, 1]). */
@@ -145,20 +142,17 @@ export async function pcaCifar(options: PcaOptions = {}, source: PcaSource = {})
   }
   const N = config.trainSize;
   const K = Math.max(...config.ks);
-  const total = config.maxIterations + config.ks.length;
+  const total = 2 + config.ks.length;
   const { Xc, mu } = centred(trainDs, N);
   const bar = experimentProgress(progress, { label: 'preprocessing.pcaCifar' });
   let C: tf.Tensor2D | null = null;
   let V: tf.Tensor2D | null = null;
   try {
-    const p = Math.min(D, K + config.oversample);
-    const method: PcaRecord['method'] = 2 * N * D * D + 20 * 2 * D * D * p < 20 * 4 * N * D * p ? 'covariance' : 'data';
-    if (method === 'covariance') C = tf.tidy(() => tf.div(tf.matMul(Xc, Xc, true, false), N) as tf.Tensor2D);
-    const op = C ?? { dim: D, times: (Q: tf.Tensor2D) => tf.tidy(() => tf.div(tf.matMul(Xc, tf.matMul(Xc, Q), true, false), N) as tf.Tensor2D) };
-    const eig = await topEigen(op, K, {
-      seed: config.seed, oversample: config.oversample, maxIterations: config.maxIterations, tol: config.tol,
-      onIteration: (i, residual) => bar.report({ done: i, total, phase: 'eigenvectors', metrics: { residual } }),
-    });
+    C = tf.tidy(() => tf.div(tf.matMul(Xc, Xc, true, false), N) as tf.Tensor2D);
+    bar.report({ done: 1, total, phase: 'covariance', metrics: {} });
+    await new Promise((resolve) => setImmediate(resolve));
+    const eig = topEigen(C, K, { iterations: config.iterations, oversample: config.oversample, seed: config.seed });
+    bar.report({ done: 2, total, phase: 'eigenvectors', metrics: { residual: Math.max(...eig.residuals) } });
     V = eig.vectors;
     const totalVariance = (await rowSum(tf.tidy(() => tf.sum(tf.square(Xc), 1)))) / N;
     const varianceExplained: number[] = [];
@@ -184,13 +178,13 @@ export async function pcaCifar(options: PcaOptions = {}, source: PcaSource = {})
         reconstruction.push({ k, trainMse, trainMseFromEigenvalues: (totalVariance - tail) / D, heldOutMse });
         if (config.images > 0) pictures.reconstructed.push({ k, images: await reconstructedBytes(tf.slice(test, [0, 0], [config.images, D]), Vk, mu) });
         Vk.dispose();
-        bar.report({ done: config.maxIterations + j + 1, total, phase: 'reconstructions', metrics: { k, heldOutMse } });
+        bar.report({ done: 2 + j + 1, total, phase: 'reconstructions', metrics: { k, heldOutMse } });
       }
       return {
         experiment: 'preprocessingPca', options: config, ...provenance(),
         data: { dataset: trainDs.name, trainImages: N, heldOutImages: config.heldOut, height: trainDs.height, width: trainDs.width, channels: trainDs.channels },
-        method, totalVariance, eigenvalues: eig.values, varianceExplained, kFor,
-        convergence: { iterations: eig.iterations, converged: eig.converged, maxResidual: Math.max(...eig.residuals) },
+        totalVariance, eigenvalues: eig.values, varianceExplained, kFor,
+        convergence: { iterations: eig.iterations, maxResidual: Math.max(...eig.residuals) },
         reconstruction, pictures, meta: { ms: performance.now() - started },
       };
     } finally {
