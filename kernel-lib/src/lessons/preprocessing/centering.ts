@@ -14,11 +14,26 @@
  *    class, the fraction of the column that takes its majority sign and how often the whole column
  *    has one sign, for raw and centred inputs, next to both loss curves and the accuracies.
  *
+ *    Measured (wasm, seeds 0-4, channel centring). It is a story about the learning rate: the raw
+ *    inputs' shared mean adds a steep direction to the loss, so they tolerate a smaller one.
+ *    - lr 0.03 (the default), 5,000 images, 5 epochs: raw inputs zig-zag, their training loss
+ *      going up and down between epochs, and end at 1.96-2.20 with 27-32 % validation accuracy;
+ *      centred inputs descend steadily to 1.756-1.762 and 37-39 %. dW columns: 95-96 % of a column
+ *      shares its majority sign and 61-65 % of the (step, class) columns have one sign with raw
+ *      inputs; 67 % and none with centred ones. Quick (2,000 images, 3 epochs): raw 2.05-2.93 and
+ *      19-27 %, centred 1.867 and 33-35 %.
+ *    - lr 0.01: both descend; centred stays slightly ahead (final loss 1.876-1.877 vs 1.876-1.907,
+ *      validation accuracy 35-36 % vs 30-35 %); raw columns still 88 % one-signed on average.
+ *    - lr 0.1: the raw run's loss jumps to 5-18 and stays there; the centred one reaches 1.63.
+ *    Per-pixel centring (the mean image) ends slightly lower than per-channel (1.744-1.748 at lr 0.03).
+ *
  * 2. {@link sensitivity}: a 2-D linear classifier w·x + b on data far from the origin vs centred.
  *    Rotating w by a tiny angle δ moves the score of a point x by (R(δ)w − w)·x, which grows with
  *    |x|: far from the origin a tiny weight change flips many points and moves the loss a lot;
  *    centred, almost nothing changes. The lecture's "before normalization: classification loss
- *    very sensitive to changes in the weight matrix; hard to optimize".
+ *    very sensitive to changes in the weight matrix; hard to optimize". Measured (δ = 0.02 rad,
+ *    200 points, seeds 0-4): no point changes side on centred data, 16-29 at distance 50, where
+ *    the loss moves 57-200 times as much.
  *
  * @example
  * const r = await nn.preprocessing.zeroMean();
@@ -319,7 +334,7 @@ function mean(xs: readonly number[]): number {
 
 /** Defaults of {@link sensitivity}. */
 export const SENSITIVITY_DEFAULTS = {
-  pointsPerClass: 100, separation: 1.5, spread: 1, delta: 0.02, direction: 45, distances: [0, 1, 2, 5, 10, 20, 50], far: 20, seed: 0,
+  pointsPerClass: 100, separation: 1.5, spread: 1, delta: 0.02, direction: 45, distances: [0, 1, 2, 5, 10, 20, 50], far: 50, seed: 0,
 } as const;
 
 /** The options of {@link sensitivity}, declared once. */
@@ -385,8 +400,11 @@ export interface SensitivityRecord {
   versions: { nnlab: string; tfjs: string };
   rows: SensitivityRow[];
   panels: { centred: SensitivityPanel; far: SensitivityPanel };
-  /** flipped fraction and loss change at `far` divided by those at distance 0 (Infinity where 0 changes nothing). */
-  ratio: { flipped: number; lossChange: number };
+  /**
+   * Points changing side at `far` over those at distance 0 (counted as at least 1, so the ratio is
+   * a lower bound when none change side), and the loss change at `far` over that at 0 (null if 0).
+   */
+  ratio: { flipped: number; lossChange: number | null };
   meta: { ms: number };
 }
 
@@ -415,10 +433,9 @@ export async function sensitivity(options: SensitivityOptions = {}): Promise<Sen
     const far = sensitivityPanel(base, config, config.far);
     const r0 = sensitivityRow(centred);
     const rf = sensitivityRow(far);
-    const div = (a: number, b: number) => (b === 0 ? (a === 0 ? 1 : Infinity) : a / b);
     return {
       experiment: 'preprocessingSensitivity', options: config, ...provenance(), rows, panels: { centred, far },
-      ratio: { flipped: div(rf.flippedFraction, r0.flippedFraction), lossChange: div(rf.lossChange, r0.lossChange) },
+      ratio: { flipped: rf.flipped / Math.max(1, r0.flipped), lossChange: r0.lossChange > 0 ? rf.lossChange / r0.lossChange : null },
       meta: { ms: performance.now() - started },
     };
   } finally {

@@ -6,9 +6,12 @@
  *   variance kept by k components = (λ₁ + ... + λ_k) / trace C
  *   reconstruction x̂ = μ + V_k V_kᵀ (x − μ),   train MSE = (trace C − λ₁ − ... − λ_k) / D
  *
- * What a student sees: a few dozen directions hold most of the variance of natural images (90 %
- * at about 75 components of 3,072 for 5,000 images), and an image rebuilt from 10 components is a
- * colour blur, from 200 a recognisable picture.
+ * What a student sees: a few dozen directions hold most of the variance of natural images, and an
+ * image rebuilt from 10 components is a colour blur, from 200 a recognisable picture. Measured
+ * (5,000 images, wasm): 10 components keep 65.6 % of the variance, 50 keep 84.6 %, 200 keep 94.9 %;
+ * 90 % needs 95 components (95 % and 99 % need more than 200). Held-out MSE per pixel: 0.0215,
+ * 0.0099, 0.0036 at k = 10, 50, 200 (training images: 0.0214, 0.0096, 0.0032). Eigenvalues of 500
+ * images agree with NumPy's eigvalsh to 2e-7·λ₁ (test/preprocessing-centering.test.ts).
  *
  * How the eigenvectors are found: tfjs has no eigen solver (`tf.linalg` has `qr`, `gramSchmidt`
  * and `bandPart`; its `qr` builds Householder reflections from per-column ops, 6 s for a 3072 x 50
