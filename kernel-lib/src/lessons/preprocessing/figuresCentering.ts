@@ -98,11 +98,12 @@ function panelFigure(p: SensitivityPanel, title: string): Figure {
   };
   const fig = scatterFigure({
     title, xTitle: 'x₁', yTitle: 'x₂',
+    // a panel where nothing changes side has no such trace: an empty trace would take the legend entry
     series: [
       { name: 'class +1', ...pick((i) => p.y[i] > 0 && !p.flipped[i]) },
       { name: 'class −1', ...pick((i) => p.y[i] < 0 && !p.flipped[i]) },
       { name: 'changed side', ...pick((i) => p.flipped[i]) },
-    ],
+    ].filter((series) => series.x.length > 0),
   });
   const lo = Math.min(...p.x2);
   const hi = Math.max(...p.x2);
