@@ -7,7 +7,11 @@
  *   beyond), `decorrelate`, `whiten`; `fitStats`, `applyStats`, `meanPerImageStd`;
  * - experiments: `cloud` (the five stages of the 2-D pipeline), `channelStats` (CIFAR-10's
  *   statistics beside the published ones, applied to validation and test images);
- * - figures: `cloudFigure`, `showCloud`, `channelStatsFigure`, `showChannelStats`;
+ * - experiments on why zero-mean inputs matter: `zeroMean` (one linear classifier on raw vs
+ *   centred CIFAR-10 pixels), `sensitivity` (a tiny weight change on centred vs far-off 2-D data);
+ *   `pcaCifar` (PCA of CIFAR-10: variance kept, reconstructions);
+ * - figures: `cloudFigure`, `showCloud`, `channelStatsFigure`, `showChannelStats`, `zeroMeanFigure`,
+ *   `showZeroMean`, `sensitivityFigure`, `showSensitivity`, `pcaFigure`, `showPcaCifar`;
  * - homework 02: `eigh`, the eigenpairs of a small symmetric matrix as plain arrays (for PCA and
  *   whitening by hand).
  *
@@ -30,3 +34,13 @@ export type {
 export { channelStatsFigure, cloudFigure, showChannelStats, showCloud } from './figures';
 export { eigh } from './homeworkWhiten';
 export type { Eigh } from './homeworkWhiten';
+export { CENTRINGS, sensitivity, SENSITIVITY_DEFAULTS, zeroMean, ZERO_MEAN_DEFAULTS, ZERO_MEAN_INPUTS, ZERO_MEAN_QUICK } from './centering';
+export type {
+  Centring, GradientSigns, PixelSet, SensitivityConfig, SensitivityOptions, SensitivityPanel, SensitivityRecord, SensitivityRow,
+  ZeroMeanConfig, ZeroMeanInputs, ZeroMeanOptions, ZeroMeanRecord, ZeroMeanRun,
+} from './centering';
+export { pcaCifar, PCA_DEFAULTS, PCA_FRACTIONS, PCA_MAX_K, PCA_QUICK } from './pca';
+export type { PcaConfig, PcaOptions, PcaRecord } from './pca';
+export {
+  pcaFigure, sensitivityFigure, showPcaCifar, showSensitivity, showZeroMean, zeroMeanFigure,
+} from './figuresCentering';
