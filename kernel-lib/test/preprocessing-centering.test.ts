@@ -312,7 +312,7 @@ test('zeroMeanFigure, sensitivityFigure and pcaFigure name one series per run an
   assert.equal(zeroMeanRows(zm).length, 2);
   const sens = P.sensitivityFigure(await P.sensitivity({ pointsPerClass: 20 }));
   // the centred panel has no 'changed side' trace when no point changes side there (an empty trace would take the legend entry)
-  assert.deepEqual([...new Set(sens.data.map((t) => t.name as string))].sort(), ['after rotating w by δ', 'boundary w·x + b = 0', 'changed side', 'class +1', 'class −1']);
+  assert.deepEqual([...new Set(sens.data.map((t) => t.name as string))].sort(), ['changed side', 'class +1', 'class −1', 'w rotated by δ', 'w·x + b = 0']);
   assert.ok(sens.data.every((t) => (t.x as unknown[]).length > 0));
   const pca = await P.pcaCifar({ trainSize: 100, ks: [2, 8], heldOut: 10, images: 2 }, { train, test: testSplit });
   const pf = P.pcaFigure(pca);
@@ -339,6 +339,6 @@ test('the zero-mean and pca commands: `--train-size 200 --epochs 1 --json` and `
   assert.deepEqual([p.options.trainSize, p.options.ks], [300, [5, 20]]);
   assert.match(await runPca(parseArgs('pca', ['--train-size=300', '--k=5,20'], ps)), /components needed for 90 %: more than 20/);
   assert.throws(() => parseArgs('pca', ['--k', '0,5'], ps), /pca: --k/);
-  assert.deepEqual(Object.keys(PREPROCESSING_LESSON.commands), ['zero-mean', 'pca']);
-  assert.deepEqual(Object.keys(PREPROCESSING_LESSON.experiments), ['zeroMean', 'sensitivity', 'pcaCifar']);
+  assert.deepEqual(Object.keys(PREPROCESSING_LESSON.commands), ['whiten', 'preprocess', 'zero-mean', 'pca']);
+  assert.deepEqual(Object.keys(PREPROCESSING_LESSON.experiments), ['cloud', 'channelStats', 'zeroMean', 'sensitivity', 'pcaCifar']);
 });

@@ -292,7 +292,7 @@ test('cloudFigure(record): five labelled scatter panels side by side with equal 
   const dirs = fig.data.filter((t) => String(t.name).startsWith('principal directions'));
   assert.equal(dirs.length, 2);
   assert.ok(dirs.every((t) => t.xaxis === 'x2'));
-  assert.match(String((fig.layout.title as { text: string }).text).replace(/<br>/g, ' '), /centre \(− mean\), normalise \(÷ std\), decorrelate \(·U\), whiten \(÷ √λ\)/);
+  assert.match(String((fig.layout.title as { text: string }).text).replace(/<br>/g, ' '), /^A 2-D cloud: centre, normalise \(÷ std\), decorrelate \(·U\), whiten$/);
   assert.equal(cloudRows(r).length, 5);
   assert.equal(cloudCheckRows(r).length, 5);
   throwsMessage(() => P.cloudFigure({ experiment: 'x' } as unknown as P.CloudRecord), /^record must be a record returned by nn\.preprocessing\.cloud\(\)/);
@@ -309,7 +309,7 @@ test('the whiten command: `--points 200 --json` prints the record; the text has 
   for (const s of ['zero-centred', 'whitened', 'PCA: λ', 'Checks', 'max |cov(Xwhite) − I|']) assert.ok(text.includes(s), s);
   throwsMessage(() => parseArgs('whiten', ['--correlation', '2'], spec), /^whiten: --correlation must be a finite number in \[-0\.99, 0\.99\], got \"2\"$/);
   throwsMessage(() => parseArgs('whiten', ['--points', '1e9'], spec), /^whiten: --points must be an integer/);
-  assert.deepEqual(Object.keys(PREPROCESSING_LESSON.commands), ['whiten', 'preprocess']);
+  assert.deepEqual(Object.keys(PREPROCESSING_LESSON.commands), ['whiten', 'preprocess', 'zero-mean', 'pca']);
 });
 
 // ------------------------------------------------------------------------------ channel statistics

@@ -47,7 +47,7 @@ export function cloudFigure(record: CloudRecord): Figure {
     }
     return fig;
   });
-  const fig = subplotsFigure(panels, { title: 'Preprocessing a 2-D cloud: centre (− mean), normalise (÷ std), decorrelate (·U), whiten (÷ √λ)', rows: 1, cols: panels.length, height: 250 });
+  const fig = subplotsFigure(panels, { title: 'A 2-D cloud: centre, normalise (÷ std), decorrelate (·U), whiten', rows: 1, cols: panels.length, height: 250 });
   panels.forEach((_, k) => {
     const suffix = k === 0 ? '' : String(k + 1);
     fig.layout[`yaxis${suffix}`] = { ...(fig.layout[`yaxis${suffix}`] as object), scaleanchor: `x${suffix}`, scaleratio: 1 };

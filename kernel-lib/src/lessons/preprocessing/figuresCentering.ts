@@ -110,7 +110,7 @@ function panelFigure(p: SensitivityPanel, title: string): Figure {
   const line = (name: string, w: [number, number], b: number, dash: string): Trace => ({
     type: 'scatter', mode: 'lines', name, x: [lo, hi].map((x2) => -(b + w[1] * x2) / w[0]), y: [lo, hi], line: { dash, width: 2, color: '#000' },
   });
-  fig.data.push(line('boundary w·x + b = 0', p.before.w, p.before.b, 'solid'), line('after rotating w by δ', p.after.w, p.after.b, 'dot'));
+  fig.data.push(line('w·x + b = 0', p.before.w, p.before.b, 'solid'), line('w rotated by δ', p.after.w, p.after.b, 'dot'));
   return fig;
 }
 
@@ -128,7 +128,7 @@ export function sensitivityFigure(record: SensitivityRecord): Figure {
   return subplotsFigure([
     panelFigure(centred, `Centred: ${count(centred)} of ${centred.x1.length} points change side`),
     panelFigure(far, `At distance ${far.distance}: ${count(far)} of ${far.x1.length} change side`),
-  ], { title: `The same weight change (w rotated by ${record.options.delta} rad) on centred and far-off data`, rows: 1, cols: 2 });
+  ], { title: `One tiny weight change: w rotated by ${record.options.delta} rad`, rows: 1, cols: 2 });
 }
 
 /** One row per distance. */
