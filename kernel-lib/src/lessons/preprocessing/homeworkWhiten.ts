@@ -22,14 +22,14 @@ import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, describe } from '../../core/errors';
 import { mulberry32, randomNormal } from '../../core/rng';
 import { CheckCase, diagnose, Exercise, fmt, Mistake, readTensor, relError } from '../../core/exercise';
+import { symmetricEigen } from '../../nets/linalg';
 
 /** Eigenpairs of a symmetric matrix: `values` descending, `vectors[i][j]` = component i of eigenvector j (its columns, as numpy.linalg.eigh). */
 export interface Eigh { values: number[]; vectors: number[][] }
 
 /**
  * Every eigenpair of a small symmetric matrix C = U·diag(λ)·Uᵀ (a covariance), in float64, by
- * cyclic Jacobi rotations: each rotation zeroes one off-diagonal entry, sweeps repeat until the
- * off-diagonal entries are below 1e-15 of C's size. λ is sorted descending; U's columns are the
+ * cyclic Jacobi rotations (`nn.nets.symmetricEigen`, here with rows of plain arrays). λ is sorted descending; U's columns are the
  * eigenvectors, each with its largest-magnitude component positive (an eigenvector's sign is
  * arbitrary: this fixes one; on a tie, the first of them). `tf.tensor2d(vectors)` is U.
  *
@@ -41,20 +41,15 @@ export interface Eigh { values: number[]; vectors: number[][] }
 export function eigh(C: readonly (readonly number[])[]): Eigh {
   const a = checkSymmetric('C', C);
   const n = a.length;
-  const v = a.map((_, i) => a.map((__, j) => (i === j ? 1 : 0)));
-  const size = Math.sqrt(a.reduce((s, row) => s + row.reduce((t, x) => t + x * x, 0), 0));
-  for (let sweep = 0; sweep < 100 && offDiagonal(a) > 1e-15 * size; sweep++) {
-    for (let p = 0; p < n - 1; p++) for (let q = p + 1; q < n; q++) rotate(a, v, p, q);
-  }
-  const order = a.map((_, i) => i).sort((i, j) => a[j][j] - a[i][i]);
+  const eig = symmetricEigen(a.flat(), n);   // nets/linalg: cyclic Jacobi, values descending, row-major [n, n]
   const vectors = a.map(() => new Array<number>(n).fill(0));
-  order.forEach((from, to) => {
+  for (let j = 0; j < n; j++) {
     let big = 0;
-    for (let i = 1; i < n; i++) if (Math.abs(v[i][from]) > Math.abs(v[big][from])) big = i;
-    const sign = v[big][from] < 0 ? -1 : 1;
-    for (let i = 0; i < n; i++) vectors[i][to] = sign * v[i][from] + 0; // + 0: no -0
-  });
-  return { values: order.map((i) => a[i][i]), vectors };
+    for (let i = 1; i < n; i++) if (Math.abs(eig.vectors[i * n + j]) > Math.abs(eig.vectors[big * n + j])) big = i;
+    const sign = eig.vectors[big * n + j] < 0 ? -1 : 1;
+    for (let i = 0; i < n; i++) vectors[i][j] = sign * eig.vectors[i * n + j] + 0; // + 0: no -0
+  }
+  return { values: Array.from(eig.values), vectors };
 }
 
 /** A copy of C as float64 rows, checked square, finite and symmetric (to float32 rounding), symmetrised. */
@@ -74,38 +69,6 @@ function checkSymmetric(name: string, C: unknown): number[][] {
   return c.map((row, i) => row.map((x, j) => (x + c[j][i]) / 2));
 }
 
-function offDiagonal(a: number[][]): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) for (let j = 0; j < a.length; j++) if (i !== j) s += a[i][j] * a[i][j];
-  return Math.sqrt(s);
-}
-
-/** One Jacobi rotation J in the (p, q) plane: a ← Jᵀ·a·J zeroes a[p][q]; v ← v·J. */
-function rotate(a: number[][], v: number[][], p: number, q: number): void {
-  if (a[p][q] === 0) return;
-  const theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
-  const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-  const c = 1 / Math.sqrt(t * t + 1);
-  const s = t * c;
-  const n = a.length;
-  for (let k = 0; k < n; k++) {
-    const [kp, kq] = [a[k][p], a[k][q]];
-    a[k][p] = c * kp - s * kq;
-    a[k][q] = s * kp + c * kq;
-  }
-  for (let k = 0; k < n; k++) {
-    const [pk, qk] = [a[p][k], a[q][k]];
-    a[p][k] = c * pk - s * qk;
-    a[q][k] = s * pk + c * qk;
-  }
-  a[p][q] = 0;
-  a[q][p] = 0;
-  for (let k = 0; k < n; k++) {
-    const [kp, kq] = [v[k][p], v[k][q]];
-    v[k][p] = c * kp - s * kq;
-    v[k][q] = s * kp + c * kq;
-  }
-}
 
 // ---- float64 references -------------------------------------------------------------------------
 
