@@ -46,8 +46,12 @@ export const PCA_DEFAULTS = {
   trainSize: 5000, ks: [10, 50, 200], images: 6, heldOut: 1000, oversample: 20, iterations: 12, seed: 0,
 } as const;
 
-/** Quick mode: 500 training images, k up to 50, 200 held-out images, 10 iterations. */
-export const PCA_QUICK = { trainSize: 500, ks: [5, 20, 50], heldOut: 200, iterations: 10 } as const;
+/**
+ * Quick mode: 500 training images, k up to 50, 200 held-out images, 8 iterations with 10 extra
+ * directions (2.0 s against 2.5-3.0 s with 10 and 20; the variance kept at k = 50 is the same to 4
+ * digits, the largest residual 2e-4 instead of 6e-5).
+ */
+export const PCA_QUICK = { trainSize: 500, ks: [5, 20, 50], heldOut: 200, iterations: 8, oversample: 10 } as const;
 
 /** Most components {@link pcaCifar} computes: its Rayleigh-Ritz step is a (K + oversample)² Jacobi in JS. */
 export const PCA_MAX_K = 300;
