@@ -34,6 +34,8 @@ export { countTensors } from './core/leaks';
 export { ArgumentError } from './core/errors';
 export { debugNaN, NaNError } from './core/debugNaN';
 export { setMemoryLimit, memoryLimit } from './core/options';
+export { gradCheck, gradRelError, gradVerdict, numericalGradient, GRAD_CHECK_THRESHOLDS } from './core/gradCheck';
+export type { GradCheckRow, GradVerdict } from './core/gradCheck';
 export type { ProgressEvent, ProgressOption } from './core/progress';
 export type { ExperimentRecord } from './core/record';
 
