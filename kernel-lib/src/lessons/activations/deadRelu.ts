@@ -185,7 +185,7 @@ export async function deadRelu(options: DeadReluOptions = {}, source: DeadReluSo
   try {
     const ds = source.dataset ?? await loadDataset('mnist', { split: 'train', allowPartial: true });
     const n = Math.min(config.trainSize, ds.count);
-    const { X, Y } = rows(ds, n);
+    const { X, Y } = imageRows(ds, n);
     try {
       const setups: [DeadSetup, DeadActivation, number, number | null][] = [
         ['a: negative bias at init', 'relu', config.bias, null],
@@ -211,8 +211,8 @@ export async function deadRelu(options: DeadReluOptions = {}, source: DeadReluSo
   }
 }
 
-/** The first n images as float32 rows in [0, 1] and their one-hot labels. */
-function rows(ds: ImageDataset, n: number): { X: tf.Tensor2D; Y: tf.Tensor2D } {
+/** The first n images as float32 rows in [0, 1] and their one-hot labels (also the race's). */
+export function imageRows(ds: ImageDataset, n: number): { X: tf.Tensor2D; Y: tf.Tensor2D } {
   const size = ds.height * ds.width * ds.channels;
   const pixels = new Float32Array(n * size);
   for (let i = 0; i < n * size; i++) pixels[i] = ds.images[i] / 255;

@@ -44,6 +44,7 @@ import { gelu, geluGrad } from '../../nets/activations';
 import { initValues } from '../../nets/init';
 import { train } from '../../nets/train';
 import { experimentProgress } from '../../show/progress';
+import { imageRows as rows } from './deadRelu';
 
 /** The activations of the race, in the order they are drawn. */
 export const RACE_ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leakyRelu', 'elu', 'selu', 'gelu', 'maxout'] as const;
@@ -218,16 +219,6 @@ export async function race(options: RaceOptions = {}, source: RaceSource = {}): 
   } finally {
     bar.finish();
   }
-}
-
-/** The first n images as float32 rows in [0, 1] and their one-hot labels. */
-function rows(ds: ImageDataset, n: number): { X: tf.Tensor2D; Y: tf.Tensor2D } {
-  const size = ds.height * ds.width * ds.channels;
-  const pixels = new Float32Array(n * size);
-  for (let i = 0; i < n * size; i++) pixels[i] = ds.images[i] / 255;
-  const X = tf.tensor2d(pixels, [n, size]);
-  const Y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from(ds.labels.subarray(0, n)), 'int32'), ds.classNames.length).toFloat() as tf.Tensor2D);
-  return { X, Y };
 }
 
 /**
