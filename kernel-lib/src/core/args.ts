@@ -95,6 +95,18 @@ export function optionValue(command: string, name: string, text: string, field: 
   }
 }
 
+/**
+ * The value options a command line gave, each checked and converted by its declared field
+ * (`optionValue`), keyed by flag; flags not given are left out.
+ */
+export function optionValues(command: string, a: ParsedArgs, fields: Readonly<Record<string, Field>>): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const [flag, field] of Object.entries(fields)) {
+    if (a.options[flag] !== undefined) o[flag] = optionValue(command, flag, a.options[flag], field);
+  }
+  return o;
+}
+
 function bounds(f: Field): string {
   if (f.kind === 'seed') return ' >= 0';
   if (f.kind === 'probability') {

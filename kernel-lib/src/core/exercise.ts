@@ -247,6 +247,18 @@ function formatError(e: number): string {
 }
 
 /** Formats a number for messages: 4 significant digits. */
+/** The index where |a - b| is largest (NaN first): where a check's message points. */
+export function worstIndex(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let best = 0;
+  let worst = -1;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    if (Number.isNaN(d)) return i;
+    if (d > worst) { worst = d; best = i; }
+  }
+  return best;
+}
+
 export function fmt(x: number): string {
   return Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : String(x);
 }

@@ -3,13 +3,12 @@
  * a few points, from the terminal, with the same options and the same plain record as
  * `nn.activations.functionsTable` in a notebook.
  */
-import { optionValue, ParsedArgs } from '../../core/args';
+import { optionValue, optionValues, ParsedArgs } from '../../core/args';
 import { Command, out } from '../../core/command';
 import { useDevice } from '../../engine/device';
 import { ACTIVATION_FUNCTION_NAMES } from './functions';
 import { functionsTableText } from './figures';
 import { FunctionsTableRecord, functionsTable, TABLE_FIELDS, TableOptions } from './table';
-import type { Field } from '../../core/options';
 import { tableText, toTable } from '../../show/table';
 import { deadReluText, depthStatsRows, raceText, zigzagText } from './figures';
 import { race, RACE_ACTIVATIONS, RACE_FIELDS, RaceOptions } from './race';
@@ -64,7 +63,7 @@ const ZIGZAG_VALUE_OPTIONS = { lr: ZIGZAG_FIELDS.lr, steps: ZIGZAG_FIELDS.steps,
 
 /** Runs the zig-zag experiment for parsed arguments, without choosing a device. */
 export async function runZigzag(a: ParsedArgs): Promise<string> {
-  const record = await zigzag({ ...(valuesOf('zigzag', a, ZIGZAG_VALUE_OPTIONS) as ZigzagOptions), progress: false });
+  const record = await zigzag({ ...(optionValues('zigzag', a, ZIGZAG_VALUE_OPTIONS) as ZigzagOptions), progress: false });
   return a.flags.has('json') ? JSON.stringify({ ...record, ms: record.meta.ms }, null, 2) : zigzagText(record);
 }
 
@@ -93,7 +92,7 @@ const DEPTH_VALUE_OPTIONS = { depth: DEPTH_FIELDS.depth, width: DEPTH_FIELDS.wid
 
 /** Runs the depth statistics for parsed arguments, without choosing a device. */
 export async function runDepthStats(a: ParsedArgs): Promise<string> {
-  const { batch, ...rest } = valuesOf('depth-stats', a, DEPTH_VALUE_OPTIONS);
+  const { batch, ...rest } = optionValues('depth-stats', a, DEPTH_VALUE_OPTIONS);
   const record = await depthStats({ ...(rest as DepthStatsOptions), ...(batch === undefined ? {} : { batchSize: batch as number }), progress: false });
   if (a.flags.has('json')) return JSON.stringify({ ...record, ms: record.meta.ms }, null, 2);
   const last = depthStatsRows(record).filter((r) => r.layer === record.options.depth);
@@ -128,7 +127,7 @@ const DEAD_VALUE_OPTIONS = { bias: DEAD_FIELDS.bias, lr: DEAD_FIELDS.lr, images:
 
 /** Runs the dead-ReLU experiment for parsed arguments, without choosing a device. */
 export async function runDeadRelu(a: ParsedArgs): Promise<string> {
-  const { images, ...rest } = valuesOf('dead-relu', a, DEAD_VALUE_OPTIONS);
+  const { images, ...rest } = optionValues('dead-relu', a, DEAD_VALUE_OPTIONS);
   const record = await deadRelu({ ...(rest as DeadReluOptions), ...(images === undefined ? {} : { trainSize: images as number }), progress: false });
   return a.flags.has('json') ? JSON.stringify({ ...record, ms: record.meta.ms }, null, 2) : deadReluText(record);
 }
@@ -165,7 +164,7 @@ const RACE_VALUE_OPTIONS = {
 
 /** Runs the training race for parsed arguments, without choosing a device. */
 export async function runRace(a: ParsedArgs): Promise<string> {
-  const { images, ...rest } = valuesOf('activation-race', a, RACE_VALUE_OPTIONS);
+  const { images, ...rest } = optionValues('activation-race', a, RACE_VALUE_OPTIONS);
   const record = await race({ ...(rest as RaceOptions), ...(images === undefined ? {} : { trainSize: images as number }), progress: false });
   return a.flags.has('json') ? JSON.stringify({ ...record, ms: record.meta.ms }, null, 2) : raceText(record);
 }
@@ -196,10 +195,3 @@ The backend is picked as in a notebook (NNLAB_DEVICE=cpu|gpu, else auto).`,
   },
 };
 
-function valuesOf(command: string, a: ParsedArgs, fields: Readonly<Record<string, Field>>): Record<string, unknown> {
-  const o: Record<string, unknown> = {};
-  for (const [flag, field] of Object.entries(fields)) {
-    if (a.options[flag] !== undefined) o[flag] = optionValue(command, flag, a.options[flag], field);
-  }
-  return o;
-}

@@ -20,7 +20,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as k from '../../nets/activations';
 import { mulberry32, randomNormal } from '../../core/rng';
-import { CheckCase, diagnose, Exercise, fmt, Mistake, readTensor, relError } from '../../core/exercise';
+import { CheckCase, diagnose, Exercise, fmt, Mistake, readTensor, relError, worstIndex } from '../../core/exercise';
 import { DEAD_UNIT_FRACTION } from './homeworkDead';
 
 const { SELU_ALPHA: A, SELU_LAMBDA: L } = k;
@@ -102,17 +102,6 @@ function elementwiseCase(spec: Spec, name: string, p: Problem): CheckCase {
   };
 }
 
-/** The index where |a - b| is largest (NaN first). */
-function worstIndex(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let best = 0;
-  let worst = -1;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i] - b[i]);
-    if (Number.isNaN(d)) return i;
-    if (d > worst) { worst = d; best = i; }
-  }
-  return best;
-}
 
 // The kink and the tails: exactly 0, just either side of it, ±1, ±10, and 100 (e^100 overflows float32).
 const KINK = [0, -1e-8, 1e-8, -1, 1, -10, 10];

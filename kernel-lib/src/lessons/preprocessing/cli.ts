@@ -2,9 +2,8 @@
  * `nnlab whiten` and `nnlab preprocess`: lesson 02's experiments from the terminal, with the same
  * options and the same plain records as `nn.preprocessing.cloud` and `nn.preprocessing.channelStats`.
  */
-import { optionValue, ParsedArgs } from '../../core/args';
+import { optionValues, ParsedArgs } from '../../core/args';
 import { Command, out } from '../../core/command';
-import type { Field } from '../../core/options';
 import { useDevice } from '../../engine/device';
 import { channelStats, CHANNEL_DATASETS, CHANNEL_FIELDS, CHANNEL_MODES, ChannelStatsOptions } from './channelStats';
 import { cloud, CLOUD_FIELDS, CloudOptions } from './cloud';
@@ -15,7 +14,7 @@ const WHITEN_VALUE_OPTIONS = { points: CLOUD_FIELDS.points, correlation: CLOUD_F
 
 /** Runs the 2-D pipeline for parsed arguments, without choosing a device (tests call it on theirs). */
 export async function runWhiten(a: ParsedArgs): Promise<string> {
-  const record = await cloud({ ...(valuesOf('whiten', a, WHITEN_VALUE_OPTIONS) as CloudOptions), progress: false });
+  const record = await cloud({ ...(optionValues('whiten', a, WHITEN_VALUE_OPTIONS) as CloudOptions), progress: false });
   return a.flags.has('json') ? JSON.stringify({ ...record, ms: record.meta.ms }, null, 2) : cloudText(record);
 }
 
@@ -51,7 +50,7 @@ const PREPROCESS_VALUE_OPTIONS = {
 
 /** Runs the channel statistics for parsed arguments, without choosing a device. */
 export async function runPreprocess(a: ParsedArgs): Promise<string> {
-  const v = valuesOf('preprocess', a, PREPROCESS_VALUE_OPTIONS);
+  const v = optionValues('preprocess', a, PREPROCESS_VALUE_OPTIONS);
   // only the options given: a key present (even undefined) would keep quick mode's preset from applying
   const names: Record<string, keyof ChannelStatsOptions> = { dataset: 'dataset', mode: 'mode', 'train-size': 'trainSize', 'val-size': 'valSize', 'test-size': 'testSize' };
   const options = Object.fromEntries(Object.entries(v).map(([flag, value]) => [names[flag], value])) as ChannelStatsOptions;
@@ -85,10 +84,3 @@ CIFAR-10 comes from the cache, a mirror (NNLAB_DATA_MIRROR) or the official URL.
   },
 };
 
-function valuesOf(command: string, a: ParsedArgs, fields: Readonly<Record<string, Field>>): Record<string, unknown> {
-  const o: Record<string, unknown> = {};
-  for (const [flag, field] of Object.entries(fields)) {
-    if (a.options[flag] !== undefined) o[flag] = optionValue(command, flag, a.options[flag], field);
-  }
-  return o;
-}

@@ -3,21 +3,13 @@
  * with the same options and the same plain records as `nn.preprocessing.zeroMean` and
  * `nn.preprocessing.pcaCifar` in a notebook.
  */
-import { optionValue, ParsedArgs } from '../../core/args';
+import { optionValues, ParsedArgs } from '../../core/args';
 import { Command, out } from '../../core/command';
-import type { Field } from '../../core/options';
 import { useDevice } from '../../engine/device';
 import { zeroMean, ZERO_MEAN_FIELDS, ZeroMeanOptions } from './centering';
 import { pcaText, zeroMeanText } from './figuresCentering';
 import { pcaCifar, PCA_FIELDS, PcaOptions } from './pca';
 
-function valuesOf(command: string, a: ParsedArgs, fields: Readonly<Record<string, Field>>): Record<string, unknown> {
-  const o: Record<string, unknown> = {};
-  for (const [flag, field] of Object.entries(fields)) {
-    if (a.options[flag] !== undefined) o[flag] = optionValue(command, flag, a.options[flag], field);
-  }
-  return o;
-}
 
 /** `nnlab zero-mean`'s value options -> the declared zeroMean options they set. */
 const ZERO_MEAN_VALUE_OPTIONS = {
@@ -27,7 +19,7 @@ const ZERO_MEAN_VALUE_OPTIONS = {
 
 /** Runs the zero-mean experiment for parsed arguments, without choosing a device. */
 export async function runZeroMean(a: ParsedArgs): Promise<string> {
-  const { 'train-size': trainSize, ...rest } = valuesOf('zero-mean', a, ZERO_MEAN_VALUE_OPTIONS);
+  const { 'train-size': trainSize, ...rest } = optionValues('zero-mean', a, ZERO_MEAN_VALUE_OPTIONS);
   const record = await zeroMean({ ...(rest as ZeroMeanOptions), ...(trainSize === undefined ? {} : { trainSize: trainSize as number }), progress: false });
   return a.flags.has('json') ? JSON.stringify({ ...record, ms: record.meta.ms }, null, 2) : zeroMeanText(record);
 }
@@ -61,7 +53,7 @@ const PCA_VALUE_OPTIONS = { 'train-size': PCA_FIELDS.trainSize, k: PCA_FIELDS.ks
 
 /** Runs PCA for parsed arguments, without choosing a device. */
 export async function runPca(a: ParsedArgs): Promise<string> {
-  const { 'train-size': trainSize, k, ...rest } = valuesOf('pca', a, PCA_VALUE_OPTIONS);
+  const { 'train-size': trainSize, k, ...rest } = optionValues('pca', a, PCA_VALUE_OPTIONS);
   const record = await pcaCifar({
     ...(rest as PcaOptions), ...(trainSize === undefined ? {} : { trainSize: trainSize as number }), ...(k === undefined ? {} : { ks: k as number[] }), progress: false,
   });

@@ -21,7 +21,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe } from '../../core/errors';
 import { mulberry32, randomNormal } from '../../core/rng';
-import { CheckCase, diagnose, Exercise, fmt, Mistake, readTensor, relError, ReturnError } from '../../core/exercise';
+import { CheckCase, diagnose, Exercise, fmt, Mistake, readTensor, relError, worstIndex, ReturnError } from '../../core/exercise';
 import { WHITEN_EXERCISE } from './homeworkWhiten';
 
 /**
@@ -241,16 +241,6 @@ function normalizeCase(name: string, d: ImageDesign, fit: ImageDesign | Stats64)
   };
 }
 
-function worstIndex(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let best = 0;
-  let worst = -1;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i] - b[i]);
-    if (Number.isNaN(d)) return i;
-    if (d > worst) { worst = d; best = i; }
-  }
-  return best;
-}
 
 /** Homework 02, exercise 2: (x − μ_c) / σ_c with given statistics. */
 export const NORMALIZE_EXERCISE: Exercise = {
