@@ -326,6 +326,7 @@ test('crossValidation rejects bad options with an ArgumentError naming the optio
     [{ settings: [{ lr: 1e-3, reg: 1, mu: 0.9 }] }, /^settings\[0\]\.mu must be not given: a setting has only lr and reg/],
     [{ settings: [] }, /^settings must be an array of 1 to 6 values, got \[\]$/],
     [{ testSize: -1 }, /^testSize must be an integer in \[0, 10000\], got -1$/],
+    [{ poolSize: 100, folds: 3, batchSize: 70 }, /^batchSize must be at most 66, the training rows of a run \(poolSize 100 minus its largest fold of 34\), got 70$/],
     [{ fold: 5 }, /fold/],
   ];
   for (const [o, message] of cases) await rejectsArgument(() => H.crossValidation(o as H.CrossValidationOptions), message);
@@ -368,9 +369,9 @@ test('the random-vs-grid and cross-validate commands: `--trials 16 --seed 2 --js
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--trials must be a perfect square/);
   const cs = CROSS_VALIDATE_COMMAND.spec;
-  const c = JSON.parse(await runCrossValidate(parseArgs('cross-validate', ['--folds', '3', '--pool-size', '60', '--splits', '1', '--shuffles', '1', '--epochs', '1', '--test-size', '0', '--json'], cs)));
+  const c = JSON.parse(await runCrossValidate(parseArgs('cross-validate', ['--folds', '3', '--pool-size', '60', '--batch-size', '20', '--splits', '1', '--shuffles', '1', '--epochs', '1', '--test-size', '0', '--json'], cs)));
   assert.equal(c.experiment, 'hpSearchCrossValidation');
-  assert.deepEqual([c.options.folds, c.options.poolSize, c.options.testSize, c.data.foldSizes], [3, 60, 0, [20, 20, 20]]);
+  assert.deepEqual([c.options.folds, c.options.poolSize, c.options.batchSize, c.options.testSize, c.data.foldSizes], [3, 60, 20, 0, [20, 20, 20]]);
   assert.equal(c.settings[0].test, null);
   assert.throws(() => parseArgs('cross-validate', ['--folds', '1'], cs), /cross-validate: --folds must be an integer in \[2, 50\]/);
   assert.deepEqual(Object.keys(HP_SEARCH_LESSON.commands).filter((n) => n === 'random-vs-grid' || n === 'cross-validate'), ['random-vs-grid', 'cross-validate']);

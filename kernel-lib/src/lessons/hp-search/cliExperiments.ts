@@ -43,15 +43,17 @@ distinct values of a each method tried, the best each found, and the mean best o
 /** `nnlab cross-validate`'s value options -> the declared crossValidation options they set. */
 const CROSS_VALIDATE_VALUE_OPTIONS = {
   folds: CROSS_VALIDATION_FIELDS.folds, 'pool-size': CROSS_VALIDATION_FIELDS.poolSize, splits: CROSS_VALIDATION_FIELDS.splits,
-  shuffles: CROSS_VALIDATION_FIELDS.shuffles, epochs: CROSS_VALIDATION_FIELDS.epochs, 'test-size': CROSS_VALIDATION_FIELDS.testSize,
+  shuffles: CROSS_VALIDATION_FIELDS.shuffles, epochs: CROSS_VALIDATION_FIELDS.epochs, 'batch-size': CROSS_VALIDATION_FIELDS.batchSize,
+  'test-size': CROSS_VALIDATION_FIELDS.testSize,
   seed: CROSS_VALIDATION_FIELDS.seed,
 } as const;
 
 /** Runs the cross-validation experiment for parsed arguments, without choosing a device. */
 export async function runCrossValidate(a: ParsedArgs): Promise<string> {
-  const { 'pool-size': poolSize, 'test-size': testSize, ...rest } = optionValues('cross-validate', a, CROSS_VALIDATE_VALUE_OPTIONS);
+  const { 'pool-size': poolSize, 'test-size': testSize, 'batch-size': batchSize, ...rest } = optionValues('cross-validate', a, CROSS_VALIDATE_VALUE_OPTIONS);
   const record = await crossValidation({
     ...(rest as CrossValidationOptions), ...(poolSize === undefined ? {} : { poolSize: poolSize as number }),
+    ...(batchSize === undefined ? {} : { batchSize: batchSize as number }),
     ...(testSize === undefined ? {} : { testSize: testSize as number }), progress: false,
   });
   return a.flags.has('json') ? JSON.stringify({ ...record, ms: record.meta.ms }, null, 2) : crossValidationText(record);
@@ -59,7 +61,7 @@ export async function runCrossValidate(a: ParsedArgs): Promise<string> {
 
 export const CROSS_VALIDATE_COMMAND: Command = {
   summary: 'lesson 06: k-fold cross-validation vs one validation split on a small CIFAR-10 pool (the variance of the estimate)',
-  usage: `nnlab cross-validate [--folds 5] [--pool-size 1000] [--splits 5] [--shuffles 3] [--epochs 10] [--test-size 1000] [--seed 0] [--json]
+  usage: `nnlab cross-validate [--folds 5] [--pool-size 1000] [--splits 5] [--shuffles 3] [--epochs 10] [--batch-size 50] [--test-size 1000] [--seed 0] [--json]
 
 Trains the lecture's two-layer net (3072 → 50 → 10, plain SGD) at two (lr, reg) settings on a seeded
 pool of CIFAR-10 training images; estimates each setting's validation accuracy by k-fold
@@ -72,6 +74,7 @@ CIFAR-10 comes from the cache, a mirror (NNLAB_DATA_MIRROR) or the official URL.
   --splits N      single splits, each with its own seed (default 5; 3 with NNLAB_QUICK=1)
   --shuffles N    cuts of the pool into k folds (default 3; 1 with NNLAB_QUICK=1)
   --epochs N      epochs of every run (default 10; 5 with NNLAB_QUICK=1)
+  --batch-size N  mini-batch size of plain SGD (default 50), at most the training rows of a run
   --test-size N   test images for the whole-pool run, 0 to skip it (default 1000; 500 with NNLAB_QUICK=1)
   --seed S        seed of the pool, the folds, the splits and the inits (default 0)
   --json          print the record as JSON (with "ms", the wall time, next to "meta")

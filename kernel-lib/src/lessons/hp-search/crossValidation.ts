@@ -106,6 +106,10 @@ export const CROSS_VALIDATION_OPTIONS = defineOptions('hpSearch.crossValidation'
       throw new ArgumentError(argument, c[argument], '',
         `${argument} is too large or small: ${c.poolSize} images in ${c.folds} folds leaves ${smallest} per fold; each fold needs at least ${MIN_FOLD_SIZE} (poolSize >= ${MIN_FOLD_SIZE}·folds)`);
     }
+    const fewest = c.poolSize - Math.ceil(c.poolSize / c.folds);   // the training rows of a run that holds out the largest fold
+    if (c.batchSize > fewest) {
+      throw new ArgumentError('batchSize', c.batchSize, '', `batchSize must be at most ${fewest}, the training rows of a run (poolSize ${c.poolSize} minus its largest fold of ${Math.ceil(c.poolSize / c.folds)}), got ${c.batchSize}`);
+    }
   },
   // the pool and the test images as float32 rows, twice (centred copies of one run), the weights
   memory: (c) => ({
@@ -280,12 +284,13 @@ export async function crossValidation(options: CrossValidationOptions = {}): Pro
       const trainSet = rows(pool, trainIdx, means, D);
       const valSet = valIdx === null ? centred(data.test, means, D) : rows(pool, valIdx, means, D);
       const r = await trainTwoLayer({
-        train: trainSet, val: valSet, hiddenSize: config.hiddenSize, reg: setting.reg, lr: setting.lr,
+        train: trainSet, val: valSet, classes: data.classNames.length, hiddenSize: config.hiddenSize, reg: setting.reg, lr: setting.lr,
         batchSize: config.batchSize, epochs: config.epochs, seed: runSeed, evalTrainSize: EVAL_TRAIN_SIZE,
       });
       const last = r.epochs[r.epochs.length - 1];
       const result: HeldOutRun = {
-        trainCount: trainIdx.length, valCount: valSet.y.length, valAccuracy: last.valAcc, trainAccuracy: last.trainAcc,
+        // every run has validation rows, so valAcc is a number
+        trainCount: trainIdx.length, valCount: valSet.y.length, valAccuracy: last.valAcc ?? NaN, trainAccuracy: last.trainAcc,
         diverged: r.diverged === null ? null : `${r.diverged.reason} at step ${r.diverged.step}`,
       };
       done += 1;
