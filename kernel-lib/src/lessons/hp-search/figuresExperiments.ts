@@ -46,7 +46,7 @@ function marginalPanel(record: RandomVsGridRecord, m: SearchRun): Figure {
   });
   const g = (a: number) => Math.exp(-((a - record.options.peak) ** 2) / (2 * record.options.width ** 2));
   fig.data.push({ type: 'scatter', mode: 'markers', name: RVG.projectedA, x: [...m.samples.important], y: m.samples.important.map(g), marker: { size: 9, symbol: 'circle-open', line: { width: 2 } } });
-  fig.layout.xaxis = { ...(fig.layout.xaxis as object), range: RANGE };
+  fig.layout.xaxis = { ...(fig.layout.xaxis as object), range: RANGE, zeroline: false };
   fig.layout.yaxis = { ...(fig.layout.yaxis as object), range: [-0.05, 1.1] };
   return fig;
 }
@@ -64,8 +64,9 @@ function samplesPanel(record: RandomVsGridRecord, m: SearchRun): Figure {
     { type: 'scatter', mode: 'markers', name: RVG.best, x: [m.best.important], y: [m.best.unimportant], marker: { symbol: 'star', size: 14 } },
     { type: 'scatter', mode: 'markers', name: RVG.optimum, x: [record.objective.optimum.important], y: [record.objective.optimum.unimportant], marker: { symbol: 'x', size: 11 } },
   );
-  fig.layout.xaxis = { ...(fig.layout.xaxis as object), range: RANGE };
-  fig.layout.yaxis = { ...(fig.layout.yaxis as object), range: RANGE };
+  // no zero lines: the projections sit just outside [0, 1], where a zero line would run through them
+  fig.layout.xaxis = { ...(fig.layout.xaxis as object), range: RANGE, zeroline: false };
+  fig.layout.yaxis = { ...(fig.layout.yaxis as object), range: RANGE, zeroline: false };
   return fig;
 }
 
@@ -187,7 +188,7 @@ function settingPanel(s: SettingEstimates, k: number, yRange: [number, number]):
     error_y: { type: 'data', array: spreadE, visible: true, thickness: 3 }, marker: { size: 10, symbol: 'square', color: '#000' },
   });
   if (s.test !== null) fig.data.push(referenceLine(CV.test, -0.35, 1.6, s.test.accuracy));
-  fig.layout.xaxis = { ...(fig.layout.xaxis as object), range: [-0.4, 1.65], tickmode: 'array', tickvals: [0, 1], ticktext: ['one split', `${k}-fold`] };
+  fig.layout.xaxis = { ...(fig.layout.xaxis as object), range: [-0.4, 1.65], zeroline: false, tickmode: 'array', tickvals: [0, 1], ticktext: ['one split', `${k}-fold`] };
   fig.layout.yaxis = { ...(fig.layout.yaxis as object), range: yRange };
   return fig;
 }
