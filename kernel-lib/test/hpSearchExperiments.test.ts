@@ -27,6 +27,8 @@ import { registerWasmKernelOverrides } from '../src/engine/wasm/kernels';
 import { parseArgs } from '../src/core/args';
 import { ArgumentError } from '../src/core/errors';
 import { seedStream } from '../src/core/rng';
+import { flatSplits } from '../src/data/splits';
+import { trainTwoLayer } from '../src/nets/twoLayerTrain';
 import type { ProgressEvent } from '../src/core/progress';
 import { cliInProcess, withoutMeta } from './helpers';
 
@@ -316,6 +318,34 @@ test('crossValidation(small) on CIFAR-10: the folds partition the pool, each k-f
   assert.deepEqual(withoutMeta(await H.crossValidation(SMALL)), withoutMeta(r));
 });
 
+test('crossValidation: fold 1 of the first cut and the first single split equal nets trained here by hand on the other folds, centred with their own training rows\' channel means', async () => {
+  const o = { poolSize: 100, folds: 4, splits: 1, shuffles: 1, epochs: 2, batchSize: 25, testSize: 0, settings: [{ lr: 1e-3, reg: 0.25 }], seed: 3 };
+  const r = await H.crossValidation(o);
+  const seeds = seedStream(3);
+  const data = await flatSplits({ train: 100, val: 0, test: 0, seed: seeds.derive('pool'), center: 'none' });
+  const D = 3072;
+  const byHand = async (trainIdx: number[], valIdx: number[], runSeed: number) => {
+    const sums = [0, 0, 0];
+    for (const n of trainIdx) for (let j = 0; j < D; j++) sums[j % 3] += data.train.X[n * D + j];
+    const means = sums.map((v) => v / (trainIdx.length * 1024));
+    const take = (idx: number[]) => ({
+      X: Float32Array.from({ length: idx.length * D }, (_, i) => data.train.X[idx[Math.floor(i / D)] * D + (i % D)] - means[(i % D) % 3]),
+      y: Int32Array.from(idx, (n) => data.train.y[n]),
+    });
+    const run = await trainTwoLayer({ train: take(trainIdx), val: take(valIdx), classes: 10, hiddenSize: 50, reg: 0.25, lr: 1e-3, batchSize: 25, epochs: 2, seed: runSeed, evalTrainSize: 250 });
+    return run.epochs[run.epochs.length - 1];
+  };
+  const folds = H.foldIndices(100, 4, seeds.fork('folds 0').random());
+  const fold0 = await byHand([...folds[1], ...folds[2], ...folds[3]], folds[0], seeds.derive('train 0 0'));
+  const f0 = r.settings[0].kFold[0].folds[0];
+  assert.deepEqual([f0.valAccuracy, f0.trainAccuracy, f0.trainLoss], [fold0.valAcc, fold0.trainAcc, fold0.loss]);
+  assert.ok(typeof f0.trainLoss === 'number' && f0.trainLoss > 1 && f0.trainLoss < 2.5, `last epoch's loss ${f0.trainLoss}`);
+  const held = H.foldIndices(100, 4, seeds.fork('split 0').random())[0];
+  const single = await byHand(Array.from({ length: 100 }, (_, i) => i).filter((i) => !held.includes(i)), held, seeds.derive('single 0'));
+  const s0 = r.settings[0].singleSplits[0];
+  assert.deepEqual([s0.valAccuracy, s0.trainAccuracy, s0.trainLoss], [single.valAcc, single.trainAcc, single.loss]);
+});
+
 test('crossValidation rejects bad options with an ArgumentError naming the option: folds < 2, folds too many for the pool, a bad setting, an unknown key', async () => {
   const cases: [unknown, RegExp][] = [
     [{ folds: 1 }, /^folds must be an integer in \[2, 50\], got 1$/],
@@ -373,6 +403,8 @@ test('the random-vs-grid and cross-validate commands: `--trials 16 --seed 2 --js
   assert.equal(c.experiment, 'hpSearchCrossValidation');
   assert.deepEqual([c.options.folds, c.options.poolSize, c.options.batchSize, c.options.testSize, c.data.foldSizes], [3, 60, 20, 0, [20, 20, 20]]);
   assert.equal(c.settings[0].test, null);
+  assert.match(await runCrossValidate(parseArgs('cross-validate', ['--folds=3', '--pool-size=60', '--batch-size=20', '--splits=2', '--shuffles=1', '--epochs=1', '--test-size=0'], cs)),
+    /3-fold over 1 cut, mean ± std[^\n]*\n[^\n]*\n[^\n]*\(one cut\)/);
   assert.throws(() => parseArgs('cross-validate', ['--folds', '1'], cs), /cross-validate: --folds must be an integer in \[2, 50\]/);
   assert.deepEqual(Object.keys(HP_SEARCH_LESSON.commands).filter((n) => n === 'random-vs-grid' || n === 'cross-validate'), ['random-vs-grid', 'cross-validate']);
   assert.ok('randomVsGrid' in HP_SEARCH_LESSON.experiments && 'crossValidation' in HP_SEARCH_LESSON.experiments);

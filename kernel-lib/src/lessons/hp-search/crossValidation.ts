@@ -146,6 +146,8 @@ export interface HeldOutRun {
   valAccuracy: number;
   /** Accuracy on (at most {@link EVAL_TRAIN_SIZE} of) its training rows. */
   trainAccuracy: number;
+  /** The mean mini-batch loss of the last epoch (null if it diverged before completing one). */
+  trainLoss: number | null;
   /** Why training stopped early ("nan at step 12"), or null. */
   diverged: string | null;
 }
@@ -301,6 +303,7 @@ export async function crossValidation(options: CrossValidationOptions = {}): Pro
       const result: HeldOutRun = {
         // every run has validation rows, so valAcc is a number
         trainCount: trainIdx.length, valCount: valSet.y.length, valAccuracy: last.valAcc ?? NaN, trainAccuracy: last.trainAcc,
+        trainLoss: last.epoch === 0 ? null : last.loss,
         diverged: r.diverged === null ? null : `${r.diverged.reason} at step ${r.diverged.step}`,
       };
       done += 1;

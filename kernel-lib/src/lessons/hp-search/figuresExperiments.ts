@@ -231,7 +231,8 @@ export function crossValidationRows(record: CrossValidationRecord): Record<strin
   return record.settings.map((s) => ({
     setting: s.label,
     [`${k}-fold (first cut), mean ± std over folds`]: pm(s.kFold[0].mean, s.kFold[0].std),
-    [`${k}-fold over ${s.kFold.length} cuts, mean ± std`]: pm(s.kFoldSpread.mean, s.kFoldSpread.std),
+    // one cut has no spread to show
+    [`${k}-fold over ${s.kFold.length} cut${s.kFold.length === 1 ? '' : 's'}, mean ± std`]: s.kFold.length === 1 ? '(one cut)' : pm(s.kFoldSpread.mean, s.kFoldSpread.std),
     [`one split over ${s.singleSplits.length} seeds, mean ± std`]: pm(s.singleSpread.mean, s.singleSpread.std),
     'one split, min – max': `${s.singleSpread.min.toFixed(3)} – ${s.singleSpread.max.toFixed(3)}`,
     'test accuracy': s.test === null ? '' : s.test.accuracy,
