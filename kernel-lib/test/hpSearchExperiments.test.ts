@@ -361,6 +361,8 @@ test('crossValidation rejects bad options with an ArgumentError naming the optio
   ];
   for (const [o, message] of cases) await rejectsArgument(() => H.crossValidation(o as H.CrossValidationOptions), message);
   assert.equal(CROSS_VALIDATION_OPTIONS.resolve({}).folds, 5);
+  // the quick preset passes the rules (batch of 50 within the 200 training rows of a run)
+  assert.deepEqual(CROSS_VALIDATION_OPTIONS.resolve({ ...H.CROSS_VALIDATION_QUICK }).poolSize, 250);
 });
 
 test('crossValidationFigure: one panel per setting with the single splits, the k-fold estimates with error bars (± std over folds), the spreads and the test accuracy; a wrong record is an ArgumentError', async () => {

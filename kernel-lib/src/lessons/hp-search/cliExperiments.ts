@@ -70,12 +70,12 @@ with several seeds, and prints both with their spread, next to the accuracy on t
 trained on the whole pool. Each run centres with the channel means of its own training rows.
 CIFAR-10 comes from the cache, a mirror (NNLAB_DATA_MIRROR) or the official URL.
   --folds K       k, the folds (default 5); a single split holds out one fold's worth
-  --pool-size N   images in the pool (default 1000; 300 with NNLAB_QUICK=1)
+  --pool-size N   images in the pool (default 1000; 250 with NNLAB_QUICK=1)
   --splits N      single splits, each with its own seed (default 5; 3 with NNLAB_QUICK=1)
   --shuffles N    cuts of the pool into k folds (default 3; 1 with NNLAB_QUICK=1)
-  --epochs N      epochs of every run (default 10; 5 with NNLAB_QUICK=1)
+  --epochs N      epochs of every run (default 10; 4 with NNLAB_QUICK=1)
   --batch-size N  mini-batch size of plain SGD (default 50), at most the training rows of a run
-  --test-size N   test images for the whole-pool run, 0 to skip it (default 1000; 300 with NNLAB_QUICK=1)
+  --test-size N   test images for the whole-pool run, 0 to skip it (default 1000; 250 with NNLAB_QUICK=1)
   --seed S        seed of the pool, the folds, the splits and the inits (default 0)
   --json          print the record as JSON (with "ms", the wall time, next to "meta")
 The backend is picked as in a notebook (NNLAB_DEVICE=cpu|gpu, else auto).`,
