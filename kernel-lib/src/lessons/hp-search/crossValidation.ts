@@ -62,7 +62,8 @@ export interface HpSetting { lr: number; reg: number }
  */
 export const CROSS_VALIDATION_DEFAULTS = {
   poolSize: 1000, folds: 5, splits: 5, shuffles: 3, epochs: 10, batchSize: 50, hiddenSize: 50, testSize: 1000, seed: 0,
-  settings: [{ lr: 1e-3, reg: 0.25 }, { lr: 1e-3, reg: 10 }] as readonly HpSetting[],
+  // frozen: a resolved config (and so a record) holds these very objects
+  settings: Object.freeze([Object.freeze({ lr: 1e-3, reg: 0.25 }), Object.freeze({ lr: 1e-3, reg: 10 })]) as readonly HpSetting[],
 } as const;
 
 /** Quick mode: 250 images, 3 single splits, one cut into folds, 4 epochs, 250 test images (about 4 s of CPU on wasm, 1 thread). */
