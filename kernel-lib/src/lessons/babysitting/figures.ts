@@ -17,6 +17,18 @@ const MADE_BY: Readonly<Record<string, string>> = {
   babysittingLrCheck: 'nn.babysitting.lrCheck()', babysittingSanityChecks: 'nn.babysitting.sanityChecks()',
 };
 
+/**
+ * A learning rate as a student reads it, in powers of ten.
+ *
+ * @example
+ * nn.babysitting.lrLabel(0.000001)   // '1e-6'
+ * nn.babysitting.lrLabel(0.003)      // '3e-3'
+ * nn.babysitting.lrLabel(1000000)    // '1e6'
+ */
+export function lrLabel(lr: number): string {
+  return Number.isFinite(lr) && lr !== 0 ? lr.toExponential().replace(/\.?0+e/, 'e').replace('e+', 'e') : String(lr);
+}
+
 function checkRecord(record: unknown, experiment: string): void {
   if (typeof record !== 'object' || record === null || (record as { experiment?: unknown }).experiment !== experiment) {
     throw new ArgumentError('record', record, `a record returned by ${MADE_BY[experiment]}`);
@@ -56,14 +68,15 @@ function overfitPanels(epochs: OverfitTinyRecord['epochs'], n: number, targetLos
   const trained = epochs.filter((e) => e.loss !== null);
   const loss = lineFigure({
     title: `Training loss on ${n} images (log scale)`, xTitle: 'epoch', yTitle: 'softmax loss', yScale: 'log',
-    series: [{ name: 'training loss', x: trained.map((e) => e.epoch), y: trained.map((e) => e.loss as number) }],
+    series: [{ name: 'loss', x: trained.map((e) => e.epoch), y: trained.map((e) => e.loss as number) }],
   });
-  loss.data.push(referenceLine(`target: loss < ${targetLoss}`, 1, Math.max(1, epochs.length - 1), targetLoss));
+  loss.data.push(referenceLine(`target < ${targetLoss}`, 1, Math.max(1, epochs.length - 1), targetLoss));
   const accuracy = lineFigure({
     title: 'Training accuracy', xTitle: 'epoch', yTitle: 'accuracy',
-    series: [{ name: 'training accuracy', x: epochs.map((e) => e.epoch), y: epochs.map((e) => e.trainAcc) }],
+    series: [{ name: 'accuracy', x: epochs.map((e) => e.epoch), y: epochs.map((e) => e.trainAcc) }],
   });
   accuracy.data.push(referenceLine('100 %', 0, Math.max(1, epochs.length - 1), 1));
+  accuracy.layout.yaxis = { ...(accuracy.layout.yaxis as object), range: [-0.05, 1.05] };
   return [loss, accuracy];
 }
 
@@ -76,7 +89,7 @@ function overfitPanels(epochs: OverfitTinyRecord['epochs'], n: number, targetLos
 export function overfitFigure(record: OverfitTinyRecord): Figure {
   checkRecord(record, 'babysittingOverfitTiny');
   return subplotsFigure(overfitPanels(record.epochs, record.options.n, record.options.targetLoss), {
-    title: `Overfitting ${record.options.n} CIFAR-10 images: reg 0, lr ${record.options.lr}${record.memorisedAt !== null ? `, 100 % at epoch ${record.memorisedAt}` : ', never 100 %'}`,
+    title: `Overfitting ${record.options.n} CIFAR-10 images: reg 0, lr ${lrLabel(record.options.lr)}${record.memorisedAt !== null ? `, 100 % at epoch ${record.memorisedAt}` : ', never 100 %'}`,
     rows: 1, cols: 2,
   });
 }
@@ -96,7 +109,7 @@ export function showOverfitTiny(record: OverfitTinyRecord): void {
 function lossPanel(runs: readonly LrRun[], title: string): Figure {
   const fig = lineFigure({
     title, xTitle: 'step', yTitle: 'mini-batch loss (log scale)', yScale: 'log',
-    series: runs.map((r) => ({ name: `lr ${r.lr}: ${r.verdict}`, x: r.losses.map((_, i) => i + 1), y: r.losses.map((l) => (l === null ? NaN : l)) })),
+    series: runs.map((r) => ({ name: `lr ${lrLabel(r.lr)}: ${r.verdict}`, x: r.losses.map((_, i) => i + 1), y: r.losses.map((l) => (l === null ? NaN : l)) })),
   });
   const steps = Math.max(1, ...runs.map((r) => r.losses.length));
   fig.data.push(referenceLine('ln 10', 1, steps, Math.log(10)));
@@ -105,7 +118,7 @@ function lossPanel(runs: readonly LrRun[], title: string): Figure {
     // the ✕ sits at the last finite loss before the run stopped (a NaN has no height)
     const finite = r.losses.filter((l) => l !== null && Number.isFinite(l));
     const y = r.diverged.reason === 'above' ? r.diverged.loss : finite.length ? finite[finite.length - 1] : Math.log(10);
-    const marker = divergedMarkers([r.diverged.step], [NaN], y, `lr ${r.lr} stopped at step ${r.diverged.step} (${r.diverged.reason === 'above' ? `loss > ${Math.round((r.diverged.threshold ?? 0) / r.initialLoss)} × first` : r.diverged.reason})`);
+    const marker = divergedMarkers([r.diverged.step], [NaN], y, `stopped at step ${r.diverged.step} (${r.diverged.reason === 'above' ? `> ${Math.round((r.diverged.threshold ?? 0) / r.initialLoss)} × first loss` : r.diverged.reason === 'nan' ? 'NaN' : '∞'})`);
     if (marker) fig.data.push(marker);
   }
   return fig;
@@ -129,7 +142,11 @@ export function lrCheckText(record: LrCheckRecord): string {
 function accuracyPanel(run: LrRun): Figure {
   const series = [{ name: 'train', x: run.epochs.map((e) => e.epoch), y: run.epochs.map((e) => e.trainAcc) }];
   if (run.epochs.some((e) => e.valAcc !== null)) series.push({ name: 'validation', x: run.epochs.map((e) => e.epoch), y: run.epochs.map((e) => e.valAcc ?? NaN) });
-  return lineFigure({ title: `Accuracy per epoch, lr ${run.lr}`, xTitle: 'epoch', yTitle: 'accuracy', series });
+  const fig = lineFigure({ title: 'Accuracy per epoch', xTitle: 'epoch', yTitle: 'accuracy', series });
+  // 0 sits just above the x axis, clear of its tick labels
+  fig.layout.yaxis = { ...(fig.layout.yaxis as object), range: [-0.05, 1.05] };
+  if (run.epochs.length <= 12) fig.layout.xaxis = { ...(fig.layout.xaxis as object), dtick: 1 };   // whole epochs
+  return fig;
 }
 
 /**
@@ -141,7 +158,7 @@ function accuracyPanel(run: LrRun): Figure {
 export function lrCheckFigure(record: LrCheckRecord): Figure {
   checkRecord(record, 'babysittingLrCheck');
   return subplotsFigure([lossPanel([record.run], 'Mini-batch loss per step'), accuracyPanel(record.run)], {
-    title: `lr ${record.run.lr}: ${record.run.reading}`, rows: 1, cols: 2,
+    title: `lr ${lrLabel(record.run.lr)}: ${record.run.verdict}`, rows: 1, cols: 2,
   });
 }
 

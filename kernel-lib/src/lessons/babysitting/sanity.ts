@@ -387,10 +387,8 @@ export async function lrCheck(options: LrCheckOptions = {}, source: SanitySource
   const started = performance.now();
   const isObject = typeof options === 'object' && options !== null && !Array.isArray(options);
   const { config, progress } = LR_CHECK_OPTIONS.take(isObject ? withQuickPreset<LrCheckOptions>(options, LR_CHECK_QUICK) : options);
-  const bar = experimentProgress(progress, {
-    label: `babysitting.lrCheck (lr ${config.lr})`,
-    chart: { metric: 'loss', title: `Training loss at lr ${config.lr}`, xTitle: 'step', yTitle: 'softmax loss', series: [`lr ${config.lr}`] },
-  });
+  // a bar, no live chart: at a tiny lr the loss moves in the sixth digit, and the figure shows it after
+  const bar = experimentProgress(progress, { label: `babysitting.lrCheck (lr ${config.lr})` });
   try {
     const data = await flatSplits({ train: config.trainSize, val: config.valSize, test: 0, seed: config.seed }, source);
     const run = await runLr(data, config, (e) => bar.report(e));
