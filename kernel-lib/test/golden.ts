@@ -29,6 +29,7 @@ import { CASES as PREPROCESSING } from './golden-cases/preprocessing';
 import { CASES as PREPROCESSING_CENTERING } from './golden-cases/preprocessing-centering';
 import { CASES as WEIGHT_INIT } from './golden-cases/weight-init';
 import { CASES as BATCH_NORM } from './golden-cases/batch-norm';
+import { CASES as BABYSITTING } from './golden-cases/babysitting';
 import { CASES as DROPOUT } from './golden-cases/dropout';
 import { CASES as TRANSFER } from './golden-cases/transfer';
 import { CASES as HP_SEARCH_EXPERIMENTS } from './golden-cases/hp-search-experiments';
@@ -50,7 +51,7 @@ export interface GoldenCase {
 }
 
 /** One case per experiment function, plus the CLI's own option sets where they differ (one file per lesson). */
-export const GOLDEN_CASES: GoldenCase[] = [...ACTIVATIONS, ...PREPROCESSING, ...PREPROCESSING_CENTERING, ...WEIGHT_INIT, ...BATCH_NORM, ...DROPOUT, ...TRANSFER, ...HP_SEARCH_EXPERIMENTS];
+export const GOLDEN_CASES: GoldenCase[] = [...ACTIVATIONS, ...PREPROCESSING, ...PREPROCESSING_CENTERING, ...WEIGHT_INIT, ...BATCH_NORM, ...BABYSITTING, ...HP_SEARCH_EXPERIMENTS, ...DROPOUT, ...TRANSFER];
 
 // ------------------------------------------------------------------ normalization
 
