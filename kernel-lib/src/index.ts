@@ -69,3 +69,4 @@ export * as weightInit from './lessons/weight-init';
 export * as batchNorm from './lessons/batch-norm';
 export * as dropout from './lessons/dropout';
 export * as transfer from './lessons/transfer';
+export * as babysitting from './lessons/babysitting';

@@ -123,7 +123,7 @@ export function showLossShapes(record: LossShapesRecord): void {
 export function trainValGapFigure(record: TrainValGapRecord): Figure {
   checkRecord(record, 'babysittingTrainValGap');
   const steps = record.options.steps;
-  const accAxis = { range: [0, 1.05] };
+  const accAxis = { range: [-0.05, 1.05] };   // not from 0: the y axis's 0 would sit on the x axis's
   const accPanels = record.runs.map((run) => {
     const x = run.epochs.map((e) => e.step);
     return panel(`${run.name} (${run.trainRows} rows, reg ${run.reg}): ${run.verdict}`, 'step', 'accuracy', [
@@ -172,7 +172,7 @@ export function showTrainValGap(record: TrainValGapRecord): void {
 
 /**
  * Two panels, W1 and W2: ‖ΔW‖/‖W‖ at every step on a log axis, one line per learning rate, the
- * lecture's ≈ 1e-3 as a reference and the reading's bounds dotted; a red ✕ where a run stopped.
+ * lecture's ≈ 1e-3 as a reference and the reading's bounds dotted (where they differ from it); a red ✕ where a run stopped.
  *
  * @example
  * nn.plot(nn.babysitting.updateRatiosFigure(await nn.babysitting.updateRatios()));
@@ -184,11 +184,10 @@ export function updateRatiosFigure(record: UpdateRatiosRecord): Figure {
     const values = record.runs.flatMap((r) => r.ratios[layer].filter((v): v is number => v !== null && v > 0));
     const top = Math.max(high, ...values);
     const data: Trace[] = record.runs.map((run, i) => line(run.label, steps1(run.ratios[layer].length), run.ratios[layer], SERIES_COLOURS[i % SERIES_COLOURS.length]));
-    data.push(referenceLine(`lecture: ≈ ${lrText(record.healthy)}`, 1, steps, record.healthy));
-    data.push({
-      type: 'scatter', mode: 'lines', name: `reading bounds ${lrText(low)}, ${lrText(high)}`, x: [1, steps, null, 1, steps], y: [low, low, null, high, high],
-      line: { dash: 'dot', width: 1, color: REFERENCE_COLOUR }, hoverinfo: 'name+y',
-    });
+    data.push(referenceLine(`lecture's healthy ≈ ${lrText(record.healthy)}${low === record.healthy ? ' (below: too low)' : ''}`, 1, steps, record.healthy));
+    const bound = (name: string, y: number): Trace => ({ type: 'scatter', mode: 'lines', name, x: [1, steps], y: [y, y], line: { dash: 'dot', width: 1, color: REFERENCE_COLOUR }, hoverinfo: 'name+y' });
+    if (low !== record.healthy) data.push(bound(`too low below ${lrText(low)}`, low));
+    data.push(bound(`too high above ${lrText(high)}`, high));
     const stopped = record.runs.filter((r) => r.diverged !== null);
     if (stopped.length) {
       const marker = divergedMarkers(stopped.map((r) => r.diverged!.step), stopped.map(() => null), top, 'run stopped: loss not finite');

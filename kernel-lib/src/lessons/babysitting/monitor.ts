@@ -248,9 +248,10 @@ export const EXPECTED_SHAPES: Readonly<Record<LossShapeRole, readonly LossShape[
   'too low': ['flat', 'linear'], good: ['fast then slow'], 'too high': ['explodes'],
 };
 
-/** A learning rate as the legend writes it: 0.0003 → "3e-4". */
+/** A learning rate as the legend writes it: 0.0003 → "3e-4" (0.01 and up as decimals: 0.5). */
 export function lrText(lr: number): string {
   if (lr === 0) return '0';
+  if (Math.abs(lr) >= 0.01 && Math.abs(lr) < 1e4) return String(Number(lr.toPrecision(3)));
   const [m, e] = lr.toExponential().split('e');
   return `${Number(Number(m).toPrecision(3))}e${Number(e)}`;
 }
@@ -323,7 +324,7 @@ export type GapRunName = typeof GAP_RUNS[number];
 
 /** Defaults of {@link trainValGap}: 100 vs 5,000 training rows, 1,000 validation rows, 150 steps each at lr 2e-3. */
 export const GAP_DEFAULTS = {
-  tinySize: 100, trainSize: 5000, valSize: 1000, steps: 150, batchSize: 50, fullBatchSize: 200, lr: 2e-3, reg: 1e-3,
+  tinySize: 100, trainSize: 5000, valSize: 1000, steps: 150, batchSize: 50, fullBatchSize: 200, lr: 2e-3, reg: 0.25,
   std: 1e-4, hiddenSize: 50, bigGap: 0.15, lowAccuracy: 0.5, seed: 0,
 } as const;
 
@@ -380,6 +381,7 @@ export type TrainValGapConfig = ReturnType<typeof GAP_OPTIONS.resolve>;
 
 /** The lecture's reading of a train/validation gap. */
 export type GapVerdict = 'overfitting' | 'underfitting' | 'fine';
+/** The lecture's reading of each verdict. */
 export const GAP_READING: Readonly<Record<GapVerdict, string>> = {
   overfitting: 'big gap: overfitting → increase regularisation (or get more data)',
   underfitting: 'no big gap but low accuracy: underfitting → increase model capacity (or train longer)',
