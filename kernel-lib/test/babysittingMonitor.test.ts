@@ -87,6 +87,7 @@ test('readLossCurve reads flat, linear, fast-then-slow and exploding curves from
   assert.equal(readLossCurve(fast, 0).shape, 'fast then slow');
   assert.equal(readLossCurve(explode, 0).shape, 'explodes');
   assert.equal(readLossCurve([2.3, 2.2, null], 0).shape, 'explodes', 'a NaN step');
+  assert.equal(readLossCurve([2.3, 1.9, 2.5, 3.1, 4.2], 0).shape, 'explodes', 'ends higher than it started, below 3×');
   assert.equal(readLossCurve(flat, 0, LOSS_READING_BOUNDS, true).shape, 'explodes', 'stopped by the loop');
   // the bound decides: a 1.7 % change is flat at 2 %, linear at 1 %
   assert.equal(readLossCurve(flat, 0, { flat: 0.005, explode: 3 }).shape, 'linear');

@@ -87,7 +87,7 @@ export type LossShape = 'explodes' | 'flat' | 'linear' | 'fast then slow';
 
 /** The lecture's reading of each shape. */
 export const LOSS_SHAPE_READING: Readonly<Record<LossShape, string>> = {
-  explodes: 'explodes: the learning rate is too high (the steps overshoot and grow)',
+  explodes: 'explodes (or rises): the learning rate is too high (the steps overshoot and grow)',
   flat: 'barely moves: the learning rate is too low (or the weights are stuck)',
   linear: 'falls slowly, almost linearly: the learning rate is on the low side',
   'fast then slow': 'falls fast at first, then slowly: a good learning rate',
@@ -124,7 +124,8 @@ export const LOSS_READING_BOUNDS: LossReadingBounds = { flat: 0.02, explode: 3 }
 
 /**
  * Reads one loss curve the lecture's way, from its numbers (smoothed with `smoothed`):
- * - explodes: a NaN/∞ loss, a stop by the loop's rule, or a smoothed loss above `explode`× the initial;
+ * - explodes: a NaN/∞ loss, a stop by the loop's rule, a smoothed loss above `explode`× the initial,
+ *   or a loss that ends higher than it started (relative change below −`flat`);
  * - flat: |initial − final| / initial < `flat`;
  * - fast then slow: it falls more in the first half of the steps than in the second;
  * - linear: it falls at least as much in the second half (slowly, almost linearly, or after a plateau).
@@ -149,7 +150,7 @@ export function readLossCurve(losses: readonly (number | null)[], beta: number, 
   const secondHalfDrop = mid === null ? null : mid - final;
   const relativeChange = (initial - final) / initial;
   let shape: LossShape;
-  if (diverged) shape = 'explodes';
+  if (diverged || relativeChange <= -bounds.flat) shape = 'explodes';
   else if (Math.abs(relativeChange) < bounds.flat) shape = 'flat';
   else if (firstHalfDrop !== null && secondHalfDrop !== null && firstHalfDrop > secondHalfDrop) shape = 'fast then slow';
   else shape = 'linear';
