@@ -12,8 +12,11 @@
  * measures that: the correlation of each template pixel with its right-hand neighbour (same
  * channel), averaged over the templates, is ≈ 0 for noise and clearly positive for a trained
  * first layer. Noisy templates after training say the net is undertrained or under-regularised.
- * Measured (wasm, seed 0, the defaults: 10,000 rows, 10 epochs, lr 2e-3 decayed by 0.95 per
- * epoch, reg 0.25): neighbour correlation 0.00 → 0.7 (see the record), validation accuracy ~0.4.
+ * Measured (wasm, seed 0, the defaults: 10,000 rows, 10 epochs of 200 = 500 steps, lr 2e-3 decayed
+ * by 0.95 per epoch, reg 0.25): neighbour correlation 0.003 before, 0.81 after; validation accuracy
+ * 0.08 → 0.42; the templates show cs231n's blobs (red and green centres, car-like fronts, blue
+ * skies). 77 s on 2 busy cores. Quick (1,000 rows, 3 epochs of 100, 25 units): 0.003 → 0.48,
+ * validation accuracy 0.21, already a few plane- and ship-like templates.
  *
  * @example
  * const r = await nn.babysitting.templates();
