@@ -25,7 +25,7 @@ import { parseArgs } from '../src/core/args';
 import { ArgumentError } from '../src/core/errors';
 import type { ProgressEvent } from '../src/core/progress';
 import {
-  gapVerdict, lossShapes, LossShapesOptions, LOSS_READING_BOUNDS, lrText, monitorRun, monitorSplits, readLossCurve, smoothLoss, trainValGap, TrainValGapOptions,
+  gapVerdict, lossShapes, LossShapesOptions, LOSS_READING_BOUNDS, LOSS_SHAPE_SHORT, lrText, monitorRun, monitorSplits, readLossCurve, smoothLoss, trainValGap, TrainValGapOptions,
 } from '../src/lessons/babysitting/monitor';
 import { finiteMedian, ratioVerdict, updateRatios, UpdateRatiosOptions } from '../src/lessons/babysitting/monitorRatios';
 import { neighbourCorrelation, templateImages, templates, TemplatesOptions } from '../src/lessons/babysitting/templates';
@@ -158,7 +158,7 @@ test('lossShapesFigure: one panel per run titled with its shape, raw and smoothe
   const r = await lossShapes({ ...SHAPES, epochs: 1 }, source);
   const fig = lossShapesFigure(r);
   const annotations = (fig.layout.annotations as { text: string }[]).map((a) => a.text.replace(/<br>/g, ' '));
-  assert.deepEqual(annotations, r.runs.map((run) => `${run.label}: ${run.reading.shape}`));
+  assert.deepEqual(annotations, r.runs.map((run) => `${run.label}: ${run.reading.shape} (${LOSS_SHAPE_SHORT[run.reading.shape]})`));
   for (const run of r.runs) {
     const own = fig.data.filter((t) => t.name === run.label);
     assert.equal(own.length, 2, 'raw and smoothed');

@@ -14,7 +14,7 @@ import { imageGridPng } from '../../show/images';
 import { escapeHtml, inKernel, publish } from '../../show/kernel';
 import { showFigure } from '../../show/plot';
 import { showTable, tableText, toTable } from '../../show/table';
-import { lrText } from './monitor';
+import { LOSS_SHAPE_SHORT, lrText } from './monitor';
 import type { LossShapesRecord, TrainValGapRecord } from './monitor';
 import { RATIO_LAYERS } from './monitorRatios';
 import type { UpdateRatiosRecord } from './monitorRatios';
@@ -75,7 +75,7 @@ export function lossShapesFigure(record: LossShapesRecord): Figure {
       if (marker) data.push(marker);
     }
     const yaxis = log ? logAxis({}, finite) : {};
-    return panel(`${run.label}: ${run.reading.shape}`, 'step', log ? 'loss (log scale)' : 'mini-batch loss', data, yaxis);
+    return panel(`${run.label}: ${run.reading.shape} (${LOSS_SHAPE_SHORT[run.reading.shape]})`, 'step', log ? 'loss (log scale)' : 'mini-batch loss', data, yaxis);
   });
   return subplotsFigure(panels, {
     title: `Reading the loss curve: ${record.options.trainSize} CIFAR-10 rows, batch ${record.options.batchSize}, reg ${record.options.reg} (light: every step; dark: smoothed, β = ${record.options.smoothing})`,

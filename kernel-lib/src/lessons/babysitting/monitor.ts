@@ -101,6 +101,11 @@ export const LOSS_SHAPE_READING: Readonly<Record<LossShape, string>> = {
   'fast then slow': 'falls fast at first, then slowly: a good learning rate',
 };
 
+/** The reading in a few words, for a figure's panel titles. */
+export const LOSS_SHAPE_SHORT: Readonly<Record<LossShape, string>> = {
+  explodes: 'lr too high', flat: 'lr too low', linear: 'lr on the low side', 'fast then slow': 'a good lr',
+};
+
 /** What {@link readLossCurve} measures. */
 export interface LossReading {
   shape: LossShape;

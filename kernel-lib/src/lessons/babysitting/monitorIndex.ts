@@ -11,7 +11,7 @@
  *   `showLossShapes`, `showTrainValGap`, `showUpdateRatios`, `showTemplates`.
  */
 export {
-  EXPECTED_SHAPES, GAP_DEFAULTS, GAP_QUICK, GAP_READING, GAP_RUNS, gapVerdict, LOSS_READING_BOUNDS, LOSS_SHAPE_READING, LOSS_SHAPE_ROLES, LOSS_SHAPES_DEFAULTS,
+  EXPECTED_SHAPES, GAP_DEFAULTS, GAP_QUICK, GAP_READING, GAP_RUNS, gapVerdict, LOSS_READING_BOUNDS, LOSS_SHAPE_READING, LOSS_SHAPE_SHORT, LOSS_SHAPE_ROLES, LOSS_SHAPES_DEFAULTS,
   LOSS_SHAPES_QUICK, lossShapes, readLossCurve, smoothLoss, trainValGap,
 } from './monitor';
 export type {
