@@ -16,6 +16,9 @@
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { loadDataset } from '../src/data/load';
@@ -348,7 +351,7 @@ test('MONITOR_EXPERIMENTS and MONITOR_SHOW name the four experiments and their r
   }
 });
 
-test('nnlab monitor --show train-val-gap --json (quick mode) prints the record; --seed reaches it; a bad --show is a usage error', async () => {
+test('nnlab monitor --show train-val-gap --json (quick mode) prints the record; --seed reaches it; --show templates --png FILE writes the grid; a bad --show is a usage error', async () => {
   const quick = process.env.NNLAB_QUICK;
   process.env.NNLAB_QUICK = '1';
   try {
@@ -357,6 +360,13 @@ test('nnlab monitor --show train-val-gap --json (quick mode) prints the record; 
     assert.equal(r.experiment, 'babysittingTrainValGap');
     assert.deepEqual([r.options.seed, r.options.tinySize, r.options.steps], [4, 50, 40]);
     assert.equal(typeof r.ms, 'number');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nnlab-monitor-')), 'templates.png');
+    const text = await runMonitor(parseArgs('monitor', ['--show', 'templates', '--png', file], spec));
+    assert.match(text, /^First-layer weights W1\[:, k\] as 32×32×3 images/);
+    assert.match(text, /25 templates; neighbour correlation -?0\.0\d+ before, 0\.\d+ after 30 steps/);
+    assert.ok(text.endsWith(`the templates after training: ${file}`));
+    assert.equal(fs.readFileSync(file).subarray(1, 4).toString('latin1'), 'PNG');
+    fs.rmSync(path.dirname(file), { recursive: true });
     assert.throws(() => parseArgs('monitor', ['--show', 'loss'], spec), /monitor: --show must be one of "loss-shapes", "train-val-gap", "update-ratios", "templates"/);
     assert.throws(() => parseArgs('monitor', ['--seed', '-1'], spec), /monitor: --seed/);
   } finally {
