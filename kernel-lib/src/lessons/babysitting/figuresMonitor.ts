@@ -83,11 +83,14 @@ export function lossShapesFigure(record: LossShapesRecord): Figure {
   });
 }
 
+/** Four significant digits (tables: an exploded loss of 7.085767754640711e+29 reads as 7.086e+29). */
+const round4 = (v: number | null) => (v === null ? null : Number(v.toPrecision(4)));
+
 /** One row per run: learning rate, measured shape, numbers and the lecture's reading. */
 export function lossShapesRows(record: LossShapesRecord): Record<string, string | number | null>[] {
   checkRecord(record, 'babysittingLossShapes');
   return record.runs.map((r) => ({
-    run: r.role, lr: r.lr, 'first loss': r.reading.initial, 'final (smoothed)': r.reading.final, 'relative change': r.reading.relativeChange,
+    run: r.role, lr: lrText(r.lr), 'first loss': r.reading.initial, 'final (smoothed)': round4(r.reading.final), 'relative change': round4(r.reading.relativeChange),
     shape: r.reading.shape, reading: r.reading.text, diverged: r.diverged ? `step ${r.diverged.step} (${r.diverged.reason})` : 'no',
   }));
 }
@@ -206,7 +209,7 @@ export function updateRatiosFigure(record: UpdateRatiosRecord): Figure {
 export function updateRatiosRows(record: UpdateRatiosRecord): Record<string, string | number | null>[] {
   checkRecord(record, 'babysittingUpdateRatios');
   return record.runs.map((r) => ({
-    lr: r.lr, 'median W1': r.median.W1, 'W1 reads': r.verdict.W1, 'median W2': r.median.W2, 'W2 reads': r.verdict.W2,
+    lr: lrText(r.lr), 'median W1': r.median.W1, 'W1 reads': r.verdict.W1, 'median W2': r.median.W2, 'W2 reads': r.verdict.W2,
     'first loss': r.firstLoss, 'last loss': r.lastLoss, stopped: r.diverged ? `step ${r.diverged.step} (${r.diverged.reason})` : 'no',
   }));
 }
