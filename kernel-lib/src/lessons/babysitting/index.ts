@@ -24,3 +24,4 @@ export {
   initialLossRows, lrCheckFigure, lrLabel, lrCheckText, overfitFigure, overfitText, sanityFigure, sanityRows, sanityText,
   showInitialLoss, showLrCheck, showOverfitTiny, showSanityChecks,
 } from './figures';
+export * from './monitorIndex';
