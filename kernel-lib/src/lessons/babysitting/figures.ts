@@ -10,24 +10,13 @@ import { ArgumentError } from '../../core/errors';
 import { divergedMarkers, Figure, lineFigure, referenceLine, subplotsFigure } from '../../show/figure';
 import { showFigure } from '../../show/plot';
 import { showTable, tableText, toTable } from '../../show/table';
+import { lrText } from './monitor';
 import type { InitialLossRecord, LrCheckRecord, LrRun, OverfitTinyRecord, SanityChecksRecord } from './sanity';
 
 const MADE_BY: Readonly<Record<string, string>> = {
   babysittingInitialLoss: 'nn.babysitting.initialLoss()', babysittingOverfitTiny: 'nn.babysitting.overfitTiny()',
   babysittingLrCheck: 'nn.babysitting.lrCheck()', babysittingSanityChecks: 'nn.babysitting.sanityChecks()',
 };
-
-/**
- * A learning rate as a student reads it, in powers of ten.
- *
- * @example
- * nn.babysitting.lrLabel(0.000001)   // '1e-6'
- * nn.babysitting.lrLabel(0.003)      // '3e-3'
- * nn.babysitting.lrLabel(1000000)    // '1e6'
- */
-export function lrLabel(lr: number): string {
-  return Number.isFinite(lr) && lr !== 0 ? lr.toExponential().replace(/\.?0+e/, 'e').replace('e+', 'e') : String(lr);
-}
 
 function checkRecord(record: unknown, experiment: string): void {
   if (typeof record !== 'object' || record === null || (record as { experiment?: unknown }).experiment !== experiment) {
@@ -89,7 +78,7 @@ function overfitPanels(epochs: OverfitTinyRecord['epochs'], n: number, targetLos
 export function overfitFigure(record: OverfitTinyRecord): Figure {
   checkRecord(record, 'babysittingOverfitTiny');
   return subplotsFigure(overfitPanels(record.epochs, record.options.n, record.options.targetLoss), {
-    title: `Overfitting ${record.options.n} CIFAR-10 images: reg 0, lr ${lrLabel(record.options.lr)}${record.memorisedAt !== null ? `, 100 % at epoch ${record.memorisedAt}` : ', never 100 %'}`,
+    title: `Overfitting ${record.options.n} CIFAR-10 images: reg 0, lr ${lrText(record.options.lr)}${record.memorisedAt !== null ? `, 100 % at epoch ${record.memorisedAt}` : ', never 100 %'}`,
     rows: 1, cols: 2,
   });
 }
@@ -109,7 +98,7 @@ export function showOverfitTiny(record: OverfitTinyRecord): void {
 function lossPanel(runs: readonly LrRun[], title: string): Figure {
   const fig = lineFigure({
     title, xTitle: 'step', yTitle: 'mini-batch loss (log scale)', yScale: 'log',
-    series: runs.map((r) => ({ name: `lr ${lrLabel(r.lr)}: ${r.verdict}`, x: r.losses.map((_, i) => i + 1), y: r.losses.map((l) => (l === null ? NaN : l)) })),
+    series: runs.map((r) => ({ name: `lr ${lrText(r.lr)}: ${r.verdict}`, x: r.losses.map((_, i) => i + 1), y: r.losses.map((l) => (l === null ? NaN : l)) })),
   });
   const steps = Math.max(1, ...runs.map((r) => r.losses.length));
   fig.data.push(referenceLine('ln 10', 1, steps, Math.log(10)));
@@ -158,7 +147,7 @@ function accuracyPanel(run: LrRun): Figure {
 export function lrCheckFigure(record: LrCheckRecord): Figure {
   checkRecord(record, 'babysittingLrCheck');
   return subplotsFigure([lossPanel([record.run], 'Mini-batch loss per step'), accuracyPanel(record.run)], {
-    title: `lr ${lrLabel(record.run.lr)}: ${record.run.verdict}`, rows: 1, cols: 2,
+    title: `lr ${lrText(record.run.lr)}: ${record.run.verdict}`, rows: 1, cols: 2,
   });
 }
 

@@ -67,7 +67,7 @@ export function lossShapesFigure(record: LossShapesRecord): Figure {
     const data: Trace[] = [
       line(run.label, x, run.smoothed, colour),
       line(run.label, x, run.losses, colour, { opacity: 0.3, line: { color: colour, width: 1 }, hoverinfo: 'x+y' }),
-      referenceLine('initial loss ln 10', 1, Math.max(2, x.length), Math.log(10)),
+      referenceLine('ln 10', 1, Math.max(2, x.length), Math.log(10)),
     ];
     if (run.diverged) {
       const top = Math.max(...finite);
@@ -75,10 +75,10 @@ export function lossShapesFigure(record: LossShapesRecord): Figure {
       if (marker) data.push(marker);
     }
     const yaxis = log ? logAxis({}, finite) : {};
-    return panel(`${run.label}: ${run.reading.shape} (${LOSS_SHAPE_SHORT[run.reading.shape]})`, 'step', log ? 'loss (log scale)' : 'mini-batch loss', data, yaxis);
+    return panel(`${run.reading.shape}: ${LOSS_SHAPE_SHORT[run.reading.shape]}`, 'step', log ? 'loss (log scale)' : 'mini-batch loss', data, yaxis);
   });
   return subplotsFigure(panels, {
-    title: `Reading the loss curve: ${record.options.trainSize} CIFAR-10 rows, batch ${record.options.batchSize}, reg ${record.options.reg} (light: every step; dark: smoothed, β = ${record.options.smoothing})`,
+    title: `Reading the loss curve (light: every step; dark: smoothed)`,
     rows: 1, cols: panels.length,
   });
 }
@@ -200,7 +200,7 @@ export function updateRatiosFigure(record: UpdateRatiosRecord): Figure {
       logAxis({}, [...values, low, high, record.healthy]));
   });
   return subplotsFigure(panels, {
-    title: `Update / weight ratio per layer (${record.options.trainSize} rows, batch ${record.options.batchSize}, weights initialised at std ${record.options.std})`,
+    title: 'Update / weight ratio per layer',
     rows: 1, cols: 2,
   });
 }

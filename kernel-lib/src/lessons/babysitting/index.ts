@@ -21,7 +21,7 @@ export type {
   OverfitTinyConfig, OverfitTinyOptions, OverfitTinyRecord, SanityCheckRow, SanityChecksConfig, SanityChecksOptions, SanityChecksRecord, SanitySource,
 } from './sanity';
 export {
-  initialLossRows, lrCheckFigure, lrLabel, lrCheckText, overfitFigure, overfitText, sanityFigure, sanityRows, sanityText,
+  initialLossRows, lrCheckFigure, lrCheckText, overfitFigure, overfitText, sanityFigure, sanityRows, sanityText,
   showInitialLoss, showLrCheck, showOverfitTiny, showSanityChecks,
 } from './figures';
 export * from './monitorIndex';

@@ -262,10 +262,18 @@ export const EXPECTED_SHAPES: Readonly<Record<LossShapeRole, readonly LossShape[
   'too low': ['flat', 'linear'], good: ['fast then slow'], 'too high': ['explodes'],
 };
 
-/** A learning rate as the legend writes it: 0.0003 → "3e-4" (0.01 and up as decimals: 0.5). */
+/**
+ * A learning rate (or a reg) as a student reads it: powers of ten below 0.1, decimals from 0.1.
+ *
+ * @example
+ * nn.babysitting.lrText(0.0003)   // '3e-4'
+ * nn.babysitting.lrText(0.01)     // '1e-2'
+ * nn.babysitting.lrText(0.25)     // '0.25'
+ * nn.babysitting.lrText(1e6)      // '1e6'
+ */
 export function lrText(lr: number): string {
   if (lr === 0) return '0';
-  if (Math.abs(lr) >= 0.01 && Math.abs(lr) < 1e4) return String(Number(lr.toPrecision(3)));
+  if (Math.abs(lr) >= 0.1 && Math.abs(lr) < 1e4) return String(Number(lr.toPrecision(3)));
   const [m, e] = lr.toExponential().split('e');
   return `${Number(Number(m).toPrecision(3))}e${Number(e)}`;
 }

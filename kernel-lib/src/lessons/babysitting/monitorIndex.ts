@@ -12,7 +12,7 @@
  */
 export {
   EXPECTED_SHAPES, GAP_DEFAULTS, GAP_QUICK, GAP_READING, GAP_RUNS, gapVerdict, LOSS_READING_BOUNDS, LOSS_SHAPE_READING, LOSS_SHAPE_SHORT, LOSS_SHAPE_ROLES, LOSS_SHAPES_DEFAULTS,
-  LOSS_SHAPES_QUICK, lossShapes, readLossCurve, smoothLoss, trainValGap,
+  LOSS_SHAPES_QUICK, lossShapes, lrText, readLossCurve, smoothLoss, trainValGap,
 } from './monitor';
 export type {
   DivergedAt, GapRun, GapRunName, GapVerdict, LossReading, LossReadingBounds, LossShape, LossShapeRole, LossShapeRun, LossShapesConfig, LossShapesOptions,
