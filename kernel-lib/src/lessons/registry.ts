@@ -13,6 +13,7 @@ import { WEIGHT_INIT_LESSON } from './weight-init/lesson';
 import { BATCH_NORM_LESSON } from './batch-norm/lesson';
 import { DROPOUT_LESSON } from './dropout/lesson';
 import { TRANSFER_LESSON } from './transfer/lesson';
+import { HP_SEARCH_LESSON } from './hp-search/lesson';
 
 /** Lesson 00 has no folder: it shows the environment (device, plots, tables, datasets, progress). */
 const GETTING_STARTED: LessonDefinition = {
@@ -23,7 +24,7 @@ const GETTING_STARTED: LessonDefinition = {
 };
 
 export const LESSONS: readonly LessonDefinition[] = Object.freeze([
-  GETTING_STARTED, ACTIVATIONS_LESSON, PREPROCESSING_LESSON, WEIGHT_INIT_LESSON, BATCH_NORM_LESSON, DROPOUT_LESSON, TRANSFER_LESSON,
+  GETTING_STARTED, ACTIVATIONS_LESSON, PREPROCESSING_LESSON, WEIGHT_INIT_LESSON, BATCH_NORM_LESSON, DROPOUT_LESSON, TRANSFER_LESSON, HP_SEARCH_LESSON,
 ]);
 
 /** Every lesson's CLI commands, by name (a name used twice is a programming error). */

@@ -1,0 +1,1 @@
+export const HOMEWORK_06 = [] as const;
