@@ -8,6 +8,8 @@ export {
   select, take, perClass, onlyClasses, trainValSplit, classCounts, indicesByClass, imageStats, toTensors, batchIndices, NORMALIZATIONS,
 } from './transform';
 export type { ImageStats, Normalization, BatchOptions } from './transform';
+export { flatSplits } from './splits';
+export type { FlatSplit, FlatSplits, FlatSplitsOptions } from './splits';
 export { spiral, blobs, correlatedCloud, randomImages } from './synthetic';
 export type { PointSet } from './synthetic';
 export { datasetInfo } from './info';

@@ -18,5 +18,7 @@ export type { UpdateRule } from './optim';
 export { softmaxLoss, crossEntropy, accuracyOf } from './losses';
 export { initTwoLayer, disposeTwoLayer, twoLayerScores, twoLayerLoss, twoLayerSgdStep, TWO_LAYER_PARAMS, TWO_LAYER_STD } from './twoLayer';
 export type { TwoLayerParams, TwoLayerLoss } from './twoLayer';
+export { trainTwoLayer } from './twoLayerTrain';
+export type { TwoLayerData, TwoLayerEpoch, TwoLayerRun, TwoLayerRunOptions } from './twoLayerTrain';
 export { symmetricEigen, topEigen } from './linalg';
 export type { SymmetricEigen, TopEigen } from './linalg';

@@ -27,6 +27,8 @@ export interface TrainNet {
    * or a scalar tensor the loop reads and disposes), or nothing when the loss is not recorded.
    */
   step(batch: Int32Array, at: { step: number; epoch: number }): number | tf.Scalar | void | Promise<number | tf.Scalar | void>;
+  /** The weights by name, as they are now; needed for the `updateRatios` metric. */
+  params?(): Record<string, tf.Tensor>;
 }
 
 export interface TrainOptions {
@@ -54,6 +56,11 @@ export interface TrainOptions {
    */
   evaluate?: (epoch: number, meanLoss: number | null) => Record<string, number> | Promise<Record<string, number>>;
   evaluateFirst?: boolean;
+  /**
+   * Log the lecture's health metric at every step: for each of `net.params()`,
+   * ‖W_after − W_before‖ / ‖W_before‖ (Frobenius norms; ≈ 1e-3 is healthy). In `result.updateRatios`.
+   */
+  updateRatios?: boolean;
   /** Progress per step (and per evaluation) in the one shape; `done` counts from `progressOffset`. */
   progress?: ProgressCallback;
   /** The phase named in progress events (the run's name). */
@@ -80,6 +87,8 @@ export interface TrainResult {
    * the first loss).
    */
   diverged: { step: number; loss: number; reason: 'nan' | 'inf' | 'above'; threshold?: number } | null;
+  /** With `updateRatios`: per parameter name, ‖update‖ / ‖weights‖ of every step, in order. */
+  updateRatios?: Record<string, number[]>;
 }
 
 /**
@@ -143,6 +152,7 @@ export async function train(net: TrainNet, data: { count: number }, options: Tra
   const total = options.progressTotal ?? totalSteps;
   const phase = options.phase ?? 'train';
   const result: TrainResult = { losses: [], epochs: [], steps: 0, divergedAt: null, diverged: null };
+  const ratios = options.updateRatios ? startRatios(net, result) : null;
   const evaluate = async (epoch: number, loss: number | null) => {
     const metrics = options.evaluate ? await options.evaluate(epoch, loss) : {};
     result.epochs.push({ epoch, loss, metrics });
@@ -154,7 +164,16 @@ export async function train(net: TrainNet, data: { count: number }, options: Tra
     let examples = 0;
     for (const batch of epochBatches(count, batchSize, options.order ? options.order(epoch - 1) : null, options.dropLast)) {
       if (result.steps >= totalSteps) break;
-      const loss = await readLoss(await net.step(batch, { step: result.steps + 1, epoch }));
+      const before = ratios?.snapshot();
+      let stepped;
+      try {
+        stepped = await net.step(batch, { step: result.steps + 1, epoch });
+      } catch (err) {
+        if (before) tf.dispose(before.map(([, w]) => w));
+        throw err;
+      }
+      if (before) ratios!.record(before);
+      const loss = await readLoss(stepped);
       result.steps += 1;
       if (loss !== null) {
         result.losses.push(loss);
@@ -181,6 +200,27 @@ export async function train(net: TrainNet, data: { count: number }, options: Tra
     if (result.steps % perEpoch === 0) await evaluate(epoch, examples > 0 ? lossSum / examples : null);
   }
   return result;
+}
+
+/** The update-ratio log: a snapshot of the weights before a step, the ratios after it. */
+function startRatios(net: TrainNet, result: TrainResult) {
+  if (typeof net.params !== 'function') throw new ArgumentError('updateRatios', true, 'a net with params(): the weights by name, to measure their updates');
+  const log: Record<string, number[]> = {};
+  result.updateRatios = log;
+  return {
+    snapshot: () => Object.entries(net.params!()).map(([name, w]) => [name, tf.clone(w)] as const),
+    record(before: (readonly [string, tf.Tensor])[]) {
+      const now = net.params!();
+      const values = tf.tidy(() => before.map(([name, w]) => {
+        const after = now[name];
+        if (!after) throw new ArgumentError('net.params()', Object.keys(now), `the same names after a step as before (${name} is gone)`);
+        return tf.div(tf.norm(tf.sub(after, w)), tf.norm(w));
+      }));
+      const read = values.map((v) => v.dataSync()[0]);
+      tf.dispose([...values, ...before.map(([, w]) => w)]);
+      before.forEach(([name], i) => (log[name] ??= []).push(read[i]));
+    },
+  };
 }
 
 async function readLoss(value: number | tf.Scalar | void): Promise<number | null> {
