@@ -6,8 +6,8 @@
  *
  * - search spaces: `COARSE_SPACE`, `checkSpace`, `logUniform`, `sampleTrial`, `sampleTrials`,
  *   `narrow` (the coarse-to-fine rule), `atEdge` (the lecture's "why should this worry us?");
- * - the search: `hpSearch` (one stage), `runTrial`, `loadTrialData`, `runPool`;
- * - the results file: `readResults`, `repairResults`, `writeHeader`, `appendTrial`, `headerDifference`;
+ * - the search: `hpSearch` (one stage), `runTrial`, `loadTrialData`, `runPool` (the worker processes);
+ * - the results file: `readResults` (trials by index, a half-written last line reported), `isFailure`;
  * - figures: `searchScatterFigure`, `searchFigure`, `searchRows`, `searchText`, `showSearch`;
  * - homework 06: the checks `logUniformSample` and `narrowRange` (nn.check).
  *
@@ -16,17 +16,15 @@
  * nn.hpSearch.showSearch(coarse);
  * const fine = await nn.hpSearch.hpSearch({ stage: 'fine', from: coarse, trials: 8, epochs: 3 });
  */
-export {
-  atEdge, checkRange, checkSpace, COARSE_SPACE, logUniform, narrow, NARROW_DEFAULTS, sampleRange, sampleTrial, sampleTrials,
-} from './space';
+export { atEdge, checkSpace, COARSE_SPACE, logUniform, narrow, NARROW_DEFAULTS, sampleTrial, sampleTrials } from './space';
 export type { EdgeFlag, NarrowRule, ParamRange, ScoredTrial, SearchSpace, TrialSpec } from './space';
-export { appendTrial, headerDifference, isFailure, parseResults, readResults, repairResults, writeHeader } from './results';
+export { isFailure, readResults } from './results';
 export type { ResultsFile, ResultsHeader, TrialFailure, TrialLine, TrialResult } from './results';
 export { loadTrialData, runTrial, STOP_IF_LOSS_ABOVE } from './trial';
 export type { TrialData, TrialSetup } from './trial';
-export { defaultJobs, runPool } from './pool';
+export { runPool } from './pool';
 export type { PoolOptions } from './pool';
-export { hpSearch, SEARCH_DEFAULTS, SEARCH_QUICK, SEARCH_STAGES, searchRecord } from './search';
+export { hpSearch, SEARCH_DEFAULTS, SEARCH_QUICK, SEARCH_STAGES } from './search';
 export type { HpSearchOptions, HpSearchRecord, RecordedTrial, SearchRow, SearchStage } from './search';
 export { searchFigure, searchRows, searchScatterFigure, searchText, showSearch } from './figures';
 // LEAD: the other helper's exports go here (randomVsGrid, crossValidation, figuresExperiments).

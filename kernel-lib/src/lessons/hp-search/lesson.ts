@@ -4,9 +4,7 @@ import { HP_SEARCH_COMMAND } from './cli';
 import { showSearch } from './figures';
 import { HOMEWORK_06 } from './homework';
 import { hpSearch, SEARCH_OPTIONS } from './search';
-// LEAD: the other helper's names go here (randomVsGrid.ts, crossValidation.ts, figuresExperiments.ts, cliExperiments.ts):
-// import { ... } from './randomVsGrid'; import { ... } from './crossValidation';
-// import { ... } from './figuresExperiments'; import { ... } from './cliExperiments';
+// LEAD: the other helper's imports go here (from randomVsGrid.ts, crossValidation.ts, figuresExperiments.ts, cliExperiments.ts).
 
 export const HP_SEARCH_LESSON: LessonDefinition = {
   id: 'hp-search', number: '06', namespace: 'hpSearch', title: 'Hyperparameter search',

@@ -121,7 +121,7 @@ function isTrialLine(v: unknown): v is TrialLine {
  * Returns what was read.
  *
  * @example
- * const file = nn.hpSearch.repairResults('coarse.jsonl');
+ * const file = repairResults('coarse.jsonl');
  * file.partial   // the dropped line, or null when the file was whole
  */
 export function repairResults(file: string): ResultsFile {
@@ -134,7 +134,7 @@ export function repairResults(file: string): ResultsFile {
  * Starts a results file with its header line (the file must not exist or be empty).
  *
  * @example
- * nn.hpSearch.writeHeader('coarse.jsonl', { stage: 'coarse', trials: 20, seed: 0 });
+ * writeHeader('coarse.jsonl', { stage: 'coarse', trials: 20, seed: 0 });
  */
 export function writeHeader(file: string, options: Record<string, unknown>): void {
   const header: ResultsHeader = { kind: 'nnlab.hpSearch', version: 1, options };
@@ -146,7 +146,7 @@ export function writeHeader(file: string, options: Record<string, unknown>): voi
  * half-written, never interleaved with another).
  *
  * @example
- * nn.hpSearch.appendTrial('coarse.jsonl', { trial: 3, config: { lr: 1e-4, reg: 1e-2 }, seed: 12, error: 'worker died' });
+ * appendTrial('coarse.jsonl', { trial: 3, config: { lr: 1e-4, reg: 1e-2 }, seed: 12, error: 'worker died' });
  */
 export function appendTrial(file: string, line: TrialLine): void {
   fs.appendFileSync(file, `${JSON.stringify(line)}\n`);
@@ -157,7 +157,7 @@ export function appendTrial(file: string, line: TrialLine): void {
  * when they agree (the check before resuming).
  *
  * @example
- * nn.hpSearch.headerDifference({ kind: 'nnlab.hpSearch', version: 1, options: { epochs: 2 } }, { epochs: 3 })
+ * headerDifference({ kind: 'nnlab.hpSearch', version: 1, options: { epochs: 2 } }, { epochs: 3 })
  * // 'epochs: the file was written with 2, this search asks for 3'
  */
 export function headerDifference(header: ResultsHeader, options: Record<string, unknown>): string | null {

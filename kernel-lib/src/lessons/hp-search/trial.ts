@@ -67,7 +67,7 @@ export async function runTrial(setup: TrialSetup, spec: TrialSpec, data: TrialDa
   if (fault !== null) throw new Error(`injected fault in trial ${spec.trial} (NNLAB_HPSEARCH_FAULT)`);
   const started = Date.now();
   const run = await trainTwoLayer({
-    train: data.train, val: data.val, hiddenSize: setup.hiddenSize, reg: spec.config.reg, lr: spec.config.lr,
+    train: data.train, val: data.val, classes: 10, hiddenSize: setup.hiddenSize, reg: spec.config.reg, lr: spec.config.lr,
     batchSize: setup.batchSize, epochs: setup.epochs, seed: spec.seed, stopIfLossAbove: STOP_IF_LOSS_ABOVE,
   });
   const last = run.epochs[run.epochs.length - 1];
