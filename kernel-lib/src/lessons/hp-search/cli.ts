@@ -11,7 +11,7 @@ import { hpSearch, HpSearchOptions, SEARCH_FIELDS } from './search';
 /** `nnlab hp-search`'s value options -> the declared search options they set. */
 const HP_SEARCH_VALUE_OPTIONS = {
   stage: SEARCH_FIELDS.stage, trials: SEARCH_FIELDS.trials, epochs: SEARCH_FIELDS.epochs, jobs: SEARCH_FIELDS.jobs,
-  out: SEARCH_FIELDS.out, from: SEARCH_FIELDS.from, seed: SEARCH_FIELDS.seed, train: SEARCH_FIELDS.train, val: SEARCH_FIELDS.val,
+  seed: SEARCH_FIELDS.seed, train: SEARCH_FIELDS.train, val: SEARCH_FIELDS.val,
   'batch-size': SEARCH_FIELDS.batchSize,
 } as const;
 
@@ -25,8 +25,10 @@ export async function runHpSearch(a: ParsedArgs): Promise<string> {
   // only the options given: a key present (even undefined) would keep quick mode's preset from applying
   const options = Object.fromEntries(Object.entries(v).map(([flag, value]) => [names[flag] ?? flag, value])) as HpSearchOptions;
   const stage = (options.stage ?? 'coarse') as string;
-  if (stage === 'fine' && options.from === undefined) options.from = defaultOut('coarse');
-  const record = await hpSearch({ ...options, out: options.out ?? defaultOut(stage), resume: a.flags.has('resume'), progress: a.flags.has('json') ? false : textProgress });
+  // paths are free text (spec: null)
+  if (stage === 'fine') options.from = a.options.from ?? defaultOut('coarse');
+  else if (a.options.from !== undefined) options.from = a.options.from;
+  const record = await hpSearch({ ...options, out: a.options.out ?? defaultOut(stage), resume: a.flags.has('resume'), progress: a.flags.has('json') ? false : textProgress });
   return a.flags.has('json') ? JSON.stringify({ ...record, ms: record.meta.ms }, null, 2) : searchText(record);
 }
 
@@ -62,7 +64,7 @@ command with --resume to run only the missing trials (a half-written last line i
   --json            print the record as JSON (with "ms", the wall time, next to "meta")
 Each worker runs tfjs on the CPU chain with one thread. CIFAR-10 comes from the cache, a mirror
 (NNLAB_DATA_MIRROR) or the official URL.`,
-  spec: { flags: ['json', 'resume'], options: { ...HP_SEARCH_VALUE_OPTIONS } },
+  spec: { flags: ['json', 'resume'], options: { ...HP_SEARCH_VALUE_OPTIONS, out: null, from: null } },
   flags: { batchSize: 'batch-size' },
   async run(a) {
     const device = await useDevice(undefined, { print: false });

@@ -19,7 +19,7 @@
 import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
 import { withQuickPreset } from '../../core/config';
-import { ArgumentError, checkString } from '../../core/errors';
+import { ArgumentError, checkKnownKeys, checkString } from '../../core/errors';
 import { boolean, custom, defineOptions, int, oneOf, optional, OptionsOf, seed } from '../../core/options';
 import { provenance } from '../../core/record';
 import { experimentProgress, liveFigure } from '../../show/progress';
@@ -50,7 +50,8 @@ function checkFrom(name: string, v: unknown): string | HpSearchRecord {
 }
 
 function checkRule(name: string, v: unknown): NarrowRule {
-  if (typeof v !== 'object' || v === null) throw new ArgumentError(name, v, 'an object { top, margin }');
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ArgumentError(name, v, 'an object { top, margin }');
+  checkKnownKeys(name, v, ['top', 'margin']);
   const r = { ...NARROW_DEFAULTS, ...(v as Partial<NarrowRule>) };
   narrow([{ config: { x: 1 }, valAcc: 1 }], { x: { low: 0.1, high: 10, scale: 'log' } }, r); // checks top and margin
   return r;
@@ -144,7 +145,8 @@ export interface HpSearchRecord {
  */
 export async function hpSearch(options: HpSearchOptions = {}): Promise<HpSearchRecord> {
   const started = Date.now();
-  const { config: c, progress } = SEARCH_OPTIONS.take(withQuickPreset<HpSearchOptions>(options, SEARCH_QUICK));
+  const isObject = typeof options === 'object' && options !== null && !Array.isArray(options);
+  const { config: c, progress } = SEARCH_OPTIONS.take(isObject ? withQuickPreset<HpSearchOptions>(options, SEARCH_QUICK) : options);
   const epochs = c.epochs ?? SEARCH_DEFAULTS.epochs[c.stage];
   const jobs = c.jobs ?? defaultJobs();
   const { space, narrowedFrom } = stageSpace(c.stage, c.space, c.from, c.narrow);
