@@ -234,7 +234,7 @@ async function runHere(specs: readonly TrialSpec[], setup: { epochs: number; bat
 /** Progress: the one bar (trials done, best so far) and, in a notebook, a live scatter of the trials. */
 function searchDisplay(progress: ReturnType<typeof SEARCH_OPTIONS.take>['progress'], stage: SearchStage, total: number,
   space: Record<string, ParamRange>, earlier: readonly TrialLine[]) {
-  const bar = experimentProgress(progress, { label: `hpSearch ${stage}` });
+  const bar = experimentProgress(progress, { label: 'hpSearch' });
   const lines = [...earlier];
   const showScatter = progress === true || (progress === undefined && inKernel());
   const scatter = showScatter ? liveFigure(() => searchScatterFigure(lines, space, `${stage} search so far: ${lines.length} trials`), { redrawMs: 500 }) : null;
