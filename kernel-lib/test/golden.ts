@@ -31,6 +31,7 @@ import { CASES as WEIGHT_INIT } from './golden-cases/weight-init';
 import { CASES as BATCH_NORM } from './golden-cases/batch-norm';
 import { CASES as DROPOUT } from './golden-cases/dropout';
 import { CASES as TRANSFER } from './golden-cases/transfer';
+import { CASES as HP_SEARCH } from './golden-cases/hp-search';
 
 /** Switches tfjs to the notebook's CPU backend (wasm + nnlab kernels, 1 thread). */
 export async function goldenBackend(): Promise<void> {
@@ -49,7 +50,7 @@ export interface GoldenCase {
 }
 
 /** One case per experiment function, plus the CLI's own option sets where they differ (one file per lesson). */
-export const GOLDEN_CASES: GoldenCase[] = [...ACTIVATIONS, ...PREPROCESSING, ...PREPROCESSING_CENTERING, ...WEIGHT_INIT, ...BATCH_NORM, ...DROPOUT, ...TRANSFER];
+export const GOLDEN_CASES: GoldenCase[] = [...ACTIVATIONS, ...PREPROCESSING, ...PREPROCESSING_CENTERING, ...WEIGHT_INIT, ...BATCH_NORM, ...DROPOUT, ...TRANSFER, ...HP_SEARCH];
 
 // ------------------------------------------------------------------ normalization
 
