@@ -65,6 +65,7 @@ export { listLessons } from './api/lessons';
 export { runNotebook } from './jupyter/run';
 export * as activations from './lessons/activations';
 export * as preprocessing from './lessons/preprocessing';
+export * as babysitting from './lessons/babysitting';
 export * as weightInit from './lessons/weight-init';
 export * as batchNorm from './lessons/batch-norm';
 export * as dropout from './lessons/dropout';

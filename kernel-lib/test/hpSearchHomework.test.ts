@@ -6,7 +6,8 @@
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
+import * as fs from 'fs';
+import * as path from 'path';
 import * as nn from '../src/index';
 import { runCheck } from '../src/homework';
 import { relError } from '../src/core/stats';
@@ -16,28 +17,23 @@ import {
   narrowRange64, NarrowVariant,
 } from '../src/lessons/hp-search/homework';
 import { narrow } from '../src/lessons/hp-search/space';
+import { compile06, RIGHT_06 } from './fixtures/homework/hpSearch';
 
 before(async () => { await nn.useDevice('cpu', { print: false }); });
 
-/** The instructor's solutions, as written in the notebook (plain JS). */
-export const RIGHT_06 = {
-  logUniform: `function logUniform(random, low, high) {
-  const a = Math.log10(low), b = Math.log10(high);
-  return 10 ** (a + random() * (b - a));
-}`,
-  narrowRange: `function narrowRange(trials, range, top, margin) {
-  const best = trials.filter((t) => t.valAcc !== null).sort((p, q) => q.valAcc - p.valAcc).slice(0, top).map((t) => Math.log10(t.value));
-  const low = Math.max(Math.log10(range.low), Math.min(...best) - margin);
-  const high = Math.min(Math.log10(range.high), Math.max(...best) + margin);
-  return { low: 10 ** low, high: 10 ** high };
-}`,
-};
-
-const compile = (source: string, name: string) => new Function('tf', 'nn', `${source}\nreturn ${name};`)(tf, nn) as (...a: unknown[]) => unknown;
+const compile = compile06;
 const replace = (name: keyof typeof RIGHT_06, from: string, to: string) => {
   assert.ok(RIGHT_06[name].includes(from), `${from} is in the solution`);
   return compile(RIGHT_06[name].replace(from, to), name);
 };
+
+test('the solutions of the fixture are the instructor notebook\'s statements', () => {
+  const nb = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'notebooks', 'homework', 'instructor', 'hw06-hyperparameter-search.ipynb'), 'utf8')) as { cells: { source: string[] }[] };
+  const code = nb.cells.map((c) => c.source.join('')).join('\n');
+  // the notebook's TypeScript casts aside, every statement of the solutions is in it
+  const ts = code.replace(/ as number/g, '').replace(/\((q|p)\.valAcc\)/g, '$1.valAcc');
+  for (const src of Object.values(RIGHT_06)) for (const line of src.split('\n').slice(1, -1)) assert.ok(ts.includes(line.trim()), line);
+});
 
 test('nn.check.logUniform and nn.check.narrowRange give the instructor\'s solutions full marks, leak nothing and give no hint', async () => {
   for (const name of ['logUniform', 'narrowRange'] as const) {

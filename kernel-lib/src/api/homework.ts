@@ -3,7 +3,7 @@
  * The same machinery runs from a terminal as `nnlab homework build` and `nnlab grade`.
  *
  * @example
- * nn.homework.homeworkIds()   // ['hw01-activations', 'hw02-preprocessing', 'hw03-weight-init', 'hw04-batchnorm', 'hw09-dropout', 'hw10-transfer-learning']
+ * nn.homework.homeworkIds()   // ['hw01-activations', 'hw02-preprocessing', 'hw03-weight-init', 'hw04-batchnorm', 'hw05-babysitting', 'hw09-dropout', 'hw10-transfer-learning']
  */
 export { EXERCISES, homeworkIds, homeworkExercises } from '../homework/registry';
 export { runCheck, gradeInKernel, GRADE_MIME } from '../homework/check';

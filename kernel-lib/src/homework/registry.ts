@@ -24,7 +24,7 @@ export function exercise(name: string): Exercise {
  * The homework ids, in registry order.
  *
  * @example
- * nn.homework.homeworkIds()   // ['hw01-activations', 'hw02-preprocessing', 'hw03-weight-init', 'hw04-batchnorm', 'hw09-dropout', 'hw10-transfer-learning']
+ * nn.homework.homeworkIds()   // ['hw01-activations', 'hw02-preprocessing', 'hw03-weight-init', 'hw04-batchnorm', 'hw05-babysitting', 'hw09-dropout', 'hw10-transfer-learning']
  */
 export function homeworkIds(): string[] {
   return [...new Set(EXERCISES.map((e) => e.homework))];

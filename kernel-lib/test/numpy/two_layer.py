@@ -5,7 +5,7 @@ implementation of nnlab's `twoLayerLoss`, written the way the assignment writes 
     scores = max(0, X.W1 + b1).W2 + b2
     loss = mean cross-entropy of softmax(scores) + 0.5 * reg * (sum W1^2 + sum W2^2)
 
-Usage: two_layer.py '<json>' with {"W1": [[...]], "b1": [...], "W2": [[...]], "b2": [...],
+Usage: two_layer.py '<json>' (or two_layer.py - with the JSON on stdin, for nets too big for argv) with {"W1": [[...]], "b1": [...], "W2": [[...]], "b2": [...],
 "X": [[...]], "y": [...], "reg": r}. Prints {"loss", "dataLoss", "regLoss", "W1", "b1", "W2", "b2"}
 (gradients flattened row-major).
 """
@@ -14,7 +14,7 @@ import sys
 
 import numpy as np
 
-job = json.loads(sys.argv[1])
+job = json.loads(sys.stdin.read() if sys.argv[1] == '-' else sys.argv[1])
 W1, b1, W2, b2 = (np.array(job[k], dtype=np.float64) for k in ('W1', 'b1', 'W2', 'b2'))
 X = np.array(job['X'], dtype=np.float64)
 y = np.array(job['y'], dtype=np.int64)
