@@ -305,3 +305,30 @@ test('nnlab hp-search killed with SIGKILL mid-trial, then a half-written line, t
   assert.deepEqual([...after.trials.keys()].sort(), [0, 1, 2, 3, 4, 5]);
   assert.equal(fs.readFileSync(killedFile, 'utf8').split('\n').filter(Boolean).length, 7);
 });
+
+test('hpSearch({ progress: callback }) reports each trial once: done 1..N of N, phase = the stage, the best validation accuracy so far never falling', async () => {
+  const events: { done: number; total: number; phase: string; metrics: Record<string, number> }[] = [];
+  const r = await hpSearch({ ...TINY, trials: 3, seed: 8, jobs: 0, progress: (e) => events.push(e) });
+  assert.deepEqual(events.map((e) => [e.done, e.total, e.phase]), [[1, 3, 'coarse'], [2, 3, 'coarse'], [3, 3, 'coarse']]);
+  assert.deepEqual(events.map((e) => e.metrics.trial), [0, 1, 2]);
+  const best = events.map((e) => e.metrics.bestValAcc ?? -1);
+  assert.deepEqual(best, [...best].sort((a, b) => a - b));
+  assert.equal(best[2], r.best?.valAcc ?? -1);
+});
+
+test('hpSearch({ resume: true }) reruns a trial the file records as failed, runs nothing else, and appends its new line', async () => {
+  const file = path.join(DIR, 'failed.jsonl');
+  const o = { ...TINY, trials: 3, seed: 3, jobs: 0, out: file, progress: false } as const;
+  const first = await hpSearch(o);
+  // trial 1 recorded as failed (as a killed worker leaves it)
+  const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  const spec = sampleTrial(COARSE_SPACE, 3, 1);
+  fs.writeFileSync(file, `${[lines[0], lines[1], JSON.stringify({ trial: 1, config: spec.config, seed: spec.seed, error: 'the worker process died during the trial (signal SIGKILL)' }), lines[3]].join('\n')}\n`);
+  const resumed = await hpSearch({ ...o, resume: true });
+  assert.equal(resumed.meta.ran, 1);
+  assert.deepEqual(resumed.trials, first.trials);
+  assert.equal(fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).length, 5); // header, 3 trials, the rerun
+  const again = await hpSearch({ ...o, resume: true });
+  assert.equal(again.meta.ran, 0);
+  assert.deepEqual(again.table, first.table);
+});
