@@ -242,8 +242,11 @@ test('hpSearch on 2 workers and in this process (jobs: 0) gives one table; in-pr
   const fig = searchFigure(pooled);
   const drawn = fig.data.filter((t) => t.name !== undefined && !String(t.name).startsWith('best')).reduce((s, t) => s + (t.x as unknown[]).length, 0);
   assert.equal(drawn, 4);
-  assert.deepEqual((fig.layout.xaxis as { range: number[] }).range, [-6, -3]);
-  assert.deepEqual((fig.layout.yaxis as { range: number[] }).range, [-5, 5]);
+  // the axes span the range searched (log10 units) with 3 % of room each side; the dashed box is the range
+  const near = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => Math.abs(v - b[i]) < 1e-12);
+  assert.ok(near((fig.layout.xaxis as { range: number[] }).range, [-6 - 0.09, -3 + 0.09]));
+  assert.ok(near((fig.layout.yaxis as { range: number[] }).range, [-5 - 0.3, 5 + 0.3]));
+  assert.deepEqual((fig.layout.shapes as { x0: number; x1: number; y0: number; y1: number }[]).map((b) => [b.x0, b.x1, b.y0, b.y1]), [[1e-6, 1e-3, 1e-5, 1e5]]);
   assert.equal(searchRows(pooled).length, 4);
   assert.match(searchText(pooled), /^hp-search coarse: 4 trials × 1 epochs on 300 training \/ 60 validation images/);
 });

@@ -38,6 +38,7 @@ function points(lines: readonly (TrialLine | HpSearchRecord['trials'][number])[]
 }
 
 const text = (p: Point) => `trial ${p.trial}<br>lr ${p.lr.toExponential(2)}<br>reg ${p.reg.toExponential(2)}<br>${p.valAcc === null ? p.note : `val acc ${(100 * p.valAcc).toFixed(1)} %`}`;
+const sci = (v: number) => v.toExponential(1).replace('e+', 'e');
 
 /**
  * Validation accuracy over (lr, reg), both on log axes spanning exactly the ranges searched:
@@ -62,18 +63,24 @@ export function searchScatterFigure(lines: readonly (TrialLine | HpSearchRecord[
   }];
   if (diverged.length) data.push({ type: 'scatter', mode: 'markers', name: 'diverged (loss > 3× initial)', x: diverged.map((p) => p.lr), y: diverged.map((p) => p.reg), text: diverged.map(text), hoverinfo: 'text', marker: { symbol: 'x', size: 9, color: DIVERGED_COLOUR } });
   if (failed.length) data.push({ type: 'scatter', mode: 'markers', name: 'failed', x: failed.map((p) => p.lr), y: failed.map((p) => p.reg), text: failed.map(text), hoverinfo: 'text', marker: { symbol: 'x-thin-open', size: 9, color: REFERENCE_COLOUR } });
-  if (best) data.push({ type: 'scatter', mode: 'markers', name: `best: ${(100 * (best.valAcc as number)).toFixed(1)} %`, x: [best.lr], y: [best.reg], hoverinfo: 'skip', marker: { symbol: 'circle-open', size: 20, color: '#000', line: { width: 2 } } });
+  if (best) data.push({ type: 'scatter', mode: 'markers', name: `best: ${(100 * (best.valAcc as number)).toFixed(1)} % (lr ${sci(best.lr)}, reg ${sci(best.reg)})`, x: [best.lr], y: [best.reg], hoverinfo: 'skip', marker: { symbol: 'circle-open', size: 20, color: '#000', line: { width: 2 } } });
+  // each axis spans the range searched (log10 units), with 3 % of room on each side so that a
+  // marker on the edge is drawn whole; the dashed box is the range itself
   const axis = (key: string, label: string) => {
     const r = space[key];
     const values = r ? [r.low, r.high] : [];
-    return { ...logAxis({ title: { text: label } }, values), ...(r && r.scale === 'log' ? { range: [Math.log10(r.low), Math.log10(r.high)] } : {}) };
+    const pad = r ? 0.03 * (Math.log10(r.high) - Math.log10(r.low)) : 0;
+    return { ...logAxis({ title: { text: label } }, values), ...(r && r.scale === 'log' ? { range: [Math.log10(r.low) - pad, Math.log10(r.high) + pad] } : {}) };
   };
+  const box = space.lr && space.reg
+    ? [{ type: 'rect', xref: 'x', yref: 'y', x0: space.lr.low, x1: space.lr.high, y0: space.reg.low, y1: space.reg.high, line: { dash: 'dash', width: 1, color: REFERENCE_COLOUR }, layer: 'below' }]
+    : [];
   return {
     data,
     layout: {
       title: { text: title }, height: 420, margin: { t: 60, r: 140, b: 60, l: 80 },
-      xaxis: axis('lr', 'learning rate lr (log scale; the range searched)'), yaxis: axis('reg', 'regularisation reg (log scale)'),
-      legend: { orientation: 'h', y: -0.22 },
+      xaxis: axis('lr', 'learning rate lr (log scale; dashed box: the range searched)'), yaxis: axis('reg', 'regularisation reg (log scale)'),
+      legend: { orientation: 'h', y: -0.22 }, shapes: box,
     },
   };
 }
@@ -86,8 +93,7 @@ export function searchScatterFigure(lines: readonly (TrialLine | HpSearchRecord[
  */
 export function searchFigure(record: HpSearchRecord): Figure {
   const r = checkRecord(record);
-  const best = r.best ? `best ${(100 * (r.best.valAcc as number)).toFixed(1)} % at lr ${r.best.config.lr.toExponential(1)}, reg ${r.best.config.reg.toExponential(1)}` : 'no trial finished';
-  return searchScatterFigure(r.trials, r.space, `Where do good runs sit? ${r.stage} search, ${r.trials.length} trials × ${r.options.epochs} epochs (${best})`);
+  return searchScatterFigure(r.trials, r.space, `Where do good runs sit? ${r.stage} search, ${r.trials.length} trials × ${r.options.epochs} epochs`);
 }
 
 /**
