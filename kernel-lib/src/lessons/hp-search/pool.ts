@@ -2,7 +2,8 @@
  * A pool of worker processes for a hyperparameter search: `jobs` child processes (one per core by
  * default), each with its own tfjs backend and its own copy of the data, each running one trial
  * at a time (worker.ts). Trials are independent, so the pool hands the next waiting trial to
- * whichever worker is free.
+ * whichever worker is free. The first worker starts alone and the others once it has loaded the
+ * data, so a dataset is downloaded or extracted into the cache once, not once per worker.
  *
  * A trial that throws comes back as `{ trial, error }`; a worker process that dies mid-trial
  * (killed, out of memory, a crash in native code) is recorded the same way, and a fresh worker
@@ -82,7 +83,7 @@ export function runPool(specs: readonly TrialSpec[], options: PoolOptions): Prom
         fail(err as Error);
       }
     };
-    const start = () => {
+    const start = (first: boolean) => {
       const child = fork(script, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
       workers.add(child);
       let current: TrialSpec | null = null;
@@ -93,7 +94,12 @@ export function runPool(specs: readonly TrialSpec[], options: PoolOptions): Prom
         else child.disconnect();
       };
       child.on('message', (msg: FromWorker) => {
-        if (msg.type === 'ready') { ready = true; next(); }
+        if (msg.type === 'ready') {
+          ready = true;
+          // the first worker has the data in the cache now (downloaded or extracted once): start the rest
+          if (first) for (let k = 1; k < jobs; k++) start(false);
+          next();
+        }
         else if (msg.type === 'fatal') fail(new Error(`hpSearch: a worker could not start: ${msg.error}`));
         else if (msg.type === 'done') { record(msg.line); finishIfDone(); if (!settled) next(); }
       });
@@ -105,13 +111,14 @@ export function runPool(specs: readonly TrialSpec[], options: PoolOptions): Prom
           const spec: TrialSpec = current;
           record({ trial: spec.trial, config: spec.config, seed: spec.seed, error: `the worker process died during the trial (${signal ? `signal ${signal}` : `exit code ${code}`})` });
           finishIfDone();
-          if (!settled && queue.length > 0) start();
+          if (!settled && queue.length > 0) start(false);
         } else if (!ready) {
           fail(new Error(`hpSearch: a worker exited before it was ready (${signal ? `signal ${signal}` : `exit code ${code}`})`));
         }
       });
       child.send({ type: 'setup', setup: options.setup, data: options.data } satisfies ToWorker);
     };
-    for (let k = 0; k < jobs; k++) start();
+    // one worker first: it fills the dataset cache (a download or an extraction happens once), then the others start
+    start(true);
   });
 }
