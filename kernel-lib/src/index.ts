@@ -9,7 +9,7 @@
  * The surface, kept small on purpose (kernel-lib/api.md lists every name; a test keeps it honest):
  * - the environment: tf, VERSION, useDevice, deviceReport, seedStream, isQuick, quickOr,
  *   withQuickPreset, countTensors, ArgumentError;
- * - display: show, plot, figure, table, dataFrame, images, progressBar, liveChart;
+ * - display: show, plot, figure, table, dataFrame, images, progressBar, liveChart, liveFigure;
  * - shared layers: data, nets, engine; homework: check, homework; lessons: listLessons, runNotebook;
  * - one namespace per lesson: weightInit, batchNorm, dropout, transfer.
  * Internals are not exported: tests import them by path.
@@ -46,7 +46,7 @@ export * as figure from './api/figure';
 export type { Figure } from './show/figure';
 export { showTable as table, dataFrame } from './show/table';
 export { showImages as images } from './show/images';
-export { progressBar, liveChart } from './show/progress';
+export { progressBar, liveChart, liveFigure } from './show/progress';
 export type { ProgressBar, LiveChart } from './show/progress';
 // the checks of lesson check cells: one line when they fail (nn.expect.near(...), ...)
 export * as expect from './core/expect';

@@ -11,6 +11,7 @@ import { check, EXERCISES, homeworkExercises, relError, runCheck } from '../src/
 import { compile, MISTAKES, RIGHT } from './fixtures/homework/solutions';
 import { DEAD_DESIGNS, deadFraction64, deadLayer, preActivations } from '../src/lessons/activations/homeworkDead';
 import { compile05, RIGHT_05 } from './fixtures/homework/babysitting';
+import { compile06, RIGHT_06 } from './fixtures/homework/hpSearch';
 
 before(async () => { await nn.useDevice('cpu', { print: false }); });
 
@@ -34,6 +35,7 @@ const ARGS: Record<string, unknown[]> = {
   fitChannelStats: [right.fitChannelStats], normalize: [right.normalize], whiten: [right.whiten],
   preprocess: [compile(RIGHT.preprocess, 'preprocess', { fitChannelStats: right.fitChannelStats, normalize: right.normalize })],
   twoLayerLoss64: [compile05(RIGHT_05.twoLayerLoss64, 'twoLayerLoss64')], twoLayerLossTf: [compile05(RIGHT_05.twoLayerLossTf, 'twoLayerLossTf')],
+  logUniform: [compile06(RIGHT_06.logUniform, 'logUniform')], narrowRange: [compile06(RIGHT_06.narrowRange, 'narrowRange')],
 };
 
 /**

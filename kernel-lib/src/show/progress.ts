@@ -245,32 +245,17 @@ export function liveChart(options: LiveChartOptions): LiveChart {
   const now = options.now ?? Date.now;
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
   const notebook = options.notebook ?? inKernel();
-  const redrawMs = options.redrawMs ?? 250;
-  const displayId = nextDisplayId('chart');
-  // one position for the chart's whole life, so its final element id does not depend on how many
-  // redraws the timing allowed
-  const figureIndex = notebook ? nextFigureIndex() : 0;
   const points = new Map(options.series.map((name) => [name, { x: [] as number[], y: [] as number[] }]));
   let count = 0;
-  let lastDraw = -Infinity;
-  let published = false;
 
   const figure = (): Figure => lineFigure({
     title: options.title, xTitle: options.xTitle, yTitle: options.yTitle, yScale: options.yScale,
     series: options.series.map((name) => ({ name, x: points.get(name)!.x, y: points.get(name)!.y })),
   });
+  const live = notebook ? liveFigure(figure, { notebook, now, redrawMs: options.redrawMs ?? 250 }) : null;
   const draw = (force: boolean, latest: string) => {
-    if (notebook) {
-      const t = now();
-      if (!force && t - lastDraw < redrawMs) return;
-      lastDraw = t;
-      if (!published) embedPlotly(false);
-      const fig = figure();
-      publish(figureBundle(fig, figureId(fig, figureIndex)), { displayId, update: published });
-      published = true;
-    } else {
-      write(latest);
-    }
+    if (live) live.update(force);
+    else write(latest);
   };
   return {
     push(x, values) {
@@ -285,10 +270,52 @@ export function liveChart(options: LiveChartOptions): LiveChart {
       if (count % every === 0) draw(false, `${options.title} @ ${options.xTitle} ${x}: ${formatValues(values)}`);
     },
     finish() {
-      if (notebook) draw(true, '');
+      live?.finish();
     },
     figure,
   };
+}
+
+/** A figure redrawn in place while a loop runs (one notebook output); see {@link liveFigure}. */
+export interface LiveFigure {
+  /** Redraws from the figure function (at most every `redrawMs` unless `force`). */
+  update(force?: boolean): void;
+  /** Draws the final state. */
+  finish(): void;
+}
+
+/**
+ * One notebook output that shows `figure()` and is redrawn in place on `update()` (at most every
+ * `redrawMs`, default 250): the live part of {@link liveChart}, for any figure (a live scatter of
+ * a search's trials). Outside a kernel it draws nothing (the progress bar's text lines say enough).
+ *
+ * @example
+ * const xs: number[] = [];
+ * const live = nn.liveFigure(() => nn.figure.scatter({ title: 'Trials so far', xTitle: 'trial', yTitle: 'value', series: [{ name: 'trials', x: xs, y: xs }] }));
+ * for (let i = 0; i < 5; i++) { xs.push(i); live.update(); }
+ * live.finish();
+ */
+export function liveFigure(figure: () => Figure, options: ProgressIO & { redrawMs?: number } = {}): LiveFigure {
+  const notebook = options.notebook ?? inKernel();
+  const now = options.now ?? Date.now;
+  const redrawMs = options.redrawMs ?? 250;
+  const displayId = nextDisplayId('chart');
+  // one position for the figure's whole life, so its final element id does not depend on how many
+  // redraws the timing allowed
+  const figureIndex = notebook ? nextFigureIndex() : 0;
+  let lastDraw = -Infinity;
+  let published = false;
+  const draw = (force: boolean) => {
+    if (!notebook) return;
+    const t = now();
+    if (!force && t - lastDraw < redrawMs) return;
+    lastDraw = t;
+    if (!published) embedPlotly(false);
+    const fig = figure();
+    publish(figureBundle(fig, figureId(fig, figureIndex)), { displayId, update: published });
+    published = true;
+  };
+  return { update: (force = false) => draw(force), finish: () => draw(true) };
 }
 
 /** How an experiment draws its own progress (see core/progress.ts for the option's shape). */
