@@ -135,6 +135,8 @@ test('narrow(results, COARSE_SPACE, { top: 2, margin: 0.5 }) spans the 2 best tr
   // top 3 reaches lr 1e-6, whose widened span −6.5 is cut back to the old low 1e-6
   const t = narrow(results, COARSE_SPACE, { top: 3, margin: 0.5 });
   assert.equal(t.lr.low, 1e-6);
+  // a bound cut back is the old bound exactly (10 ** log10(1e-5) would be 9.999999999999999e-6, outside the old range)
+  assert.equal(narrow([{ config: { lr: 1e-4, reg: 2e-5 }, valAcc: 0.3 }], COARSE_SPACE, { top: 1, margin: 1 }).reg.low, 1e-5);
   assert.ok(close(t.reg.high, 10 ** 4.5)); // reg 1e4 + half a decade, inside the old 1e5
   // one best trial and margin 1: one decade each side
   const one = narrow(results, COARSE_SPACE, { top: 1, margin: 1 });

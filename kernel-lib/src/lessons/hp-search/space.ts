@@ -155,7 +155,9 @@ export function narrow(results: readonly ScoredTrial[], space: SearchSpace, rule
     const lo = Math.max(at(range.low), Math.min(...values) - margin);
     const hi = Math.min(at(range.high), Math.max(...values) + margin);
     if (!(lo < hi)) throw new ArgumentError('rule.margin', margin, 'a margin > 0 when the best trials share one value', `narrow: the best trials all have ${key} = ${best[0].config[key]} and rule.margin is 0, so the new range would be empty`);
-    out[key] = { low: log ? 10 ** lo : lo, high: log ? 10 ** hi : hi, scale: range.scale };
+    // a bound cut back to the old range is the old bound itself: 10 ** log10(1e-5) is 9.999999999999999e-6
+    const back = (v: number, old: number) => (v === at(old) ? old : log ? 10 ** v : v);
+    out[key] = { low: back(lo, range.low), high: back(hi, range.high), scale: range.scale };
   }
   return out;
 }
