@@ -37,7 +37,7 @@ import {
 } from '../src/lessons/babysitting/figuresMonitor';
 import { MONITOR_COMMAND, runMonitor } from '../src/lessons/babysitting/cliMonitor';
 import { MONITOR_EXPERIMENTS, MONITOR_SHOW } from '../src/lessons/babysitting/monitorLesson';
-import { withoutMeta } from './helpers';
+import { rejectsArgument, throwsArgument, withoutMeta } from './helpers';
 
 let cifar: ImageDataset;
 const source = { load: async (_name: string, o: LoadOptions) => (o.split === 'train' ? cifar : loadDataset('cifar-10', o)) };
@@ -46,22 +46,6 @@ before(async () => {
   await tf.setBackend('wasm');
   cifar = await loadDataset('cifar-10', { split: 'train' });
 });
-
-async function rejectsArgument(f: () => Promise<unknown>, message: RegExp): Promise<void> {
-  await assert.rejects(f, (e: unknown) => {
-    assert.ok(e instanceof ArgumentError, String(e));
-    assert.match(e.message, message);
-    return true;
-  });
-}
-
-function throwsArgument(f: () => unknown, message: RegExp): void {
-  assert.throws(f, (e: unknown) => {
-    assert.ok(e instanceof ArgumentError, String(e));
-    assert.match(e.message, message);
-    return true;
-  });
-}
 
 // ------------------------------------------------------------------------------ the readings, pure
 

@@ -1,4 +1,6 @@
 /** Shared test helpers. */
+import assert from 'node:assert/strict';
+import { ArgumentError } from '../src/core/errors';
 import { mulberry32 } from '../src/core/rng';
 
 /** Unit roundoff of float32 and float64. */
@@ -68,4 +70,22 @@ export async function cliInProcess(argv: readonly string[], timeoutMs?: number):
     process.stdout.write = writeOut;
     process.exitCode = undefined;
   }
+}
+
+/** Asserts that `f` throws an ArgumentError whose message matches. */
+export function throwsArgument(f: () => unknown, message: RegExp): void {
+  assert.throws(f, (e: unknown) => {
+    assert.ok(e instanceof ArgumentError, String(e));
+    assert.match(e.message, message);
+    return true;
+  });
+}
+
+/** Asserts that `f` rejects with an ArgumentError whose message matches. */
+export async function rejectsArgument(f: () => Promise<unknown>, message: RegExp): Promise<void> {
+  await assert.rejects(f, (e: unknown) => {
+    assert.ok(e instanceof ArgumentError, String(e));
+    assert.match(e.message, message);
+    return true;
+  });
 }

@@ -30,28 +30,12 @@ import { seedStream } from '../src/core/rng';
 import { flatSplits } from '../src/data/splits';
 import { trainTwoLayer } from '../src/nets/twoLayerTrain';
 import type { ProgressEvent } from '../src/core/progress';
-import { cliInProcess, withoutMeta } from './helpers';
+import { cliInProcess, rejectsArgument, throwsArgument, withoutMeta } from './helpers';
 
 before(async () => {
   await tf.setBackend('wasm');
   registerWasmKernelOverrides();   // what useDevice installs: the fast transposed matMul of dW = Xᵀ·dz
 });
-
-function throwsArgument(f: () => unknown, message: RegExp): void {
-  assert.throws(f, (e: unknown) => {
-    assert.ok(e instanceof ArgumentError, String(e));
-    assert.match(e.message, message);
-    return true;
-  });
-}
-
-async function rejectsArgument(f: () => Promise<unknown>, message: RegExp): Promise<void> {
-  await assert.rejects(f, (e: unknown) => {
-    assert.ok(e instanceof ArgumentError, String(e));
-    assert.match(e.message, message);
-    return true;
-  });
-}
 
 const DEFAULT_OBJECTIVE = { peak: 0.7, width: 0.05, unimportantWeight: 0.05 };
 

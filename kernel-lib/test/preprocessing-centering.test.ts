@@ -36,7 +36,7 @@ import { randomImages } from '../src/data/synthetic';
 import { parseArgs } from '../src/core/args';
 import { ArgumentError } from '../src/core/errors';
 import type { ProgressEvent } from '../src/core/progress';
-import { withoutMeta } from './helpers';
+import { rejectsArgument, throwsArgument, withoutMeta } from './helpers';
 
 let train: ImageDataset;
 let testSplit: ImageDataset;
@@ -46,22 +46,6 @@ before(async () => {
   train = await loadDataset('cifar-10', { split: 'train' });
   testSplit = await loadDataset('cifar-10', { split: 'test' });
 });
-
-function throwsArgument(f: () => unknown, message: RegExp): void {
-  assert.throws(f, (e: unknown) => {
-    assert.ok(e instanceof ArgumentError, String(e));
-    assert.match(e.message, message);
-    return true;
-  });
-}
-
-async function rejectsArgument(f: () => Promise<unknown>, message: RegExp): Promise<void> {
-  await assert.rejects(f, (e: unknown) => {
-    assert.ok(e instanceof ArgumentError, String(e));
-    assert.match(e.message, message);
-    return true;
-  });
-}
 
 // ------------------------------------------------------------------------------ zeroMean (CIFAR-10)
 
