@@ -26,7 +26,7 @@ export { tf };
 export { VERSION } from './core/version';
 
 // the environment
-export { useDevice, deviceReport } from './engine/device';
+export { useDevice, deviceReport, runOnDevice } from './engine/device';
 export type { DeviceReport } from './engine/device';
 export { seedStream, SeedStream } from './core/rng';
 export { isQuick, quickOr, withQuickPreset } from './core/config';

@@ -21,6 +21,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, checkOneOf, firstLine } from '../core/errors';
 import { VERSION } from '../core/version';
+import type { ParsedArgs } from '../core/args';
+import { out } from '../core/command';
 import type { WasmLayerOptions } from './backends';
 
 export const DEVICE_REQUESTS = ['auto', 'cpu', 'gpu'] as const;
@@ -241,3 +243,29 @@ export async function useDevice(request?: DeviceRequest, options: UseDeviceOptio
   return report;
 }
 
+
+/**
+ * A CLI command's `run` for a lesson experiment: picks the backend as a notebook does
+ * (NNLAB_DEVICE=cpu|gpu, else auto), prints its one-line summary unless `--json`, then prints
+ * what `produce` returns. A string means exit status 0; `{ text, status }` sets the status (a
+ * sanity check that failed is 1).
+ *
+ * @example
+ * const command = {
+ *   summary: 'say hello', usage: 'nnlab hello [--json]', spec: { flags: ['json'] },
+ *   run: nn.runOnDevice(async (a) => (a.flags.has('json') ? '{"hello":1}' : 'hello')),
+ * };
+ */
+export function runOnDevice(produce: (a: ParsedArgs) => Promise<string | { text: string; status: number }>): (a: ParsedArgs) => Promise<number> {
+  return async (a) => {
+    const device = await useDevice(undefined, { print: false });
+    if (!a.flags.has('json')) out(device.summary);
+    const result = await produce(a);
+    if (typeof result === 'string') {
+      out(result);
+      return 0;
+    }
+    out(result.text);
+    return result.status;
+  };
+}

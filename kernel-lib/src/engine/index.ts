@@ -2,7 +2,7 @@
  * `nn.engine`: the device chain and the wasm performance layer, for engineers who want to look
  * under the hood (`nn.useDevice()` is all a lesson needs).
  */
-export { useDevice, deviceReport, resolveRequest, selectDevice, DEVICE_CHAINS, DEVICE_REQUESTS } from './device';
+export { useDevice, deviceReport, resolveRequest, runOnDevice, selectDevice, DEVICE_CHAINS, DEVICE_REQUESTS } from './device';
 export type { DeviceRequest, DeviceReport, DeviceAttempt, BackendProbe, ProbeResult, CandidateId, UseDeviceOptions } from './device';
 export type { WasmLayerOptions } from './backends';
 export { initWasmBackend, resolveWasmThreads } from './wasm/threads';

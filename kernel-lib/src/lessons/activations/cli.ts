@@ -5,7 +5,7 @@
  */
 import { optionValue, optionValues, ParsedArgs } from '../../core/args';
 import { Command, out } from '../../core/command';
-import { useDevice } from '../../engine/device';
+import { runOnDevice } from '../../engine/device';
 import { ACTIVATION_FUNCTION_NAMES } from './functions';
 import { functionsTableText } from './figures';
 import { FunctionsTableRecord, functionsTable, TABLE_FIELDS, TableOptions } from './table';
@@ -50,12 +50,7 @@ float32 on the device (at x = 0 the ReLU family takes its x <= 0 branch: relu'(0
   --json              print the record as JSON (with "ms", the wall time, next to "meta")
 The backend is picked as in a notebook (NNLAB_DEVICE=cpu|gpu, else auto).`,
   spec: { flags: ['json'], options: { ...VALUE_OPTIONS } },
-  async run(a) {
-    const device = await useDevice(undefined, { print: false });
-    if (!a.flags.has('json')) out(device.summary);
-    out(await runActivations(a));
-    return 0;
-  },
+  run: runOnDevice(runActivations),
 };
 
 /** `nnlab zigzag`'s value options -> the declared zigzag options they set. */
@@ -114,12 +109,7 @@ and whether SELU stayed within 4 standard errors of mean 0, std 1 at every layer
   --json      print the record as JSON (with "ms", the wall time, next to "meta")
 The backend is picked as in a notebook (NNLAB_DEVICE=cpu|gpu, else auto).`,
   spec: { flags: ['json'], options: { ...DEPTH_VALUE_OPTIONS } },
-  async run(a) {
-    const device = await useDevice(undefined, { print: false });
-    if (!a.flags.has('json')) out(device.summary);
-    out(await runDepthStats(a));
-    return 0;
-  },
+  run: runOnDevice(runDepthStats),
 };
 
 /** `nnlab dead-relu`'s value options -> the declared deadRelu options they set. */
@@ -148,12 +138,7 @@ MNIST comes from the cache, a mirror (NNLAB_DATA_MIRROR) or the official URLs.
   --json        print the record as JSON (with "ms", the wall time, next to "meta")
 The backend is picked as in a notebook (NNLAB_DEVICE=cpu|gpu, else auto).`,
   spec: { flags: ['json'], options: { ...DEAD_VALUE_OPTIONS } },
-  async run(a) {
-    const device = await useDevice(undefined, { print: false });
-    if (!a.flags.has('json')) out(device.summary);
-    out(await runDeadRelu(a));
-    return 0;
-  },
+  run: runOnDevice(runDeadRelu),
 };
 
 /** `nnlab activation-race`'s value options -> the declared race options they set. */
@@ -187,11 +172,6 @@ accuracy, the rank, and the lecture's advice. Sigmoid in hidden layers barely mo
   --json                 print the record as JSON (with "ms", the wall time, next to "meta")
 The backend is picked as in a notebook (NNLAB_DEVICE=cpu|gpu, else auto).`,
   spec: { flags: ['json'], options: { ...RACE_VALUE_OPTIONS } },
-  async run(a) {
-    const device = await useDevice(undefined, { print: false });
-    if (!a.flags.has('json')) out(device.summary);
-    out(await runRace(a));
-    return 0;
-  },
+  run: runOnDevice(runRace),
 };
 

@@ -4,8 +4,8 @@
  * `overfitTiny` and `lrCheck` in a notebook.
  */
 import { optionValues, ParsedArgs } from '../../core/args';
-import { Command, out } from '../../core/command';
-import { useDevice } from '../../engine/device';
+import { Command } from '../../core/command';
+import { runOnDevice } from '../../engine/device';
 import { lrCheckText, overfitText, sanityText } from './figures';
 import { lrCheck, LrCheckOptions, LR_CHECK_OPTIONS, overfitTiny, OverfitTinyOptions, OVERFIT_OPTIONS, sanityChecks, SanityChecksOptions, SANITY_OPTIONS } from './sanity';
 
@@ -14,10 +14,10 @@ const SANITY_VALUE_OPTIONS = {
 } as const;
 
 /** Runs the sanity checks for parsed arguments, without choosing a device. */
-export async function runSanityChecks(a: ParsedArgs): Promise<{ text: string; passed: boolean }> {
+export async function runSanityChecks(a: ParsedArgs): Promise<{ text: string; status: number }> {
   const { 'train-size': trainSize, ...rest } = optionValues('sanity-checks', a, SANITY_VALUE_OPTIONS);
   const record = await sanityChecks({ ...(rest as SanityChecksOptions), ...(trainSize === undefined ? {} : { trainSize: trainSize as number }), progress: false });
-  return { text: a.flags.has('json') ? JSON.stringify({ ...record, ms: record.meta.ms }, null, 2) : sanityText(record), passed: record.passed };
+  return { text: a.flags.has('json') ? JSON.stringify({ ...record, ms: record.meta.ms }, null, 2) : sanityText(record), status: record.passed ? 0 : 1 };
 }
 
 const DEVICE_NOTE = 'The backend is picked as in a notebook (NNLAB_DEVICE=cpu|gpu, else auto). CIFAR-10 comes from the cache, a mirror (NNLAB_DATA_MIRROR) or the official URL.';
@@ -37,21 +37,15 @@ rate with its verdict (too low / learning / exploding / NaN). Exit status 1 when
   --json           print the record as JSON (with "ms", the wall time, next to "meta")
 ${DEVICE_NOTE}`,
   spec: { flags: ['json'], options: { ...SANITY_VALUE_OPTIONS } },
-  async run(a) {
-    const device = await useDevice(undefined, { print: false });
-    if (!a.flags.has('json')) out(device.summary);
-    const { text, passed } = await runSanityChecks(a);
-    out(text);
-    return passed ? 0 : 1;
-  },
+  run: runOnDevice(runSanityChecks),
 };
 
 const OVERFIT_VALUE_OPTIONS = { n: OVERFIT_OPTIONS.fields.n, lr: OVERFIT_OPTIONS.fields.lr, epochs: OVERFIT_OPTIONS.fields.epochs, seed: OVERFIT_OPTIONS.fields.seed } as const;
 
 /** Runs the overfit check for parsed arguments, without choosing a device. */
-export async function runOverfitTiny(a: ParsedArgs): Promise<{ text: string; passed: boolean }> {
+export async function runOverfitTiny(a: ParsedArgs): Promise<{ text: string; status: number }> {
   const record = await overfitTiny({ ...(optionValues('overfit-tiny', a, OVERFIT_VALUE_OPTIONS) as OverfitTinyOptions), progress: false });
-  return { text: a.flags.has('json') ? JSON.stringify({ ...record, ms: record.meta.ms }, null, 2) : overfitText(record), passed: record.passed };
+  return { text: a.flags.has('json') ? JSON.stringify({ ...record, ms: record.meta.ms }, null, 2) : overfitText(record), status: record.passed ? 0 : 1 };
 }
 
 export const OVERFIT_COMMAND: Command = {
@@ -68,13 +62,7 @@ bug. Exit status 1 when it does not reach 100 % and a loss below 0.05.
   --json           print the record as JSON (with "ms", the wall time, next to "meta")
 ${DEVICE_NOTE}`,
   spec: { flags: ['json'], options: { ...OVERFIT_VALUE_OPTIONS } },
-  async run(a) {
-    const device = await useDevice(undefined, { print: false });
-    if (!a.flags.has('json')) out(device.summary);
-    const { text, passed } = await runOverfitTiny(a);
-    out(text);
-    return passed ? 0 : 1;
-  },
+  run: runOnDevice(runOverfitTiny),
 };
 
 const LR_VALUE_OPTIONS = {
@@ -107,10 +95,5 @@ rule for a search is 3), else 'learning'.
   --json           print the record as JSON (with "ms", the wall time, next to "meta")
 ${DEVICE_NOTE}`,
   spec: { flags: ['json'], options: { ...LR_VALUE_OPTIONS } },
-  async run(a) {
-    const device = await useDevice(undefined, { print: false });
-    if (!a.flags.has('json')) out(device.summary);
-    out(await runLrCheck(a));
-    return 0;
-  },
+  run: runOnDevice(runLrCheck),
 };

@@ -4,9 +4,9 @@
  * the same plain records as `nn.babysitting.lossShapes` & co. in a notebook.
  */
 import { optionValues, ParsedArgs } from '../../core/args';
-import { Command, out } from '../../core/command';
+import { Command } from '../../core/command';
 import { oneOf } from '../../core/options';
-import { useDevice } from '../../engine/device';
+import { runOnDevice } from '../../engine/device';
 import { writeFileSync } from 'fs';
 import { lossShapesText, templatesPng, templatesText, trainValGapText, updateRatiosText } from './figuresMonitor';
 import { lossShapes, LOSS_SHAPES_FIELDS, trainValGap } from './monitor';
@@ -55,12 +55,7 @@ babysitter watches, read the lecture's way:
 Sizes shrink with NNLAB_QUICK=1. CIFAR-10 comes from the cache, a mirror (NNLAB_DATA_MIRROR) or the
 official URL. The backend is picked as in a notebook (NNLAB_DEVICE=cpu|gpu, else auto).`,
   spec: { flags: ['json'], options: { ...MONITOR_VALUE_OPTIONS, png: null } },
-  async run(a) {
-    const device = await useDevice(undefined, { print: false });
-    if (!a.flags.has('json')) out(device.summary);
-    out(await runMonitor(a));
-    return 0;
-  },
+  run: runOnDevice(runMonitor),
 };
 
 /** Lesson 05's monitoring commands, for its lesson.ts (`commands: { ...MONITOR_COMMANDS }`). */

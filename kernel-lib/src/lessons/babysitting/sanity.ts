@@ -47,6 +47,7 @@ import type { ImageDataset, LoadOptions } from '../../data/load';
 import { disposeTwoLayer, initTwoLayer, twoLayerLoss, twoLayerScores, TWO_LAYER_STD } from '../../nets/twoLayer';
 import { trainTwoLayer, TwoLayerRun } from '../../nets/twoLayerTrain';
 import { experimentProgress } from '../../show/progress';
+import { lrText } from './monitor';
 
 /** Images to use instead of CIFAR-10 (tests); never recorded. */
 export interface SanitySource { load?: (name: string, o: LoadOptions) => Promise<ImageDataset> }
@@ -481,11 +482,11 @@ export async function sanityChecks(options: SanityChecksOptions = {}, source: Sa
     const checks: SanityCheckRow[] = [
       { check: 'initial loss, reg 0', measured: f(init.loss), expected: `ln ${init.classes} = ${f(init.expected)} ± ${init.tolerance.toPrecision(2)} (4 standard errors)`, passed: init.withinTolerance },
       { check: `initial loss, reg ${config.bigReg}`, measured: f(init.bigReg.loss), expected: `higher than with reg 0: + ½·reg·ΣW² = ${f(init.bigReg.expectedRegLoss)} (lecture: 3.06)`, passed: init.bigReg.loss > init.loss && Math.abs(init.bigReg.regLoss - init.bigReg.expectedRegLoss) < 1e-3 * Math.max(1, init.bigReg.expectedRegLoss) },
-      { check: `overfit ${config.tinySize} images (reg 0, lr ${config.tinyLr})`, measured: `${Math.round(100 * overfit.finalTrainAcc)} % train accuracy, loss ${overfit.finalLoss} after ${config.tinyEpochs} epochs${overfit.memorisedAt !== null ? ` (100 % at epoch ${overfit.memorisedAt})` : ''}`, expected: `100 %, loss < ${OVERFIT_DEFAULTS.targetLoss}`, passed: overfit.passed },
+      { check: `overfit ${config.tinySize} images (reg 0, lr ${lrText(config.tinyLr)})`, measured: `${Math.round(100 * overfit.finalTrainAcc)} % train accuracy, loss ${overfit.finalLoss} after ${config.tinyEpochs} epochs${overfit.memorisedAt !== null ? ` (100 % at epoch ${overfit.memorisedAt})` : ''}`, expected: `100 %, loss < ${OVERFIT_DEFAULTS.targetLoss}`, passed: overfit.passed },
       ...lrRuns.map((run) => {
         const want = expectedVerdict(run.lr);
         const measured = run.diverged ? `${run.verdict} at step ${run.diverged.step}` : `${run.verdict}: loss ${f(run.initialLoss)} → ${run.epochs[run.epochs.length - 1].loss}, train accuracy ${run.epochs[0].trainAcc} → ${run.epochs[run.epochs.length - 1].trainAcc}`;
-        return { check: `lr ${run.lr}`, measured, expected: want ? want.join(' or ') : 'no fixed expectation', passed: want ? want.includes(run.verdict) : true };
+        return { check: `lr ${lrText(run.lr)}`, measured, expected: want ? want.join(' or ') : 'no fixed expectation', passed: want ? want.includes(run.verdict) : true };
       }),
     ];
     return {

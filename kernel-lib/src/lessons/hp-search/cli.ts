@@ -3,8 +3,8 @@
  * and record as `nn.hpSearch.hpSearch`, resumable from its results file.
  */
 import { optionValues, ParsedArgs } from '../../core/args';
-import { Command, out } from '../../core/command';
-import { useDevice } from '../../engine/device';
+import { Command } from '../../core/command';
+import { runOnDevice } from '../../engine/device';
 import { searchText } from './figures';
 import { hpSearch, HpSearchOptions, SEARCH_FIELDS } from './search';
 
@@ -66,10 +66,5 @@ Each worker runs tfjs on the CPU chain with one thread. CIFAR-10 comes from the 
 (NNLAB_DATA_MIRROR) or the official URL.`,
   spec: { flags: ['json', 'resume'], options: { ...HP_SEARCH_VALUE_OPTIONS, out: null, from: null } },
   flags: { batchSize: 'batch-size' },
-  async run(a) {
-    const device = await useDevice(undefined, { print: false });
-    if (!a.flags.has('json')) out(device.summary);
-    out(await runHpSearch(a));
-    return 0;
-  },
+  run: runOnDevice(runHpSearch),
 };

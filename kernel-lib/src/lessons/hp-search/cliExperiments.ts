@@ -5,7 +5,7 @@
  */
 import { optionValues, ParsedArgs } from '../../core/args';
 import { Command, out } from '../../core/command';
-import { useDevice } from '../../engine/device';
+import { runOnDevice } from '../../engine/device';
 import { crossValidation, CROSS_VALIDATION_FIELDS, CrossValidationOptions } from './crossValidation';
 import { crossValidationText, randomVsGridText } from './figuresExperiments';
 import { randomVsGrid, RANDOM_VS_GRID_FIELDS, RandomVsGridOptions } from './randomVsGrid';
@@ -80,10 +80,5 @@ CIFAR-10 comes from the cache, a mirror (NNLAB_DATA_MIRROR) or the official URL.
   --json          print the record as JSON (with "ms", the wall time, next to "meta")
 The backend is picked as in a notebook (NNLAB_DEVICE=cpu|gpu, else auto).`,
   spec: { flags: ['json'], options: { ...CROSS_VALIDATE_VALUE_OPTIONS } },
-  async run(a) {
-    const device = await useDevice(undefined, { print: false });
-    if (!a.flags.has('json')) out(device.summary);
-    out(await runCrossValidate(a));
-    return 0;
-  },
+  run: runOnDevice(runCrossValidate),
 };

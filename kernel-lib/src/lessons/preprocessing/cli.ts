@@ -3,8 +3,8 @@
  * options and the same plain records as `nn.preprocessing.cloud` and `nn.preprocessing.channelStats`.
  */
 import { optionValues, ParsedArgs } from '../../core/args';
-import { Command, out } from '../../core/command';
-import { useDevice } from '../../engine/device';
+import { Command } from '../../core/command';
+import { runOnDevice } from '../../engine/device';
 import { channelStats, CHANNEL_DATASETS, CHANNEL_FIELDS, CHANNEL_MODES, ChannelStatsOptions } from './channelStats';
 import { cloud, CLOUD_FIELDS, CloudOptions } from './cloud';
 import { channelStatsText, cloudText } from './figures';
@@ -34,12 +34,7 @@ eps's shrink λ/(λ + eps) and float32 rounding.
   --json            print the record as JSON (with "ms", the wall time, next to "meta")
 The backend is picked as in a notebook (NNLAB_DEVICE=cpu|gpu, else auto).`,
   spec: { flags: ['json'], options: { ...WHITEN_VALUE_OPTIONS } },
-  async run(a) {
-    const device = await useDevice(undefined, { print: false });
-    if (!a.flags.has('json')) out(device.summary);
-    out(await runWhiten(a));
-    return 0;
-  },
+  run: runOnDevice(runWhiten),
 };
 
 /** `nnlab preprocess`'s value options -> the declared channelStats options they set. */
@@ -76,11 +71,6 @@ test images with them and prints each split's channel means and stds.
   --json             print the record as JSON (with "ms", the wall time, next to "meta")
 CIFAR-10 comes from the cache, a mirror (NNLAB_DATA_MIRROR) or the official URL.`,
   spec: { flags: ['json'], options: { ...PREPROCESS_VALUE_OPTIONS } },
-  async run(a) {
-    const device = await useDevice(undefined, { print: false });
-    if (!a.flags.has('json')) out(device.summary);
-    out(await runPreprocess(a));
-    return 0;
-  },
+  run: runOnDevice(runPreprocess),
 };
 

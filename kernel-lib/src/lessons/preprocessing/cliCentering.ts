@@ -4,8 +4,8 @@
  * `nn.preprocessing.pcaCifar` in a notebook.
  */
 import { optionValues, ParsedArgs } from '../../core/args';
-import { Command, out } from '../../core/command';
-import { useDevice } from '../../engine/device';
+import { Command } from '../../core/command';
+import { runOnDevice } from '../../engine/device';
 import { zeroMean, ZERO_MEAN_FIELDS, ZeroMeanOptions } from './centering';
 import { pcaText, zeroMeanText } from './figuresCentering';
 import { pcaCifar, PCA_FIELDS, PcaOptions } from './pca';
@@ -40,12 +40,7 @@ zig-zag of lesson 01). CIFAR-10 comes from the cache, a mirror (NNLAB_DATA_MIRRO
   --json           print the record as JSON (with "ms", the wall time, next to "meta")
 The backend is picked as in a notebook (NNLAB_DEVICE=cpu|gpu, else auto).`,
   spec: { flags: ['json'], options: { ...ZERO_MEAN_VALUE_OPTIONS } },
-  async run(a) {
-    const device = await useDevice(undefined, { print: false });
-    if (!a.flags.has('json')) out(device.summary);
-    out(await runZeroMean(a));
-    return 0;
-  },
+  run: runOnDevice(runZeroMean),
 };
 
 /** `nnlab pca`'s value options -> the declared pcaCifar options they set. */
@@ -74,10 +69,5 @@ each k (training and held-out test images) and the components needed for 90, 95 
 The backend is picked as in a notebook (NNLAB_DEVICE=cpu|gpu, else auto).`,
   spec: { flags: ['json'], options: { ...PCA_VALUE_OPTIONS } },
   flags: { ks: 'k' },
-  async run(a) {
-    const device = await useDevice(undefined, { print: false });
-    if (!a.flags.has('json')) out(device.summary);
-    out(await runPca(a));
-    return 0;
-  },
+  run: runOnDevice(runPca),
 };
