@@ -70,7 +70,13 @@ export function searchScatterFigure(lines: readonly (TrialLine | HpSearchRecord[
     const r = space[key];
     const values = r ? [r.low, r.high] : [];
     const pad = r ? 0.03 * (Math.log10(r.high) - Math.log10(r.low)) : 0;
-    return { ...logAxis({ title: { text: label } }, values), ...(r && r.scale === 'log' ? { range: [Math.log10(r.low) - pad, Math.log10(r.high) + pad] } : {}) };
+    // a range of a decade or more is labelled at powers of ten only (1e-5, 1e-4): plotly's digit
+    // labels between them run into each other in a narrow window
+    const decades = r && r.scale === 'log' ? Math.log10(r.high) - Math.log10(r.low) : 0;
+    return {
+      ...logAxis({ title: { text: label } }, values), ...(r && r.scale === 'log' ? { range: [Math.log10(r.low) - pad, Math.log10(r.high) + pad] } : {}),
+      ...(decades >= 1 ? { dtick: 1 } : {}),
+    };
   };
   const box = space.lr && space.reg
     ? [{ type: 'rect', xref: 'x', yref: 'y', x0: space.lr.low, x1: space.lr.high, y0: space.reg.low, y1: space.reg.high, line: { dash: 'dash', width: 1, color: REFERENCE_COLOUR }, layer: 'below' }]
