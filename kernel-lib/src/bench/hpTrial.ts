@@ -10,7 +10,7 @@
  * ratio, and the summary is the median ratio. Data loading and process start-up are not timed on
  * either side: a trial is timed from the first weight draw to the last evaluation.
  *
- * Usage: npm run bench:hp-trial -w nnlab [-- --train 5000] [--val 1000] [--epochs 5] [--rounds 3]
+ * Usage: npm run bench:hp-trial -w nnlab [-- --train 10000] [--val 1000] [--epochs 2] [--rounds 3]
  *        [--threads 1] [--json]
  */
 import { spawnSync } from 'child_process';
@@ -32,7 +32,8 @@ export const HP_TRIAL = { lr: 1e-4, reg: 1e-2, std: 1e-4, hidden: 50, batchSize:
 interface Args { train: number; val: number; epochs: number; rounds: number; threads: number; json: boolean }
 
 function parse(argv: readonly string[]): Args {
-  const a: Args = { train: 5000, val: 1000, epochs: 5, rounds: 3, threads: 1, json: false };
+  // the coarse stage's trial (hp-search SEARCH_DEFAULTS): 10,000 training and 1,000 validation images, 2 epochs
+  const a: Args = { train: 10_000, val: 1000, epochs: 2, rounds: 3, threads: 1, json: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === '--json') { a.json = true; continue; }
