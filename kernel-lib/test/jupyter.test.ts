@@ -105,6 +105,17 @@ test('lesson notebooks are committed without outputs', () => {
   }
 });
 
+test('lesson notebooks of format 4.5 give every cell a unique id (nbformat warns, and a future nbformat refuses, without them)', () => {
+  for (const l of listLessons()) {
+    const nb = JSON.parse(fs.readFileSync(l.path, 'utf8'));
+    if (nb.nbformat !== 4 || nb.nbformat_minor < 5) continue;
+    const ids = nb.cells.map((c: { id?: unknown }) => c.id);
+    const missing = ids.flatMap((id: unknown, i: number) => (typeof id === 'string' && /^[a-zA-Z0-9-_]{1,64}$/.test(id) ? [] : [i]));
+    assert.deepEqual(missing, [], `${l.name}: cells without a valid id`);
+    assert.equal(new Set(ids).size, ids.length, `${l.name}: cell ids repeat`);
+  }
+});
+
 test('resolveNotebook accepts a name, a name without its number, a number and a path', () => {
   const file = path.join(notebooksDir(), '00-getting-started.ipynb');
   for (const q of ['00-getting-started', 'getting-started', '00', '0', '00-getting-started.ipynb', file]) {
