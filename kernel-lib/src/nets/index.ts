@@ -1,8 +1,10 @@
 /**
  * `nn.nets`: the explicit-weights building blocks the lessons share: the lecture's weight inits
  * (zeros, small, large, Xavier, Glorot, He) with their fan-in / fan-out, activations and their
- * derivatives, dense layers with a forward and a backward pass, the update rules (SGD, momentum)
- * and THE training loop every lesson uses (`train`); symmetric eigen-decompositions for PCA and whitening
+ * derivatives, dense layers with a forward and a backward pass, the update rules of lesson 07 (SGD,
+ * both momentum forms, Nesterov, AdaGrad, RMSProp, Adam, AdamW; `createOptimizer`; float64
+ * references `step64`), learning-rate schedules (`makeSchedule`) and THE training loop every lesson
+ * uses (`train`, with a `schedule` option); symmetric eigen-decompositions for PCA and whitening
  * (`symmetricEigen`, `topEigen`).
  */
 export { INITS, INIT_SCALES, initStd, initValues, initWeights, fanIn, fanOut, zeros, small, large, xavier, glorot, he } from './init';
@@ -12,9 +14,18 @@ export {
 } from './layers';
 export type { ActivationName, DenseCache } from './layers';
 export { train, epochBatches, stepsPerEpoch } from './train';
-export type { TrainNet, TrainOptions, TrainResult, TrainEpoch } from './train';
-export { sgd, sgdMomentum, applyUpdate } from './optim';
-export type { UpdateRule } from './optim';
+export type { TrainNet, TrainAt, TrainOptions, TrainResult, TrainEpoch } from './train';
+export {
+  OPTIMIZERS, OPTIMIZER_DEFAULTS, OPTIMIZER_LABELS, optimizerConfig, updateRule, stateTensors, createOptimizer,
+  sgd, momentum, sgdMomentum, nesterov, adagrad, rmsprop, adam, adamw, applyUpdate,
+} from './optim';
+export type { UpdateRule, OptimizerName, OptimizerConfig, Optimizer, AdamConfig, AdamState } from './optim';
+export { step64 } from './optim64';
+export type { State64 } from './optim64';
+export {
+  SCHEDULES, makeSchedule, scheduleValues, constantLr, stepDecay, expDecay, invDecay, invSqrtDecay, cosineDecay, linearDecay, sgdrSchedule, withWarmup,
+} from './schedules';
+export type { ScheduleKind, ScheduleSpec } from './schedules';
 export { softmaxLoss, crossEntropy, accuracyOf } from './losses';
 export { initTwoLayer, disposeTwoLayer, twoLayerScores, twoLayerLoss, twoLayerSgdStep, TWO_LAYER_PARAMS, TWO_LAYER_STD } from './twoLayer';
 export type { TwoLayerParams, TwoLayerLoss } from './twoLayer';

@@ -26,10 +26,13 @@ export interface TrainNet {
    * Forward, loss, backward and update on one mini-batch. Returns the mini-batch loss (a number,
    * or a scalar tensor the loop reads and disposes), or nothing when the loss is not recorded.
    */
-  step(batch: Int32Array, at: { step: number; epoch: number }): number | tf.Scalar | void | Promise<number | tf.Scalar | void>;
+  step(batch: Int32Array, at: TrainAt): number | tf.Scalar | void | Promise<number | tf.Scalar | void>;
   /** The weights by name, as they are now; needed for the `updateRatios` metric. */
   params?(): Record<string, tf.Tensor>;
 }
+
+/** Where a step is: its number (1-based), its epoch (1-based) and, with a `schedule`, its learning rate. */
+export interface TrainAt { step: number; epoch: number; lr?: number }
 
 export interface TrainOptions {
   batchSize: number;
@@ -56,6 +59,12 @@ export interface TrainOptions {
    */
   evaluate?: (epoch: number, meanLoss: number | null) => Record<string, number> | Promise<Record<string, number>>;
   evaluateFirst?: boolean;
+  /**
+   * The learning rate as a function of the steps taken before this one (t = 0, 1, ...; see
+   * `nets/schedules`: `makeSchedule(spec)`). The loop hands each step its rate in `at.lr` and
+   * logs it in `result.lrs`; the net's step applies it.
+   */
+  schedule?: (t: number) => number;
   /**
    * Log the lecture's health metric at every step: for each of `net.params()`,
    * ‖W_after − W_before‖ / ‖W_before‖ (Frobenius norms; ≈ 1e-3 is healthy). In `result.updateRatios`.
@@ -87,6 +96,8 @@ export interface TrainResult {
    * the first loss).
    */
   diverged: { step: number; loss: number; reason: 'nan' | 'inf' | 'above'; threshold?: number } | null;
+  /** With a `schedule`: the learning rate of every step, in order. */
+  lrs?: number[];
   /** With `updateRatios`: per parameter name, ‖update‖ / ‖weights‖ of every step, in order. */
   updateRatios?: Record<string, number[]>;
 }
@@ -153,6 +164,8 @@ export async function train(net: TrainNet, data: { count: number }, options: Tra
   const phase = options.phase ?? 'train';
   const result: TrainResult = { losses: [], epochs: [], steps: 0, divergedAt: null, diverged: null };
   const ratios = options.updateRatios ? startRatios(net, result) : null;
+  if (options.schedule !== undefined && typeof options.schedule !== 'function') throw new ArgumentError('schedule', options.schedule, 'a function of the step t = 0, 1, ... (nn.nets.makeSchedule)');
+  if (options.schedule) result.lrs = [];
   const evaluate = async (epoch: number, loss: number | null) => {
     const metrics = options.evaluate ? await options.evaluate(epoch, loss) : {};
     result.epochs.push({ epoch, loss, metrics });
@@ -164,10 +177,16 @@ export async function train(net: TrainNet, data: { count: number }, options: Tra
     let examples = 0;
     for (const batch of epochBatches(count, batchSize, options.order ? options.order(epoch - 1) : null, options.dropLast)) {
       if (result.steps >= totalSteps) break;
+      let lr: number | undefined;
+      if (options.schedule) {
+        lr = options.schedule(result.steps);
+        if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) throw new ArgumentError(`schedule(${result.steps})`, lr, 'a finite learning rate >= 0');
+        result.lrs!.push(lr);
+      }
       const before = ratios?.snapshot();
       let stepped;
       try {
-        stepped = await net.step(batch, { step: result.steps + 1, epoch });
+        stepped = await net.step(batch, lr === undefined ? { step: result.steps + 1, epoch } : { step: result.steps + 1, epoch, lr });
       } catch (err) {
         if (before) tf.dispose(before.map(([, w]) => w));
         throw err;
@@ -179,7 +198,7 @@ export async function train(net: TrainNet, data: { count: number }, options: Tra
         result.losses.push(loss);
         lossSum += loss * batch.length;
         examples += batch.length;
-        options.progress?.({ done: offset + result.steps, total, phase, metrics: { loss, step: result.steps } });
+        options.progress?.({ done: offset + result.steps, total, phase, metrics: lr === undefined ? { loss, step: result.steps } : { loss, step: result.steps, lr } });
         if (!Number.isFinite(loss) && onDiverge !== 'continue') {
           if (onDiverge === 'throw') throw new Error(`train: the loss became ${loss} at step ${result.steps} (learning rate too large?)`);
           result.divergedAt = result.steps;
