@@ -102,7 +102,7 @@ test('the race: same seed, same record; the noise seed moves only the noisy surf
   }
   const over = await optimizerRace({ surface: 'quadratic', optimizers: ['sgd'], lr: { sgd: 0.01 }, steps: 3, progress: false });
   assert.equal(over.runs[0].config.lr, 0.01);
-  assert.equal(a.surface.grid.z.length, 61);
+  assert.equal(a.surface.grid.z.length, 41);
   assert.doesNotThrow(() => JSON.parse(JSON.stringify(a)));
 });
 

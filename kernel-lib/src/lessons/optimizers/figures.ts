@@ -14,7 +14,7 @@ import { showFigure } from '../../show/plot';
 import { OPTIMIZER_LABELS, OptimizerName, OPTIMIZERS } from '../../nets/optim';
 import { RaceRecord } from './race';
 import { SecondOrderRecord } from './secondOrder';
-import { Point } from './surfaces';
+import { Point, surface } from './surfaces';
 
 /**
  * One colour per optimizer, the same in every figure of the lesson (plotly's category10, in the
@@ -42,6 +42,12 @@ function contourTrace(grid: { x: number[]; y: number[]; z: number[][] }, minValu
     type: 'contour', x: grid.x, y: grid.y, z, ncontours: 25, showscale: false, colorscale: 'Greys', reversescale: true,
     contours: { coloring: 'lines' }, line: { width: 1 }, hoverinfo: 'skip', name: logScale ? 'log₁₀(f − f* + 10⁻³)' : 'f',
   };
+}
+
+/** f at a point, from the record's surface (the race's own parameters). */
+function surfaceValue(record: RaceRecord, p: Point): number {
+  const o = record.options;
+  return surface(record.surface.name, { kappa: o.kappa ?? undefined, rotation: o.rotation ?? undefined, noise: o.noise ?? undefined }).value(p);
 }
 
 /** Where each path stands after step k (the last point of a run that stopped early). */
@@ -76,9 +82,11 @@ export function raceContourFigure(record: RaceRecord): Figure {
     });
   }
   const minima = [s.minimum, ...s.otherMinima];
+  // a minimum as low as the global one is a star too (the saddle's two)
+  const best = minima.map((m) => Math.abs(surfaceValue(record, m) - s.minValue) < 1e-12);
   data.push({ type: 'scatter', mode: 'markers', name: 'start', x: [s.start[0]], y: [s.start[1]], marker: { symbol: 'circle-open', size: 13, color: 'black', line: { width: 2 } } });
-  data.push({ type: 'scatter', mode: 'markers', name: minima.length > 1 ? 'minima (★ global)' : 'minimum', x: minima.map((m) => m[0]), y: minima.map((m) => m[1]),
-    marker: { symbol: minima.map((_, i) => (i === 0 ? 'star' : 'x')), size: 14, color: 'black' } });
+  data.push({ type: 'scatter', mode: 'markers', name: minima.length === 1 ? 'minimum' : best.every(Boolean) ? 'minima' : 'minima (★ global, ✕ local)',
+    x: minima.map((m) => m[0]), y: minima.map((m) => m[1]), marker: { symbol: best.map((b) => (b ? 'star' : 'x')), size: 14, color: 'black' } });
   const dotIndices = record.runs.map((_, i) => firstDot + i);
   const positions = sliderSteps(last);
   const noise = s.noise > 0 ? `, gradient noise σ = ${s.noise}` : '';
@@ -166,7 +174,7 @@ export function secondOrderFigure(record: SecondOrderRecord): Figure {
   return {
     data,
     layout: {
-      title: { text: `Newton, L-BFGS, Adam and SGD on ${s.name}: f = ${s.formula}` },
+      title: { text: `Newton, L-BFGS, Adam and SGD on ${s.name}` },
       xaxis: { title: { text: 'x' }, range: s.range.x }, yaxis: { title: { text: 'y' }, range: s.range.y }, height: 480,
     },
   };
@@ -181,10 +189,14 @@ export function secondOrderFigure(record: SecondOrderRecord): Figure {
 export function secondOrderDistanceFigure(record: SecondOrderRecord): Figure {
   const [mx, my] = record.surface.minimum;
   const fig = lineFigure({
-    title: `Distance to the minimum per step (tol ${record.options.tol})`, xTitle: 'step (log scale)', yTitle: '‖w − w*‖', yScale: 'log', xScale: 'log',
-    series: record.methods.map((m) => ({ name: METHOD_LABELS[m.method], x: m.trajectory.map((_, k) => k + 1), y: m.trajectory.map(([x, y]) => Math.max(Math.hypot(x - mx, y - my), 1e-16)) })),
+    title: `Distance to the minimum after each step (tol ${record.options.tol.toExponential(0)})`, xTitle: 'step (log scale)', yTitle: '‖w − w*‖', yScale: 'log', xScale: 'log',
+    series: record.methods.filter((m) => m.trajectory.length > 1).map((m) => ({
+      name: METHOD_LABELS[m.method], x: m.trajectory.slice(1).map((_, k) => k + 1),
+      y: m.trajectory.slice(1).map(([x, y]) => Math.max(Math.hypot(x - mx, y - my), 1e-16)),
+    })),
   });
-  return { ...fig, data: fig.data.map((t, i) => ({ ...t, line: { color: METHOD_COLOURS[record.methods[i].method] }, marker: { color: METHOD_COLOURS[record.methods[i].method] } })) };
+  const colour = (name: unknown) => METHOD_COLOURS[Object.keys(METHOD_LABELS).find((k) => METHOD_LABELS[k] === name) ?? 'sgd'];
+  return { ...fig, data: fig.data.map((t) => ({ ...t, line: { color: colour(t.name) }, marker: { color: colour(t.name) } })) };
 }
 
 /**

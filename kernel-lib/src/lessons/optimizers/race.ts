@@ -124,7 +124,7 @@ export interface RaceRecord {
   surface: {
     name: SurfaceName; formula: string; start: Point; minimum: Point; minValue: number; otherMinima: Point[]; noise: number;
     range: { x: Point; y: Point };
-    /** f on a 61 × 61 grid over the range: z[i][j] = f(x[j], y[i]). */
+    /** f on a 41 × 41 grid over the range: z[i][j] = f(x[j], y[i]). */
     grid: { x: number[]; y: number[]; z: number[][] };
   };
   runs: RaceRun[];
@@ -203,7 +203,7 @@ export async function optimizerRace(options: RaceOptions = {}): Promise<RaceReco
       experiment: 'optimizersRace', options: config, ...provenance(),
       surface: {
         name: s.name, formula: s.formula, start: s.start, minimum: s.minimum, minValue: s.value(s.minimum), otherMinima: s.otherMinima,
-        noise: s.noise, range: s.range, grid: surfaceGrid(s),
+        noise: s.noise, range: s.range, grid: surfaceGrid(s, 41),
       },
       runs,
       meta: { ms: performance.now() - started },

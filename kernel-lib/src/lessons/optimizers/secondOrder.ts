@@ -254,7 +254,7 @@ export async function secondOrder(options: SecondOrderOptions = {}): Promise<Sec
     finish('sgd', firstOrder('sgd', s, config.sgdLr, config), (k) => k, () => 0, 'none');
     return {
       experiment: 'optimizersSecondOrder', options: config, ...provenance(),
-      surface: { name: s.name, formula: s.formula, start: s.start, minimum: s.minimum, range: s.range, grid: surfaceGrid(s) },
+      surface: { name: s.name, formula: s.formula, start: s.start, minimum: s.minimum, range: s.range, grid: surfaceGrid(s, 41) },
       methods: runs, hessianSizes: hessianSizes(config.memory),
       meta: { ms: performance.now() - started },
     };
