@@ -10,6 +10,14 @@
  * - figures: `OPTIMIZER_COLOURS`, `raceContourFigure`, `raceLossFigure`, `showOptimizerRace`,
  *   `secondOrderFigure`, `secondOrderDistanceFigure`, `showSecondOrder`.
  *
+ * tfjs's optimizers against `nn.nets`' rules (test/optimizers.test.ts, 20 seeded steps):
+ * `tf.train.sgd(lr)` = `sgd`; `tf.train.momentum(lr, ρ)` = `momentum` (the lecture's form);
+ * `tf.train.momentum(lr, ρ, true)` = `nesterov` (tfjs steps w −= lr·(g + ρ·acc'), the lecture
+ * changes variables: the same weights at constant lr); `tf.train.adam(lr, β₁, β₂, ε)` = `adam`.
+ * Different: `tf.train.adagrad` starts its accumulator at 0.1 and puts ε (1e-7) inside the root,
+ * `tf.train.rmsprop` puts ε inside the root (and defaults to decay 0.9). PyTorch's Adam, AdamW,
+ * RMSprop, Adagrad and SGD with (Nesterov) momentum give our float64 weights to 1e-12.
+ *
  * @example
  * const r = await nn.optimizers.optimizerRace({ surface: 'saddle' });
  * nn.optimizers.showOptimizerRace(r);
