@@ -213,9 +213,9 @@ export function showSecondOrder(record: SecondOrderRecord): void {
 /** The second-order comparison as text. */
 export function secondOrderText(record: SecondOrderRecord): string {
   const lines = [`second order on ${record.surface.name}: steps and gradient evaluations to ‖w − w*‖ < ${record.options.tol.toExponential(0)}`,
-    `${'method'.padEnd(8)}${'steps'.padStart(8)}${'gradients'.padStart(11)}${'Hessians'.padStart(10)}  memory per step`];
+    `${'method'.padEnd(8)}${'steps'.padStart(8)}${'evaluations'.padStart(13)}${'Hessians'.padStart(10)}  memory per step`];
   for (const m of record.methods) {
-    lines.push(`${METHOD_LABELS[m.method].padEnd(8)}${(m.steps === null ? `>${m.taken}` : String(m.steps)).padStart(8)}${String(m.gradients).padStart(11)}${String(m.hessians).padStart(10)}  ${m.memory}`);
+    lines.push(`${METHOD_LABELS[m.method].padEnd(8)}${(m.steps === null ? `>${m.taken}` : String(m.steps)).padStart(8)}${String(m.gradients).padStart(13)}${String(m.hessians).padStart(10)}  ${m.memory}`);
   }
   return lines.join('\n');
 }

@@ -6,8 +6,12 @@
  *   (to float precision), whatever κ; no learning rate. Each step needs the gradient and the
  *   Hessian (N² numbers for N parameters) and a solve (N³ operations).
  * - L-BFGS (full batch): the two-loop recursion builds H⁻¹∇f from the last m pairs
- *   (s = Δw, y = Δ∇f), scaled by sᵀy / yᵀy; a backtracking line search halves the step from 1
- *   until Armijo's condition f(w + αd) ≤ f(w) + 10⁻⁴·α·∇fᵀd holds. Memory 2·m·N numbers.
+ *   (s = Δw, y = Δ∇f), scaled by sᵀy / yᵀy; the line search tries α = 1 and the minimum of the
+ *   parabola through f(w), ∇fᵀd and f(w + d) (exact on a quadratic, so that there L-BFGS is
+ *   conjugate gradients and stops after about N steps): when α = 1 passes Armijo's test
+ *   f(w + αd) ≤ f(w) + 10⁻⁴·α·∇fᵀd it keeps the parabola's minimum (kept within [0.1, 10]) if
+ *   that is lower and passes too; when α = 1 fails it starts from the parabola's minimum (within [0.1, ½])
+ *   and halves until the test passes. Memory 2·m·N numbers.
  * - Adam and SGD (the foundation's float64 rules, `nn.nets.step64`): one gradient a step.
  *
  * Steps and evaluations are counted until ‖w − w*‖ < tol (default 10⁻⁶).
@@ -53,9 +57,12 @@ export interface LbfgsRun { trajectory: Point[]; evaluations: number[]; steps: n
 
 const dot = (a: readonly number[], b: readonly number[]) => a[0] * b[0] + a[1] * b[1];
 
+/** Armijo's sufficient-decrease constant c₁: f(w + αd) ≤ f(w) + c₁·α·∇fᵀd. */
+const ARMIJO = 1e-4;
+
 /**
  * Full-batch L-BFGS on a 2-D surface from `start`: the two-loop recursion over the last m pairs,
- * a backtracking (Armijo) line search from α = 1. `evaluations[k]`: function + gradient evaluations
+ * a line search (α = 1 or the parabola's minimum, Armijo, halving). `evaluations[k]`: function + gradient evaluations
  * spent up to point k.
  *
  * @example
@@ -92,15 +99,39 @@ export function lbfgs(s: Surface, start: readonly number[], o: LbfgsOptions = {}
     }
     let d: Point = [-r[0], -r[1]];
     if (dot(d, g) >= 0) { d = [-g[0], -g[1]]; hist.length = 0; } // not a descent direction: restart
+    // line search: α = 1 and the minimum of the parabola through f(0), f'(0) and f(1) (exact on a
+    // quadratic); see the module comment
+    const gd = dot(g, d);
+    const at = (a: number): Point => [w[0] + a * d[0], w[1] + a * d[1]];
+    const armijo = (a: number, fa: number) => fa <= f + ARMIJO * a * gd;
     let alpha = 1;
-    let next: Point = [w[0] + d[0], w[1] + d[1]];
+    let next = at(1);
     let fNext = s.value(next);
     evals += 1;
-    while (!(fNext <= f + 1e-4 * alpha * dot(g, d)) && alpha > 1e-12) {
-      alpha /= 2;
-      next = [w[0] + alpha * d[0], w[1] + alpha * d[1]];
+    const curvature = fNext - f - gd;
+    const aq = curvature > 0 ? -gd / (2 * curvature) : NaN;
+    if (armijo(1, fNext)) {
+      // α = 1 passes: the parabola's minimum (kept within [0.1, 10]; 10 when the parabola opens
+      // downwards) if it passes too and is lower
+      const a2 = curvature > 0 ? Math.min(10, Math.max(0.1, aq)) : 10;
+      if (Math.abs(a2 - 1) > 1e-6) {
+        const q = at(a2);
+        const fq = s.value(q);
+        evals += 1;
+        if (armijo(a2, fq) && fq < fNext) { alpha = a2; next = q; fNext = fq; }
+      }
+    } else {
+      // α = 1 fails: the parabola's minimum kept within [0.1, 0.5], then halving
+      alpha = Number.isFinite(aq) ? Math.min(0.5, Math.max(0.1, aq)) : 0.5;
+      next = at(alpha);
       fNext = s.value(next);
       evals += 1;
+      while (!armijo(alpha, fNext) && alpha > 1e-12) {
+        alpha /= 2;
+        next = at(alpha);
+        fNext = s.value(next);
+        evals += 1;
+      }
     }
     const gNext = s.gradient(next);
     const sk: Point = [next[0] - w[0], next[1] - w[1]];
