@@ -18,6 +18,7 @@ import { hessianSizes, lbfgs, LECTURE_MLP_PARAMETERS, newtonStep, secondOrder } 
 import { raceContourFigure, raceLossFigure, raceText, secondOrderFigure, secondOrderText } from '../src/lessons/optimizers/figures';
 import { runOptimizerRace, runSecondOrder } from '../src/lessons/optimizers/cli';
 import type { ParsedArgs } from '../src/core/args';
+import { showerOf } from '../src/lessons/registry';
 import type { ProgressEvent } from '../src/core/progress';
 import { rejectsArgument, throwsArgument, withoutMeta } from './helpers';
 
@@ -260,6 +261,9 @@ test('figures: the contour figure has one path and one slider dot per optimizer 
   const so = await secondOrder({ surface: 'quadratic', progress: false });
   assert.ok(secondOrderFigure(so).data.length >= 5);
   assert.match(secondOrderText(so), /Newton\s+1\s+1\s+1/);
+  // nn.show(record) finds both figures through the registry
+  assert.equal(typeof showerOf(r.experiment), 'function');
+  assert.equal(typeof showerOf(so.experiment), 'function');
 });
 
 test('CLI: optimizer-race prints the table or the record; --optimizers and --lr are parsed with named errors; second-order prints its table', async () => {
