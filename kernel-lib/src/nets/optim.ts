@@ -22,7 +22,7 @@
  * The two momentum forms give the same weights while lr is constant: the other form's v is −lr
  * times the lecture's. tfjs's `MomentumOptimizer` is the lecture's form (acc = m·acc + g;
  * w −= lr·acc). The conventions of the other tfjs optimizers (where ε sits, AdaGrad's initial
- * accumulator) are tested in `test/optim.test.ts`.
+ * accumulator) are tested in `test/optimizers.test.ts`.
  *
  * @example
  * const tf = nn.tf;
