@@ -12,6 +12,7 @@ import { PREPROCESSING_LESSON } from './preprocessing/lesson';
 import { WEIGHT_INIT_LESSON } from './weight-init/lesson';
 import { BATCH_NORM_LESSON } from './batch-norm/lesson';
 import { BABYSITTING_LESSON } from './babysitting/lesson';
+import { OPTIMIZERS_LESSON } from './optimizers/lesson';
 import { DROPOUT_LESSON } from './dropout/lesson';
 import { TRANSFER_LESSON } from './transfer/lesson';
 import { HP_SEARCH_LESSON } from './hp-search/lesson';
@@ -25,7 +26,7 @@ const GETTING_STARTED: LessonDefinition = {
 };
 
 export const LESSONS: readonly LessonDefinition[] = Object.freeze([
-  GETTING_STARTED, ACTIVATIONS_LESSON, PREPROCESSING_LESSON, WEIGHT_INIT_LESSON, BATCH_NORM_LESSON, BABYSITTING_LESSON, HP_SEARCH_LESSON, DROPOUT_LESSON, TRANSFER_LESSON,
+  GETTING_STARTED, ACTIVATIONS_LESSON, PREPROCESSING_LESSON, WEIGHT_INIT_LESSON, BATCH_NORM_LESSON, BABYSITTING_LESSON, HP_SEARCH_LESSON, OPTIMIZERS_LESSON, DROPOUT_LESSON, TRANSFER_LESSON,
 ]);
 
 /** Every lesson's CLI commands, by name (a name used twice is a programming error). */

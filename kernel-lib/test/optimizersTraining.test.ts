@@ -1,0 +1,159 @@
+/**
+ * Lesson 07, training part: the two-layer net under each optimizer, schedules, decay, weight
+ * averaging (src/lessons/optimizers/compare.ts, scheduleRun.ts, ema.ts, figuresTraining.ts,
+ * cliTraining.ts). Runs on wasm with CIFAR-10 from the read-only mirror, loaded once.
+ *
+ * References:
+ * - plain SGD through `createOptimizer('sgd')` against lesson 05's `nn.nets.trainTwoLayer` (its own
+ *   hand-written SGD step, same seed derivation): the same losses to float32 rounding (1e-5);
+ * - every schedule's values against formulas written here in float64 (1e-12 relative);
+ * - the learning rates the loop handed the optimizer against the schedule's own values (exact);
+ * - the moving average with β = 0 is the raw weights: identical validation numbers.
+ */
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { loadDataset } from '../src/data/load';
+import type { ImageDataset, LoadOptions } from '../src/data/load';
+import { parseArgs } from '../src/core/args';
+import type { ProgressEvent } from '../src/core/progress';
+import { trainTwoLayer } from '../src/nets/twoLayerTrain';
+import { compareOptimizers, CompareOptimizersOptions, COMPARE_LRS, optimizerRun, tailMean, trainingSplits } from '../src/lessons/optimizers/compare';
+import { decayRun, scheduleCurves, scheduleSpec, SCHEDULE_KINDS } from '../src/lessons/optimizers/scheduleRun';
+import { emaRun } from '../src/lessons/optimizers/ema';
+import { compareFigure, compareText, decayFigure, emaFigure, optimizerColour, scheduleCurvesFigure, scheduleRows } from '../src/lessons/optimizers/figuresTraining';
+import { runSchedule, SCHEDULE_COMMAND } from '../src/lessons/optimizers/cliTraining';
+import { TRAINING_EXPERIMENTS, TRAINING_SHOW } from '../src/lessons/optimizers/trainingLesson';
+import { OPTIMIZERS } from '../src/nets/optim';
+import { rejectsArgument, throwsArgument, withoutMeta } from './helpers';
+
+let cifar: ImageDataset;
+const source = { load: async (_name: string, o: LoadOptions) => (o.split === 'train' ? cifar : loadDataset('cifar-10', o)) };
+const SMALL = { trainSize: 200, valSize: 100, batchSize: 50, epochs: 2, seed: 3 } as const;
+
+before(async () => {
+  await tf.setBackend('wasm');
+  cifar = await loadDataset('cifar-10', { split: 'train' });
+});
+
+test('SGD through createOptimizer and THE loop reproduces lesson 05\'s trainTwoLayer step for step (same seed, init, batches)', async () => {
+  const s = await trainingSplits(200, 100, 1, source);
+  const ours = await optimizerRun(s.train, s.val, { optimizer: 'sgd', config: { lr: 1e-3 }, reg: 1e-3, hiddenSize: 50, batchSize: 50, epochs: 2, seed: 5 });
+  const ref = await trainTwoLayer({ train: s.train, val: s.val, classes: 10, reg: 1e-3, lr: 1e-3, batchSize: 50, epochs: 2, seed: 5 });
+  assert.equal(ours.losses.length, 8);
+  ours.losses.forEach((l, i) => assert.ok(Math.abs(l! - ref.losses[i]) <= 1e-5 * Math.abs(ref.losses[i]), `step ${i + 1}: ${l} vs ${ref.losses[i]}`));
+  ours.epochs.forEach((e, i) => assert.equal(e.valAcc, ref.epochs[i].valAcc, `epoch ${i}`));
+  assert.deepEqual(ours.lrs, new Array(8).fill(1e-3));
+});
+
+test('compareOptimizers: one init (every run\'s first loss is the same, ≈ ln 10), no leak, progress per step, deterministic, record shape', async () => {
+  const o: CompareOptimizersOptions = { ...SMALL, optimizers: ['sgd', 'momentum', 'adam'] };
+  const events: ProgressEvent[] = [];
+  const before = tf.memory().numTensors;
+  const r = await compareOptimizers({ ...o, progress: (e) => events.push(e) }, source);
+  assert.equal(tf.memory().numTensors, before, 'leaked tensors');
+  assert.equal(r.experiment, 'optimizersCompare');
+  assert.deepEqual(r.runs.map((x) => x.optimizer), ['sgd', 'momentum', 'adam']);
+  assert.deepEqual(r.runs.map((x) => x.lr), [COMPARE_LRS.sgd, COMPARE_LRS.momentum, COMPARE_LRS.adam]);
+  const first = r.runs[0].losses[0]!;
+  assert.ok(Math.abs(first - Math.log(10)) < 5e-3, String(first));
+  for (const run of r.runs) {
+    assert.equal(run.losses[0], first);
+    assert.equal(run.losses.length, 8);
+    assert.equal(run.epochs.length, 3);
+    assert.equal(run.finalLoss, tailMean(run.losses, r.options.tail));
+    assert.equal(run.finalValAcc, run.epochs[2].valAcc);
+  }
+  assert.equal(events.filter((e) => e.metrics && 'loss' in e.metrics).length, 24);
+  assert.equal(events[events.length - 1].done, 24);
+  assert.equal(events[events.length - 1].total, 24);
+  const again = await compareOptimizers(o, source);
+  assert.deepEqual(withoutMeta(again), withoutMeta(r));
+  assert.doesNotThrow(() => JSON.stringify(r));
+  const fig = compareFigure(r);
+  assert.equal(fig.data.length, 6);
+  assert.equal((fig.data[0] as { line: { color: string } }).line.color, optimizerColour('sgd'));
+  assert.match(compareText(r), /SGD \+ momentum/);
+});
+
+test('compareOptimizers: bad options are ArgumentErrors naming the option', async () => {
+  await rejectsArgument(() => compareOptimizers({ optimizers: ['sgd', 'lion' as 'sgd'] }, source), /optimizers\[1\] must be one of/);
+  await rejectsArgument(() => compareOptimizers({ optimizers: ['sgd', 'adam'], lrs: [1e-3] }, source), /^lrs must be one learning rate per optimizer/);
+  await rejectsArgument(() => compareOptimizers({ trainSize: 100, batchSize: 200 }, source), /^batchSize must be at most trainSize/);
+  await rejectsArgument(() => compareOptimizers({ epochs: 0 }, source), /^epochs must be/);
+});
+
+test('the learning rates the loop handed the optimizer are the schedule\'s values; decayRun\'s constant run has a constant lr; no leak', async () => {
+  const before = tf.memory().numTensors;
+  const r = await decayRun({ ...SMALL, kind: 'step' }, source);
+  assert.equal(tf.memory().numTensors, before, 'leaked tensors');
+  const [constant, decay] = r.runs;
+  assert.deepEqual(constant.lrs, new Array(8).fill(r.options.lr));
+  assert.deepEqual(decay.lrs, Array.from({ length: 8 }, (_, t) => r.options.lr * 0.1 ** Math.floor(t / 3)));
+  assert.equal(constant.losses[0], decay.losses[0], 'same init, same first batch');
+  assert.equal(constant.losses[1], decay.losses[1], 'same lr on the first 3 steps');
+  assert.notEqual(constant.losses[7], decay.losses[7]);
+  assert.equal(decayFigure(r).data.length, 6);
+  await rejectsArgument(() => decayRun({ kind: 'constant' as 'step' }, source), /^kind must be one of/);
+});
+
+test('scheduleCurves: every kind against formulas written here (float64), warmup starts at lr0/w and reaches lr0 at step w', () => {
+  const n = 90;
+  const lr0 = 0.1;
+  const r = scheduleCurves({ steps: n, lr0 });
+  assert.deepEqual(r.curves.map((c) => c.kind), [...SCHEDULE_KINDS]);
+  const close = (a: number, b: number) => Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b));
+  const want: Record<string, (t: number) => number> = {
+    constant: () => lr0,
+    step: (t) => lr0 * 0.1 ** Math.floor(t / 30),
+    exp: (t) => lr0 * Math.exp(-Math.log(100) / n * t),
+    inv: (t) => lr0 / (1 + 9 / n * t),
+    invsqrt: (t) => lr0 / Math.sqrt(1 + 99 / n * t),
+    cosine: (t) => lr0 * (1 + Math.cos(Math.PI * t / n)) / 2,
+    linear: (t) => lr0 * (1 - t / n),
+    sgdr: (t) => { const [start, len] = t < 13 ? [0, 13] : t < 39 ? [13, 26] : [39, 52]; return lr0 * (1 + Math.cos(Math.PI * (t - start) / len)) / 2; },
+    warmup: (t) => (t < 9 ? lr0 * (t + 1) / 9 : lr0 * (1 + Math.cos(Math.PI * (t - 9) / 81)) / 2),
+  };
+  for (const c of r.curves) c.values.forEach((v, t) => assert.ok(close(v, want[c.kind](t)), `${c.kind}(${t}) = ${v}, expected ${want[c.kind](t)}`));
+  const warm = r.curves.find((c) => c.kind === 'warmup')!;
+  assert.ok(close(warm.values[0], lr0 / 9) && close(warm.values[8], lr0));
+  assert.equal(scheduleRows(r).length, SCHEDULE_KINDS.length);
+  const fig = scheduleCurvesFigure(r);
+  assert.equal(fig.data.length, SCHEDULE_KINDS.length);
+  throwsArgument(() => scheduleSpec('poly', 1e-3, 100), /^schedule kind must be one of/);
+  throwsArgument(() => scheduleCurves({ steps: 5 }), /^steps must be/);
+});
+
+test('emaRun: with β = 0 the average is the raw weights (identical numbers); with β = 0.9 epoch 0 (the init) agrees and later epochs differ; no leak, progress, deterministic', async () => {
+  const zero = await emaRun({ ...SMALL, decay: 0 }, source);
+  assert.deepEqual(zero.ema, zero.raw);
+  const events: ProgressEvent[] = [];
+  const before = tf.memory().numTensors;
+  const r = await emaRun({ ...SMALL, decay: 0.9, progress: (e) => events.push(e) }, source);
+  assert.equal(tf.memory().numTensors, before, 'leaked tensors');
+  assert.equal(r.ema.valAcc[0], r.raw.valAcc[0]);
+  assert.ok(Math.abs(r.ema.valLoss[0] - r.raw.valLoss[0]) < 1e-6);
+  assert.notEqual(r.ema.valLoss[2], r.raw.valLoss[2]);
+  assert.equal(events[events.length - 1].done, 8);
+  assert.deepEqual(withoutMeta(await emaRun({ ...SMALL, decay: 0.9 }, source)), withoutMeta(r));
+  assert.equal(emaFigure(r).data.length, 4);
+  await rejectsArgument(() => emaRun({ decay: 1 }, source), /^decay must be/);
+});
+
+test('nnlab schedule: values at a few steps, --json with every value, a named error for an unknown kind', () => {
+  const text = runSchedule(parseArgs('schedule', ['--kind', 'step', '--steps', '30', '--lr0', '0.1'], SCHEDULE_COMMAND.spec));
+  assert.match(text, /step \(×0\.1 twice\)/);
+  assert.match(text, /max 0\.1, min 0\.001/);
+  const json = JSON.parse(runSchedule(parseArgs('schedule', ['--kind', 'warmup', '--steps', '20', '--json'], SCHEDULE_COMMAND.spec)));
+  assert.equal(json.values.length, 20);
+  assert.deepEqual(json.spec, { kind: 'cosine', lr0: 1e-3, total: 18, warmup: 2 });
+  assert.throws(() => runSchedule(parseArgs('schedule', ['--kind', 'poly'], SCHEDULE_COMMAND.spec)), /--kind must be one of "step", "exp", "inv", "invsqrt", "cosine", "linear", "sgdr", "warmup", got "poly"/);
+});
+
+test('registry data: every experiment is declared with its options, every record kind has its show; optimizer colours follow nn.nets.OPTIMIZERS', () => {
+  assert.deepEqual(Object.keys(TRAINING_EXPERIMENTS), ['compareOptimizers', 'scheduleCurves', 'decayRun', 'emaRun']);
+  assert.deepEqual(Object.keys(TRAINING_SHOW), ['optimizersCompare', 'optimizersScheduleCurves', 'optimizersDecay', 'optimizersEma']);
+  assert.equal(new Set(OPTIMIZERS.map(optimizerColour)).size, OPTIMIZERS.length);
+  throwsArgument(() => optimizerColour('lion'), /^optimizer must be one of/);
+});
