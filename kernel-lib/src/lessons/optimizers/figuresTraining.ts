@@ -42,8 +42,13 @@ export function optimizerColour(name: string): string {
 }
 
 function panel(title: string, xTitle: string, yTitle: string, data: Trace[], yaxis: Record<string, unknown> = {}): Figure {
-  return { data, layout: { title: { text: title }, xaxis: { title: { text: xTitle } }, yaxis: { ...yaxis, title: { text: yTitle } } } };
+  // epochs are whole numbers: one tick each
+  const xaxis = xTitle === 'epoch' ? { dtick: 1 } : {};
+  return { data, layout: { title: { text: title }, xaxis: { ...xaxis, title: { text: xTitle } }, yaxis: { ...yaxis, title: { text: yTitle } } } };
 }
+
+/** A learning-rate axis from just below 0 (a 0 tick on the x axis's line would collide with the x axis's 0). */
+const lrAxis = (top: number) => ({ range: [-0.04 * top, 1.06 * top], exponentformat: 'e' });
 
 function line(name: string, x: readonly number[], y: readonly (number | null)[], colour: string, extra: Record<string, unknown> = {}): Trace {
   return { type: 'scatter', mode: 'lines', name, x: [...x], y: [...y], line: { color: colour, width: 2 }, ...extra };
@@ -70,7 +75,7 @@ export function compareFigure(record: CompareOptimizersRecord): Figure {
   return subplotsFigure([
     panel('Mini-batch loss', 'step', 'loss', loss),
     panel('Validation accuracy', 'epoch', 'accuracy', acc),
-  ], { title: `One net, one init, one batch order: only the optimizer differs (${record.options.trainSize} rows)`, rows: 1, cols: 2 });
+  ], { title: `Each optimizer on one net, init and batch order`, rows: 1, cols: 2 });
 }
 
 /**
@@ -123,7 +128,7 @@ export function scheduleCurvesFigure(record: ScheduleCurvesRecord): Figure {
   checkRecord(record, 'optimizersScheduleCurves');
   const raising = new Set(['sgdr', 'warmup']);
   const traces = record.curves.map((c, i) => line(c.label, epochs0(c.values.length), c.values, SERIES_COLOURS[i % SERIES_COLOURS.length]));
-  const yaxis = { range: [0, record.options.lr0 * 1.05] };
+  const yaxis = lrAxis(record.options.lr0);
   return subplotsFigure([
     panel('Decays', 'step t', 'learning rate', traces.filter((_, i) => !raising.has(record.curves[i].kind)), yaxis),
     panel('Restarts and warmup', 'step t', 'learning rate', traces.filter((_, i) => raising.has(record.curves[i].kind)), yaxis),
@@ -170,10 +175,10 @@ export function decayFigure(record: DecayRunRecord): Figure {
   const acc = record.runs.map((r, i) => line(r.label, epochs0(r.epochs.length), r.epochs.map((e) => e.valAcc), colours[i],
     { legendgroup: r.name, showlegend: false, mode: 'lines+markers' }));
   return subplotsFigure([
-    panel('Learning rate', 'step', 'lr', lr, { rangemode: 'tozero' }),
+    panel('Learning rate', 'step', 'lr', lr, lrAxis(Math.max(...record.runs.flatMap((r) => r.lrs)))),
     panel('Mini-batch loss', 'step', 'loss', loss),
     panel('Validation accuracy', 'epoch', 'accuracy', acc),
-  ], { title: `Constant rate vs decay (${record.options.optimizer}, ${record.options.trainSize} rows, ${record.options.epochs} epochs)`, rows: 1, cols: 3 });
+  ], { title: `Constant rate vs ${record.options.kind} decay (${record.options.optimizer})`, rows: 1, cols: 3 });
 }
 
 /**
