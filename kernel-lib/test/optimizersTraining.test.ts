@@ -23,7 +23,7 @@ import { compareOptimizers, CompareOptimizersOptions, COMPARE_LRS, optimizerRun,
 import { decayRun, scheduleCurves, scheduleSpec, SCHEDULE_KINDS } from '../src/lessons/optimizers/scheduleRun';
 import { emaRun } from '../src/lessons/optimizers/ema';
 import { compareFigure, compareText, decayFigure, emaFigure, optimizerColour, scheduleCurvesFigure, scheduleRows } from '../src/lessons/optimizers/figuresTraining';
-import { runSchedule, SCHEDULE_COMMAND } from '../src/lessons/optimizers/cliTraining';
+import { COMPARE_COMMAND, runCompareOptimizers, runSchedule, SCHEDULE_COMMAND } from '../src/lessons/optimizers/cliTraining';
 import { TRAINING_EXPERIMENTS, TRAINING_SHOW } from '../src/lessons/optimizers/trainingLesson';
 import { OPTIMIZERS } from '../src/nets/optim';
 import { rejectsArgument, throwsArgument, withoutMeta } from './helpers';
@@ -149,6 +149,16 @@ test('nnlab schedule: values at a few steps, --json with every value, a named er
   assert.equal(json.values.length, 20);
   assert.deepEqual(json.spec, { kind: 'cosine', lr0: 1e-3, total: 18, warmup: 2 });
   assert.throws(() => runSchedule(parseArgs('schedule', ['--kind', 'poly'], SCHEDULE_COMMAND.spec)), /--kind must be one of "step", "exp", "inv", "invsqrt", "cosine", "linear", "sgdr", "warmup", got "poly"/);
+});
+
+test('nnlab compare-optimizers --optimizers sgd,adam --epochs 1 --train-size 200 --json: the record of compareOptimizers with those options; a bad optimizer is a usage error naming --optimizers', async () => {
+  const json = JSON.parse(await runCompareOptimizers(parseArgs('compare-optimizers', ['--optimizers', 'sgd,adam', '--epochs', '1', '--train-size', '200', '--json'], COMPARE_COMMAND.spec)));
+  assert.equal(json.experiment, 'optimizersCompare');
+  assert.deepEqual(json.options.optimizers, ['sgd', 'adam']);
+  assert.equal(json.options.trainSize, 200);
+  assert.equal(json.runs[1].losses.length, 1);
+  assert.equal(typeof json.ms, 'number');
+  await assert.rejects(() => runCompareOptimizers(parseArgs('compare-optimizers', ['--optimizers', 'sgd,lion'], COMPARE_COMMAND.spec)), /--optimizers\[1\] must be one of/);
 });
 
 test('registry data: every experiment is declared with its options, every record kind has its show; optimizer colours follow nn.nets.OPTIMIZERS', () => {

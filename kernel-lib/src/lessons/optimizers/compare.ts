@@ -14,9 +14,15 @@
  * cache only grows). Each is the best of a coarse scan (seed 1, 100 steps: SGD 1e-3/2e-3, momentum
  * 1e-4 – 1e-3, Adam 1e-4 – 1e-3, RMSProp 1e-4/3e-4, AdaGrad 1e-3/3e-3), not tuned further.
  *
- * Measured (wasm, 3 seeds, defaults: 5,000 rows, batch 200, 4 epochs = 100 steps): see
- * `COMPARE_MEASURED` in the tests; what held for all 3 seeds is what the lesson's check cells
- * assert (momentum and Adam end with a lower loss than plain SGD).
+ * Measured (wasm, defaults: 5,000 rows, batch 200, 4 epochs = 100 steps; final loss = mean of the
+ * last 10 batches / validation accuracy on 1,000 rows), seeds 0, 1, 2:
+ * SGD 1.94 / 0.30, 1.97 / 0.32, 1.96 / 0.28; momentum 1.69 / 0.37, 1.73 / 0.38, 1.72 / 0.38;
+ * Nesterov 1.62 / 0.38, 1.68 / 0.40, 1.66 / 0.37; AdaGrad 1.52 / 0.39, 1.56 / 0.41, 1.52 / 0.40;
+ * RMSProp 1.52 / 0.38, 1.56 / 0.40, 1.52 / 0.40; Adam 1.42 / 0.39, 1.54 / 0.40, 1.49 / 0.39.
+ * Every seed: SGD > momentum > Nesterov > AdaGrad ≈ RMSProp > Adam in final loss. Quick mode (500
+ * rows, 20 steps; SGD, momentum, Adam): SGD never leaves ln 10 (2.300), momentum barely (2.28–2.29),
+ * Adam 1.86–1.99. What held for all seeds in both modes is what the check cells assert: Adam and
+ * momentum end with a lower loss than plain SGD.
  *
  * @example
  * const r = await nn.optimizers.compareOptimizers({ optimizers: ['sgd', 'momentum', 'adam'] });

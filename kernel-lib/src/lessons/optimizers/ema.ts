@@ -20,7 +20,13 @@ import { stepsPerEpoch } from '../../nets/train';
 import { experimentProgress } from '../../show/progress';
 import { NET_FIELDS, netBytes, netRules, optimizerRun, quickOptions, TrainingSource, trainingSplits } from './compare';
 
-/** Defaults of {@link emaRun}: SGD + momentum at 1e-3 (large: the iterates bounce), β = 0.9, 5,000 rows, 4 epochs. */
+/**
+ * Defaults of {@link emaRun}: SGD + momentum at 1e-3 (large: the iterates bounce), β = 0.9, 5,000
+ * rows, 4 epochs (100 steps). Measured (wasm, seeds 0, 1, 2; raw vs average): validation accuracy
+ * 0.337 vs 0.380, 0.359 vs 0.416, 0.328 vs 0.376; validation loss 2.09 vs 1.78, 1.93 vs 1.69,
+ * 2.03 vs 1.78: the average better every time. Quick mode (20 steps, the loss still falling fast):
+ * the average lags, its validation loss is higher (seed 0: 2.18 vs 2.13).
+ */
 export const EMA_DEFAULTS = { optimizer: 'momentum' as OptimizerName, lr: 1e-3, decay: 0.9, epochs: 4 } as const;
 
 /** Quick mode: 500 rows, 200 validation rows, batch 50, 2 epochs (20 steps). */

@@ -100,7 +100,7 @@ export function compareRows(record: CompareOptimizersRecord): Record<string, str
  */
 export function compareText(record: CompareOptimizersRecord): string {
   return tableText(toTable(compareRows(record)), {
-    title: `Two-layer net, ${record.options.trainSize} rows, ${record.options.epochs} epochs (${record.backend}); lowest final loss: ${record.best ?? 'none'}`,
+    title: `Two-layer net, ${record.options.trainSize} rows, ${record.options.epochs} epoch${record.options.epochs === 1 ? '' : 's'} (${record.backend}); lowest final loss: ${record.best ?? 'none'}`,
   });
 }
 

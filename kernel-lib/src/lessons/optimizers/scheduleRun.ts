@@ -104,7 +104,14 @@ export function scheduleCurves(options: { steps?: number; lr0?: number; progress
 
 // ============================================================================ decayRun
 
-/** Defaults of {@link decayRun}: SGD + momentum at 5e-4 with and without a cosine decay to 0, 5,000 rows, 6 epochs. */
+/**
+ * Defaults of {@link decayRun}: SGD + momentum at 5e-4 with and without a cosine decay to 0, 5,000
+ * rows, 6 epochs (150 steps). Measured (wasm, seeds 0, 1, 2; constant vs cosine): validation loss
+ * 1.86 vs 1.76, 1.81 vs 1.71, 1.84 vs 1.74 (the decay lower every time); validation accuracy 0.364
+ * vs 0.383, 0.372 vs 0.385, 0.380 vs 0.372; mean of the last 10 mini-batch losses 1.50 vs 1.59,
+ * 1.59 vs 1.62, 1.51 vs 1.61 (the constant rate lower every time). Quick mode (20 steps): the
+ * decay only slows the net down (2.29 vs 2.30).
+ */
 export const DECAY_DEFAULTS = { optimizer: 'momentum' as OptimizerName, lr: 5e-4, kind: 'cosine' as ScheduleShown, epochs: 6 } as const;
 
 /** Quick mode: 500 rows, 200 validation rows, batch 50, 2 epochs (20 steps). */
