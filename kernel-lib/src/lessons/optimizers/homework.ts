@@ -168,7 +168,7 @@ function ruleCase(rule: Rule, d: Design): CheckCase {
       const flat = (t: number[][]) => t.flat();
       const err = relError(flat(got), flat(want));
       const last = got.length - 1;
-      const what = `${d.grads.length} steps of ${d.w0.length} weights: after the last step w[0] = ${fmt(got[last][0])} (expected ${fmt(want[last][0])})`;
+      const what = `${d.grads.length} step${d.grads.length === 1 ? '' : 's'} of ${d.w0.length} weights: after the last step w[0] = ${fmt(got[last][0])} (expected ${fmt(want[last][0])})`;
       if (Number.isFinite(err) && err <= TOLERANCE) return { passed: true, relError: err, tolerance: TOLERANCE, message: what };
       const firstBad = got.findIndex((w, k) => !(relError(w, want[k]) <= TOLERANCE));
       const hints = HW07_HINTS[rule] as Record<string, string>;
