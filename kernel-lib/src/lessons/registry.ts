@@ -12,10 +12,10 @@ import { PREPROCESSING_LESSON } from './preprocessing/lesson';
 import { WEIGHT_INIT_LESSON } from './weight-init/lesson';
 import { BATCH_NORM_LESSON } from './batch-norm/lesson';
 import { BABYSITTING_LESSON } from './babysitting/lesson';
+import { OPTIMIZERS_LESSON } from './optimizers/lesson';
 import { DROPOUT_LESSON } from './dropout/lesson';
 import { TRANSFER_LESSON } from './transfer/lesson';
 import { HP_SEARCH_LESSON } from './hp-search/lesson';
-import { OPTIMIZERS_LESSON } from './optimizers/lesson';
 
 /** Lesson 00 has no folder: it shows the environment (device, plots, tables, datasets, progress). */
 const GETTING_STARTED: LessonDefinition = {

@@ -9,8 +9,8 @@ import { TRAINING_COMMANDS, TRAINING_EXPERIMENTS, TRAINING_SHOW } from './traini
 
 export const OPTIMIZERS_LESSON: LessonDefinition = {
   id: 'optimizers', number: '07', namespace: 'optimizers', title: 'Optimizers and learning-rate schedules',
-  summary: 'the update rules of SGD, momentum (both forms), Nesterov, AdaGrad, RMSProp and Adam (with and without bias correction) as code; a race on 2-D surfaces: SGD zig-zags in an ill-conditioned bowl and stalls at a saddle that momentum leaves, a local minimum, noisy gradients; Newton\'s one step on a quadratic and L-BFGS against Adam, and why an N-parameter net has no N² Hessian (`nnlab optimizer-race`, `nnlab second-order`)',
-  notebook: '07-optimizers.ipynb', homework: null, // 'hw07-optimizers.ipynb' once helper B's homework notebook is merged
+  summary: 'the update rules of SGD, momentum (both forms), Nesterov, AdaGrad, RMSProp and Adam (with and without bias correction) as code; a race on 2-D surfaces: SGD zig-zags in an ill-conditioned bowl and stalls at a saddle that momentum leaves, a local minimum, noisy gradients; Newton\'s one step on a quadratic and L-BFGS against Adam, and why an N-parameter net has no N² Hessian; the lecture\'s two-layer net on CIFAR-10 under each optimizer, learning-rate schedules (step, exponential, 1/t, cosine, linear, warmup, SGDR) through the training loop, and an average of the weights (EMA) against the raw ones (`nnlab optimizer-race`, `nnlab second-order`, `nnlab compare-optimizers`, `nnlab schedule`)',
+  notebook: '07-optimizers.ipynb', homework: 'hw07-optimizers.ipynb',
   commands: { 'optimizer-race': OPTIMIZER_RACE_COMMAND, 'second-order': SECOND_ORDER_COMMAND, ...TRAINING_COMMANDS },
   exercises: HOMEWORK_07,
   experiments: {
