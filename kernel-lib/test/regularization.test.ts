@@ -90,15 +90,15 @@ test('penaltyTerm / penalty64 name a bad penalty, a negative λ and a bad ρ; we
 
 // ------------------------------------------------------------------------------ regularize
 
-const REG: RegularizeOptions = { penalties: ['l2', 'l1'], lambdas: null, trainSize: 100, valSize: 100, testSize: 100, steps: 30, batchSize: 25, seed: 3 };
+const REG: RegularizeOptions = { penalties: ['l2', 'l1'], lambdas: null, trainSize: 100, valSize: 100, testSize: 100, steps: 15, batchSize: 25, seed: 3 };
 
 test('regularize (small): one baseline + a sweep per penalty; λ chosen on validation, the test read once; the record is deep-equal for one seed; no leaks; progress per step', async () => {
   const events: ProgressEvent[] = [];
   const before = tf.memory().numTensors;
-  const r = await regularize({ ...REG, lambdas: [1e-3, 1e-1, 10], progress: (e) => events.push(e) }, source);
+  const r = await regularize({ ...REG, lambdas: [1e-3, 10], progress: (e) => events.push(e) }, source);
   assert.equal(tf.memory().numTensors, before, 'leaked tensors');
   assert.equal(r.experiment, 'regularizationRegularize');
-  assert.equal(r.runs.length, 6);
+  assert.equal(r.runs.length, 4);
   assert.equal(r.baseline.penalty, 'none');
   for (const run of [r.baseline, ...r.runs]) assert.ok(Math.abs(run.gap - (run.trainAcc - run.valAcc)) < 1e-12);
   const best = [r.baseline, ...r.runs].reduce((a, b) => (b.valAcc > a.valAcc ? b : a));
@@ -106,15 +106,15 @@ test('regularize (small): one baseline + a sweep per penalty; λ chosen on valid
   assert.ok(r.chosen.testAcc >= 0 && r.chosen.testAcc <= 1);
   assert.equal(r.histograms.length, 3, 'none + one per penalty');
   for (const h of r.histograms) assert.equal(h.counts.reduce((a, c) => a + c, 0), 3072 * 50 + 50 * 10, 'every weight of W1 and W2 counted once');
-  assert.equal(events.filter((e) => e.metrics.step !== undefined).length, 7 * 30, 'a progress event per step');
+  assert.equal(events.filter((e) => e.metrics.step !== undefined).length, 5 * 15, 'a progress event per step');
   assert.equal(events[events.length - 1].done, events[events.length - 1].total);
-  assert.deepEqual(withoutMeta(await regularize({ ...REG, lambdas: [1e-3, 1e-1, 10] }, source)), withoutMeta(r));
+  assert.deepEqual(withoutMeta(await regularize({ ...REG, lambdas: [1e-3, 10] }, source)), withoutMeta(r));
   assert.doesNotThrow(() => { regularizeFigure(r); weightHistogramFigure(r); regularizeText(r); });
 });
 
-test('regularize (quick sizes): among runs that still learn (train ≥ 0.4), L1 leaves > 3× the near-zero weights of L2; the largest λ of each penalty underfits (train < 0.35) and closes the gap', async () => {
-  const r = await regularize({ penalties: ['l2', 'l1'], lambdas: null, trainSize: 200, valSize: 200, testSize: 100, steps: 30, batchSize: 25, seed: 0 }, source);
-  const learning = (p: string) => Math.max(0, ...r.runs.filter((x) => x.penalty === p && x.trainAcc >= 0.4).map((x) => x.weights.nearZero));
+test('regularize (quick sizes): among runs that keep ≥ 3/4 of the unpenalised train accuracy, L1 leaves > 3× the near-zero weights of L2; the largest λ of each penalty underfits (train < 0.35) and closes the gap', async () => {
+  const r = await regularize({ penalties: ['l2', 'l1'], lambdas: null, trainSize: 200, valSize: 200, testSize: 100, steps: 25, batchSize: 25, seed: 0 }, source);
+  const learning = (p: string) => Math.max(0, ...r.runs.filter((x) => x.penalty === p && x.trainAcc >= 0.75 * r.baseline.trainAcc).map((x) => x.weights.nearZero));
   assert.ok(learning('l1') > 3 * learning('l2'), `L1 near-zero ${learning('l1')} vs L2 ${learning('l2')}`);
   for (const p of ['l1', 'l2']) {
     const runs = r.runs.filter((x) => x.penalty === p);

@@ -11,6 +11,13 @@
  * train − val of every run, and the mean gap per setting. The checks of the notebook assert only
  * what held across seeds; the record and notebook say what we saw.
  *
+ * Measured (wasm, the defaults: 1,000 rows, 8 epochs, 3 seeds, 114 s): gap with BN 0.47 at batch 8
+ * (0.446, 0.448, 0.503) and 0.51 at batch 128 (0.477, 0.513, 0.530); without BN 0.59 (0.586, 0.569,
+ * 0.610) and 0.62 (0.581, 0.626, 0.644). BN's gap was below no-BN's at both batch sizes on every
+ * seed, and the small batch's gap below the large one's with BN on every seed, but without BN too
+ * on 2 of 3 seeds: part of the batch-size effect is SGD noise, not BN's statistics. Validation
+ * accuracy with BN 0.33, without 0.30 (batch 8) and 0.32 (batch 128).
+ *
  * @example
  * const r = await nn.regularization.bnNoise();
  * r.summary   // mean train/val/gap per (batch norm?, batch size)
@@ -35,8 +42,8 @@ export const BN_NOISE_DEFAULTS = {
   trainSize: 1000, valSize: 1000, epochs: 8, batchSizes: [8, 128] as readonly number[], seeds: 3, hiddenSize: 100, lr: 1e-3, momentum: 0.9, seed: 0,
 } as const;
 
-/** Quick mode: 200 training rows, 200 val, 2 epochs, 2 seeds. */
-export const BN_NOISE_QUICK = { trainSize: 200, valSize: 200, epochs: 2, seeds: 2 } as const;
+/** Quick mode: 128 training rows, 200 val, 2 epochs, 2 seeds. */
+export const BN_NOISE_QUICK = { trainSize: 128, valSize: 200, epochs: 2, seeds: 2 } as const;
 
 /** The options of {@link bnNoise}, declared once. */
 export const BN_NOISE_FIELDS = {

@@ -14,6 +14,13 @@
  *    and the average of the snapshots' probabilities, against one model trained for the same
  *    total budget with one cosine decay from the same lr₀. An ensemble for the price of one run.
  *
+ * Measured (wasm, seed 0, the defaults: 5,000 rows, 500 steps of 100 at lr 1e-3, 1,000 test rows):
+ * members 39.1–42.0% (mean 40.9%), ensemble of 5: 43.3% (+2.4 points over the mean, +1.3 over the
+ * best; 2 members 42.4%, 3 members 44.4%). Snapshot ensemble (5 cycles of 100 steps, lr₀ 3e-3):
+ * snapshots 36.0, 39.7, 41.2, 41.8, 42.5%, their average 42.7%, the single cosine model 43.8%: on
+ * this scale the snapshot ensemble did not beat one model of the same budget (its early snapshots
+ * are undertrained; the average of the last k was 42.5–42.9% for every k).
+ *
  * @example
  * const r = await nn.regularization.ensemble({ members: 3 });
  * [r.memberMean, r.memberBest, r.ensembleAcc]
@@ -51,8 +58,8 @@ export const ENSEMBLE_DEFAULTS = {
   members: 5, trainSize: 5000, testSize: 1000, steps: 500, batchSize: 100, lr: 1e-3, reg: 1e-2, std: 1e-3, hiddenSize: 50, seed: 0,
 } as const;
 
-/** Quick mode: 3 members, 500 rows, 40 steps of 50, 300 test rows. */
-export const ENSEMBLE_QUICK = { members: 3, trainSize: 500, testSize: 300, steps: 40, batchSize: 50 } as const;
+/** Quick mode: 3 members, 500 rows, 50 steps of 50, 300 test rows (30 steps were too few: the average of barely trained members lost to their mean). */
+export const ENSEMBLE_QUICK = { members: 3, trainSize: 500, testSize: 300, steps: 50, batchSize: 50 } as const;
 
 /** The options of {@link ensemble}, declared once. */
 export const ENSEMBLE_FIELDS = {
@@ -151,8 +158,8 @@ export const SNAPSHOT_DEFAULTS = {
   cycles: 5, trainSize: 5000, testSize: 1000, steps: 500, batchSize: 100, lr: 3e-3, lrMin: 1e-5, reg: 1e-2, std: 1e-3, hiddenSize: 50, seed: 0,
 } as const;
 
-/** Quick mode: 3 cycles, 500 rows, 45 steps of 50, 300 test rows. */
-export const SNAPSHOT_QUICK = { cycles: 3, trainSize: 500, testSize: 300, steps: 45, batchSize: 50 } as const;
+/** Quick mode: 3 cycles, 500 rows, 36 steps of 50, 300 test rows. */
+export const SNAPSHOT_QUICK = { cycles: 3, trainSize: 500, testSize: 300, steps: 36, batchSize: 50 } as const;
 
 /** The options of {@link snapshotEnsemble}, declared once. */
 export const SNAPSHOT_FIELDS = {

@@ -99,18 +99,20 @@ export function regularizeFigure(record: RegularizeRecord): Figure {
 export function weightHistogramFigure(record: RegularizeRecord): Figure {
   checkRecord(record, 'regularizationRegularize');
   const colourOf = (p: string) => SERIES_COLOURS[['none', 'l2', 'l1', 'elastic'].indexOf(p) + 3];
-  const hist = panel('W₁ and W₂ after training, each penalty at its best λ', 'weight value', 'count (log scale)', record.histograms.map((h) => {
+  const best = record.histograms.filter((h) => h.penalty !== 'none').map((h) => `${h.penalty.toUpperCase().replace('ELASTIC', 'elastic')} ${lambdaText(h.lambda)}`).join(', ');
+  const hist = panel(`W₁ and W₂ after training, each penalty at its best λ (${best})`, 'weight value', 'count (log scale)', record.histograms.map((h) => {
     const centres = h.counts.map((_, i) => (h.edges[i] + h.edges[i + 1]) / 2);
     return {
-      type: 'scatter', mode: 'lines', line: { shape: 'hvh', color: colourOf(h.penalty), width: 2 }, name: h.penalty === 'none' ? 'no penalty' : `${PENALTY_LABELS[h.penalty]}, λ ${lambdaText(h.lambda)}`,
+      type: 'scatter', mode: 'lines', line: { shape: 'hvh', color: colourOf(h.penalty), width: 2 }, name: PENALTY_LABELS[h.penalty], hovertemplate: `${h.penalty === 'none' ? 'no penalty' : `λ ${lambdaText(h.lambda)}`}: %{y} weights near %{x:.2e}<extra></extra>`,
+      legendgroup: PENALTY_LABELS[h.penalty],
       x: centres, y: h.counts.map((c) => (c > 0 ? c : null)), connectgaps: false,
     };
   }), {}, logAxis({}, record.histograms.flatMap((h) => h.counts.filter((c) => c > 0))));
   const all = record.runs.map((r) => r.lambda);
-  const zeros = panel('Near-zero weights: |w| < 0.001 · max |w|', 'λ (log scale)', 'fraction of weights', [
+  const zeros = panel('Near-zero weights: |w| < 0.001 · max |w| (colours as on the left)', 'λ (log scale)', 'fraction of weights', [
     ...record.options.penalties.map((p) => {
       const runs = record.runs.filter((r) => r.penalty === p);
-      return series(PENALTY_LABELS[p], runs.map((r) => r.lambda), runs.map((r) => r.weights.nearZero), colourOf(p));
+      return series(PENALTY_LABELS[p], runs.map((r) => r.lambda), runs.map((r) => r.weights.nearZero), colourOf(p), false);
     }),
     referenceLine(`no penalty, ${pct(record.baseline.weights.nearZero)}`, Math.min(...all), Math.max(...all), record.baseline.weights.nearZero),
   ], logAxis({}, all), ACC_AXIS);
@@ -273,27 +275,30 @@ export function showSnapshotEnsemble(record: SnapshotRecord): void {
  */
 export function bnNoiseFigure(record: BnNoiseRecord): Figure {
   checkRecord(record, 'regularizationBnNoise');
-  const x = (b: number) => `batch ${b}`;
+  const x = (bn: boolean, b: number) => `batch ${b}, ${bn ? 'BN' : 'no BN'}`;
   const kinds = [true, false];
-  const name = (bn: boolean) => (bn ? 'with batch norm' : 'without batch norm');
-  const gap: Trace[] = kinds.flatMap((bn, i) => {
-    const rows = record.summary.filter((s) => s.batchNorm === bn);
-    const runs = record.runs.filter((r) => r.batchNorm === bn);
-    return [
-      { type: 'bar', name: `${name(bn)} (mean)`, x: rows.map((s) => x(s.batchSize)), y: rows.map((s) => s.gap), marker: { color: SERIES_COLOURS[i], opacity: 0.75 }, offsetgroup: String(i) },
-      { type: 'box', name: `${name(bn)}: each seed`, x: runs.map((r) => x(r.batchSize)), y: runs.map((r) => r.gap), boxpoints: 'all', pointpos: 0, fillcolor: 'rgba(0,0,0,0)', line: { width: 0 }, marker: { color: '#333333', size: 6 }, offsetgroup: String(i), showlegend: i === 0 },
-    ];
-  });
+  const name = (bn: boolean) => (bn ? 'BN' : 'no BN');
+  const gap: Trace[] = [
+    ...kinds.map((bn, i) => {
+      const rows = record.summary.filter((s) => s.batchNorm === bn);
+      return { type: 'bar', name: `gap, ${name(bn)} (mean)`, x: rows.map((s) => x(bn, s.batchSize)), y: rows.map((s) => s.gap), marker: { color: SERIES_COLOURS[i], opacity: 0.8 } };
+    }),
+    {
+      type: 'scatter', mode: 'markers', name: 'one seed', x: record.runs.map((r) => x(r.batchNorm, r.batchSize)), y: record.runs.map((r) => r.gap),
+      marker: { color: '#333333', size: 7, symbol: 'circle-open', line: { width: 2, color: '#333333' } },
+    },
+  ];
+  const order = record.options.batchSizes.flatMap((b) => kinds.map((bn) => x(bn, b)));
   const acc: Trace[] = kinds.flatMap((bn, i) => {
     const rows = record.summary.filter((s) => s.batchNorm === bn);
     return [
-      series(`train, ${name(bn)}`, rows.map((s) => x(s.batchSize)), rows.map((s) => s.trainAcc), SERIES_COLOURS[i]),
-      series(`validation, ${name(bn)}`, rows.map((s) => x(s.batchSize)), rows.map((s) => s.valAcc), SERIES_COLOURS[i], true, { line: { color: SERIES_COLOURS[i], width: 2, dash: 'dash' }, marker: { color: SERIES_COLOURS[i], size: 7, symbol: 'square' } }),
+      series(`train, ${name(bn)}`, rows.map((s) => `batch ${s.batchSize}`), rows.map((s) => s.trainAcc), SERIES_COLOURS[i]),
+      series(`validation, ${name(bn)}`, rows.map((s) => `batch ${s.batchSize}`), rows.map((s) => s.valAcc), SERIES_COLOURS[i], true, { line: { color: SERIES_COLOURS[i], width: 2, dash: 'dash' }, marker: { color: SERIES_COLOURS[i], size: 7, symbol: 'square' } }),
     ];
   });
   return subplotsFigure([
-    { data: gap, layout: { title: { text: 'Train − validation gap (bar: mean; dots: seeds)' }, barmode: 'group', boxmode: 'group', xaxis: { type: 'category', title: { text: 'batch size' } }, yaxis: { title: { text: 'gap' } } } },
-    panel('Train and validation accuracy (means over seeds)', 'batch size', 'accuracy', acc, { type: 'category' }),
+    panel('Train − validation gap', 'batch size, batch norm', 'gap', gap, { type: 'category', categoryorder: 'array', categoryarray: order }),
+    panel('Train and validation accuracy (means)', 'batch size', 'accuracy', acc, { type: 'category' }),
   ], { title: `Batch norm as a regulariser? ${record.options.epochs} epochs on ${record.data.trainRows} rows, ${record.options.seeds} seeds`, rows: 1, cols: 2 });
 }
 

@@ -15,8 +15,14 @@
  * weights at the end: L1 drives many weights to (near) zero, L2 keeps them small and dense.
  *
  * Measured (wasm, seed 0, the defaults: 500 training rows, 1,000 val, 1,000 test, 400 steps of
- * 50 rows at lr 2e-3): see the lesson's notebook and `nnlab regularize`; the numbers are in the
- * record, the checks only assert what held across seeds.
+ * 50 rows at lr 2e-3, 105 s): without a penalty train 1.00, val 0.301 (gap 0.70). The gap shrinks
+ * with λ (L2 0.70 → 0.31 at λ 10 → 0.08 at 100; L1 0.70 → 0.47 at 1e-2 → 0.08 at 0.1), and the
+ * largest λ underfits (train 0.21–0.23). Validation accuracy hardly moves before it falls: the best
+ * was 0.305 (elastic net, λ 3e-3), test 0.31 read once; on 500 rows a penalty closes the gap
+ * without buying accuracy. Near-zero weights (|w| < 0.001·max|w|): no penalty 3%, L2 at most 4%
+ * while it still fits (λ ≤ 1; 39% at λ 100, where every weight is tiny), L1 21% at λ 1e-3, 40% at
+ * 3e-3, 59% at 1e-2. Quick mode (200 rows, 25 steps, two λ a penalty) is too short to overfit
+ * (train 0.41); the sparsity ratio and the underfitting at the largest λ still hold there.
  *
  * @example
  * const r = await nn.regularization.regularize({ penalties: ['l2'], lambdas: [1e-2, 1, 10] });
@@ -46,9 +52,9 @@ export const LAMBDA_GRIDS: Readonly<Record<Penalty, readonly number[]>> = {
   l2: [1e-2, 1e-1, 1, 10, 30, 100], l1: [1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1], elastic: [1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1],
 };
 
-/** The grids of quick mode: three λ per penalty. */
+/** The grids of quick mode: two λ per penalty, one that still learns and one that underfits. */
 export const LAMBDA_GRIDS_QUICK: Readonly<Record<Penalty, readonly number[]>> = {
-  l2: [1, 10, 100], l1: [1e-3, 1e-2, 1e-1], elastic: [1e-3, 1e-2, 1e-1],
+  l2: [10, 100], l1: [1e-2, 1e-1], elastic: [1e-2, 1e-1],
 };
 
 /** Defaults of {@link regularize}: 500 training rows (the net overfits them), λ from {@link LAMBDA_GRIDS}. */
@@ -57,8 +63,8 @@ export const REGULARIZE_DEFAULTS = {
   trainSize: 500, valSize: 1000, testSize: 1000, steps: 400, batchSize: 50, lr: 2e-3, std: 1e-3, hiddenSize: 50, bins: 61, seed: 0,
 } as const;
 
-/** Quick mode: 200 training rows, 200 val and test rows, 30 steps of 25 rows (and {@link LAMBDA_GRIDS_QUICK}). */
-export const REGULARIZE_QUICK = { trainSize: 200, valSize: 200, testSize: 200, steps: 30, batchSize: 25 } as const;
+/** Quick mode: 200 training rows, 200 val and test rows, 25 steps of 25 rows (and {@link LAMBDA_GRIDS_QUICK}). */
+export const REGULARIZE_QUICK = { trainSize: 200, valSize: 200, testSize: 200, steps: 25, batchSize: 25 } as const;
 
 /** The options of {@link regularize}, declared once. */
 export const REGULARIZE_FIELDS = {
