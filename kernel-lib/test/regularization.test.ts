@@ -170,6 +170,7 @@ test('snapshotEnsemble (small): the cyclic run\'s rates are SGDR (restarts at lr
   assert.deepEqual(withoutMeta(await snapshotEnsemble(SNAP, source)), withoutMeta(r));
   assert.doesNotThrow(() => snapshotFigure(r));
   await rejectsArgument(() => snapshotEnsemble({ cycles: 10, steps: 5 }), /steps/);
+  await rejectsArgument(() => snapshotEnsemble({ lr: 10, lrMin: 10, steps: 40, cycles: 2, trainSize: 100, testSize: 50, batchSize: 50 }, source), /lr must be a smaller learning rate: the cyclic run diverged/);
 });
 
 // ------------------------------------------------------------------------------ bnNoise

@@ -248,6 +248,9 @@ export async function snapshotEnsemble(options: SnapshotOptions = {}, source: Re
       ...common, schedule: makeSchedule({ kind: 'cosine', lr0: config.lr, total: config.steps, lrMin: config.lrMin }),
       progress: { report: (e) => bar.report(e), phase: 'single model (cosine)', offset: config.steps, total: 2 * config.steps },
     });
+    if (cyclic.diverged || single.diverged) {
+      throw new ArgumentError('lr', config.lr, `a smaller learning rate: the ${cyclic.diverged ? 'cyclic run' : 'single model'} diverged (its loss became NaN or infinite)`);
+    }
     const probs = cyclic.snapshots.map((n: NetArrays) => netProbabilities(n, s.test.X));
     const acc = (p: ArrayLike<number>) => accuracyOfProbabilities(p, s.test.y, 10);
     const byLastSnapshots = probs.map((_, k) => acc(meanProbabilities(probs.slice(probs.length - 1 - k))));
