@@ -72,3 +72,4 @@ export * as dropout from './lessons/dropout';
 export * as transfer from './lessons/transfer';
 export * as hpSearch from './lessons/hp-search';
 export * as optimizers from './lessons/optimizers';
+export * as regularization from './lessons/regularization';
