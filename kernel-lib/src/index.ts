@@ -71,3 +71,4 @@ export * as batchNorm from './lessons/batch-norm';
 export * as dropout from './lessons/dropout';
 export * as transfer from './lessons/transfer';
 export * as hpSearch from './lessons/hp-search';
+export * as regularization from './lessons/regularization';
