@@ -35,6 +35,7 @@ import { CASES as TRANSFER } from './golden-cases/transfer';
 import { CASES as HP_SEARCH_EXPERIMENTS } from './golden-cases/hp-search-experiments';
 import { CASES as HP_SEARCH } from './golden-cases/hp-search';
 import { CASES as BABYSITTING_MONITOR } from './golden-cases/babysitting-monitor';
+import { CASES as REGULARIZATION_AUGMENT } from './golden-cases/regularization-augment';
 
 /** Switches tfjs to the notebook's CPU backend (wasm + nnlab kernels, 1 thread). */
 export async function goldenBackend(): Promise<void> {
@@ -53,7 +54,7 @@ export interface GoldenCase {
 }
 
 /** One case per experiment function, plus the CLI's own option sets where they differ (one file per lesson). */
-export const GOLDEN_CASES: GoldenCase[] = [...ACTIVATIONS, ...PREPROCESSING, ...PREPROCESSING_CENTERING, ...WEIGHT_INIT, ...BATCH_NORM, ...BABYSITTING, ...BABYSITTING_MONITOR, ...HP_SEARCH_EXPERIMENTS, ...HP_SEARCH, ...DROPOUT, ...TRANSFER];
+export const GOLDEN_CASES: GoldenCase[] = [...ACTIVATIONS, ...PREPROCESSING, ...PREPROCESSING_CENTERING, ...WEIGHT_INIT, ...BATCH_NORM, ...BABYSITTING, ...BABYSITTING_MONITOR, ...HP_SEARCH_EXPERIMENTS, ...HP_SEARCH, ...REGULARIZATION_AUGMENT, ...DROPOUT, ...TRANSFER];
 
 // ------------------------------------------------------------------ normalization
 
