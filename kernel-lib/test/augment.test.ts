@@ -288,13 +288,13 @@ test('augmentCost({ batchSize: 16, rounds: 2, warmup: 1 }) times every op, the p
   const events: ProgressEvent[] = [];
   const r = await augmentCost({ batchSize: 16, rounds: 2, warmup: 1, progress: (e) => events.push(e) }, source);
   assert.equal(tf.memory().numTensors, before);
-  assert.deepEqual(r.names, [...AUGMENTATIONS, 'pipeline: flip+crop+jitter', 'training step']);
+  assert.deepEqual(r.names, [...AUGMENTATIONS, 'pipeline (flip + crop + jitter)', 'training step']);
   assert.deepEqual(r.meta.timings.map((t) => t.name), r.names);
   assert.ok(r.meta.timings.every((t) => t.ms > 0 && t.min <= t.ms && t.ms <= t.max));
   assert.equal(r.meta.timings[r.names.length - 1].perStep, 1);
   assert.deepEqual(events.map((e) => [e.done, e.total, e.phase]), [[1, 3, 'warm-up'], [2, 3, 'timed'], [3, 3, 'timed']]);
   const fig = augmentCostFigure(r);
-  assert.match((fig.layout.title as { text: string }).text, /^What augmentation costs: ms per batch of 16/);
+  assert.match((fig.layout.title as { text: string }).text, /^Augmentation vs a training step: ms per batch of 16/);
 });
 
 test('augmentEffect (64 images, 2 epochs): one seed one record, both runs from one init (epoch 0 equal), the augmented run trains on other batches, TTA accuracy in [0, 1]; progress counts every step; nothing leaks', async () => {
@@ -317,7 +317,7 @@ test('augmentEffect (64 images, 2 epochs): one seed one record, both runs from o
   assert.equal(steps.length, 2 * 2 * 2);
   assert.equal(events[events.length - 1].done, 8);
   const fig = augmentEffectFigure(r);
-  assert.equal(fig.data.filter((t) => typeof t.name === 'string' && t.name.startsWith('validation')).length, 2);
+  assert.equal(fig.data.filter((t) => typeof t.name === 'string' && t.name.startsWith('val, ')).length, 2);
   await rejectsArgument(() => augmentEffect({ batchSize: 100, trainSize: 50 }, source), /^batchSize must be at most trainSize \(50\)/);
   await rejectsArgument(() => augmentEffect({ optimizer: 'lbfgs' as never }, source), /^optimizer must be one of/);
 });

@@ -4,7 +4,7 @@
  * with and without augmentation. Each `…Figure(record)` / `…Png(record)` is pure; `show…` draws.
  */
 import { ArgumentError } from '../../core/errors';
-import { barFigure, Figure, referenceLine, SERIES_COLOURS, subplotsFigure, Trace } from '../../show/figure';
+import { Figure, logAxis, referenceLine, REFERENCE_COLOUR, SERIES_COLOURS, subplotsFigure, Trace } from '../../show/figure';
 import { imageGridPng } from '../../show/images';
 import { escapeHtml, inKernel, publish } from '../../show/kernel';
 import { showFigure } from '../../show/plot';
@@ -68,22 +68,29 @@ export function showAugmentGrid(record: AugmentGridRecord): void {
 // ============================================================================ cost
 
 /**
- * Bars: milliseconds per batch of each op, the pipeline and the training step they accompany.
+ * Horizontal bars on a log axis: milliseconds per batch of each op, the pipeline and the training
+ * step they accompany (grey), each labelled with its value.
  *
  * @example
  * nn.plot(nn.regularization.augmentCostFigure(await nn.regularization.augmentCost()));
  */
 export function augmentCostFigure(record: AugmentCostRecord): Figure {
   checkRecord(record, 'regularizationAugmentCost');
-  const t = record.meta.timings;
-  const fig = barFigure({
-    title: `What augmentation costs: ms per batch of ${record.options.batchSize} (${record.backend}, median of ${record.options.rounds})`,
-    xTitle: 'op', yTitle: 'ms per batch',
-    series: [{ name: 'median ms per batch', x: t.map((r) => r.name), y: t.map((r) => r.ms) }],
-  });
-  const step = t.find((r) => r.name === 'training step');
-  if (step) fig.data.push(referenceLine(`one training step, ${step.ms.toFixed(0)} ms`, t[0].name, t[t.length - 1].name, step.ms));
-  return fig;
+  const t = [...record.meta.timings].reverse();   // the first op at the top
+  const ms = t.map((r) => r.ms);
+  return {
+    data: [{
+      type: 'bar', orientation: 'h', name: 'median ms per batch', x: ms, y: t.map((r) => r.name), showlegend: false,
+      marker: { color: t.map((r) => (r.name === 'training step' ? REFERENCE_COLOUR : SERIES_COLOURS[0])) },
+      text: ms.map((v) => `${v.toFixed(1)} ms`), textposition: 'outside', cliponaxis: false,
+    }],
+    layout: {
+      title: { text: `Augmentation vs a training step: ms per batch of ${record.options.batchSize} (${record.backend})` },
+      xaxis: { ...logAxis({ title: { text: `ms per batch, median of ${record.options.rounds} (log scale)` } }, [Math.min(...ms) / 2, Math.max(...ms) * 3]), dtick: 1 },
+      yaxis: { title: { text: 'op' }, automargin: true },
+      margin: { l: 200 },
+    },
+  };
 }
 
 /** One row per timed thing: median, min, max ms and the share of a training step. */
@@ -110,7 +117,7 @@ export function showAugmentCost(record: AugmentCostRecord): void {
 // ============================================================================ effect
 
 function panel(title: string, xTitle: string, yTitle: string, data: Trace[], yaxis: Record<string, unknown> = {}): Figure {
-  return { data, layout: { title: { text: title }, xaxis: { title: { text: xTitle } }, yaxis: { ...yaxis, title: { text: yTitle } } } };
+  return { data, layout: { title: { text: title }, xaxis: { title: { text: xTitle }, dtick: 1 }, yaxis: { ...yaxis, title: { text: yTitle } } } };
 }
 
 function line(name: string, x: readonly number[], y: readonly number[], colour: string, dash = 'solid'): Trace {
@@ -118,7 +125,7 @@ function line(name: string, x: readonly number[], y: readonly number[], colour: 
 }
 
 /**
- * Two panels: train (dashed) and validation (solid) accuracy per epoch of both runs, and their gap.
+ * Two panels: train (dashed) and validation accuracy per epoch of both runs ('none': no augmentation), and their gap.
  *
  * @example
  * nn.plot(nn.regularization.augmentEffectFigure(await nn.regularization.augmentEffect()));
@@ -126,19 +133,20 @@ function line(name: string, x: readonly number[], y: readonly number[], colour: 
 export function augmentEffectFigure(record: AugmentEffectRecord): Figure {
   checkRecord(record, 'regularizationAugmentEffect');
   const epochs = record.options.epochs;
-  const acc = panel('Accuracy: train (dashed) and validation (solid)', 'epoch', 'accuracy', [
+  const short = (name: string) => (name === 'augmented' ? 'augmented' : 'none');
+  const acc = panel('Accuracy per epoch', 'epoch', 'accuracy', [
     ...record.runs.flatMap((run, i) => [
-      line(`train, ${run.name}`, run.epochs.map((e) => e.epoch), run.epochs.map((e) => e.trainAcc), SERIES_COLOURS[i], 'dash'),
-      line(`validation, ${run.name}`, run.epochs.map((e) => e.epoch), run.epochs.map((e) => e.valAcc), SERIES_COLOURS[i]),
+      line(`train, ${short(run.name)}`, run.epochs.map((e) => e.epoch), run.epochs.map((e) => e.trainAcc), SERIES_COLOURS[2 * i], 'dash'),
+      line(`val, ${short(run.name)}`, run.epochs.map((e) => e.epoch), run.epochs.map((e) => e.valAcc), SERIES_COLOURS[2 * i + 1]),
     ]),
-    referenceLine('chance, 0.1', 0, epochs, 0.1),
+    referenceLine('chance', 0, epochs, 0.1),
   ], { range: [-0.05, 1.05] });
-  const gap = panel('The gap: train − validation accuracy', 'epoch', 'gap', [
-    ...record.runs.map((run, i) => line(`gap, ${run.name}`, run.epochs.map((e) => e.epoch), run.epochs.map((e) => e.gap), SERIES_COLOURS[i])),
+  const gap = panel('Train − validation accuracy', 'epoch', 'gap', [
+    ...record.runs.map((run, i) => line(`gap, ${short(run.name)}`, run.epochs.map((e) => e.epoch), run.epochs.map((e) => e.gap), SERIES_COLOURS[4 + i])),
     referenceLine('no gap', 0, epochs, 0),
   ]);
   return subplotsFigure([acc, gap], {
-    title: `Augmentation (${record.options.ops.join(' + ')}) vs none: the small CNN on ${record.data.trainRows} CIFAR-10 images`, rows: 1, cols: 2,
+    title: `${record.options.ops.join(' + ')} vs no augmentation: small CNN, ${record.data.trainRows} images`, rows: 1, cols: 2,
   });
 }
 
