@@ -33,3 +33,5 @@ export { trainTwoLayer } from './twoLayerTrain';
 export type { TwoLayerData, TwoLayerEpoch, TwoLayerRun, TwoLayerRunOptions } from './twoLayerTrain';
 export { symmetricEigen, topEigen } from './linalg';
 export type { SymmetricEigen, TopEigen } from './linalg';
+export { createSmallCnn, CIFAR_MEAN, CIFAR_STD } from './smallCnn';
+export type { SmallCnn, SmallCnnOptions } from './smallCnn';

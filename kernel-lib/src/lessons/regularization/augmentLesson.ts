@@ -1,14 +1,21 @@
 /**
- * Stub of lesson 08's augmentation part (helper D delivers the real file): its commands,
- * experiments and figures as registry data, spread into lesson.ts.
+ * Lesson 08's augmentation part as registry data, for the lesson's lesson.ts to spread in:
+ * `experiments: { ...AUGMENT_EXPERIMENTS }`, `show: { ...AUGMENT_SHOW }`, `commands: { ...AUGMENT_COMMANDS }`.
  */
-import type { Command } from '../../core/command';
-import type { Experiment } from '../../core/lesson';
+import { augmentEffect, EFFECT_OPTIONS } from './augmentEffect';
+import { augmentCost, augmentGrid, COST_OPTIONS, GRID_OPTIONS } from './augmentRun';
+import { showAugmentCost, showAugmentEffect, showAugmentGrid } from './figuresAugment';
 
-/** `nnlab` commands of the augmentation part. */
-export const AUGMENT_COMMANDS: Readonly<Record<string, Command>> = {};
-/** Experiments of the augmentation part, with their declared options. */
-export const AUGMENT_EXPERIMENTS: Readonly<Record<string, Experiment>> = {};
-/** Which show function draws which record. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const AUGMENT_SHOW: Readonly<Record<string, (record: any) => void>> = {};
+export { AUGMENT_COMMANDS } from './cliAugment';
+
+/** The experiments with their declared options (test/properties.test.ts feeds them bad values). */
+export const AUGMENT_EXPERIMENTS = {
+  augmentGrid: { run: augmentGrid, options: GRID_OPTIONS },
+  augmentCost: { run: augmentCost, options: COST_OPTIONS },
+  augmentEffect: { run: augmentEffect, options: EFFECT_OPTIONS },
+} as const;
+
+/** Which show function draws which record (`nn.show(record)`). */
+export const AUGMENT_SHOW = {
+  regularizationAugmentGrid: showAugmentGrid, regularizationAugmentCost: showAugmentCost, regularizationAugmentEffect: showAugmentEffect,
+} as const;

@@ -10,8 +10,8 @@ import { regularize, REGULARIZE_OPTIONS } from './penalties';
 
 export const REGULARIZATION_LESSON: LessonDefinition = {
   id: 'regularization', number: '08', namespace: 'regularization', title: 'Regularization: penalties, augmentation and ensembles',
-  summary: 'L2, L1 and elastic-net penalties swept over λ on a two-layer net that overfits 500 CIFAR-10 rows (λ chosen on validation, the test rows read once; L1 pushes weights to zero, L2 keeps them small), data augmentation, ensembles of independently trained nets and snapshot ensembles of one cyclic run vs one model, batch norm\'s batch noise as a regulariser, a pointer to dropout (`nnlab regularize`, `nnlab ensemble`, `nnlab bn-noise`)',
-  notebook: '08-regularization.ipynb', homework: null,   // hw08-regularization.ipynb: helper D's, set at merge
+  summary: 'L2, L1 and elastic-net penalties swept over λ on a two-layer net that overfits 500 CIFAR-10 rows (λ chosen on validation, the test rows read once; L1 pushes weights to zero, L2 keeps them small), data augmentation as seeded tfjs ops on whole batches (flip, crop and scale, colour jitter, translation, rotation, cutout; test-time averaging) shown on real images, timed, and its effect on a small CNN\'s train/val gap, ensembles of independently trained nets and snapshot ensembles of one cyclic run vs one model, batch norm\'s batch noise as a regulariser, a pointer to dropout (`nnlab regularize`, `nnlab augment`, `nnlab ensemble`, `nnlab bn-noise`)',
+  notebook: '08-regularization.ipynb', homework: 'hw08-regularization.ipynb',
   exercises: HOMEWORK_08,
   commands: { regularize: REGULARIZE_COMMAND, ensemble: ENSEMBLE_COMMAND, 'bn-noise': BN_NOISE_COMMAND, ...AUGMENT_COMMANDS },
   experiments: {
