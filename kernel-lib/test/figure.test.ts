@@ -11,10 +11,14 @@ const labels = { title: 'Loss', xTitle: 'epoch', yTitle: 'loss' };
 test('lineFigure sets the title and both axis labels and keeps the numbers', () => {
   const fig = lineFigure({ ...labels, series: [{ name: 'train', y: [3, 2, 1] }, { name: 'val', x: [1, 2, 3], y: [4, 3, 2.5] }] });
   assert.deepEqual(fig.layout.title, { text: 'Loss' });
-  assert.deepEqual(fig.layout.xaxis, { title: { text: 'epoch' } });
+  assert.deepEqual(fig.layout.xaxis, { title: { text: 'epoch' }, dtick: 1 }, 'whole-number x over a short span: whole-number ticks');
   assert.deepEqual(fig.layout.yaxis, { title: { text: 'loss' } });
   assert.deepEqual(fig.data[0], { type: 'scatter', mode: 'lines+markers', name: 'train', x: [0, 1, 2], y: [3, 2, 1] });
   assert.deepEqual(fig.data[1].x, [1, 2, 3]);
+  const fractional = lineFigure({ ...labels, series: [{ name: 'train', x: [0, 0.5, 1], y: [3, 2, 1] }] });
+  assert.deepEqual(fractional.layout.xaxis, { title: { text: 'epoch' } });
+  const long = lineFigure({ ...labels, series: [{ name: 'train', y: Array.from({ length: 12 }, (_, i) => i) }] });
+  assert.deepEqual(long.layout.xaxis, { title: { text: 'epoch' } });
 });
 
 test('lineFigure draws NaN (a diverged run) as a gap, and a log axis on request, labelled 1e-8 (not SI), 1-2-5 within two decades', () => {

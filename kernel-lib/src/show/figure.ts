@@ -153,7 +153,14 @@ export function lineFigure(o: LineFigureOptions): Figure {
     if (x.length !== y.length) throw new ArgumentError(`lineFigure.series[${i}].x.length`, x.length, `equal to y.length (${y.length})`);
     return { type: 'scatter', mode: y.length > MARKERS_UP_TO ? 'lines' : 'lines+markers', name: s.name, x, y: y.map((v) => (Number.isFinite(v) ? v : null)) };
   });
-  return { data, layout: withScales(baseLayout(o), o.xScale, o.yScale, data) };
+  const layout = withScales(baseLayout(o), o.xScale, o.yScale, data);
+  // x values that are all whole numbers over a short span (epochs, counts): whole-number ticks,
+  // never "epoch 0.5"
+  const xs = data.flatMap((d) => d.x as number[]);
+  if (o.xScale !== 'log' && xs.length > 0 && xs.every(Number.isInteger) && Math.max(...xs) - Math.min(...xs) <= 10) {
+    layout.xaxis = { ...(layout.xaxis as Record<string, unknown> ?? {}), dtick: 1 };
+  }
+  return { data, layout };
 }
 
 /** The longest series {@link lineFigure} draws with a marker on every point. */

@@ -231,7 +231,7 @@ export function snapshotFigure(record: SnapshotRecord): Figure {
     { type: 'bar', name: 'one snapshot', x: names, y: record.snapshots.map((s) => s.testAcc), marker: { color: SERIES_COLOURS[0] } },
     { type: 'bar', name: 'snapshot ensemble', x: ['average'], y: [record.snapshotEnsembleAcc], marker: { color: SERIES_COLOURS[2] } },
     { type: 'bar', name: 'single model, same steps', x: ['single'], y: [record.single.testAcc], marker: { color: SERIES_COLOURS[1] } },
-  ], { type: 'category' }, { range: [Math.max(0, Math.min(...accs) - 0.05), Math.min(1, Math.max(...accs) + 0.03)] });
+  ], { type: 'category' }, { range: [0, Math.min(1, Math.max(...accs) + 0.03)] });   // bars start at 0: their lengths compare
   return subplotsFigure([lr, acc], {
     title: `Snapshot ensemble: ${record.snapshots.length} snapshots of one cyclic run ${pct(record.snapshotEnsembleAcc)} vs one model of the same budget ${pct(record.single.testAcc)}`,
     rows: 1, cols: 2,
