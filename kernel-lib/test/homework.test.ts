@@ -12,6 +12,8 @@ import { compile, MISTAKES, RIGHT } from './fixtures/homework/solutions';
 import { DEAD_DESIGNS, deadFraction64, deadLayer, preActivations } from '../src/lessons/activations/homeworkDead';
 import { compile05, RIGHT_05 } from './fixtures/homework/babysitting';
 import { compile06, RIGHT_06 } from './fixtures/homework/hpSearch';
+import { RIGHT_07 } from './fixtures/homework/optimizers';
+import { compile08, RIGHT_08 } from './fixtures/homework/regularization';
 
 before(async () => { await nn.useDevice('cpu', { print: false }); });
 
@@ -36,6 +38,10 @@ const ARGS: Record<string, unknown[]> = {
   preprocess: [compile(RIGHT.preprocess, 'preprocess', { fitChannelStats: right.fitChannelStats, normalize: right.normalize })],
   twoLayerLoss64: [compile05(RIGHT_05.twoLayerLoss64, 'twoLayerLoss64')], twoLayerLossTf: [compile05(RIGHT_05.twoLayerLossTf, 'twoLayerLossTf')],
   logUniform: [compile06(RIGHT_06.logUniform, 'logUniform')], narrowRange: [compile06(RIGHT_06.narrowRange, 'narrowRange')],
+  momentumStep: [compile(RIGHT_07.momentumStep, 'momentumStep')], rmspropStep: [compile(RIGHT_07.rmspropStep, 'rmspropStep')],
+  adamStep: [compile(RIGHT_07.adamStep, 'adamStep')],
+  linearLossL2: [compile08(RIGHT_08.linearLossL2, 'linearLossL2')], flipBatch: [compile08(RIGHT_08.flipBatch, 'flipBatch')],
+  cropBatch: [compile08(RIGHT_08.cropBatch, 'cropBatch')],
 };
 
 /**
