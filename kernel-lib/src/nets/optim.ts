@@ -333,15 +333,8 @@ export function createOptimizer(name: string, config: Partial<OptimizerConfig> =
       if (list && list.length !== variables.length) throw new ArgumentError('grads', list.length, `one gradient per variable (${variables.length})`);
       if (states.length === 0) states = variables.map(() => null);
       if (states.length !== variables.length) throw new ArgumentError('variables', variables.length, `the ${states.length} variables of the first step`);
-      states = variables.map((v, i) => {
-        const dw = list ? list[i] : (grads as tf.NamedTensorMap)[v.name];
-        if (!dw) throw new ArgumentError('grads', Object.keys(grads), `a gradient for every variable (${v.name} has none)`);
-        const { w, state } = rule(v, dw, states[i], stepConfig);
-        v.assign(w);
-        w.dispose();
-        tf.dispose(stateTensors(states[i]));
-        return state;
-      });
+      const byName = list ? Object.fromEntries(variables.map((v, i) => [v.name, list[i]])) : grads as tf.NamedTensorMap;
+      states = applyUpdate(rule, variables, byName, states, stepConfig);
       steps += 1;
     },
     state: () => states.map(stateTensors),
