@@ -35,3 +35,9 @@ export { symmetricEigen, topEigen } from './linalg';
 export type { SymmetricEigen, TopEigen } from './linalg';
 export { createSmallCnn, CIFAR_MEAN, CIFAR_STD } from './smallCnn';
 export type { SmallCnn, SmallCnnOptions } from './smallCnn';
+export { array64, randn64, sizeOf, index64, at64, checkArray64, fromTensor64, toTensor64, maxAbsDiff64 } from './array64';
+export type { Array64 } from './array64';
+export {
+  convOutputSize, tfjsPadding, conv2d64, conv2dBackward64, flipKernel64, maxPool64, maxPoolBackward64, avgPool64,
+} from './conv64';
+export type { ConvOutputSize, TfjsPadding, Pad64, Conv64Options, Pool64Options, MaxPool64 } from './conv64';
