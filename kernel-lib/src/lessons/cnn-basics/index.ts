@@ -1,0 +1,4 @@
+/**
+ * `nn.cnn`: lesson 11, CNN basics.
+ */
+export * from './trainingIndex';
