@@ -24,10 +24,21 @@ function parseInput(text: string): Volume {
   return { H: Number(m[1]), W: Number(m[2]), C: Number(m[3]) };
 }
 
+/** Runs a check of `v`; its ArgumentError is told under the option's own name (--net: spec[1] must be ...). */
+function named(name: string, v: unknown, check: () => unknown): string {
+  try {
+    check();
+  } catch (err) {
+    if (err instanceof ArgumentError) throw new ArgumentError(name, v, err.message, `${name}: ${err.message}`);
+    throw err;
+  }
+  return v as string;
+}
+
 const SIZE_OPTIONS = {
   W: int({ min: 1, max: 100_000 }), F: int({ min: 1, max: 100_000 }), P: int({ min: 0, max: 100_000 }), S: int({ min: 1, max: 100_000 }),
-  net: custom((name, v) => { parseNetSpec(v as string); return v as string; }),
-  input: custom((name, v) => { parseInput(v as string); return v as string; }),
+  net: custom((name, v) => named(name, v, () => parseNetSpec(v as string))),
+  input: custom((name, v) => named(name, v, () => parseInput(v as string))),
 } as const;
 
 /** `nnlab conv-size` for parsed arguments: one axis by the formula, or a network's layer table. */
