@@ -24,13 +24,34 @@ function checkRecord(record: unknown, experiment: string): void {
 }
 
 const HIGHLIGHT: string = SERIES_COLOURS[3];
+/** Light colour scales, so black numbers stay readable in every cell. */
+const SEQUENTIAL = [[0, '#ffffff'], [1, '#6fa8dc']];
+const DIVERGING = [[0, '#6fa8dc'], [0.5, '#f7f7f7'], [1, '#e8836f']];
+const GREYS = [[0, '#000000'], [1, '#ffffff']];
+const FIELD = [[0, '#ffffff'], [1, '#08306b']];
+
+/** Square cells in every panel of a subplots figure: each y axis scales with its own x axis. */
+function squareCells(fig: Figure): Figure {
+  for (const [key, axis] of Object.entries(fig.layout)) {
+    const m = /^yaxis(\d*)$/.exec(key);
+    if (m && axis && typeof axis === 'object' && (axis as Record<string, unknown>).scaleanchor) (axis as Record<string, unknown>).scaleanchor = `x${m[1]}`;
+  }
+  return fig;
+}
+
+/** The largest |value| away from the 1-pixel border (where zero padding makes edges of its own). */
+function interiorRange(z: Grid): number {
+  let m = 0;
+  for (let y = 1; y < z.length - 1; y++) for (let x = 1; x < z[0].length - 1; x++) m = Math.max(m, Math.abs(z[y][x]));
+  return m || 1;
+}
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(2));
 
 /** A grid as a heatmap panel: row 0 on top, square cells, whole-number ticks (or none). */
-function gridPanel(title: string, z: Grid, o: { colorscale?: string | unknown[]; zmid?: number; zmin?: number; zmax?: number; ticks?: boolean } = {}): Figure {
+function gridPanel(title: string, z: Grid, o: { colorscale?: unknown[]; zmid?: number; zmin?: number; zmax?: number; ticks?: boolean } = {}): Figure {
   const ticks = o.ticks ?? true;
   const trace: Trace = {
-    type: 'heatmap', z, colorscale: o.colorscale ?? 'Blues', showscale: false, name: title,
+    type: 'heatmap', z, colorscale: o.colorscale ?? SEQUENTIAL, showscale: false, showlegend: false, name: title,
     hovertemplate: 'row %{y}, col %{x}: %{z}<extra></extra>', xgap: ticks ? 1 : 0, ygap: ticks ? 1 : 0,
   };
   if (o.zmid !== undefined) trace.zmid = o.zmid;
@@ -86,20 +107,20 @@ export function convByHandFigure(record: ConvByHandRecord): Figure {
   const { row, col } = record.cell;
   const F = record.kernel.length;
   const n = record.output.length;
-  const fig = subplotsFigure([
-    gridPanel(`input ${record.image.length}×${record.image.length}`, record.image, { colorscale: 'Blues', zmin: 0, zmax: 18 }),
-    gridPanel(`kernel ${F}×${F}`, record.kernel, { colorscale: 'RdBu', zmid: 0 }),
-    gridPanel(`output ${n}×${n} (stride 1, no padding)`, record.output, { colorscale: 'RdBu', zmid: 0 }),
-  ], { title: `Convolution by hand: output cell [${row}, ${col}] is the sum of the window × the kernel`, rows: 1, cols: 3, height: 380 });
+  const fig = squareCells(subplotsFigure([
+    gridPanel(`input ${record.image.length}×${record.image.length}`, record.image, { colorscale: SEQUENTIAL, zmin: 0, zmax: 12 }),
+    gridPanel(`kernel ${F}×${F}`, record.kernel, { colorscale: DIVERGING, zmid: 0 }),
+    gridPanel(`output ${n}×${n} (stride 1, no padding)`, record.output, { colorscale: DIVERGING, zmid: 0 }),
+  ], { title: `Convolution by hand: output cell [${row}, ${col}] is the sum of the window × the kernel`, rows: 1, cols: 3, height: 380 }));
   const layout = fig.layout as Record<string, unknown> & { annotations: unknown[]; height: number; margin: Record<string, number> };
   const small = record.image.length > 8 ? 8 : 12;
   layout.annotations.push(...numbers(record.image, 1, small), ...numbers(record.kernel, 2), ...numbers(record.output, 3, small));
   const sumAt = layout.annotations.length;
-  layout.annotations.push({ text: dotProductText(record), showarrow: false, xref: 'paper', yref: 'paper', x: 0.5, y: 0, yshift: -70, xanchor: 'center', yanchor: 'top', font: { size: 13 } });
+  layout.annotations.push({ text: dotProductText(record), showarrow: false, xref: 'paper', yref: 'paper', x: 0.5, y: 0, yshift: -60, xanchor: 'center', yanchor: 'top', font: { size: 13 } });
   layout.shapes = [box(1, row, col, row + F - 1, col + F - 1), box(3, row, col, row, col)];
   const cells = Array.from({ length: n * n }, (_, k) => [Math.floor(k / n), k % n] as const);
   layout.sliders = [{
-    active: row * n + col, x: 0.05, len: 0.9, y: 0, yanchor: 'top', pad: { t: 100 }, currentvalue: { prefix: 'output cell ', font: { size: 12 } }, font: { size: 10 },
+    active: row * n + col, x: 0.05, len: 0.9, y: 0, yanchor: 'top', pad: { t: 80 }, currentvalue: { prefix: 'output cell ', font: { size: 12 } }, font: { size: 10 },
     steps: cells.map(([r, c]) => ({
       label: `${r},${c}`, method: 'relayout',
       args: [{
@@ -109,8 +130,8 @@ export function convByHandFigure(record: ConvByHandRecord): Figure {
       }],
     })),
   }];
-  layout.margin = { ...layout.margin, b: layout.margin.b + 190 };
-  layout.height += 190;
+  layout.margin = { ...layout.margin, b: layout.margin.b + 160 };
+  layout.height += 160;
   return fig;
 }
 
@@ -130,8 +151,8 @@ export function convVariantsFigure(record: ConvByHandRecord): Figure {
     { title: '2 in → filter 1', z: channels.output[1] },
     { title: 'true convolution (flipped)', z: record.flipped.convolution },
   ];
-  const fig = subplotsFigure(panels.map((p) => gridPanel(p.title, p.z, { colorscale: 'RdBu', zmid: 0 })),
-    { title: 'The same image with stride and padding, two channels in and out, and the kernel flipped', rows: 1, cols: 4, height: 330 });
+  const fig = squareCells(subplotsFigure(panels.map((p) => gridPanel(p.title, p.z, { colorscale: DIVERGING, zmid: 0 })),
+    { title: 'The same image with stride and padding, two channels in and out, and the kernel flipped', rows: 1, cols: 4, height: 330 }));
   (fig.layout.annotations as unknown[]).push(...panels.flatMap((p, k) => numbers(p.z, k + 1, 10)));
   return fig;
 }
@@ -197,12 +218,12 @@ export function showConvVariants(record: ConvByHandRecord): void {
  */
 export function classicFiltersFigure(record: ClassicFiltersRecord): Figure {
   checkRecord(record, 'cnnClassicFilters');
-  const grey = 'Greys';
+  const grey = GREYS;
   const panels = [gridPanel(`original (${record.label})`, record.image, { colorscale: grey, zmin: 0, zmax: 1, ticks: false }),
     ...record.filtered.filter((f) => f.name !== 'identity').map((f) => (f.name.startsWith('sobel')
-      ? gridPanel(`${f.label}: ${f.name === 'sobelX' ? 'vertical' : 'horizontal'} edges`, f.output, { colorscale: 'RdBu', zmid: 0, ticks: false })
+      ? gridPanel(`${f.label}: ${f.name === 'sobelX' ? 'vertical' : 'horizontal'} edges`, f.output, { colorscale: DIVERGING, zmin: -interiorRange(f.output), zmax: interiorRange(f.output), ticks: false })
       : gridPanel(f.label, f.output, { colorscale: grey, zmin: 0, zmax: 1, ticks: false })))];
-  return subplotsFigure(panels, { title: `Classic 3×3 filters on a ${record.options.dataset} test image (#${record.options.index}, grayscale, padding 1)`, rows: 1, cols: 5, height: 260 });
+  return squareCells(subplotsFigure(panels, { title: `Classic 3×3 filters on a ${record.options.dataset} test image (#${record.options.index}, grayscale, padding 1)`, rows: 1, cols: 5, height: 260 }));
 }
 
 /**
@@ -280,11 +301,11 @@ export function showConvSizes(record: ConvSizesRecord): void {
  */
 export function poolingFigure(record: PoolingRecord): Figure {
   checkRecord(record, 'cnnPooling');
-  const fig = subplotsFigure([
-    gridPanel('input 4×4, four 2×2 windows', record.example, { colorscale: 'Blues', zmin: 0, zmax: 12 }),
-    gridPanel('max pool 2×2, stride 2', record.max, { colorscale: 'Blues', zmin: 0, zmax: 12 }),
-    gridPanel('average pool 2×2, stride 2', record.avg, { colorscale: 'Blues', zmin: 0, zmax: 12 }),
-  ], { title: 'Pooling: each 2×2 window becomes one number (no parameters)', rows: 1, cols: 3, height: 330 });
+  const fig = squareCells(subplotsFigure([
+    gridPanel('input 4×4, four 2×2 windows', record.example, { colorscale: SEQUENTIAL, zmin: 0, zmax: 9 }),
+    gridPanel('max pool 2×2, stride 2', record.max, { colorscale: SEQUENTIAL, zmin: 0, zmax: 9 }),
+    gridPanel('average pool 2×2, stride 2', record.avg, { colorscale: SEQUENTIAL, zmin: 0, zmax: 9 }),
+  ], { title: 'Pooling: each 2×2 window becomes one number (no parameters)', rows: 1, cols: 3, height: 330 }));
   const layout = fig.layout as Record<string, unknown> & { annotations: unknown[] };
   layout.annotations.push(...numbers(record.example, 1), ...numbers(record.max, 2), ...numbers(record.avg, 3));
   const windows = [0, 2].flatMap((r) => [0, 2].map((c) => box(1, r, c, r + 1, c + 1, REFERENCE_COLOUR)));
@@ -303,13 +324,14 @@ export function poolingMapsFigure(record: PoolingRecord): Figure {
   checkRecord(record, 'cnnPooling');
   const panels = record.maps.flatMap((m) => {
     const n = m.before.length;
+    const range = { colorscale: DIVERGING, zmin: -interiorRange(m.before), zmax: interiorRange(m.before), ticks: false };
     return [
-      gridPanel(`${m.label} ${n}×${n}`, m.before, { colorscale: 'RdBu', zmid: 0, ticks: false }),
-      gridPanel(`max pooled ${n / 2}×${n / 2}`, m.max, { colorscale: 'RdBu', zmid: 0, ticks: false }),
-      gridPanel(`average pooled ${n / 2}×${n / 2}`, m.avg, { colorscale: 'RdBu', zmid: 0, ticks: false }),
+      gridPanel(`${m.label} ${n}×${n}`, m.before, range),
+      gridPanel(`max pooled ${n / 2}×${n / 2}`, m.max, range),
+      gridPanel(`average pooled ${n / 2}×${n / 2}`, m.avg, range),
     ];
   });
-  return subplotsFigure(panels, { title: `Pooling real feature maps (${record.label}): half the size, the strong responses kept`, rows: 2, cols: 3, height: 560 });
+  return squareCells(subplotsFigure(panels, { title: `Pooling real feature maps (${record.label}): half the size; max keeps the strongest positive response`, rows: 2, cols: 3, height: 560 }));
 }
 
 /**
@@ -349,8 +371,8 @@ export function receptiveFieldFigure(record: ReceptiveFieldRecord): Figure {
     layout: { title: { text: 'Field side per layer' }, xaxis: { title: { text: 'layer' }, type: 'category' }, yaxis: { title: { text: 'receptive field (input pixels per side)' }, rangemode: 'tozero' } },
   };
   const last = record.rows[record.rows.length - 1];
-  const map = gridPanel(`gradient of one unit after layer ${record.rows.length} (${last.r}×${last.r})`, record.map.values, { colorscale: 'Blues', zmin: 0, zmax: 1, ticks: false });
-  const fig = subplotsFigure([growth, map], { title: `Receptive field of ${record.options.layers}`, rows: 1, cols: 2, height: 420 });
+  const map = gridPanel(`gradient of one unit after layer ${record.rows.length} (${last.r}×${last.r})`, record.map.values, { colorscale: FIELD, zmin: 0, zmax: 1, ticks: false });
+  const fig = squareCells(subplotsFigure([growth, map], { title: `Receptive field of ${record.options.layers}`, rows: 1, cols: 2, height: 420 }));
   fig.layout.shapes = [box(2, record.map.rows[0], record.map.cols[0], record.map.rows[1], record.map.cols[1])];
   return fig;
 }
