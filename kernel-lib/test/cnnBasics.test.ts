@@ -342,6 +342,12 @@ test('nnlab conv-size --W 28 --F 5 --P 1 --S 2 --json, conv-size --net, conv-by-
   const noW = await cliStatus(['conv-size', '--F', '3']);
   assert.equal(noW.status, 2);
   assert.match(noW.stderr, /W must be given \(or --net SPEC for a layer table\)/);
+  const both = await cliStatus(['conv-size', '--net', 'fc10', '--W', '28']);
+  assert.equal(both.status, 2);
+  assert.match(both.stderr, /--W must be left out with --net/);
+  const inputAlone = await cliStatus(['conv-size', '--W', '28', '--F', '3', '--input', '8x8x1']);
+  assert.equal(inputAlone.status, 2);
+  assert.match(inputAlone.stderr, /--input must be given only with --net/);
   const badLayers = await cliStatus(['receptive-field', '--layers', 'conv3,x']);
   assert.equal(badLayers.status, 2);
   assert.match(badLayers.stderr, /layers\[1\] must be conv<F>\[s<S>\]/);

@@ -44,6 +44,9 @@ const SIZE_OPTIONS = {
 /** `nnlab conv-size` for parsed arguments: one axis by the formula, or a network's layer table. */
 export async function runConvSize(a: ParsedArgs): Promise<string> {
   const o = optionValues('conv-size', a, SIZE_OPTIONS) as { W?: number; F?: number; P?: number; S?: number; net?: string; input?: string };
+  const axisGiven = (['W', 'F', 'P', 'S'] as const).filter((k) => o[k] !== undefined);
+  if (o.net !== undefined && axisGiven.length) throw new ArgumentError(axisGiven[0], o[axisGiven[0]], 'left out with --net (the layer table takes its sizes from the spec and --input)');
+  if (o.net === undefined && o.input !== undefined) throw new ArgumentError('input', o.input, 'given only with --net');
   if (o.net !== undefined) {
     const input = o.input === undefined ? { H: 32, W: 32, C: 3 } : parseInput(o.input);
     const table = layerTable(o.net, input);
