@@ -17,7 +17,7 @@ import { pooling } from '../src/lessons/cnn-basics/pooling';
 import { parseLayers, receptiveField, receptiveFieldOf } from '../src/lessons/cnn-basics/receptiveField';
 import { CNN_COMMANDS, runConvByHand, runConvSize, runReceptiveField } from '../src/lessons/cnn-basics/cli';
 import {
-  classicFiltersFigure, convByHandFigure, convVariantsFigure, poolingFigure, poolingMapsFigure, receptiveFieldFigure,
+  classicFiltersFigure, convByHandFigure, strideFitFigure, convVariantsFigure, poolingFigure, poolingMapsFigure, receptiveFieldFigure,
 } from '../src/lessons/cnn-basics/figures';
 import { rejectsArgument, throwsArgument, withoutMeta } from './helpers';
 
@@ -306,6 +306,12 @@ test('the figures: numbers in every cell of the by-hand panels, a slider step pe
   const texts = (fig.layout.annotations as { text: string }[]).map((a) => a.text);
   assert.ok(texts.length >= 36 + 9 + 16);
   assert.equal(convVariantsFigure(r).data.length, 4);
+  const fit = strideFitFigure(convSizes());
+  // P = 1: 13 windows cover rows 0..28 of the 30 padded rows, row 29 is never covered; 'same' (1 + 2 zeros): 14 windows, nothing missed
+  assert.deepEqual(fit.data.map((t) => t.name), ['window (F = 5)', 'zero padding', 'never covered (dropped)', 'window (F = 5)', 'zero padding']);
+  assert.deepEqual(fit.data[2].x, [29]);
+  assert.deepEqual(fit.data[4].x, [0, 29, 30]);
+  assert.equal((fit.data[3].y as (number | null)[]).filter((v) => v !== null).length, 2 * 14);
   const rf = receptiveFieldFigure(receptiveField({ layers: 'conv3,pool2' }));
   assert.deepEqual(rf.data.slice(0, 2).map((t) => t.y), [[3, 4], [3, 4]]);
   assert.equal(poolingFigure(await pooling()).data.length, 3);

@@ -271,6 +271,48 @@ export function convSizesText(record: ConvSizesRecord): string {
   ].join('\n\n');
 }
 
+/** One axis of a padded input: where each window sits, the zeros, and the rows no window covers. */
+function windowsPanel(title: string, W: number, F: number, S: number, before: number, after: number, size: number): Figure {
+  const length = W + before + after;
+  const x: (number | null)[] = []; const y: (number | null)[] = [];
+  for (let k = 0; k < size; k++) x.push(k * S - 0.4, k * S + F - 1 + 0.4, null), y.push(k, k, null);
+  const covered = (size - 1) * S + F;
+  const zeros = [...Array.from({ length: before }, (_, i) => i), ...Array.from({ length: after }, (_, i) => W + before + i)];
+  const missed = Array.from({ length: length - covered }, (_, i) => covered + i);
+  const data: Trace[] = [
+    { type: 'scatter', mode: 'lines', name: `window (F = ${F})`, x, y, line: { color: SERIES_COLOURS[0], width: 5 } },
+    { type: 'scatter', mode: 'markers', name: 'zero padding', x: zeros, y: zeros.map(() => -1), marker: { color: REFERENCE_COLOUR, size: 9, symbol: 'square' } },
+  ];
+  if (missed.length) data.push({ type: 'scatter', mode: 'markers', name: 'never covered (dropped)', x: missed, y: missed.map(() => -1), marker: { color: HIGHLIGHT, size: 11, symbol: 'x' } });
+  return {
+    data,
+    layout: {
+      title: { text: title },
+      xaxis: { title: { text: `row of the padded input (0 … ${length - 1})` }, range: [-1, length], zeroline: false },
+      yaxis: { title: { text: 'output row (window)' }, range: [size - 0.4, -1.6], zeroline: false, tickvals: Array.from({ length: Math.ceil(size / 2) }, (_, i) => 2 * i) },
+    },
+  };
+}
+
+/**
+ * Where the stride does not fit (28×28, F = 5, S = 2, P = 1 by default): the 13 window positions
+ * along one axis of the padded input and its last row that no window covers, next to tfjs's
+ * 'same' padding of the same layer (zeros 1 before and 2 after: 14 windows, nothing dropped).
+ *
+ * @example
+ * nn.plot(nn.cnn.strideFitFigure(nn.cnn.convSizes()));
+ */
+export function strideFitFigure(record: ConvSizesRecord, example = 2): Figure {
+  checkRecord(record, 'cnnConvSizes');
+  const e = record.examples[example];
+  if (!e) throw new ArgumentError('example', example, `an index in [0, ${record.examples.length - 1}] of record.examples`);
+  const [before, after] = e.tfjs.samePadding;
+  return subplotsFigure([
+    windowsPanel(`P = ${e.P} on each side: ${e.size} windows${e.exact ? '' : `, ${e.dropped} row dropped`}`, e.W, e.F, e.S, e.P, e.P, e.size),
+    windowsPanel(`tfjs 'same': zeros ${before} before, ${after} after: ${e.tfjs.same[0]} windows`, e.W, e.F, e.S, before, after, e.tfjs.same[0]),
+  ], { title: `W = ${e.W}, F = ${e.F}, S = ${e.S}: (W − F + 2P)/S = ${(e.W - e.F + 2 * e.P) / e.S}${e.exact ? ' fits' : ' does not fit'}`, rows: 1, cols: 2, height: 420, shareY: false });
+}
+
 /**
  * Shows the worked examples, the per-layer table next to tf.layers, and dense vs conv.
  *
@@ -280,6 +322,8 @@ export function convSizesText(record: ConvSizesRecord): string {
 export function showConvSizes(record: ConvSizesRecord): void {
   checkRecord(record, 'cnnConvSizes');
   showTable(sizeRows(record), { title: 'Output size ⌊(W − F + 2P)/S⌋ + 1, and what tf.conv2d gives' });
+  const misfit = record.examples.findIndex((e) => !e.exact);
+  if (misfit >= 0) showFigure(strideFitFigure(record, misfit));
   showTable(layerRows(record.table, record.check), {
     title: `Per layer, ${record.table.input.H}×${record.table.input.W}×${record.table.input.C} input: ${record.table.total.toLocaleString('en-US')} parameters (${record.table.trainable.toLocaleString('en-US')} trainable); tf.layers: ${record.check.total.toLocaleString('en-US')} — ${record.check.equal ? 'every row equal' : 'DIFFERENT'}`,
   });

@@ -32,6 +32,6 @@ export { parseLayers, receptiveField, receptiveFieldOf, RF_DEFAULTS } from './re
 export type { ReceptiveFieldOptions, ReceptiveFieldRecord, RfLayer, RfMeasure, RfRow } from './receptiveField';
 export {
   byHandSteps, classicFiltersFigure, convByHandFigure, convByHandText, convSizesText, convVariantsFigure, dotProductText, poolingFigure, poolingMapsFigure,
-  receptiveFieldFigure, receptiveFieldRows, receptiveFieldText, showClassicFilters, showConvByHand, showConvSizes, showConvVariants, showPooling, showReceptiveField,
+  receptiveFieldFigure, receptiveFieldRows, receptiveFieldText, showClassicFilters, showConvByHand, showConvSizes, showConvVariants, showPooling, showReceptiveField, strideFitFigure,
 } from './figures';
 export * from './trainingIndex';
