@@ -13,7 +13,7 @@
  * (momentum 0.99, epsilon 1e-3).
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkInt } from '../core/errors';
+import { checkInt, checkNumber } from '../core/errors';
 
 /** Weights of the lecture's MNIST MLP 784-512-512-512-10. */
 export const MLP_PARAMETERS = 932_362;
@@ -41,8 +41,13 @@ export function mlpModel(seed: number, hidden: readonly number[] = [512, 512, 51
   return model;
 }
 
-/** The widths of {@link cnnModel}: filters per block and the dense layer (the lecture's: [32, 64, 128], 512). */
-export interface CnnWidths { filters?: [number, number, number]; dense?: number }
+/**
+ * Variants of {@link cnnModel}: filters per block and units of the dense layer (the lecture's:
+ * [32, 64, 128] and 512), and BN's momentum (tfjs's and Keras's default 0.99; PyTorch's default
+ * is 0.9 in this convention, `moving = momentum·moving + (1 − momentum)·batch`). None changes the
+ * architecture; `bnMomentum` does not change the parameter count.
+ */
+export interface CnnWidths { filters?: [number, number, number]; dense?: number; bnMomentum?: number }
 
 /**
  * The lecture's CIFAR-10 CNN (1,345,066 weights with the default widths); smaller `widths` give
@@ -57,6 +62,7 @@ export function cnnModel(seed: number, widths: CnnWidths = {}): tf.Sequential {
   const filters = widths.filters ?? [32, 64, 128];
   filters.forEach((f, i) => checkInt(`filters[${i}]`, f, { min: 1, max: 1024 }));
   const dense = checkInt('dense', widths.dense ?? 512, { min: 1, max: 100_000 });
+  const momentum = checkNumber('bnMomentum', widths.bnMomentum ?? 0.99, { min: 0, max: 1 });
   const model = tf.sequential();
   const rates = [0.2, 0.3, 0.4];
   let k = 0;
@@ -65,14 +71,14 @@ export function cnnModel(seed: number, widths: CnnWidths = {}): tf.Sequential {
     for (let j = 0; j < 2; j++) {
       const first = i === 0 && j === 0;
       model.add(tf.layers.conv2d({ filters: f, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(), ...(first ? { inputShape: [32, 32, 3] } : {}) }));
-      model.add(tf.layers.batchNormalization());
+      model.add(tf.layers.batchNormalization({ momentum }));
     }
     model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
     model.add(tf.layers.dropout({ rate: rates[i], seed: seed + i }));
   });
   model.add(tf.layers.flatten());
   model.add(tf.layers.dense({ units: dense, activation: 'relu', kernelInitializer: init() }));
-  model.add(tf.layers.batchNormalization());
+  model.add(tf.layers.batchNormalization({ momentum }));
   model.add(tf.layers.dropout({ rate: 0.5, seed: seed + 3 }));
   model.add(tf.layers.dense({ units: 10, kernelInitializer: init() }));
   return model;
