@@ -104,7 +104,7 @@ export function cifarCurvesFigure(record: CifarCnnRecord): Figure {
       line('mean loss of the epoch', trained.map((e) => e.epoch), trained.map((e) => e.loss), SERIES_COLOURS[1]),
       referenceLine('chance, ln 10', 0, record.options.epochs, Math.log(10)),
     ],
-    layout: { title: { text: 'Training loss' }, xaxis: { title: { text: 'epoch' } }, yaxis: { title: { text: 'cross-entropy loss' }, rangemode: 'tozero' } },
+    layout: { title: { text: 'Training loss' }, xaxis: { title: { text: 'epoch' }, range: [-0.05 * record.options.epochs, 1.05 * record.options.epochs] }, yaxis: { title: { text: 'cross-entropy loss' }, rangemode: 'tozero' } },
   };
   const acc: Figure = {
     data: [
@@ -112,7 +112,7 @@ export function cifarCurvesFigure(record: CifarCnnRecord): Figure {
       line('validation', record.epochs.map((e) => e.epoch), record.epochs.map((e) => e.valAcc), SERIES_COLOURS[3]),
       referenceLine('chance (0.1)', 0, record.options.epochs, 0.1),
     ],
-    layout: { title: { text: 'Accuracy per epoch' }, xaxis: { title: { text: 'epoch' }, dtick: 1 }, yaxis: { title: { text: 'accuracy' }, range: [0, 1.02] } },
+    layout: { title: { text: 'Accuracy per epoch' }, xaxis: { title: { text: 'epoch' }, dtick: 1, range: [-0.2, record.options.epochs + 0.2] }, yaxis: { title: { text: 'accuracy' }, range: [0, 1.02] } },
   };
   return subplotsFigure([loss, acc], { title: `The lecture's CIFAR-10 CNN: ${record.data.trainRows.toLocaleString('en-US')} images, ${record.options.epochs} epoch${record.options.epochs === 1 ? '' : 's'} of batches of ${record.options.batchSize}`, rows: 1, cols: 2 });
 }
@@ -166,8 +166,11 @@ export function confusionFigure(record: CifarCnnRecord): Figure {
     title: `Confusion matrix on ${record.data.testRows} test images (accuracy ${record.testAccuracy.toFixed(3)})`,
     xTitle: 'predicted class', yTitle: 'true class', z: record.confusion, x: record.classNames, y: record.classNames, colorscale: 'Blues',
   });
-  Object.assign(fig.data[0], { texttemplate: '%{z}', hovertemplate: 'true %{y}, predicted %{x}: %{z}<extra></extra>', colorbar: { title: { text: 'images' } } });
-  fig.layout.yaxis = { ...(fig.layout.yaxis as object), autorange: 'reversed' };
+  // white for 0, dark blue for many ('Blues' runs dark → light in plotly, hence reversescale)
+  Object.assign(fig.data[0], { reversescale: true, zmin: 0, texttemplate: '%{z}', hovertemplate: 'true %{y}, predicted %{x}: %{z}<extra></extra>', colorbar: { title: { text: 'images' } } });
+  fig.layout.yaxis = { ...(fig.layout.yaxis as object), autorange: 'reversed', automargin: true };
+  fig.layout.xaxis = { ...(fig.layout.xaxis as object), automargin: true, tickangle: -30 };
+  fig.layout.margin = { ...(fig.layout.margin as object ?? {}), l: 110, b: 90 };
   return fig;
 }
 
@@ -188,10 +191,11 @@ function kernelBytes(values: ArrayLike<number>, k: number, c: 1 | 3, scale: numb
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < values.length; i++) { lo = Math.min(lo, values[i]); hi = Math.max(hi, values[i]); }
-  const span = hi - lo || 1;
+  const span = hi - lo;
   const out = new Uint8Array(k * scale * k * scale * c);
   for (let y = 0; y < k * scale; y++) for (let x = 0; x < k * scale; x++) for (let ch = 0; ch < c; ch++) {
-    out[(y * k * scale + x) * c + ch] = Math.round((255 * (values[(Math.floor(y / scale) * k + Math.floor(x / scale)) * c + ch] - lo)) / span);
+    // a constant kernel (a box blur) is mid-grey: nothing to stretch
+    out[(y * k * scale + x) * c + ch] = span > 0 ? Math.round((255 * (values[(Math.floor(y / scale) * k + Math.floor(x / scale)) * c + ch] - lo)) / span) : 128;
   }
   return out;
 }
