@@ -1,7 +1,7 @@
 /**
  * The models of `nnlab bench` (issue 4, "Benchmark"), as tfjs-layers models: the lecture's
  * networks, built the way a lesson builds them. `kernel-lib/bench/torch_bench.py` builds the same
- * three in PyTorch; both sides assert the parameter counts below.
+ * three in PyTorch (the MLP and the CNN are nets/models'); both sides assert the parameter counts below.
  *
  * - `mlp`: the MNIST MLP 784-512-512-512-10 of lesson 09, ReLU, dropout (drop rate 0.5, i.e.
  *   p = 0.5) after every hidden layer, Adam (lr 1e-3), batch 128: 932,362 parameters.
@@ -16,6 +16,10 @@
  * (momentum 0.01 in its convention, eps 1e-3: STYLE.md trap 5).
  */
 import * as tf from '@tensorflow/tfjs';
+import { cnnModel, mlpModel } from '../nets/models';
+
+/** The lecture's MLP and CNN live in nets/models (lesson 11 trains them too). */
+export { cnnModel, mlpModel };
 
 export const TRAIN_BENCHES = ['mlp', 'cnn', 'two-layer'] as const;
 export type TrainBench = typeof TRAIN_BENCHES[number];
@@ -60,38 +64,6 @@ export function denseParameterCount(sizes: readonly number[]): number {
   let count = 0;
   for (let i = 1; i < sizes.length; i++) count += (sizes[i - 1] + 1) * sizes[i];
   return count;
-}
-
-/** The MNIST MLP: dense-ReLU-dropout(0.5) x3, dense 10 (logits). */
-export function mlpModel(seed: number): tf.Sequential {
-  const model = tf.sequential();
-  [512, 512, 512].forEach((units, i) => {
-    model.add(tf.layers.dense({ units, activation: 'relu', ...(i === 0 ? { inputShape: [784] } : {}) }));
-    model.add(tf.layers.dropout({ rate: 0.5, seed: seed + i }));
-  });
-  model.add(tf.layers.dense({ units: 10 }));
-  return model;
-}
-
-/** The lecture's CIFAR-10 CNN (1,345,066 weights). */
-export function cnnModel(seed: number): tf.Sequential {
-  const model = tf.sequential();
-  const blocks: [number, number][] = [[32, 0.2], [64, 0.3], [128, 0.4]];
-  blocks.forEach(([filters, rate], i) => {
-    for (let j = 0; j < 2; j++) {
-      const first = i === 0 && j === 0;
-      model.add(tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', activation: 'relu', ...(first ? { inputShape: [32, 32, 3] } : {}) }));
-      model.add(tf.layers.batchNormalization());
-    }
-    model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-    model.add(tf.layers.dropout({ rate, seed: seed + i }));
-  });
-  model.add(tf.layers.flatten());
-  model.add(tf.layers.dense({ units: 512, activation: 'relu' }));
-  model.add(tf.layers.batchNormalization());
-  model.add(tf.layers.dropout({ rate: 0.5, seed: seed + 3 }));
-  model.add(tf.layers.dense({ units: 10 }));
-  return model;
 }
 
 /** The two-layer net of lesson 05: 3072-50 (ReLU)-10 (logits). */

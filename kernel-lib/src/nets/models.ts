@@ -1,0 +1,85 @@
+/**
+ * The lecture's two reference networks as tfjs-layers models, shared by `nnlab bench` (bench/models)
+ * and lesson 11 (CNN basics); `kernel-lib/bench/torch_bench.py` builds the same two in PyTorch and
+ * asserts the same parameter counts.
+ *
+ * - {@link mlpModel}: the MNIST MLP 784-512-512-512-10, ReLU, dropout 0.5 after every hidden layer:
+ *   932,362 parameters (Σ (fanIn + 1)·fanOut).
+ * - {@link cnnModel}: the CIFAR-10 CNN: 3 blocks of conv3x3('same', ReLU)-BN-conv3x3-BN-maxpool2x2-
+ *   dropout with 32/64/128 filters (dropout 0.2/0.3/0.4), flatten, dense 512 (ReLU), BN, dropout 0.5,
+ *   dense 10: 1,345,066 parameters counted like Keras, i.e. BN's moving mean and variance included
+ *   (1,343,146 trainable + 1,920 moving statistics).
+ * Both end in linear logits (the loss is softmax cross-entropy on them). BN uses tfjs's defaults
+ * (momentum 0.99, epsilon 1e-3).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { checkInt, checkNumber } from '../core/errors';
+
+/** Weights of the lecture's MNIST MLP 784-512-512-512-10. */
+export const MLP_PARAMETERS = 932_362;
+/** Weights of the lecture's CIFAR-10 CNN, Keras-style (BN moving statistics included), and the trainable ones. */
+export const CIFAR_CNN_PARAMETERS = 1_345_066;
+export const CIFAR_CNN_TRAINABLE = 1_343_146;
+
+/**
+ * The MNIST MLP: dense-ReLU-dropout(0.5) per hidden layer, dense 10 (logits). `hidden` defaults to
+ * the lecture's [512, 512, 512].
+ *
+ * @example
+ * const model = nn.nets.mlpModel(1);
+ * model.countParams()   // 932362
+ * model.dispose();
+ */
+export function mlpModel(seed: number, hidden: readonly number[] = [512, 512, 512]): tf.Sequential {
+  hidden.forEach((h, i) => checkInt(`hidden[${i}]`, h, { min: 1, max: 100_000 }));
+  const model = tf.sequential();
+  hidden.forEach((units, i) => {
+    model.add(tf.layers.dense({ units, activation: 'relu', ...(i === 0 ? { inputShape: [784] } : {}), kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 31 + 2 * i }) }));
+    model.add(tf.layers.dropout({ rate: 0.5, seed: seed + i }));
+  });
+  model.add(tf.layers.dense({ units: 10, kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 31 + 97 }) }));
+  return model;
+}
+
+/**
+ * Variants of {@link cnnModel}: filters per block and units of the dense layer (the lecture's:
+ * [32, 64, 128] and 512), and BN's momentum (tfjs's and Keras's default 0.99; PyTorch's default
+ * is 0.9 in this convention, `moving = momentum·moving + (1 − momentum)·batch`). None changes the
+ * architecture; `bnMomentum` does not change the parameter count.
+ */
+export interface CnnWidths { filters?: [number, number, number]; dense?: number; bnMomentum?: number }
+
+/**
+ * The lecture's CIFAR-10 CNN (1,345,066 weights with the default widths); smaller `widths` give
+ * the same architecture, narrower (tests). Every initializer is seeded: one seed, one model.
+ *
+ * @example
+ * const model = nn.nets.cnnModel(1);
+ * model.countParams()   // 1345066
+ * model.dispose();
+ */
+export function cnnModel(seed: number, widths: CnnWidths = {}): tf.Sequential {
+  const filters = widths.filters ?? [32, 64, 128];
+  filters.forEach((f, i) => checkInt(`filters[${i}]`, f, { min: 1, max: 1024 }));
+  const dense = checkInt('dense', widths.dense ?? 512, { min: 1, max: 100_000 });
+  const momentum = checkNumber('bnMomentum', widths.bnMomentum ?? 0.99, { min: 0, max: 1 });
+  const model = tf.sequential();
+  const rates = [0.2, 0.3, 0.4];
+  let k = 0;
+  const init = () => tf.initializers.glorotUniform({ seed: seed * 31 + k++ });
+  filters.forEach((f, i) => {
+    for (let j = 0; j < 2; j++) {
+      const first = i === 0 && j === 0;
+      model.add(tf.layers.conv2d({ filters: f, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(), ...(first ? { inputShape: [32, 32, 3] } : {}) }));
+      model.add(tf.layers.batchNormalization({ momentum }));
+    }
+    model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    model.add(tf.layers.dropout({ rate: rates[i], seed: seed + i }));
+  });
+  model.add(tf.layers.flatten());
+  model.add(tf.layers.dense({ units: dense, activation: 'relu', kernelInitializer: init() }));
+  model.add(tf.layers.batchNormalization({ momentum }));
+  model.add(tf.layers.dropout({ rate: 0.5, seed: seed + 3 }));
+  model.add(tf.layers.dense({ units: 10, kernelInitializer: init() }));
+  return model;
+}
