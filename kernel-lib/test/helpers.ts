@@ -48,7 +48,7 @@ export function withoutMeta<T extends { meta: unknown }>(r: T): Omit<T, 'meta'> 
 
 /**
  * Runs the nnlab CLI in this process (no node start-up per call): its exit status and what it
- * wrote to stderr (stdout is dropped). With `timeoutMs`, a command still running then resolves to
+ * wrote to stderr (its text on stdout is dropped). With `timeoutMs`, a command still running then resolves to
  * status -1: a bad value must fail before any work starts.
  */
 export async function cliInProcess(argv: readonly string[], timeoutMs?: number): Promise<{ status: number; stderr: string }> {
@@ -57,7 +57,11 @@ export async function cliInProcess(argv: readonly string[], timeoutMs?: number):
   const write = process.stderr.write.bind(process.stderr);
   const writeOut = process.stdout.write.bind(process.stdout);
   process.stderr.write = ((chunk: string | Uint8Array) => { stderr += String(chunk); return true; }) as typeof process.stderr.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
+  // Drop the CLI's text only: under `node --test` the runner reports each test to its parent as
+  // Buffers on this same stdout, and muting those loses the reports of tests that finish meanwhile.
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => (typeof chunk === 'string' ? true
+    : (writeOut as (c: Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest))) as typeof process.stdout.write;
+  const exitCode = process.exitCode;
   let timer: NodeJS.Timeout | undefined;
   try {
     const run = main(argv);
@@ -68,7 +72,7 @@ export async function cliInProcess(argv: readonly string[], timeoutMs?: number):
     clearTimeout(timer);
     process.stderr.write = write;
     process.stdout.write = writeOut;
-    process.exitCode = undefined;
+    process.exitCode = exitCode;
   }
 }
 

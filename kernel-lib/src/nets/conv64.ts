@@ -34,7 +34,7 @@ export interface ConvOutputSize {
  * this stride"); otherwise the last `dropped` rows are left out, as tfjs and PyTorch do.
  *
  * @example
- * nn.nets.convOutputSize({ W: 28, F: 5, P: 1, S: 2 })   // { size: 13, exact: true, dropped: 0, ... }
+ * nn.nets.convOutputSize({ W: 28, F: 5, P: 1, S: 2 })   // { size: 13, exact: false, dropped: 1, ... }: 25/2 is not whole
  * nn.nets.convOutputSize({ W: 7, F: 3, P: 0, S: 3 })    // { size: 2, exact: false, dropped: 1, ... }
  */
 export function convOutputSize(spec: { W: number; F: number; P?: number; S?: number }, options: { exact?: boolean } = {}): ConvOutputSize {
