@@ -34,8 +34,8 @@ export function lossShapesFigure(r: LossShapesRecord): Figure {
   const grad = lineFigure({ title: '∂L/∂s_y', xTitle: 'correct class score s_y', yTitle: '∂L/∂s_y', series: series('dLoss') });
   const top = Math.max(...r.curves.flatMap((c) => c.loss));
   loss.data.push(verticalLine(`hinge = 0 from s_y = ${fmt(r.hingeZeroFrom)}`, r.hingeZeroFrom, 0, top, REFERENCE_COLOUR, 'dot'));
-  grad.data.push(verticalLine(`hinge = 0 from s_y = ${fmt(r.hingeZeroFrom)}`, r.hingeZeroFrom, -r.options.scores.length, 0.5, REFERENCE_COLOUR, 'dot'));
-  const others = r.example.scores.filter((_, j) => j !== r.example.label).map(fmt).join(', ');
+  grad.data.push(verticalLine(`hinge = 0 from s_y = ${fmt(r.hingeZeroFrom)}`, r.hingeZeroFrom, Math.min(...r.curves.flatMap((c) => c.dLoss)), 0.2, REFERENCE_COLOUR, 'dot'));
+  const others = r.example.scores.filter((_, j) => j !== r.example.label).map((v) => fmt(v)).join(', ');
   return subplotsFigure([loss, grad], { title: `Losses of one example as its correct class's score s_y moves (other scores ${others}; Δ = ${r.options.delta})`, rows: 1, cols: 2, height: 420 });
 }
 
@@ -49,7 +49,7 @@ export function lossExampleFigure(r: LossShapesRecord): Figure {
   const e = r.example;
   const probs = barFigure({ title: `softmax: p(${r.classes[e.label]}) = ${fmt(e.probs[e.label])}, CE = −log p = ${fmt(e.crossEntropy)}`, xTitle: 'class', yTitle: 'probability', series: [{ name: 'softmax probability', x: r.classes, y: e.probs }] });
   const margins = barFigure({ title: `hinge: Σ margins = ${fmt(e.hinge)}`, xTitle: 'class', yTitle: 'margin', series: [{ name: 'hinge margin max(0, s_j − s_y + Δ)', x: r.classes, y: e.margins }] });
-  return subplotsFigure([probs, margins], { title: `Scores ${e.scores.map(fmt).join(', ')}, correct class ${r.classes[e.label]}`, rows: 1, cols: 2, height: 360 });
+  return subplotsFigure([probs, margins], { title: `Scores ${e.scores.map((v) => fmt(v)).join(', ')}, correct class ${r.classes[e.label]}`, rows: 1, cols: 2, height: 360 });
 }
 
 /**
@@ -221,7 +221,7 @@ export function gradErrorVsHText(r: GradErrorVsHRecord): string {
 export function kinksFigure(r: KinksRecord): Figure {
   const rows = r.rows.filter((row) => row.expected > 0);
   const fig = lineFigure({
-    title: `f(x) = Σ cᵢ·max(0, xᵢ), ${r.options.count} inputs from N(0, ${r.options.std}²): checks failing 1e-7 vs inputs within h of 0`,
+    title: `ReLU kinks: failing checks vs inputs within h of 0 (${r.options.count} inputs, N(0, ${r.options.std}²))`,
     xTitle: 'step h', yTitle: 'fraction of coordinates', xScale: 'log', yScale: 'log',
     series: [
       { name: 'false alarms (relative error > 1e-7)', x: rows.map((x) => x.h), y: rows.map((x) => (x.falseAlarms > 0 ? x.falseAlarms : NaN)) },
