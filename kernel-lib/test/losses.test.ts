@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gradCheckRecord, gradRelError, gradRelErrorMax } from '../src/core/gradCheck';
+import { gradCheck, gradCheckRecord, gradRelError, gradRelErrorMax } from '../src/core/gradCheck';
 import { array64, randn64 } from '../src/nets/array64';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -60,6 +60,16 @@ test('gradCheckRecord: f returning { loss, grad } or options.analytic; Array64 o
   assert.deepEqual(a.rows.map((row) => row.index), [...a.rows.map((row) => row.index)].sort((p, q) => p - q));
   // a tolerance for float32-style checks
   assert.equal(gradCheckRecord(sq, big, { tolerance: 1e-3 }).tolerance, 1e-3);
+});
+
+test('gradCheck(f, x, options) is gradCheckRecord; gradCheck(f, x, analytic, options) still returns rows (lessons 05 and 06)', () => {
+  const f = (x: Float64Array) => ({ loss: Math.exp(x[0]) * x[1], grad: [Math.exp(x[0]) * x[1], Math.exp(x[0])] });
+  const x = Float64Array.from([0.2, 3]);
+  assert.deepEqual(gradCheck(f, x, { h: 1e-5, samples: 1, seed: 2 }), gradCheckRecord(f, x, { h: 1e-5, samples: 1, seed: 2 }));
+  assert.deepEqual(gradCheck(f, x), gradCheckRecord(f, x));
+  const rows = gradCheck((v: Float64Array) => f(v).loss, x, f(x).grad);
+  assert.ok(Array.isArray(rows) && rows.length === 2 && rows.every((r) => r.verdict === 'right'));
+  assert.equal(rows[0].relError, gradRelError(rows[0].analytic, rows[0].numeric));
 });
 
 test('gradCheckRecord names bad arguments', () => {

@@ -97,16 +97,38 @@ export function numericalGradient(f: (x: Float64Array) => number, x: Float64Arra
 export interface GradCheckRow { index: number; analytic: number; numeric: number; relError: number; verdict: GradVerdict }
 
 /**
- * Compares an analytic gradient with centred differences at `samples` seeded random coordinates
- * (cs231n's grad_check_sparse; every coordinate when samples >= x.length).
+ * The gradient check, in two forms.
+ *
+ * - `gradCheck(f, x, analytic, { samples, h, seed })` (lessons 05 and 06): rows of an analytic
+ *   gradient against centred differences at `samples` seeded random coordinates (cs231n's
+ *   grad_check_sparse, drawn with replacement; every coordinate when samples >= x.length), with
+ *   cs231n's relative error |a − n| / (|a| + |n|).
+ * - `gradCheck(f, x, { h, samples, seed, analytic, tolerance })` (lesson 12): the same as
+ *   {@link gradCheckRecord}: f returns the loss or `{ loss, grad }`, and the result is a record
+ *   with rows and a summary, with the relative error |a − n| / max(|a|, |n|).
+ *
+ * The third argument decides: an array of numbers is the analytic gradient (the first form); an
+ * options object or nothing is the second.
  *
  * @example
  * const f = (x: Float64Array) => Math.sin(x[0]) + x[1] * x[1];
  * const x = Float64Array.from([0.3, -1]);
  * nn.gradCheck(f, x, Float64Array.from([Math.cos(0.3), -2])).map((r) => r.verdict)   // ['right', 'right']
+ * nn.gradCheck((v: Float64Array) => ({ loss: f(v), grad: [Math.cos(v[0]), 2 * v[1]] }), x, { h: 1e-5 }).passed   // true
  */
 export function gradCheck(f: (x: Float64Array) => number, x: Float64Array, analytic: ArrayLike<number>,
-  options: { samples?: number; h?: number; seed?: number } = {}): GradCheckRow[] {
+  options?: { samples?: number; h?: number; seed?: number }): GradCheckRow[];
+export function gradCheck<X extends Float64Array | { data: Float64Array }>(f: GradCheckFunction<X>, x: X, options?: GradCheckOptions): GradCheckRecord;
+export function gradCheck(f: unknown, x: unknown, third?: unknown, fourth?: unknown): GradCheckRow[] | GradCheckRecord {
+  const isArray = third !== null && typeof third === 'object' && typeof (third as ArrayLike<number>).length === 'number';
+  if (third === undefined || (!isArray && typeof third === 'object' && third !== null)) {
+    return gradCheckRecord(f as GradCheckFunction<Float64Array>, x as Float64Array, (third ?? {}) as GradCheckOptions);
+  }
+  return gradCheckRows(f as (x: Float64Array) => number, x as Float64Array, third as ArrayLike<number>, (fourth ?? {}) as { samples?: number; h?: number; seed?: number });
+}
+
+function gradCheckRows(f: (x: Float64Array) => number, x: Float64Array, analytic: ArrayLike<number>,
+  options: { samples?: number; h?: number; seed?: number }): GradCheckRow[] {
   const h = options.h ?? 1e-5;
   checkInputs(f, x, h);
   if (!analytic || typeof analytic.length !== 'number' || analytic.length !== x.length) {
