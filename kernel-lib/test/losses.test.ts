@@ -267,6 +267,15 @@ test('kinks: the checks that fail are exactly the inputs within h of the kink; R
   throwsArgument(() => kinks({ hs: [] }), /^hs must be an array of 1 to 50 values/);
 });
 
+test('mseVsCe, gradErrorVsH and kinks with one seed return deep-equal records (meta aside); another seed changes them', async () => {
+  const small = { epochs: 2, pointsPerClass: 20, points: 5, progress: false } as const;
+  assert.deepEqual(withoutMeta(await mseVsCe({ ...small, seed: 4 })), withoutMeta(await mseVsCe({ ...small, seed: 4 })));
+  assert.notDeepEqual(withoutMeta(await mseVsCe({ ...small, seed: 4 })).runs, withoutMeta(await mseVsCe({ ...small, seed: 5 })).runs);
+  assert.deepEqual(withoutMeta(await gradErrorVsH({ perDecade: 1, seed: 2, progress: false })), withoutMeta(await gradErrorVsH({ perDecade: 1, seed: 2, progress: false })));
+  assert.deepEqual(withoutMeta(kinks({ count: 500, seed: 1 })), withoutMeta(kinks({ count: 500, seed: 1 })));
+  assert.notDeepEqual(kinks({ count: 500, seed: 1, hs: [0.1] }).rows, kinks({ count: 500, seed: 2, hs: [0.1] }).rows);
+});
+
 test('nnlab losses and nnlab grad-h: --json numbers, text, named usage errors', async () => {
   const j = JSON.parse(await runLosses(args({ scores: '3.2,5.1,-1.7', label: '0' }, true)));
   assert.ok(Math.abs(j.crossEntropy - 2.0404) < 1e-4 && Math.abs(j.hinge - 2.9) < 1e-12);
