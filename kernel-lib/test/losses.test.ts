@@ -132,6 +132,7 @@ test('lossShapes: hinge is 0 from max other + Δ on while cross-entropy still pu
   assert.ok(Math.abs(r.sanity.hinge - 9) < 1e-2, String(r.sanity.hinge));
   const s3 = lossSanity(3, 1e-4, 2);
   assert.ok(Math.abs(s3.crossEntropy - Math.log(3)) < 1e-3 && Math.abs(s3.hinge - 4) < 1e-2);
+  throwsArgument(() => lossSanity(1), /^classes must be an integer in \[2, 1000\], got 1/);
   assert.deepEqual(withoutMeta(lossShapes()), withoutMeta(r));
   throwsArgument(() => lossShapes({ label: 3 }), /^label must be an integer in \[0, 2\] \(one of the 3 scores\), got 3/);
   throwsArgument(() => lossShapes({ points: 1 }), /^points must be an integer in \[2, 10001\]/);

@@ -16,7 +16,7 @@
  * r.example.hinge          // 2.9
  * nn.losses.showLossShapes(r);
  */
-import { ArgumentError, checkNumber } from '../../core/errors';
+import { ArgumentError, checkInt, checkNumber } from '../../core/errors';
 import { defineOptions, int, list, number, range, seed } from '../../core/options';
 import { ExperimentRecord, provenance } from '../../core/record';
 import { type Array64, array64, checkArray64, randn64 } from '../../nets/array64';
@@ -279,6 +279,10 @@ export function softmaxBackwardRow(p: readonly number[], dp: readonly number[]):
  * [s.hinge, s.expectedHinge]      // ≈ [9, 9]
  */
 export function lossSanity(classes: number, std = 1e-4, delta = 1, seedValue = 0): LossSanity {
+  checkInt('classes', classes, { min: 2, max: 1000 });
+  checkNumber('std', std, { min: 0, max: 1 });
+  checkNumber('delta', delta, { min: 0, max: 1e6 });
+  checkInt('seed', seedValue, { min: 0 });
   const N = 100;
   const D = 50;
   const X = randn64([N, D], seedValue + 1);
