@@ -253,6 +253,46 @@ test('gradErrorVsH: the best h is within a factor 10 of ∛ε in float64 and flo
   await rejectsArgument(() => gradErrorVsH({ minExponent: -3, maxExponent: -4 }), /^minExponent must be an integer below maxExponent \(-4\)/);
 });
 
+test('gradErrorVsH agrees with NumPy: the same centred differences in float64 (where truncation rules) and in float32 (failing 1e-7 at h = 1e-5)', { skip: !existsSync('/usr/bin/python3') }, async () => {
+  const r = await gradErrorVsH({ perDecade: 1, progress: false });
+  const script = `
+import json, sys
+import numpy as np
+d = json.loads(sys.stdin.read())
+p = d['problem']
+def run(dtype):
+    X = np.array(p['X'], dtype=dtype).reshape(p['N'], p['D'])
+    W0 = np.array(p['W'], dtype=dtype).reshape(p['D'], p['C'])
+    Y = np.eye(p['C'], dtype=dtype)[p['y']]
+    def f(W):
+        s = X @ W
+        s = s - s.max(axis=1, keepdims=True)
+        return (np.log(np.exp(s).sum(axis=1)) - (s * Y).sum(axis=1)).mean()
+    s = X.astype(np.float64) @ W0.astype(np.float64)
+    e = np.exp(s - s.max(axis=1, keepdims=True)); P = e / e.sum(axis=1, keepdims=True)
+    exact = X.astype(np.float64).T @ (P - Y) / p['N']
+    out = []
+    for h in d['h']:
+        worst = 0.0
+        for i in range(W0.size):
+            Wp = W0.copy(); Wm = W0.copy()
+            Wp.flat[i] = Wp.flat[i] + dtype(h); Wm.flat[i] = Wm.flat[i] - dtype(h)
+            n = (float(f(Wp)) - float(f(Wm))) / (2 * h)
+            a = exact.flat[i]
+            worst = max(worst, abs(a - n) / max(abs(a), abs(n), 1e-8) if a != n else 0.0)
+        out.append(worst)
+    return out
+print(json.dumps({'float64': run(np.float64), 'float32': run(np.float32)}))`;
+  const out = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify({ problem: r.problem, h: r.h }), encoding: 'utf8', timeout: 60_000 }));
+  const [f64, f32] = r.dtypes;
+  r.h.forEach((h, i) => {
+    if (h >= 1e-4) assert.ok(Math.abs(f64.maxRelError[i] - out.float64[i]) <= 1e-3 * out.float64[i], `float64 at h = ${h}: ${f64.maxRelError[i]} vs NumPy ${out.float64[i]}`);
+    if (h >= 0.1) assert.ok(Math.abs(f32.maxRelError[i] - out.float32[i]) <= 0.05 * out.float32[i], `float32 at h = ${h}: ${f32.maxRelError[i]} vs NumPy ${out.float32[i]}`);
+  });
+  const i5 = r.h.findIndex((h) => Math.abs(h - 1e-5) < 1e-18);
+  assert.ok(out.float32[i5] > 1e-3 && out.float64[i5] < 1e-8, `NumPy at h = 1e-5: float32 ${out.float32[i5]}, float64 ${out.float64[i5]}`);
+});
+
 test('kinks: the checks that fail are exactly the inputs within h of the kink; ReLU at 0 and a max tie give ½', () => {
   const r = kinks();
   for (const row of r.rows) {

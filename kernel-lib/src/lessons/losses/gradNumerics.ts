@@ -93,6 +93,8 @@ export interface GradErrorVsHRecord extends ExperimentRecord<GradErrorVsHConfig>
   experiment: 'lossesGradErrorVsH';
   /** The function, in words. */
   f: string;
+  /** Its data: X [N, D] and W [D, C] row-major (float32 numbers), the labels. */
+  problem: { N: number; D: number; C: number; X: number[]; W: number[]; y: number[] };
   h: number[];
   dtypes: GradDtypeCurve[];
   /** The tolerances the lesson uses (float64: 1e-7 at h = 1e-5; float32: FLOAT32_GRADCHECK). */
@@ -202,6 +204,7 @@ export async function gradErrorVsH(options: GradErrorVsHOptions = {}): Promise<G
   return {
     experiment: 'lossesGradErrorVsH', options: c, ...provenance(),
     f: `f(W) = mean softmax cross-entropy of X·W (X ${p.N}×${p.D}, W ${p.D}×${p.C}, N(0, 1) float32 numbers), every coordinate of W`,
+    problem: { N: p.N, D: p.D, C: p.C, X: Array.from(p.X), W: Array.from(p.W), y: p.y },
     h, dtypes, tolerances: { float64: FLOAT64_GRADCHECK, float32: FLOAT32_GRADCHECK }, meta: { ms: performance.now() - started },
   };
 }
