@@ -34,8 +34,8 @@ export { countTensors } from './core/leaks';
 export { ArgumentError } from './core/errors';
 export { debugNaN, NaNError } from './core/debugNaN';
 export { setMemoryLimit, memoryLimit } from './core/options';
-export { gradCheck, gradRelError, gradVerdict, numericalGradient, GRAD_CHECK_THRESHOLDS } from './core/gradCheck';
-export type { GradCheckRow, GradVerdict } from './core/gradCheck';
+export { gradCheck, gradCheckRecord, gradRelError, gradRelErrorMax, gradVerdict, numericalGradient, GRAD_CHECK_THRESHOLDS } from './core/gradCheck';
+export type { GradCheckFunction, GradCheckOptions, GradCheckRecord, GradCheckRow, GradVerdict } from './core/gradCheck';
 export type { ProgressEvent, ProgressOption } from './core/progress';
 export type { ExperimentRecord } from './core/record';
 
@@ -74,3 +74,4 @@ export * as hpSearch from './lessons/hp-search';
 export * as optimizers from './lessons/optimizers';
 export * as regularization from './lessons/regularization';
 export * as cnn from './lessons/cnn-basics';
+export * as losses from './lessons/losses';

@@ -35,7 +35,13 @@ function rows(name: string, scores: unknown): Array64 {
   return s;
 }
 
-/** Checks integer labels in [0, C), one per row. */
+/**
+ * Checks integer labels in [0, C), one per row, and returns them as numbers.
+ *
+ * @example
+ * nn.losses.checkLabels([0, 2], 2, 3)   // [0, 2]
+ * nn.losses.checkLabels([3], 1, 3)      // throws: labels[0] must be an integer in [0, 2]
+ */
 export function checkLabels(labels: unknown, N: number, C: number): number[] {
   if (!labels || typeof (labels as ArrayLike<number>).length !== 'number' || (labels as ArrayLike<number>).length !== N) {
     throw new ArgumentError('labels', labels, `${N} integer labels (one per row of scores)`);
@@ -149,7 +155,13 @@ export function squaredError64(pred: Array64, target: Array64): Loss64 {
   return { loss: loss / (2 * N), dscores: d };
 }
 
-/** softplus(x) = log(1 + eˣ), without overflow for large x or loss of digits for very negative x. */
+/**
+ * softplus(x) = log(1 + eˣ), without overflow for large x or loss of digits for very negative x.
+ *
+ * @example
+ * nn.losses.softplus64(0)      // 0.693 = log 2
+ * nn.losses.softplus64(1000)   // 1000 (no overflow)
+ */
 export function softplus64(x: number): number {
   return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
 }
