@@ -73,3 +73,4 @@ export * as transfer from './lessons/transfer';
 export * as hpSearch from './lessons/hp-search';
 export * as optimizers from './lessons/optimizers';
 export * as regularization from './lessons/regularization';
+export * as losses from './lessons/losses';

@@ -17,6 +17,7 @@ import { DROPOUT_LESSON } from './dropout/lesson';
 import { TRANSFER_LESSON } from './transfer/lesson';
 import { HP_SEARCH_LESSON } from './hp-search/lesson';
 import { REGULARIZATION_LESSON } from './regularization/lesson';
+import { LOSSES_LESSON } from './losses/lesson';
 
 /** Lesson 00 has no folder: it shows the environment (device, plots, tables, datasets, progress). */
 const GETTING_STARTED: LessonDefinition = {
@@ -27,7 +28,7 @@ const GETTING_STARTED: LessonDefinition = {
 };
 
 export const LESSONS: readonly LessonDefinition[] = Object.freeze([
-  GETTING_STARTED, ACTIVATIONS_LESSON, PREPROCESSING_LESSON, WEIGHT_INIT_LESSON, BATCH_NORM_LESSON, BABYSITTING_LESSON, HP_SEARCH_LESSON, OPTIMIZERS_LESSON, REGULARIZATION_LESSON, DROPOUT_LESSON, TRANSFER_LESSON,
+  GETTING_STARTED, ACTIVATIONS_LESSON, PREPROCESSING_LESSON, WEIGHT_INIT_LESSON, BATCH_NORM_LESSON, BABYSITTING_LESSON, HP_SEARCH_LESSON, OPTIMIZERS_LESSON, REGULARIZATION_LESSON, DROPOUT_LESSON, TRANSFER_LESSON, LOSSES_LESSON,
 ]);
 
 /** Every lesson's CLI commands, by name (a name used twice is a programming error). */
