@@ -14,6 +14,7 @@ import { compile05, RIGHT_05 } from './fixtures/homework/babysitting';
 import { compile06, RIGHT_06 } from './fixtures/homework/hpSearch';
 import { RIGHT_07 } from './fixtures/homework/optimizers';
 import { compile08, RIGHT_08 } from './fixtures/homework/regularization';
+import { compile12, RIGHT_12 } from './fixtures/homework/losses';
 
 before(async () => { await nn.useDevice('cpu', { print: false }); });
 
@@ -42,6 +43,7 @@ const ARGS: Record<string, unknown[]> = {
   adamStep: [compile(RIGHT_07.adamStep, 'adamStep')],
   linearLossL2: [compile08(RIGHT_08.linearLossL2, 'linearLossL2')], flipBatch: [compile08(RIGHT_08.flipBatch, 'flipBatch')],
   cropBatch: [compile08(RIGHT_08.cropBatch, 'cropBatch')],
+  affineBackward: [compile12(RIGHT_12.affineBackward, 'affineBackward')], reluBackward: [compile12(RIGHT_12.reluBackward, 'reluBackward')], softmaxLoss: [compile12(RIGHT_12.softmaxLoss, 'softmaxLoss')],
 };
 
 /**

@@ -26,7 +26,7 @@ export function wireNumber(v: number): string {
  *
  * @example
  * const r = await nn.losses.circuit();
- * nn.losses.circuitFigure(r.circuits[0]).layout.annotations.length   // 13
+ * (nn.losses.circuitFigure(r.circuits[0]).layout.annotations as unknown[]).length   // 21
  */
 export function circuitFigure(c: CircuitRun): Figure {
   const DX = 2.4; const R = 0.34;
@@ -80,7 +80,12 @@ export function patternRows(rows: readonly PatternRow[]): Record<string, unknown
   return rows.map((p) => ({ gate: p.gate, x: p.x, y: p.y, dout: p.dout, dx: p.dx, dy: p.dy, pattern: p.pattern, holds: p.holds }));
 }
 
-/** Draws both circuits and the patterns table. */
+/**
+ * Draws both circuits and the patterns table.
+ *
+ * @example
+ * nn.losses.showCircuit(await nn.losses.circuit());
+ */
 export function showCircuit(record: CircuitRecord): void {
   for (const c of record.circuits) showFigure(circuitFigure(c));
   showTable(patternRows(record.patterns), { title: 'The patterns of the backward pass' });
@@ -91,7 +96,12 @@ export function gateCheckRows(record: GateChecksRecord): Record<string, unknown>
   return record.rows.map((r) => ({ gate: r.gate, gradient: `d${r.input}`, shape: `[${r.shape.join(', ')}]`, 'max rel. error': r.maxRelError.toExponential(1), verdict: r.verdict }));
 }
 
-/** Draws the gate checks as a table. */
+/**
+ * Draws the gate checks as a table.
+ *
+ * @example
+ * nn.losses.showGateChecks(await nn.losses.gateChecks());
+ */
 export function showGateChecks(record: GateChecksRecord): void {
   showTable(gateCheckRows(record), { title: `Every gate against centred differences, float64, h = ${record.options.h}: worst ${record.worst.toExponential(1)} (${record.allRight ? 'all right' : 'NOT all right'}, threshold ${record.threshold})` });
 }

@@ -183,7 +183,12 @@ function unaryGate(name: string, formula: string, backwardRule: string, f: (x: n
   };
 }
 
-/** A numerically stable logistic sigmoid. */
+/**
+ * A numerically stable logistic sigmoid.
+ *
+ * @example
+ * nn.losses.sigmoid64(1)   // 0.731
+ */
 export function sigmoid64(x: number): number {
   return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
 }

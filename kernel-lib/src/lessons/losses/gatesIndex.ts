@@ -12,7 +12,7 @@ export { GATES, GATE_NAMES, gate, dropoutMask64, sigmoid64 } from './gates';
 export type { Gate, GateInputs, GateName, Value64 } from './gates';
 export { runGraph, SUM_TIMES_NODES, NEURON_NODES } from './graph';
 export type { GraphNode, GraphRun } from './graph';
-export { checkGate, sampleGateInputs } from './gateCheck';
+export { centredDot, checkGate, sampleGateInputs } from './gateCheck';
 export type { GateCheckRow, GateSample } from './gateCheck';
 export { checkGate32 } from './gateCheck32';
 export { gradcheckReport } from './cliGates';

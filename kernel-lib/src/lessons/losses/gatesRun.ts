@@ -50,7 +50,7 @@ export interface GateChecksRecord extends ExperimentRecord<{ gates: string[]; se
  *
  * @example
  * const r = await nn.losses.gateChecks();
- * r.rows.length   // 27: one per differentiable input of the 13 gates
+ * r.rows.length   // 22: one per differentiable input of the 13 gates
  */
 export async function gateChecks(options: GateChecksOptions = {}): Promise<GateChecksRecord> {
   const t0 = Date.now();

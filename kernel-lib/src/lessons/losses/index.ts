@@ -5,6 +5,6 @@
  * @example
  * nn.losses.GATES.relu.forward({ x: -1 }).out   // 0
  */
-export { checkLabels, hingeLoss64, l2Penalty64, logisticLoss64, softmax64, softmaxCrossEntropy64, softplus64, squaredError64 } from './losses64';
+export { hingeLoss64, l2Penalty64, logisticLoss64, softmax64, softmaxCrossEntropy64, squaredError64 } from './losses64';
 export type { Loss64 } from './losses64';
 export * from './gatesIndex';
