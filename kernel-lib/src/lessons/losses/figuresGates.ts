@@ -21,8 +21,8 @@ export function wireNumber(v: number): string {
 
 /**
  * The circuit as a plotly figure: shapes (gate circles) and annotations (wires as arrows, values
- * and gradients as labels). Columns are depths in the graph; a gate sits at the mean height of its
- * inputs.
+ * and gradients as labels, 35% along each wire). Columns are depths in the graph; a gate sits at
+ * the mean height of its inputs.
  *
  * @example
  * const r = await nn.losses.circuit();
@@ -31,7 +31,7 @@ export function wireNumber(v: number): string {
 export function circuitFigure(c: CircuitRun): Figure {
   const DX = 2.4; const R = 0.34;
   const pos: Record<string, { x: number; y: number; gate: boolean }> = {};
-  c.inputs.forEach((name, i) => { pos[name] = { x: 0, y: (c.inputs.length - 1 - i) * 1.2, gate: false }; });
+  c.inputs.forEach((name, i) => { pos[name] = { x: 0, y: (c.inputs.length - 1 - i) * 1.4, gate: false }; });
   const col: Record<string, number> = Object.fromEntries(c.inputs.map((n) => [n, 0]));
   for (const node of c.nodes) {
     const sources = Object.values(node.inputs);
@@ -44,9 +44,10 @@ export function circuitFigure(c: CircuitRun): Figure {
   const shapes: Record<string, unknown>[] = [];
   const label = (x: number, y: number, text: string, colour: string, yshift: number, anchor = 'center') =>
     annotations.push({ x, y, xref: 'x', yref: 'y', text, showarrow: false, font: { color: colour, size: 13 }, yshift, xanchor: anchor });
-  const wire = (name: string, x0: number, y0: number, x1: number, y1: number) => {
+  // labels 35% along a wire, where wires converging on one gate are still apart
+  const wire = (name: string, x0: number, y0: number, x1: number, y1: number, t = 0.35) => {
     annotations.push({ x: x1, y: y1, ax: x0, ay: y0, xref: 'x', yref: 'y', axref: 'x', ayref: 'y', text: '', showarrow: true, arrowhead: 2, arrowsize: 1, arrowwidth: 1.5, arrowcolor: CIRCUIT_COLOURS.wire });
-    const mx = (x0 + x1) / 2; const my = (y0 + y1) / 2;
+    const mx = x0 + t * (x1 - x0); const my = y0 + t * (y1 - y0);
     label(mx, my, wireNumber(c.values[name]), CIRCUIT_COLOURS.value, 11);
     label(mx, my, wireNumber(c.grads[name] ?? 0), CIRCUIT_COLOURS.grad, -11);
   };
@@ -55,6 +56,7 @@ export function circuitFigure(c: CircuitRun): Figure {
     const p = pos[node.out];
     shapes.push({ type: 'circle', xref: 'x', yref: 'y', x0: p.x - R, x1: p.x + R, y0: p.y - R, y1: p.y + R, line: { color: CIRCUIT_COLOURS.wire, width: 1.5 }, fillcolor: '#ffffff' });
     label(p.x, p.y, SYMBOLS[node.gate] ?? node.gate, '#000000', 0);
+    (annotations[annotations.length - 1].font as { size: number }).size = 16;
     for (const s of Object.values(node.inputs)) {
       const q = pos[s];
       const dx = p.x - q.x; const dy = p.y - q.y; const len = Math.hypot(dx, dy);
@@ -62,7 +64,7 @@ export function circuitFigure(c: CircuitRun): Figure {
       wire(s, start.x, start.y, p.x - (R * dx) / len, p.y - (R * dy) / len);
     }
   }
-  wire(c.output, last.x + R, last.y, endX, last.y);
+  wire(c.output, last.x + R, last.y, endX, last.y, 0.5);
   label(endX + 0.1, last.y, `<b>${c.output}</b>`, '#000000', 0, 'left');
   const ys = Object.values(pos).map((p) => p.y);
   return {
