@@ -39,6 +39,7 @@ import { CASES as OPTIMIZERS } from './golden-cases/optimizers';
 import { CASES as OPTIMIZERS_TRAINING } from './golden-cases/optimizers-training';
 import { CASES as REGULARIZATION } from './golden-cases/regularization';
 import { CASES as REGULARIZATION_AUGMENT } from './golden-cases/regularization-augment';
+import { CASES as LOSSES_GATES } from './golden-cases/losses-gates';
 
 /** Switches tfjs to the notebook's CPU backend (wasm + nnlab kernels, 1 thread). */
 export async function goldenBackend(): Promise<void> {
@@ -57,7 +58,7 @@ export interface GoldenCase {
 }
 
 /** One case per experiment function, plus the CLI's own option sets where they differ (one file per lesson). */
-export const GOLDEN_CASES: GoldenCase[] = [...ACTIVATIONS, ...PREPROCESSING, ...PREPROCESSING_CENTERING, ...WEIGHT_INIT, ...BATCH_NORM, ...BABYSITTING, ...BABYSITTING_MONITOR, ...HP_SEARCH_EXPERIMENTS, ...HP_SEARCH, ...OPTIMIZERS, ...OPTIMIZERS_TRAINING, ...REGULARIZATION, ...REGULARIZATION_AUGMENT, ...DROPOUT, ...TRANSFER];
+export const GOLDEN_CASES: GoldenCase[] = [...ACTIVATIONS, ...PREPROCESSING, ...PREPROCESSING_CENTERING, ...WEIGHT_INIT, ...BATCH_NORM, ...BABYSITTING, ...BABYSITTING_MONITOR, ...HP_SEARCH_EXPERIMENTS, ...HP_SEARCH, ...OPTIMIZERS, ...OPTIMIZERS_TRAINING, ...REGULARIZATION, ...REGULARIZATION_AUGMENT, ...DROPOUT, ...TRANSFER, ...LOSSES_GATES];
 
 // ------------------------------------------------------------------ normalization
 
