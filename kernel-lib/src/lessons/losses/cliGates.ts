@@ -92,7 +92,7 @@ export const GRADCHECK_COMMAND: Command = {
   usage: `nnlab gradcheck [--gate ${GRADCHECK_GATES.join('|')}] [--dtype float64|float32] [--h H] [--seed S] [--json]
 
 The gates of nn.losses.GATES checked on seeded inputs away from kinks; per input the largest relative
-error |a − n| / max(|a| + |n|) over its coordinates and the lecture's verdict (< 1e-7 right).
+error |a − n| / max(|a|, |n|) over its coordinates and the lecture's verdict (< 1e-7 right).
   --gate NAME     one gate, or all (default)
   --dtype float64 the float64 JS gates, centred differences with h = 1e-5 (default)
   --dtype float32 the same ops in tfjs: tf.grads against float32 centred differences (h = 1e-3)

@@ -3,18 +3,22 @@
  * forward pass, in float64. A gate's output is turned into a number with a fixed random upstream
  * gradient R (f = Σ out ⊙ R, a loss gate's output times a number), so ∂f/∂input is exactly what
  * backward(R) returns; each input is checked at every coordinate and reported by its worst
- * relative error (cs231n's |a − n| / max(1e-8, |a| + |n|)) with the lecture's verdict.
+ * relative error |a − n| / max(|a|, |n|) (the lesson's convention) with the lecture's verdict.
  *
  * The inputs of {@link sampleGateInputs} are seeded and stay away from kinks (ReLU at 0, max ties,
  * hinge margins at 0, pooling windows with two equal values): at a kink the centred difference
  * straddles two slopes and a right backward pass looks wrong.
+ *
+ * Rounding still sets a floor: a coordinate whose true gradient is near 0 (a sum of terms that
+ * cancel) keeps an absolute error of about 1e-11 … 1e-10, so over many seeds an occasional input reads
+ * 1e-7 … 1e-6 although its backward pass is right. The seeds used here and in the tests are below 1e-7.
  *
  * @example
  * const rows = nn.losses.checkGate('affine', nn.losses.sampleGateInputs('affine', 1).inputs);
  * rows.map((r) => r.verdict)   // ['right', 'right', 'right'] (dx, dw, db)
  */
 import { ArgumentError, checkInt, checkNumber } from '../../core/errors';
-import { gradRelError, gradVerdict, type GradVerdict } from '../../core/gradCheck';
+import { gradVerdict, type GradVerdict } from '../../core/gradCheck';
 import { mix32, mulberry32, randomInt, randomNormal, shuffle } from '../../core/rng';
 import { type Array64, array64 } from '../../nets/array64';
 import { gate, type Gate, type GateName, type Value64 } from './gates';
@@ -47,7 +51,7 @@ const away = (gap: number) => (v: number) => (v >= 0 ? v + gap : v - gap);
  * Seeded inputs for checking a gate, away from its kinks; `big` gives larger shapes.
  *
  * @example
- * nn.losses.sampleGateInputs('conv', 0).options   // { stride: 2, pad: 1 }
+ * nn.losses.sampleGateInputs('conv', 0).options   // { stride: 1, pad: 1 }
  */
 export function sampleGateInputs(name: GateName, seed: number, big = false): GateSample {
   gate(name);
@@ -80,7 +84,7 @@ export function sampleGateInputs(name: GateName, seed: number, big = false): Gat
     }
     case 'batchNorm': return { inputs: { x: normal([6 * k, 4], r, (v) => 2 * v + 1), gamma: normal([4], r, away(0.5)), beta: normal([4], r) }, options: { eps: 1e-5 } };
     case 'dropout': return { inputs: { x: normal([3, 4 * k], r) }, options: { p: 0.6, seed: seed + 1 } };
-    case 'conv': return { inputs: { x: normal([2, 5 * k, 5, 3], r), w: normal([3, 3, 3, 2], r), b: normal([2], r) }, options: big ? { stride: 1, pad: 'same' } : { stride: 2, pad: 1 } };
+    case 'conv': return { inputs: { x: normal([2, 5 * k, 5, 3], r), w: normal([3, 3, 3, 2], r), b: normal([2], r) }, options: big ? { stride: 1, pad: 'same' } : { stride: 1, pad: 1 } };
     case 'maxPool': {
       const shape = [2, 4 * k, 4, 3];
       const n = shape.reduce((a, b) => a * b, 1);
@@ -114,6 +118,16 @@ export function centredDot(at: (x: Float64Array) => Value64, x: Float64Array, h:
   return grad;
 }
 
+/**
+ * The lesson's relative error |a − n| / max(|a|, |n|, 1e-8), 0 when a = n. The same function as
+ * core/gradCheck's `gradRelErrorMax` on the lesson owner's branch: at merge, import that instead.
+ */
+function relErrorMax(a: number, n: number): number {
+  const diff = Math.abs(a - n);
+  return diff === 0 ? 0 : diff / Math.max(1e-8, Math.abs(a), Math.abs(n));
+}
+export { relErrorMax as gateRelError };
+
 function flat(v: unknown): Float64Array {
   return typeof v === 'number' ? Float64Array.of(v) : Float64Array.from((v as Array64).data);
 }
@@ -145,7 +159,7 @@ export function checkGate(name: GateName | string | Gate, inputs: Record<string,
     const numeric = centredDot(at, x, h, dot);
     const analytic = flat(grads[`d${input}`]);
     let worst = 0;
-    for (let i = 0; i < x.length; i++) worst = Math.max(worst, gradRelError(analytic[i], numeric[i]));
+    for (let i = 0; i < x.length; i++) worst = Math.max(worst, relErrorMax(analytic[i], numeric[i]));
     return { gate: g.name, input, shape: typeof inputs[input] === 'number' ? [] : [...(inputs[input] as Array64).shape], maxRelError: worst, verdict: gradVerdict(worst) };
   });
 }

@@ -11,10 +11,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, checkInt, checkNumber } from '../../core/errors';
-import { gradRelError, gradVerdict } from '../../core/gradCheck';
+import { gradVerdict } from '../../core/gradCheck';
 import { mix32, mulberry32, randomNormal } from '../../core/rng';
 import type { Array64 } from '../../nets/array64';
-import type { GateCheckRow } from './gateCheck';
+import { gateRelError, type GateCheckRow } from './gateCheck';
 import { dropoutMask64, gate, type GateName, GATES } from './gates';
 
 type TfGate = (t: Record<string, tf.Tensor>, o: Record<string, unknown>, c: Record<string, unknown>) => tf.Tensor;
@@ -98,7 +98,7 @@ export function checkGate32(name: GateName | string, inputs: Record<string, unkn
         const plus = evalAt(k, x);
         x[i] = base[i] - h;
         const minus = evalAt(k, x);
-        worst = Math.max(worst, gradRelError(analytic[k][i], (plus - minus) / (2 * h)));
+        worst = Math.max(worst, gateRelError(analytic[k][i], (plus - minus) / (2 * h)));
       }
       return { gate: g.name, input, shape: [...values[input].shape], maxRelError: worst, verdict: gradVerdict(worst) };
     });
