@@ -185,6 +185,28 @@ test('runGraph: gradients add where a value fans out; the output\'s gradient is 
   assert.deepEqual((sc.grads.s as Array64).shape, [2, 3]);
 });
 
+test('a two-layer net as a graph (affine → relu → affine → softmax cross-entropy): every parameter\'s gradient equals centred differences of the loss', () => {
+  const net = [
+    { out: 'h', gate: 'affine', inputs: { x: 'X', w: 'W1', b: 'b1' } },
+    { out: 'a', gate: 'relu', inputs: { x: 'h' } },
+    { out: 's', gate: 'affine', inputs: { x: 'a', w: 'W2', b: 'b2' } },
+    { out: 'L', gate: 'softmaxCrossEntropy', inputs: { scores: 's', labels: 'y' } },
+  ] as const;
+  const inputs: Record<string, unknown> = {
+    X: randn64([8, 6], 1), W1: randn64([6, 10], 2, 0.5), b1: randn64([10], 3, 0.1), W2: randn64([10, 3], 4, 0.5), b2: randn64([3], 5, 0.1), y: [0, 1, 2, 0, 1, 2, 0, 1],
+  };
+  const run = runGraph(net as never, inputs);
+  for (const p of ['W1', 'b1', 'W2', 'b2', 'X']) {
+    const a = inputs[p] as Array64;
+    const loss = (v: Float64Array) => runGraph(net as never, { ...inputs, [p]: { shape: a.shape, data: v } }).values.L as number;
+    const numeric = nn.numericalGradient(loss, Float64Array.from(a.data));
+    const analytic = (run.grads[p] as Array64).data;
+    let worst = 0;
+    for (let i = 0; i < numeric.length; i++) worst = Math.max(worst, Math.abs(analytic[i] - numeric[i]) / Math.max(1e-8, Math.abs(analytic[i]), Math.abs(numeric[i])));
+    assert.ok(worst < 1e-7, `d${p}: ${worst}`);
+  }
+});
+
 test('named errors: shapes, missing and unknown inputs and options, dout, unknown gates and values', () => {
   throwsArgument(() => GATES.affine.forward({ x: randn64([2, 5], 1), w: randn64([4, 3], 2), b: randn64([3], 3) }), /^affine: x has 5 columns but w has 4 rows$/);
   throwsArgument(() => GATES.affine.forward({ x: randn64([2, 4], 1), w: randn64([4, 3], 2), b: randn64([2], 3) }), /^affine: w has 3 columns but b has 2 numbers$/);
