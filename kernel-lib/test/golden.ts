@@ -42,6 +42,7 @@ import { CASES as REGULARIZATION_AUGMENT } from './golden-cases/regularization-a
 import { CASES as CNN_BASICS } from './golden-cases/cnn-basics';
 import { CASES as CNN_TRAINING } from './golden-cases/cnn-training';
 import { CASES as LOSSES } from './golden-cases/losses';
+import { CASES as LOSSES_GATES } from './golden-cases/losses-gates';
 
 /** Switches tfjs to the notebook's CPU backend (wasm + nnlab kernels, 1 thread). */
 export async function goldenBackend(): Promise<void> {
@@ -60,7 +61,7 @@ export interface GoldenCase {
 }
 
 /** One case per experiment function, plus the CLI's own option sets where they differ (one file per lesson). */
-export const GOLDEN_CASES: GoldenCase[] = [...ACTIVATIONS, ...PREPROCESSING, ...PREPROCESSING_CENTERING, ...WEIGHT_INIT, ...BATCH_NORM, ...BABYSITTING, ...BABYSITTING_MONITOR, ...HP_SEARCH_EXPERIMENTS, ...HP_SEARCH, ...OPTIMIZERS, ...OPTIMIZERS_TRAINING, ...REGULARIZATION, ...REGULARIZATION_AUGMENT, ...DROPOUT, ...TRANSFER, ...CNN_BASICS, ...CNN_TRAINING, ...LOSSES];
+export const GOLDEN_CASES: GoldenCase[] = [...ACTIVATIONS, ...PREPROCESSING, ...PREPROCESSING_CENTERING, ...WEIGHT_INIT, ...BATCH_NORM, ...BABYSITTING, ...BABYSITTING_MONITOR, ...HP_SEARCH_EXPERIMENTS, ...HP_SEARCH, ...OPTIMIZERS, ...OPTIMIZERS_TRAINING, ...REGULARIZATION, ...REGULARIZATION_AUGMENT, ...DROPOUT, ...TRANSFER, ...CNN_BASICS, ...CNN_TRAINING, ...LOSSES, ...LOSSES_GATES];
 
 // ------------------------------------------------------------------ normalization
 

@@ -15,6 +15,7 @@ import { compile06, RIGHT_06 } from './fixtures/homework/hpSearch';
 import { RIGHT_07 } from './fixtures/homework/optimizers';
 import { compile08, RIGHT_08 } from './fixtures/homework/regularization';
 import { compile11, RIGHT_11 } from './fixtures/homework/cnnBasics';
+import { compile12, RIGHT_12 } from './fixtures/homework/losses';
 
 before(async () => { await nn.useDevice('cpu', { print: false }); });
 
@@ -44,6 +45,7 @@ const ARGS: Record<string, unknown[]> = {
   linearLossL2: [compile08(RIGHT_08.linearLossL2, 'linearLossL2')], flipBatch: [compile08(RIGHT_08.flipBatch, 'flipBatch')],
   cropBatch: [compile08(RIGHT_08.cropBatch, 'cropBatch')],
   convOutputSize: [compile11(RIGHT_11.convOutputSize, 'convOutputSize')], convForward: [compile11(RIGHT_11.convForward, 'convForward')],
+  affineBackward: [compile12(RIGHT_12.affineBackward, 'affineBackward')], reluBackward: [compile12(RIGHT_12.reluBackward, 'reluBackward')], softmaxLoss: [compile12(RIGHT_12.softmaxLoss, 'softmaxLoss')],
 };
 
 /**

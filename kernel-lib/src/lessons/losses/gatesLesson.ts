@@ -1,11 +1,17 @@
 /**
- * STUB (the partner's gates part replaces this file at merge): lesson 12's gates part as registry
- * data, for lesson.ts to spread in.
+ * Lesson 12's gates part as registry data, for the lesson's lesson.ts to spread in:
+ * `experiments: { ...GATES_EXPERIMENTS }`, `show: { ...GATES_SHOW }`, `commands: { ...GATES_COMMANDS }`.
  */
-import type { Command } from '../../core/command';
-import type { Experiment } from '../../core/lesson';
+import { showCircuit, showGateChecks } from './figuresGates';
+import { circuit, CIRCUIT_OPTIONS, gateChecks, GATE_CHECKS_OPTIONS } from './gatesRun';
 
-export const GATES_COMMANDS: Record<string, Command> = {};
-export const GATES_EXPERIMENTS: Record<string, Experiment> = {};
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const GATES_SHOW: Record<string, (record: any) => void> = {};
+export { GATES_COMMANDS } from './cliGates';
+
+/** The experiments with their declared options (test/properties.test.ts feeds them bad values). */
+export const GATES_EXPERIMENTS = {
+  gateChecks: { run: gateChecks, options: GATE_CHECKS_OPTIONS },
+  circuit: { run: circuit, options: CIRCUIT_OPTIONS },
+} as const;
+
+/** Which show function draws which record (`nn.show(record)`). */
+export const GATES_SHOW = { lossesGateChecks: showGateChecks, lossesCircuit: showCircuit } as const;
