@@ -25,7 +25,7 @@ import { provenance } from '../../core/record';
 import { mulberry32, sample, seedStream, shuffle } from '../../core/rng';
 import type { ImageDataset, LoadOptions } from '../../data/load';
 import { loadDataset } from '../../data/load';
-import { mlpModel, MLP_PARAMETERS } from '../../nets/models';
+import { mlpModel, MLP_PARAMETERS, stepDropout } from '../../nets/models';
 import { experimentProgress } from '../../show/progress';
 import { accuracy, disposeModel, FitEpoch, fitLayers, parameterCounts, predictClasses } from './fit';
 
@@ -54,7 +54,7 @@ export function mnistCnnModel(seed: number): tf.Sequential {
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
   model.add(tf.layers.flatten());
   model.add(tf.layers.dense({ units: 128, activation: 'relu', kernelInitializer: init(2) }));
-  model.add(tf.layers.dropout({ rate: 0.5, seed: seed + 7 }));
+  model.add(stepDropout(0.5, seed * 7 + 5));
   model.add(tf.layers.dense({ units: 10, kernelInitializer: init(3) }));
   return model;
 }
