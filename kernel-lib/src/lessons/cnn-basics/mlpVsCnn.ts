@@ -9,8 +9,9 @@
  *   (ReLU) → dropout 0.5 → dense 10: 320 + 18,496 + 401,536 + 1,290 = 421,642 weights, less than
  *   half the MLP's. Its weights are shared over positions: 18,816 of them in the two conv layers.
  *
- * Measured (wasm, 2 loaded cores, seed 0): quick preset (1,000 training images, 1 epoch) and
- * defaults (10,000 training images, 3 epochs); see the lesson notebook and the report.
+ * Measured (wasm, 2 loaded cores, seed 0), test accuracy MLP / CNN: defaults (10,000 training
+ * images, 3 epochs, about 3 minutes) 0.935 / 0.969; quick preset (1,000 images, 1 epoch of 8
+ * steps, about 10 s) 0.628 / 0.540. A CNN step costs about 3× an MLP step here (520 vs 170 ms).
  *
  * @example
  * const r = await nn.cnn.mlpVsCnn();
