@@ -16,16 +16,16 @@ import { registerWasmKernelOverrides } from '../src/engine/wasm/kernels';
 import { loadDataset } from '../src/data/load';
 import type { ImageDataset, LoadOptions } from '../src/data/load';
 import { parseArgs } from '../src/core/args';
-import { cnnModel, mlpModel, CIFAR_CNN_PARAMETERS, CIFAR_CNN_TRAINABLE, MLP_PARAMETERS } from '../src/nets/models';
+import { cnnModel, mlpModel, CIFAR_CNN_PARAMETERS, CIFAR_CNN_TRAINABLE, MLP_PARAMETERS, StepDropout, stepDropout } from '../src/nets/models';
 import { cifarCnn, CifarCnnRecord, confusionMatrix } from '../src/lessons/cnn-basics/cifarCnn';
 import { mlpVsCnn, mnistCnnModel, MNIST_CNN_PARAMETERS } from '../src/lessons/cnn-basics/mlpVsCnn';
-import { accuracy, parameterCounts } from '../src/lessons/cnn-basics/fit';
+import { accuracy, calibrateBatchNorm, parameterCounts } from '../src/lessons/cnn-basics/fit';
 import {
   cifarCurvesFigure, confusionFigure, learnedFilter, learnedFiltersHtml, misclassifiedHtml, mlpVsCnnFigure, mlpVsCnnRows,
 } from '../src/lessons/cnn-basics/figuresTraining';
 import { CIFAR_CNN_COMMAND, runCifarCnn } from '../src/lessons/cnn-basics/cliTraining';
 import { TRAINING_COMMANDS, TRAINING_EXPERIMENTS, TRAINING_SHOW } from '../src/lessons/cnn-basics/trainingLesson';
-import { rejectsArgument, withoutMeta } from './helpers';
+import { rejectsArgument, relError, withoutMeta } from './helpers';
 
 const PYTHON = '/usr/bin/python3';
 let cifarTrain: ImageDataset;
@@ -187,4 +187,45 @@ test('nnlab cifar-cnn --json on a tiny preset prints the record; the lesson part
   await rejectsArgument(() => cifarCnn({ trainSize: 100, batchSize: 200 }, source), /batchSize must be at most trainSize/);
   await rejectsArgument(() => cifarCnn({ augment: ['spin' as never] }, source), /augment/);
   await rejectsArgument(() => mlpVsCnn({ trainSize: 20_000, valSize: 1000 }, source), /trainSize must be at most 14654/);
+});
+
+test('StepDropout: identity in inference; in training each call draws a new mask (kept values x / (1 − rate)), and a new layer with the same seed repeats the masks', () => {
+  const x = tf.ones([4, 256]);
+  const a = stepDropout(0.5, 7);
+  const b = stepDropout(0.5, 7);
+  const run = (l: StepDropout, training: boolean) => tf.tidy(() => Array.from((l.apply(x, { training }) as tf.Tensor).dataSync()));
+  try {
+    assert.ok(run(a, false).every((v) => v === 1));
+    const [a1, a2] = [run(a, true), run(a, true)];
+    const [b1, b2] = [run(b, true), run(b, true)];
+    assert.ok(a1.every((v) => v === 0 || Math.abs(v - 2) < 1e-6));
+    assert.notDeepEqual(a1, a2, 'a new mask at every call (tf.layers.dropout with a seed repeats its mask)');
+    assert.deepEqual([b1, b2], [a1, a2]);
+    const kept = a1.filter((v) => v > 0).length / a1.length;
+    assert.ok(Math.abs(kept - 0.5) < 4 * Math.sqrt(0.25 / a1.length), `kept ${kept}`);
+  } finally {
+    x.dispose();
+  }
+});
+
+test('calibrateBatchNorm sets each BN layer\'s moving mean and variance to the batch statistics of its input (tf.moments), and keeps its momentum', () => {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ inputShape: [5], units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }));
+  model.add(tf.layers.batchNormalization({ momentum: 0.9 }));
+  const x = tf.randomNormal([40, 5], 2, 3, 'float32', 4);
+  try {
+    calibrateBatchNorm(model, x);
+    const bn = model.layers[1];
+    const [, , mean, variance] = bn.getWeights().map((w) => Array.from(w.dataSync()));
+    const want = tf.tidy(() => {
+      const m = tf.moments(model.layers[0].apply(x) as tf.Tensor, 0);
+      return { mean: Array.from(m.mean.dataSync()), variance: Array.from(m.variance.dataSync()) };
+    });
+    assert.ok(relError(mean, want.mean) < 1e-5, `${mean} vs ${want.mean}`);
+    assert.ok(relError(variance, want.variance) < 1e-5, `${variance} vs ${want.variance}`);
+    assert.equal((bn as unknown as { momentum: number }).momentum, 0.9);
+  } finally {
+    x.dispose();
+    model.layers.forEach((l) => l.dispose());
+  }
 });

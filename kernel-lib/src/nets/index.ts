@@ -34,7 +34,7 @@ export type { TwoLayerData, TwoLayerEpoch, TwoLayerRun, TwoLayerRunOptions } fro
 export { symmetricEigen, topEigen } from './linalg';
 export type { SymmetricEigen, TopEigen } from './linalg';
 export { createSmallCnn, CIFAR_MEAN, CIFAR_STD } from './smallCnn';
-export { mlpModel, cnnModel, MLP_PARAMETERS, CIFAR_CNN_PARAMETERS, CIFAR_CNN_TRAINABLE } from './models';
+export { mlpModel, cnnModel, MLP_PARAMETERS, CIFAR_CNN_PARAMETERS, CIFAR_CNN_TRAINABLE, StepDropout, stepDropout } from './models';
 export type { CnnWidths } from './models';
 export type { SmallCnn, SmallCnnOptions } from './smallCnn';
 export { array64, randn64, sizeOf, index64, at64, checkArray64, fromTensor64, toTensor64, maxAbsDiff64 } from './array64';

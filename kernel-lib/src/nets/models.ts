@@ -9,11 +9,48 @@
  *   dropout with 32/64/128 filters (dropout 0.2/0.3/0.4), flatten, dense 512 (ReLU), BN, dropout 0.5,
  *   dense 10: 1,345,066 parameters counted like Keras, i.e. BN's moving mean and variance included
  *   (1,343,146 trainable + 1,920 moving statistics).
+ * Dropout is {@link StepDropout}: a new, seeded mask at every training step.
  * Both end in linear logits (the loss is softmax cross-entropy on them). BN uses tfjs's defaults
  * (momentum 0.99, epsilon 1e-3).
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkInt, checkNumber } from '../core/errors';
+
+/**
+ * Inverted dropout as a tf.layers layer whose mask is seeded per call: call k in training mode
+ * draws its mask from seed `seed·100003 + k`, so a run is repeatable and every step gets a new
+ * mask. (tf.layers.dropout with a fixed `seed` draws the SAME mask at every call: STYLE.md trap 3;
+ * without a seed it cannot be repeated.) In inference mode it is the identity. No weights.
+ */
+export class StepDropout extends tf.layers.Layer {
+  static className = 'StepDropout';
+  readonly rate: number;
+  readonly seed: number;
+  private calls = 0;
+  constructor(args: { rate: number; seed: number; name?: string }) {
+    super(args.name ? { name: args.name } : {});
+    this.rate = checkNumber('dropout rate', args.rate, { min: 0, max: 0.999 });
+    this.seed = checkInt('dropout seed', args.seed, { min: 0 });
+  }
+  call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    if (!kwargs.training || this.rate === 0) return tf.clone(x);
+    return tf.dropout(x, this.rate, undefined, this.seed * 100_003 + this.calls++);
+  }
+  computeOutputShape(shape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] { return shape; }
+  getConfig(): tf.serialization.ConfigDict { return { ...super.getConfig(), rate: this.rate, seed: this.seed }; }
+}
+tf.serialization.registerClass(StepDropout);
+
+/**
+ * A {@link StepDropout} layer (drop probability `rate`, tfjs's convention).
+ *
+ * @example
+ * const layer = nn.nets.stepDropout(0.5, 1);   // a new mask at every training call, repeatable
+ */
+export function stepDropout(rate: number, seed: number): StepDropout {
+  return new StepDropout({ rate, seed });
+}
 
 /** Weights of the lecture's MNIST MLP 784-512-512-512-10. */
 export const MLP_PARAMETERS = 932_362;
@@ -35,7 +72,7 @@ export function mlpModel(seed: number, hidden: readonly number[] = [512, 512, 51
   const model = tf.sequential();
   hidden.forEach((units, i) => {
     model.add(tf.layers.dense({ units, activation: 'relu', ...(i === 0 ? { inputShape: [784] } : {}), kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 31 + 2 * i }) }));
-    model.add(tf.layers.dropout({ rate: 0.5, seed: seed + i }));
+    model.add(stepDropout(0.5, seed * 7 + i));
   });
   model.add(tf.layers.dense({ units: 10, kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 31 + 97 }) }));
   return model;
@@ -74,12 +111,12 @@ export function cnnModel(seed: number, widths: CnnWidths = {}): tf.Sequential {
       model.add(tf.layers.batchNormalization({ momentum }));
     }
     model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-    model.add(tf.layers.dropout({ rate: rates[i], seed: seed + i }));
+    model.add(stepDropout(rates[i], seed * 7 + i));
   });
   model.add(tf.layers.flatten());
   model.add(tf.layers.dense({ units: dense, activation: 'relu', kernelInitializer: init() }));
   model.add(tf.layers.batchNormalization({ momentum }));
-  model.add(tf.layers.dropout({ rate: 0.5, seed: seed + 3 }));
+  model.add(stepDropout(0.5, seed * 7 + 3));
   model.add(tf.layers.dense({ units: 10, kernelInitializer: init() }));
   return model;
 }

@@ -9,8 +9,9 @@
  *   (ReLU) → dropout 0.5 → dense 10: 320 + 18,496 + 401,536 + 1,290 = 421,642 weights, less than
  *   half the MLP's. Its weights are shared over positions: 18,816 of them in the two conv layers.
  *
- * Measured (wasm, 2 loaded cores, seed 0): quick preset (1,000 training images, 1 epoch) and
- * defaults (10,000 training images, 3 epochs); see the lesson notebook and the report.
+ * Measured (wasm, 2 loaded cores, seed 0), test accuracy MLP / CNN: defaults (10,000 training
+ * images, 3 epochs, about 3 minutes) 0.935 / 0.969; quick preset (1,000 images, 1 epoch of 8
+ * steps, about 10 s) 0.628 / 0.540. A CNN step costs about 3× an MLP step here (520 vs 170 ms).
  *
  * @example
  * const r = await nn.cnn.mlpVsCnn();
@@ -25,7 +26,7 @@ import { provenance } from '../../core/record';
 import { mulberry32, sample, seedStream, shuffle } from '../../core/rng';
 import type { ImageDataset, LoadOptions } from '../../data/load';
 import { loadDataset } from '../../data/load';
-import { mlpModel, MLP_PARAMETERS } from '../../nets/models';
+import { mlpModel, MLP_PARAMETERS, stepDropout } from '../../nets/models';
 import { experimentProgress } from '../../show/progress';
 import { accuracy, disposeModel, FitEpoch, fitLayers, parameterCounts, predictClasses } from './fit';
 
@@ -54,7 +55,7 @@ export function mnistCnnModel(seed: number): tf.Sequential {
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
   model.add(tf.layers.flatten());
   model.add(tf.layers.dense({ units: 128, activation: 'relu', kernelInitializer: init(2) }));
-  model.add(tf.layers.dropout({ rate: 0.5, seed: seed + 7 }));
+  model.add(stepDropout(0.5, seed * 7 + 5));
   model.add(tf.layers.dense({ units: 10, kernelInitializer: init(3) }));
   return model;
 }

@@ -15,7 +15,7 @@ export { mlpVsCnn, mnistCnnModel, MLP_VS_CNN_DEFAULTS, MLP_VS_CNN_MODELS, MLP_VS
 export type { MlpVsCnnOptions, MlpVsCnnRecord, MlpVsCnnRun, TrainingSource } from './mlpVsCnn';
 export { cifarCnn, confusionMatrix, CIFAR_CNN_DEFAULTS, CIFAR_CNN_QUICK } from './cifarCnn';
 export type { CifarCnnOptions, CifarCnnRecord, Misclassified } from './cifarCnn';
-export { accuracy, fitLayers, parameterCounts, predictClasses } from './fit';
+export { accuracy, calibrateBatchNorm, fitLayers, parameterCounts, predictClasses } from './fit';
 export type { FitEpoch, FitOptions, FitResult } from './fit';
 export {
   cifarCnnRows, cifarCnnText, cifarCurvesFigure, confusionFigure, learnedFilter, learnedFiltersHtml, misclassifiedHtml, mlpVsCnnFigure, mlpVsCnnRows,
