@@ -153,6 +153,9 @@ export function cifarCnnText(record: CifarCnnRecord): string {
 
 // ============================================================================ confusion matrix
 
+/** Short column labels of the confusion matrix for CIFAR-10's longer class names. */
+const SHORT_CLASS_NAMES: Readonly<Record<string, string>> = { airplane: 'plane', automobile: 'car' };
+
 /**
  * The confusion matrix as a heatmap: rows the true class, columns the predicted one, each cell's
  * count written in it; the diagonal holds the right answers.
@@ -169,7 +172,9 @@ export function confusionFigure(record: CifarCnnRecord): Figure {
   // white for 0, dark blue for many ('Blues' runs dark → light in plotly, hence reversescale)
   Object.assign(fig.data[0], { reversescale: true, zmin: 0, texttemplate: '%{z}', hovertemplate: 'true %{y}, predicted %{x}: %{z}<extra></extra>', colorbar: { title: { text: 'images' } } });
   fig.layout.yaxis = { ...(fig.layout.yaxis as object), autorange: 'reversed', automargin: true };
-  fig.layout.xaxis = { ...(fig.layout.xaxis as object), automargin: true, tickangle: -30 };
+  // the columns get short names drawn level (10 full names do not fit a narrow window's columns)
+  const short = record.classNames.map((n) => SHORT_CLASS_NAMES[n] ?? n);
+  fig.layout.xaxis = { ...(fig.layout.xaxis as object), automargin: true, tickmode: 'array', tickvals: [...record.classNames], ticktext: short, tickangle: 0 };
   fig.layout.margin = { ...(fig.layout.margin as object ?? {}), l: 110, b: 90 };
   return fig;
 }
