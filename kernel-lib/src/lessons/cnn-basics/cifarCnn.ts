@@ -29,13 +29,13 @@ import { withQuickPreset } from '../../core/config';
 import { ArgumentError } from '../../core/errors';
 import { defineOptions, float32Bytes, int, list, number, oneOf, OptionsOf, seed } from '../../core/options';
 import { provenance } from '../../core/record';
-import { mulberry32, sample, seedStream, shuffle } from '../../core/rng';
+import { seedStream } from '../../core/rng';
 import type { ImageDataset } from '../../data/load';
 import { loadDataset } from '../../data/load';
 import { augment, AUGMENTATIONS, AugmentName, imageBatch } from '../../nets/augment';
 import { cnnModel, CIFAR_CNN_PARAMETERS, CIFAR_CNN_TRAINABLE } from '../../nets/models';
 import { experimentProgress } from '../../show/progress';
-import { accuracy, disposeModel, FitEpoch, fitLayers, parameterCounts, predictClasses } from './fit';
+import { accuracy, disposeModel, drawSplits, FitEpoch, fitLayers, parameterCounts, predictClasses } from './fit';
 import type { TrainingSource } from './mlpVsCnn';
 
 export const CIFAR_CNN_DEFAULTS = {
@@ -135,16 +135,8 @@ export async function cifarCnn(options: CifarCnnOptions = {}, source: TrainingSo
   const { config, progress } = CIFAR_CNN_OPTIONS.take(isObject ? withQuickPreset<CifarCnnOptions>(options, CIFAR_CNN_QUICK) : options);
   const train = await loadCifar('train', source);
   const test = await loadCifar('test', source);
-  if (config.trainSize + config.valSize > train.count) throw new ArgumentError('trainSize', config.trainSize, `at most ${train.count - config.valSize} with valSize ${config.valSize}: the training split holds ${train.count} images`);
-  if (config.testSize > test.count) throw new ArgumentError('testSize', config.testSize, `at most ${test.count} (the test split)`);
   const seeds = seedStream(config.seed);
-  const order = shuffle(Array.from({ length: train.count }, (_, i) => i), mulberry32(seeds.derive('train/val')));
-  const valIdx = order.slice(0, config.valSize);
-  const trainIdx = order.slice(config.valSize, config.valSize + config.trainSize);
-  const testIdx = sample(Array.from({ length: test.count }, (_, i) => i), config.testSize, mulberry32(seeds.derive('test'))).sort((a, b) => a - b);
-  const yTrain = Int32Array.from(trainIdx, (i) => train.labels[i]);
-  const yVal = Int32Array.from(valIdx, (i) => train.labels[i]);
-  const yTest = Int32Array.from(testIdx, (i) => test.labels[i]);
+  const { trainIdx, valIdx, testIdx, yTrain, yVal, yTest } = drawSplits(train, test, config, seeds);
   const model = cnnModel(seeds.derive('model') % 100_000, { bnMomentum: config.bnMomentum });
   const xs = [imageBatch(train, trainIdx), imageBatch(train, valIdx), imageBatch(test, testIdx)];
   const bar = experimentProgress(progress, {

@@ -14,9 +14,44 @@
  * ("precise BN"): each BN layer's moving mean and variance become that batch's statistics.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ArgumentError } from '../../core/errors';
 import type { ProgressCallback } from '../../core/progress';
-import { mulberry32, seedStream } from '../../core/rng';
+import { mulberry32, sample, seedStream, shuffle, type SeedStream } from '../../core/rng';
+import type { ImageDataset } from '../../data/load';
 import { train, TrainResult } from '../../nets/train';
+
+/** Which images of the two splits a run uses, and their labels. */
+export interface DrawnSplits {
+  trainIdx: number[]; valIdx: number[]; testIdx: number[];
+  yTrain: Int32Array; yVal: Int32Array; yTest: Int32Array;
+}
+
+/**
+ * The seeded images of a run: validation = the first `valSize` of one shuffle of the training split
+ * (seed stream key 'train/val'), training = the next `trainSize`, test = a sorted seeded draw of
+ * `testSize` from the test split (key 'test'). Named errors when the splits are too small.
+ *
+ * @example
+ * const train = await nn.data.loadDataset('cifar-10', { split: 'train' });
+ * const test = await nn.data.loadDataset('cifar-10', { split: 'test' });
+ * const d = nn.cnn.drawSplits(train, test, { trainSize: 100, valSize: 20, testSize: 50 }, nn.seedStream(0));
+ * d.trainIdx.length   // 100
+ */
+export function drawSplits(train: ImageDataset, test: ImageDataset, sizes: { trainSize: number; valSize: number; testSize: number }, seeds: SeedStream): DrawnSplits {
+  const { trainSize, valSize, testSize } = sizes;
+  if (trainSize + valSize > train.count) throw new ArgumentError('trainSize', trainSize, `at most ${train.count - valSize} with valSize ${valSize}: the training split holds ${train.count} images`);
+  if (testSize > test.count) throw new ArgumentError('testSize', testSize, `at most ${test.count} (the test split)`);
+  const order = shuffle(Array.from({ length: train.count }, (_, i) => i), mulberry32(seeds.derive('train/val')));
+  const valIdx = order.slice(0, valSize);
+  const trainIdx = order.slice(valSize, valSize + trainSize);
+  const testIdx = sample(Array.from({ length: test.count }, (_, i) => i), testSize, mulberry32(seeds.derive('test'))).sort((a, b) => a - b);
+  return {
+    trainIdx, valIdx, testIdx,
+    yTrain: Int32Array.from(trainIdx, (i) => train.labels[i]),
+    yVal: Int32Array.from(valIdx, (i) => train.labels[i]),
+    yTest: Int32Array.from(testIdx, (i) => test.labels[i]),
+  };
+}
 
 /** One epoch of a run: mean training loss, running training accuracy, validation accuracy (epoch 0: before training). */
 export interface FitEpoch { epoch: number; loss: number | null; trainAcc: number | null; valAcc: number }

@@ -23,12 +23,12 @@ import { withQuickPreset } from '../../core/config';
 import { ArgumentError } from '../../core/errors';
 import { defineOptions, float32Bytes, int, number, OptionsOf, seed } from '../../core/options';
 import { provenance } from '../../core/record';
-import { mulberry32, sample, seedStream, shuffle } from '../../core/rng';
+import { seedStream } from '../../core/rng';
 import type { ImageDataset, LoadOptions } from '../../data/load';
 import { loadDataset } from '../../data/load';
 import { mlpModel, MLP_PARAMETERS, stepDropout } from '../../nets/models';
 import { experimentProgress } from '../../show/progress';
-import { accuracy, disposeModel, FitEpoch, fitLayers, parameterCounts, predictClasses } from './fit';
+import { accuracy, disposeModel, drawSplits, FitEpoch, fitLayers, parameterCounts, predictClasses } from './fit';
 
 /** Where the images come from (tests pass loaded datasets). */
 export interface TrainingSource { load?: (name: string, o: LoadOptions) => Promise<ImageDataset> }
@@ -135,16 +135,8 @@ export async function mlpVsCnn(options: MlpVsCnnOptions = {}, source: TrainingSo
   const train = await load('mnist', { split: 'train', allowPartial: true });
   const test = await load('mnist', { split: 'test', allowPartial: true });
   for (const ds of [train, test]) if (ds.height !== 28 || ds.width !== 28 || ds.channels !== 1) throw new ArgumentError('dataset', ds.name, 'MNIST: 28×28 grey images');
-  if (config.trainSize + config.valSize > train.count) throw new ArgumentError('trainSize', config.trainSize, `at most ${train.count - config.valSize} with valSize ${config.valSize}: the training split holds ${train.count} images`);
-  if (config.testSize > test.count) throw new ArgumentError('testSize', config.testSize, `at most ${test.count} (the test split)`);
   const seeds = seedStream(config.seed);
-  const order = shuffle(Array.from({ length: train.count }, (_, i) => i), mulberry32(seeds.derive('train/val')));
-  const valIdx = order.slice(0, config.valSize);
-  const trainIdx = order.slice(config.valSize, config.valSize + config.trainSize);
-  const testIdx = sample(Array.from({ length: test.count }, (_, i) => i), config.testSize, mulberry32(seeds.derive('test'))).sort((a, b) => a - b);
-  const yTrain = Int32Array.from(trainIdx, (i) => train.labels[i]);
-  const yVal = Int32Array.from(valIdx, (i) => train.labels[i]);
-  const yTest = Int32Array.from(testIdx, (i) => test.labels[i]);
+  const { trainIdx, valIdx, testIdx, yTrain, yVal, yTest } = drawSplits(train, test, config, seeds);
   const perEpoch = Math.ceil(config.trainSize / config.batchSize);
   const bar = experimentProgress(progress, {
     label: 'cnn.mlpVsCnn',

@@ -15,8 +15,8 @@ export { mlpVsCnn, mnistCnnModel, MLP_VS_CNN_DEFAULTS, MLP_VS_CNN_MODELS, MLP_VS
 export type { MlpVsCnnOptions, MlpVsCnnRecord, MlpVsCnnRun, TrainingSource } from './mlpVsCnn';
 export { cifarCnn, confusionMatrix, CIFAR_CNN_DEFAULTS, CIFAR_CNN_QUICK } from './cifarCnn';
 export type { CifarCnnOptions, CifarCnnRecord, Misclassified } from './cifarCnn';
-export { accuracy, calibrateBatchNorm, fitLayers, parameterCounts, predictClasses } from './fit';
-export type { FitEpoch, FitOptions, FitResult } from './fit';
+export { accuracy, calibrateBatchNorm, drawSplits, fitLayers, parameterCounts, predictClasses } from './fit';
+export type { DrawnSplits, FitEpoch, FitOptions, FitResult } from './fit';
 export {
   cifarCnnRows, cifarCnnText, cifarCurvesFigure, confusionFigure, learnedFilter, learnedFiltersHtml, misclassifiedHtml, mlpVsCnnFigure, mlpVsCnnRows,
   showCifarCnn, showConfusion, showLearnedFilters, showMisclassified, showMlpVsCnn,
