@@ -15,7 +15,10 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Page } from 'playwright-core';
+import * as assert from 'node:assert/strict';
 import { findJupyterPython } from '../src/jupyter/python';
+import { repoRoot } from '../src/core/paths';
+import { runNotebook } from '../src/jupyter/run';
 
 /** A text element of a figure as drawn: what kind, which axis or group it belongs to, its box. */
 export interface TextBox {
@@ -305,4 +308,21 @@ export function exportHtml(ipynb: string, html: string): Promise<void> {
     child.on('close', (code) => (code === 0 && fs.existsSync(html) ? resolve()
       : reject(new Error(`nbconvert could not export ${ipynb} to ${path.basename(html)} (exit ${code}):\n${err.slice(-2000)}`))));
   });
+}
+
+/**
+ * The executed quick-mode notebook of a lesson: the notebook test's (test-output/notebooks/cpu)
+ * when it is newer than both the lesson and the built library, else run here into `outDir`/executed.
+ * The browser tests (plot-layout, static-figures, site) share it.
+ */
+export async function executedNotebook(name: string, outDir: string): Promise<{ file: string; reused: boolean }> {
+  const repo = repoRoot();
+  const source = path.join(repo, 'notebooks', `${name}.ipynb`);
+  const library = path.join(repo, 'kernel-lib', 'dist', 'index.js');
+  const reused = path.join(repo, 'test-output', 'notebooks', 'cpu', `${name}.ipynb`);
+  const newest = Math.max(fs.statSync(source).mtimeMs, fs.existsSync(library) ? fs.statSync(library).mtimeMs : 0);
+  if (fs.existsSync(reused) && fs.statSync(reused).mtimeMs > newest) return { file: reused, reused: true };
+  const r = await runNotebook({ notebook: name, quick: true, outDir: path.join(outDir, 'executed'), timeout: 900 });
+  assert.ok(r.ok, `nnlab run ${name} --quick failed (exit ${r.exitCode}); the browser check needs the executed notebook`);
+  return { file: r.executed, reused: false };
 }

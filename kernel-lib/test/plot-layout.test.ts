@@ -21,10 +21,9 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { lessonRows } from '../src/lessons/registry';
 import { repoRoot } from '../src/core/paths';
-import { runNotebook } from '../src/jupyter/run';
 import { freshDir, launchChromium, openLoggedPage, phaseTimer, waitForFigures, writeLog } from './chromium';
 import { Page } from 'playwright-core';
-import { exportHtml, FigureMeasure, figureFindings, findingLines, measureFigures, resizeFigures } from './layout';
+import { executedNotebook, exportHtml, FigureMeasure, figureFindings, findingLines, measureFigures, resizeFigures } from './layout';
 
 const REPO = repoRoot();
 const OUT = path.join(REPO, 'test-output', 'layout');
@@ -43,21 +42,6 @@ async function screenshotFigures(page: Page, name: string, suffix: string): Prom
   for (const [i, el] of elements.entries()) {
     await el.screenshot({ path: path.join(OUT, `${name}-figure-${i + 1}${suffix}.png`) }).catch(() => undefined);
   }
-}
-
-/**
- * The executed quick-mode notebook of a lesson: the notebook test's when it is newer than both the
- * lesson and the built library, else run here.
- */
-async function executedNotebook(name: string): Promise<{ file: string; reused: boolean }> {
-  const source = path.join(REPO, 'notebooks', `${name}.ipynb`);
-  const library = path.join(REPO, 'kernel-lib', 'dist', 'index.js');
-  const reused = path.join(REPO, 'test-output', 'notebooks', 'cpu', `${name}.ipynb`);
-  const newest = Math.max(fs.statSync(source).mtimeMs, fs.existsSync(library) ? fs.statSync(library).mtimeMs : 0);
-  if (fs.existsSync(reused) && fs.statSync(reused).mtimeMs > newest) return { file: reused, reused: true };
-  const r = await runNotebook({ notebook: name, quick: true, outDir: path.join(OUT, 'executed'), timeout: 900 });
-  assert.ok(r.ok, `nnlab run ${name} --quick failed (exit ${r.exitCode}); the layout check needs the executed notebook`);
-  return { file: r.executed, reused: false };
 }
 
 test('figureFindings names overlapping and clipped text, run-together tick labels, labels on a neighbouring panel, SI labels on log axes, unlabelled traces and mis-coloured series', () => {
@@ -106,7 +90,7 @@ test('every figure of every lesson is laid out without overlapping or clipped te
     const known: string[] = JSON.parse(fs.readFileSync(KNOWN_FILE, 'utf8')).known;
     const executed: { name: string; file: string }[] = [];
     for (const lesson of lessonRows()) {
-      const { file, reused } = await executedNotebook(lesson.name);
+      const { file, reused } = await executedNotebook(lesson.name, OUT);
       executed.push({ name: lesson.name, file });
       phase(`${lesson.name}: ${reused ? 'reused the notebook test\'s executed notebook' : 'executed (quick)'}`);
     }
