@@ -9,9 +9,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { inspect } from 'util';
 import { doctor, doctorText, DoctorCheck, DoctorEnvironment, DoctorRecord, findCudaLibraries, findTfjsCores, formatBytes } from '../src/api/doctor';
 import { describeAdapter, nativeInstallState, realProbe } from '../src/engine/backends';
-import type { CandidateId, ProbeResult } from '../src/engine/device';
+import type { CandidateId, DeviceReport, ProbeResult } from '../src/engine/device';
 import { hashFile } from '../src/data/download';
 import { repoRoot } from '../src/core/paths';
 import { findJupyterPython, probePythons } from '../src/jupyter/python';
@@ -46,6 +47,7 @@ function healthy(overrides: Partial<DoctorEnvironment> = {}): Partial<DoctorEnvi
     repoRoot: ROOT,
     nodeModulesFrom: path.join(ROOT, 'kernel-lib'),
     tfjsVersion: '4.22.0',
+    deviceReport: () => null,
     probe: async (id) => HEALTHY_PROBES[id],
     wasmThreads: async () => ({ sharedArrayBuffer: true, unavailable: null }),
     cudaLibraries: () => ({ libcudart: [], libcudnn: [] }),
@@ -80,14 +82,15 @@ test('doctor() on a healthy fake machine: every check but the data ones is ok, o
   }
   assert.equal(r.experiment, 'doctor');
   assert.deepEqual(r.options, { quick: false });
-  assert.equal(typeof r.backend, 'string');
+  assert.equal(r.backend, 'none', 'no backend was started: the doctor computes nothing');
   assert.equal(r.versions.tfjs, '4.22.0');
   assert.ok(r.meta.ms >= 0);
   assert.equal(r.ok, r.checks.every((c) => c.status !== 'fail'));
   assert.deepEqual(r.counts, { ok: r.checks.filter((c) => c.status === 'ok').length, warn: r.checks.filter((c) => c.status === 'warn').length, fail: r.checks.filter((c) => c.status === 'fail').length });
   assert.match(find(r, 'device').reason, /^auto \(default\) runs on tfjs-node/);
   assert.match(find(r, 'kernels').reason, /nnlab-cpu, nnlab-gpu in \/home\/me\/.local\/share\/jupyter\/kernels, running this clone/);
-  assert.doesNotThrow(() => JSON.parse(JSON.stringify(r)));
+  assert.deepEqual(JSON.parse(JSON.stringify(r)), r, 'plain JSON');
+  assert.equal(inspect(r), `nnlab doctor: ${r.counts.ok} ok, ${r.counts.warn} warnings, ${r.counts.fail} failed (the record: .checks)`);
 });
 
 test('doctor() with Node 18 fails the node check with the engines requirement and how to upgrade', async () => {
@@ -263,6 +266,14 @@ test('doctor() with a software adapter (SwiftShader) warns that it is software a
   assert.equal(c.status, 'warn');
   assert.equal(c.reason, 'only a software adapter: WebGPU adapter "SwiftShader driver 5.0.0" (correct but slow; the GPU kernel uses it, auto skips it)');
   assert.match(find(r, 'device').reason, /^auto \(default\) runs on wasm/);
+});
+
+test('doctor() after useDevice() in the same process names what runs now (the device report)', async () => {
+  const running = { summary: 'nnlab device: wasm (SIMD, 1 thread, nnlab kernels)' } as DeviceReport;
+  const c = find(await run(healthy({ deviceReport: () => running })), 'device');
+  assert.equal(c.status, 'ok');
+  assert.match(c.reason, /; running now: wasm \(SIMD, 1 thread, nnlab kernels\)$/);
+  assert.equal(c.details.running, running);
 });
 
 test('doctor() where no backend loads (not even wasm) fails wasm and device', async () => {

@@ -13,13 +13,14 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { inspect } from 'util';
 import * as tf from '@tensorflow/tfjs';
 import { checkBoolean, checkOptions, firstLine } from '../core/errors';
 import { inKernel } from '../core/kernel';
 import { Provenance, provenance } from '../core/record';
 import { repoRoot } from '../core/paths';
 import { realProbe } from '../engine/backends';
-import { CandidateId, DEVICE_CHAINS, ProbeResult, resolveRequest } from '../engine/device';
+import { CandidateId, DEVICE_CHAINS, DeviceReport, deviceReport, ProbeResult, resolveRequest } from '../engine/device';
 import { resolveWasmThreads, threadsUnavailableReason } from '../engine/wasm/threads';
 import { probePythons, PythonProbe, REQUIRED_MODULES } from '../jupyter/python';
 import { KERNEL_NAMES, listKernelSpecs, RegisteredKernel } from '../jupyter/kernelspec';
@@ -80,6 +81,8 @@ export interface DoctorEnvironment {
   nodeModulesFrom: string;
   /** The tfjs this library runs (`tf.version.tfjs`). */
   tfjsVersion: string;
+  /** What `useDevice` chose in this process, if it ran (engine/device.ts's `deviceReport()`). */
+  deviceReport(): DeviceReport | null;
   /** One backend's probe (engine/backends.ts's `realProbe(id).probe()`). */
   probe(id: CandidateId): Promise<ProbeResult>;
   /** Whether the threaded wasm build can run here. */
@@ -121,6 +124,7 @@ export function realEnvironment(env: Record<string, string | undefined> = proces
     repoRoot: repoRoot(),
     nodeModulesFrom: path.join(repoRoot(), 'kernel-lib'),
     tfjsVersion: tf.version.tfjs,
+    deviceReport,
     probe: (id) => realProbe(id).probe(),
     async wasmThreads() {
       return { sharedArrayBuffer: typeof SharedArrayBuffer === 'function', unavailable: await threadsUnavailableReason() };
@@ -180,6 +184,11 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorRecord>
     // the doctor computes nothing: before any useDevice() no backend is set, and the record says so
     experiment: 'doctor', options: { quick }, checks, ok: counts.fail === 0, counts, backend: backend ?? 'none', versions, meta: { ms: Date.now() - start },
   };
+  // `await nn.doctor()` as a cell's last line: one summary line under the table, not the whole
+  // record (non-enumerable, so the record stays plain JSON)
+  Object.defineProperty(record, inspect.custom, {
+    value: () => `nnlab doctor: ${counts.ok} ok, ${counts.warn} warnings, ${counts.fail} failed (the record: .checks)`, enumerable: false,
+  });
   if (show && inKernel()) showDoctor(record);
   return record;
 }
@@ -403,9 +412,11 @@ function deviceCheck(e: DoctorEnvironment, found: Map<CandidateId, ProbeResult>)
     const r = found.get(id);
     return r?.available && !(request.requested === 'auto' && r.software);
   });
-  const details = { requested: request.requested, source: request.source, chain, candidate: pick ?? null };
+  const running = e.deviceReport();
+  const details = { requested: request.requested, source: request.source, chain, candidate: pick ?? null, running };
   if (!pick) return check('device', 'device', 'fail', `no backend of the ${request.requested} chain is available`, 'npm ci', details);
-  return check('device', 'device', 'ok', `${request.requested} (${request.source}) runs on ${pick}: ${found.get(pick)!.detail}`, null, details);
+  const now = running ? `; running now: ${running.summary.replace(/^nnlab device: /, '')}` : '';
+  return check('device', 'device', 'ok', `${request.requested} (${request.source}) runs on ${pick}: ${found.get(pick)!.detail}${now}`, null, details);
 }
 
 async function wasmThreadsCheck(e: DoctorEnvironment): Promise<DoctorCheck> {
