@@ -18,7 +18,8 @@ import { repoRoot } from '../src/core/paths';
 import { findJupyterPython, probePythons } from '../src/jupyter/python';
 import { installKernelSpecs } from '../src/jupyter/kernelspec';
 import { ArgumentError } from '../src/core/errors';
-import { cliInProcess } from './helpers';
+import { cliInProcess, SWIFTSHADER_ICD } from './helpers';
+import { tslabJupyter } from '../src/core/kernel';
 
 const ROOT = repoRoot();
 const LAUNCHER = path.join(ROOT, 'kernel-lib', 'bin', 'nnlab-kernel.js');
@@ -266,6 +267,17 @@ test('doctor() with a software adapter (SwiftShader) warns that it is software a
   assert.equal(c.status, 'warn');
   assert.equal(c.reason, 'only a software adapter: WebGPU adapter "SwiftShader driver 5.0.0" (correct but slow; the GPU kernel uses it, auto skips it)');
   assert.match(find(r, 'device').reason, /^auto \(default\) runs on wasm/);
+  assert.match(c.fix!, /install its own driver .*; a software adapter cannot be made fast$/);
+});
+
+test('the real WebGPU probe on SwiftShader (VK_ICD_FILENAMES): nnlab doctor --json calls it software and says to unset VK_ICD_FILENAMES', { skip: !fs.existsSync(SWIFTSHADER_ICD) && 'no SwiftShader ICD (apt-get install chromium)' }, () => {
+  const env = { ...process.env, VK_ICD_FILENAMES: SWIFTSHADER_ICD, XDG_RUNTIME_DIR: tmp('xdg'), NNLAB_DATA_DIR: tmp('cache'), NNLAB_DEVICE: '' };
+  const cli = spawnSync(process.execPath, [BIN, 'doctor', '--json', '--quick'], { encoding: 'utf8', env, timeout: 120_000 });
+  const c = find(JSON.parse(cli.stdout) as DoctorRecord, 'webgpu');
+  assert.equal(c.status, 'warn', c.reason);
+  assert.match(c.reason, /^only a software adapter: WebGPU adapter "SwiftShader/);
+  assert.equal(c.details.software, true);
+  assert.match(c.fix!, new RegExp(`^unset VK_ICD_FILENAMES \\(it selects ${SWIFTSHADER_ICD.replace(/\./g, '\\.')}\\)`));
 });
 
 test('doctor() after useDevice() in the same process names what runs now (the device report)', async () => {
@@ -387,6 +399,46 @@ test('doctor() with an empty model zoo warns and gives nnlab zoo build', async (
   assert.equal(c.status, 'warn');
   assert.match(c.reason, /^mnist-0-4-cnn is not built in /);
   assert.equal(c.fix, 'npx nnlab zoo build mnist-0-4-cnn');
+});
+
+test('doctor() with the zoo model built and another model saved says both', async () => {
+  const e = healthy();
+  const zoo = e.env!.NNLAB_MODEL_DIR!;
+  for (const [name, revision] of [['mnist-0-4-cnn', 1], ['my-mlp', null]] as const) {
+    fs.mkdirSync(path.join(zoo, name), { recursive: true });
+    fs.writeFileSync(path.join(zoo, name, 'model.json'), JSON.stringify({ modelTopology: {}, userDefinedMetadata: revision ? { nnlab: { revision } } : {} }));
+  }
+  const c = find(await run(e), 'models');
+  assert.equal(c.status, 'ok');
+  assert.equal(c.reason, `mnist-0-4-cnn built in ${zoo}; also saved there: my-mlp`);
+});
+
+test('doctor() turns a check that throws into a failed check with its message, and runs the others', async () => {
+  const r = await run(healthy({ pythons: () => { throw new Error('spawnSync python3 ETIMEDOUT'); } }));
+  const c = find(r, 'jupyter');
+  assert.equal(c.status, 'fail');
+  assert.equal(c.reason, 'the check itself failed: spawnSync python3 ETIMEDOUT');
+  assert.equal(find(r, 'disk').status, 'ok');
+  assert.ok(r.meta.steps.data >= 0 && r.meta.steps.backends >= 0);
+});
+
+test('doctor() in a kernel shows the report as an HTML table with a mark, reason and fix per check', async () => {
+  const j = tslabJupyter();
+  assert.ok(j, 'tslab is installed');
+  const shown: Record<string, unknown>[] = [];
+  j.lastWriteDisplayData = (d) => { shown.push(d.data); };
+  try {
+    const r = await doctor({ environment: healthy({ nodeVersion: '18.0.0' }) });
+    assert.equal(shown.length, 1);
+    const html = shown[0]['text/html'] as string;
+    assert.match(html, /^<table class="nnlab-table"><caption[^>]*>nnlab doctor: \d+ ok, \d+ warnings, \d+ failed<\/caption>/);
+    assert.equal((html.match(/<tr>/g) ?? []).length, r.checks.length + 1, 'a header and one row per check');
+    assert.match(html, /<td[^>]*>✗<\/td><td[^>]*>Node.js<\/td><td[^>]*>Node 18.0.0 is older/);
+    await doctor({ show: false, environment: healthy() });
+    assert.equal(shown.length, 1, 'show: false shows nothing');
+  } finally {
+    j.lastWriteDisplayData = null;
+  }
 });
 
 test('doctorText() prints one aligned line per check with its mark, then the fixes', async () => {

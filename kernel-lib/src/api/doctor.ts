@@ -57,7 +57,8 @@ export interface DoctorRecord extends Provenance {
   /** True when no check failed (warnings allowed): the exit status of `nnlab doctor` is 0. */
   ok: boolean;
   counts: Record<CheckStatus, number>;
-  meta: { ms: number };
+  /** Wall time: the whole run and each step (backends, data: the checksums...), in ms. */
+  meta: { ms: number; steps: Record<string, number> };
 }
 
 /** What a CUDA search found: the paths of each library family (libcudart, libcudnn). */
@@ -169,20 +170,24 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorRecord>
     ['models', 'model zoo', () => modelsCheck(e)],
     ['disk', 'disk space', () => diskCheck(e)],
   ];
+  const stepMs: Record<string, number> = {};
   for (const [id, title, step] of steps) {
+    const t0 = Date.now();
     try {
       const found = await step();
       checks.push(...(Array.isArray(found) ? found : [found]));
     } catch (err) {
-      checks.push(check(id, title, 'fail', `the check itself failed: ${firstLine(err)}`, null));
+      checks.push(check(id, title, 'fail', `the check itself failed: ${firstLine(err)}`,
+        `report it with the output of \`npx nnlab doctor --json\` (the check "${id}" threw)`));
     }
+    stepMs[id] = Date.now() - t0;
   }
   const counts = { ok: 0, warn: 0, fail: 0 };
   for (const c of checks) counts[c.status] += 1;
   const { backend, versions } = provenance();
   const record: DoctorRecord = {
     // the doctor computes nothing: before any useDevice() no backend is set, and the record says so
-    experiment: 'doctor', options: { quick }, checks, ok: counts.fail === 0, counts, backend: backend ?? 'none', versions, meta: { ms: Date.now() - start },
+    experiment: 'doctor', options: { quick }, checks, ok: counts.fail === 0, counts, backend: backend ?? 'none', versions, meta: { ms: Date.now() - start, steps: stepMs },
   };
   // `await nn.doctor()` as a cell's last line: one summary line under the table, not the whole
   // record (non-enumerable, so the record stays plain JSON)
@@ -320,7 +325,7 @@ async function backendChecks(e: DoctorEnvironment): Promise<DoctorCheck[]> {
     wasmCheck(found.get('wasm')!),
     nativeCheck(e, 'tfjs-node', found.get('tfjs-node')!),
     nativeGpuCheck(e, found.get('tfjs-node-gpu')!),
-    webgpuCheck(found.get('webgpu')!),
+    webgpuCheck(e, found.get('webgpu')!),
     deviceCheck(e, found),
   ];
 }
@@ -384,15 +389,17 @@ function gpuApi(): string {
   return process.platform === 'darwin' ? 'Metal' : process.platform === 'win32' ? 'D3D12' : 'Vulkan';
 }
 
-function webgpuCheck(r: ProbeResult): DoctorCheck {
+function webgpuCheck(e: DoctorEnvironment, r: ProbeResult): DoctorCheck {
   const id = 'webgpu';
   const driverFix = process.platform === 'linux'
     ? 'sudo apt-get install libvulkan1 mesa-vulkan-drivers (or your GPU vendor\'s driver with Vulkan)'
     : `update the GPU driver (${gpuApi()})`;
   if (r.available && !r.software) return check(id, 'WebGPU', 'ok', `hardware adapter: ${r.detail}`, null, { ...r, software: false });
   if (r.available) {
+    const icd = e.env.VK_ICD_FILENAMES ? `unset VK_ICD_FILENAMES (it selects ${e.env.VK_ICD_FILENAMES}), or on a machine with a GPU: ` : 'on a machine with a GPU, ';
     return check(id, 'WebGPU', 'warn', `only a software adapter: ${r.detail} (correct but slow; the GPU kernel uses it, auto skips it)`,
-      driverFix, { ...r, software: true });
+      `${icd}install its own driver (${gpuApi()}${process.platform === 'linux' ? ': NVIDIA\'s driver, or for AMD/Intel sudo apt-get install mesa-vulkan-drivers libvulkan1' : ''}); a software adapter cannot be made fast`,
+      { ...r, software: true });
   }
   if (r.problem === 'no-package') return check(id, 'WebGPU', 'warn', r.detail, r.hint ?? null, { ...r });
   return check(id, 'WebGPU', 'warn', `${r.detail.replace(/^no WebGPU adapter/, `no WebGPU adapter: no ${gpuApi()} GPU`)}`,
@@ -611,11 +618,14 @@ function modelsCheck(e: DoctorEnvironment): DoctorCheck {
     const state = meta === null ? 'missing' : meta.revision === entry.revision ? 'built' : 'stale';
     return { name: entry.name, state, revision: entry.revision, saved: meta?.revision ?? null };
   });
-  let urlModels = 0;
-  try { urlModels = fs.readdirSync(path.join(zoo, 'url')).length; } catch { /* none cached */ }
-  const details = { dir: zoo, models: entries, urlModels };
+  const folders = (dir: string) => { try { return fs.readdirSync(dir).filter((n) => fs.existsSync(path.join(dir, n, 'model.json'))); } catch { return []; } };
+  const urlModels = folders(path.join(zoo, 'url')).length;
+  const saved = folders(zoo);
+  const details = { dir: zoo, models: entries, saved, urlModels };
   const notBuilt = entries.filter((x) => x.state !== 'built');
-  const cached = urlModels ? `; ${urlModels} model${urlModels > 1 ? 's' : ''} cached from URLs` : '';
+  const others = saved.filter((n) => !MODEL_ZOO[n]);
+  const cached = (others.length ? `; also saved there: ${others.join(', ')}` : '') +
+    (urlModels ? `; ${urlModels} model${urlModels > 1 ? 's' : ''} cached from URLs` : '');
   if (!notBuilt.length) return check('models', 'model zoo', 'ok', `${entries.map((x) => x.name).join(', ')} built in ${zoo}${cached}`, null, details);
   return check('models', 'model zoo', 'warn',
     `${notBuilt.map((x) => `${x.name} ${x.state === 'stale' ? `is an older revision (${x.saved}, now ${x.revision})` : 'is not built'}`).join('; ')} ` +
