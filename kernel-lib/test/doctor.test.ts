@@ -191,6 +191,16 @@ test('doctor() with two tfjs-core copies (one nested) fails tfjs and says npm de
   assert.match(c.fix!, /npm dedupe/);
 });
 
+test('findTfjsCores() ignores a copy above the first node_modules that has one (Node never reaches it from the clone)', () => {
+  const outer = treeWithCores(['4.0.0']);
+  const clone = path.join(outer, 'clone');
+  fs.mkdirSync(path.join(clone, 'node_modules', '@tensorflow', 'tfjs-core'), { recursive: true });
+  fs.writeFileSync(path.join(clone, 'node_modules', '@tensorflow', 'tfjs-core', 'package.json'), JSON.stringify({ version: '4.22.0' }));
+  fs.mkdirSync(path.join(clone, 'kernel-lib'));
+  assert.deepEqual(findTfjsCores(path.join(clone, 'kernel-lib')).map((c) => c.version), ['4.22.0']);
+  assert.deepEqual(findTfjsCores(path.join(outer, 'kernel-lib')).map((c) => c.version), ['4.0.0']);
+});
+
 test('findTfjsCores() finds exactly one tfjs-core in this clone', () => {
   const cores = findTfjsCores(path.join(ROOT, 'kernel-lib'));
   assert.equal(cores.length, 1, JSON.stringify(cores));

@@ -253,7 +253,10 @@ function nodeCheck(e: DoctorEnvironment): DoctorCheck {
     `install Node ${min} or newer (\`nvm install ${min}\`, or https://nodejs.org), then \`npm ci && npm run build\``, details);
 }
 
-/** Every `@tensorflow/tfjs-core` reachable from `from`: each node_modules above it, nested copies included. */
+/**
+ * Every `@tensorflow/tfjs-core` reachable from `from`: the node_modules above it up to the first
+ * that holds one, and every copy nested inside their packages. Two means two tfjs engines.
+ */
 export function findTfjsCores(from: string): { path: string; version: string }[] {
   const found = new Map<string, string>();
   const seen = new Set<string>();
@@ -274,9 +277,11 @@ export function findTfjsCores(from: string): { path: string; version: string }[]
     }
     for (const pkg of packagesIn(real)) walk(path.join(pkg, 'node_modules'), depth + 1);
   };
+  // upwards like Node's resolution, up to the first node_modules that holds tfjs-core: a copy
+  // further up (in ~/node_modules, say) is shadowed by it and never loaded from here
   for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
     walk(path.join(dir, 'node_modules'), 0);
-    if (path.dirname(dir) === dir) break;
+    if (fs.existsSync(path.join(dir, 'node_modules', '@tensorflow', 'tfjs-core', 'package.json')) || path.dirname(dir) === dir) break;
   }
   return [...found].map(([p, version]) => ({ path: p, version }));
 }
