@@ -448,7 +448,11 @@ async function wasmThreadsCheck(e: DoctorEnvironment): Promise<DoctorCheck> {
       'unset NNLAB_WASM_THREADS (1 thread)', details);
   }
   const build = support.unavailable ? `threaded build unavailable: ${support.unavailable}` : 'threaded build available';
-  return check('wasm-threads', title, 'ok', `${resolved.threads} thread${resolved.threads === 1 ? '' : 's'} (${resolved.why}); ${sab}; ${build}`, null, details);
+  // what the engine runs, when useDevice started wasm in this process (its report's details)
+  const running = (e.deviceReport()?.details as { wasm?: { threads?: { threads: number; build: string } } } | undefined)?.wasm?.threads;
+  const now = running ? `; running: ${running.threads} (${running.build})` : '';
+  return check('wasm-threads', title, 'ok', `${resolved.threads} thread${resolved.threads === 1 ? '' : 's'} (${resolved.why}); ${sab}; ${build}${now}`, null,
+    { ...details, running: running ?? null });
 }
 
 /** libcudart and libcudnn on the loader's path: `ldconfig -p`, then every LD_LIBRARY_PATH folder. */
