@@ -159,8 +159,15 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorRecord>
   const show = checkBoolean('show', options.show ?? true);
   const start = Date.now();
   const e: DoctorEnvironment = { ...realEnvironment(options.environment?.env), ...options.environment };
-  const checks: DoctorCheck[] = [];
-  const steps: [string, string, () => Promise<DoctorCheck | DoctorCheck[]> | DoctorCheck | DoctorCheck[]][] = [
+  const { checks, steps } = await runChecks(e, quick);
+  const record = toRecord(checks, quick, { ms: Date.now() - start, steps });
+  if (show && inKernel()) showDoctor(record);
+  return record;
+}
+
+/** Every check in order, each step timed; a step that throws becomes a failed check (the others still run). */
+async function runChecks(e: DoctorEnvironment, quick: boolean): Promise<{ checks: DoctorCheck[]; steps: Record<string, number> }> {
+  const plan: [string, string, () => Promise<DoctorCheck | DoctorCheck[]> | DoctorCheck | DoctorCheck[]][] = [
     ['node', 'Node.js', () => nodeCheck(e)],
     ['tfjs', 'TensorFlow.js', () => tfjsCheck(e)],
     ['backends', 'backends', () => backendChecks(e)],
@@ -170,8 +177,9 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorRecord>
     ['models', 'model zoo', () => modelsCheck(e)],
     ['disk', 'disk space', () => diskCheck(e)],
   ];
-  const stepMs: Record<string, number> = {};
-  for (const [id, title, step] of steps) {
+  const checks: DoctorCheck[] = [];
+  const steps: Record<string, number> = {};
+  for (const [id, title, step] of plan) {
     const t0 = Date.now();
     try {
       const found = await step();
@@ -180,21 +188,25 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorRecord>
       checks.push(check(id, title, 'fail', `the check itself failed: ${firstLine(err)}`,
         `report it with the output of \`npx nnlab doctor --json\` (the check "${id}" threw)`));
     }
-    stepMs[id] = Date.now() - t0;
+    steps[id] = Date.now() - t0;
   }
+  return { checks, steps };
+}
+
+/** The record: checks, counts, `ok`, provenance and timing. */
+function toRecord(checks: DoctorCheck[], quick: boolean, meta: DoctorRecord['meta']): DoctorRecord {
   const counts = { ok: 0, warn: 0, fail: 0 };
   for (const c of checks) counts[c.status] += 1;
   const { backend, versions } = provenance();
   const record: DoctorRecord = {
     // the doctor computes nothing: before any useDevice() no backend is set, and the record says so
-    experiment: 'doctor', options: { quick }, checks, ok: counts.fail === 0, counts, backend: backend ?? 'none', versions, meta: { ms: Date.now() - start, steps: stepMs },
+    experiment: 'doctor', options: { quick }, checks, ok: counts.fail === 0, counts, backend: backend ?? 'none', versions, meta,
   };
   // `await nn.doctor()` as a cell's last line: one summary line under the table, not the whole
   // record (non-enumerable, so the record stays plain JSON)
   Object.defineProperty(record, inspect.custom, {
     value: () => `nnlab doctor: ${counts.ok} ok, ${counts.warn} warnings, ${counts.fail} failed (the record: .checks)`, enumerable: false,
   });
-  if (show && inKernel()) showDoctor(record);
   return record;
 }
 
