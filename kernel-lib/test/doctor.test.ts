@@ -402,10 +402,26 @@ test('doctor() verifies CIFAR-10 in the shared mirror by checksum (ok), and by s
   assert.equal(quick.reason, '6 files present, sizes match (checksums skipped: --quick) (in the mirror)');
 });
 
+test('doctor() takes CIFAR-10 from its archive in the mirror where the batches are not extracted, and fails a corrupt archive', async () => {
+  const mirror = tmp('archive-mirror');
+  const archive = path.join(mirror, 'cifar-10', 'cifar-10-binary.tar.gz');
+  fs.mkdirSync(path.dirname(archive));
+  fs.closeSync(fs.openSync(archive, 'w'));
+  fs.truncateSync(archive, 170052171); // the official size, sparse: only --quick can mistake it for the archive
+  const quick = find(await run(withData(tmp('cache'), mirror, true), true), 'data:cifar-10');
+  assert.equal(quick.status, 'ok', quick.reason);
+  const files = quick.details.files as { note: string | null }[];
+  assert.ok(files.every((f) => f.note === 'in cifar-10-binary.tar.gz (extracted on first use)'));
+  const full = find(await run(withData(tmp('cache'), mirror, true)), 'data:cifar-10');
+  assert.equal(full.status, 'fail');
+  assert.match(full.reason, new RegExp(`^1 corrupt file: ${archive} \\(expected md5 c32a1d4ab5d03f1284b67883e8d87530, got [0-9a-f]{32}\\)$`));
+  assert.match(full.fix!, /^replace .*cifar-10-binary\.tar\.gz in the mirror with the official file/);
+});
+
 test('doctor() with 100 MB free fails the disk check, with 500 MB warns, and says how much the datasets need', async () => {
   const low = find(await run(healthy({ freeBytes: () => 100 * 1024 ** 2 })), 'disk');
   assert.equal(low.status, 'fail');
-  assert.match(low.reason, /^only 100\.0 MB free for .*; the datasets not yet cached need 216\.3 MB \(under 200\.0 MB\)$/);
+  assert.match(low.reason, /^only 100\.0 MB free for .*; the datasets not yet here \(cache or mirror\) need 216\.3 MB \(under 200\.0 MB\)$/);
   assert.match(low.fix!, /export NNLAB_DATA_DIR=/);
   const some = find(await run(healthy({ freeBytes: () => 500 * 1024 ** 2 })), 'disk');
   assert.equal(some.status, 'warn');
@@ -429,6 +445,15 @@ test('doctor() with the zoo model built and another model saved says both', asyn
   const c = find(await run(e), 'models');
   assert.equal(c.status, 'ok');
   assert.equal(c.reason, `mnist-0-4-cnn built in ${zoo}; also saved there: my-mlp`);
+});
+
+test('doctor() where listing the kernels fails reports it on the kernels check and keeps jupyter ok', async () => {
+  const r = await run(healthy({ kernels: () => { throw new Error('jupyter kernelspec list failed: No module named jupyter_client'); } }));
+  assert.equal(find(r, 'jupyter').status, 'ok');
+  const c = find(r, 'kernels');
+  assert.equal(c.status, 'fail');
+  assert.equal(c.reason, 'cannot list the kernels with /usr/bin/python3: jupyter kernelspec list failed: No module named jupyter_client');
+  assert.match(c.fix!, /npx nnlab kernels install$/);
 });
 
 test('doctor() turns a check that throws into a failed check with its message, and runs the others', async () => {

@@ -531,7 +531,12 @@ export function kernelProblem(k: RegisteredKernel, root: string, exists: (p: str
 
 function kernelsCheck(e: DoctorEnvironment, python: string): DoctorCheck {
   const fix = `cd ${e.repoRoot} && npx nnlab kernels install`;
-  const all = e.kernels(python);
+  let all: RegisteredKernel[];
+  try {
+    all = e.kernels(python);
+  } catch (err) {
+    return check('kernels', 'nnlab kernels', 'fail', `cannot list the kernels with ${python}: ${firstLine(err)}`, `${JUPYTER_FIX}; then ${fix}`);
+  }
   const ours = Object.values(KERNEL_NAMES).map((name) => all.find((k) => k.name === name) ?? name);
   const problems = ours.map((k) => (typeof k === 'string' ? `${k}: not registered` : kernelProblem(k, e.repoRoot))).filter((p): p is string => p !== null);
   const details = { kernels: ours.map((k) => (typeof k === 'string' ? { name: k, dir: null, argv: null } : k)), launcher: launcherOf(e.repoRoot) };
@@ -589,6 +594,7 @@ async function inspectDataset(e: DoctorEnvironment, name: string, quick: boolean
     if (a.status === 'verified' || a.status === 'present') {
       return files.map((f) => (f.status === 'missing' ? { ...f, status: a.status, where: a.where, path: a.path, note: `in ${archive.file} (extracted on first use)` } : f));
     }
+    if (a.status !== 'missing') files.push(a); // a corrupt or truncated archive is what to fix
   }
   return files;
 }
@@ -667,10 +673,11 @@ function diskCheck(e: DoctorEnvironment): DoctorCheck {
   const free = e.freeBytes(where);
   const need = datasetNames().reduce((sum, name) => {
     const spec = datasetSpec(name);
-    return sum + filesOf(name).reduce((s, rel) => s + (fs.existsSync(path.join(cache, name, rel)) ? 0 : spec.files[path.basename(rel)].size), 0);
+    const here = (rel: string) => locations(e, name, rel).some((l) => fs.existsSync(l.path));
+    return sum + filesOf(name).reduce((s, rel) => s + (here(rel) ? 0 : spec.files[path.basename(rel)].size), 0);
   }, 0);
   const details = { cache, filesystemOf: where, freeBytes: free, datasetsNeedBytes: need, warnBelow: DISK_WARN_BYTES, failBelow: DISK_FAIL_BYTES };
-  const reason = `${formatBytes(free)} free for ${cache}; the datasets not yet cached need ${formatBytes(need)}`;
+  const reason = `${formatBytes(free)} free for ${cache}; the datasets not yet here (cache or mirror) need ${formatBytes(need)}`;
   const fix = `free space on ${where}, or export NNLAB_DATA_DIR=/a/folder/with/space`;
   if (free < DISK_FAIL_BYTES) return check('disk', 'disk space', 'fail', `only ${reason} (under ${formatBytes(DISK_FAIL_BYTES)})`, fix, details);
   if (free < DISK_WARN_BYTES || free < need) return check('disk', 'disk space', 'warn', `only ${reason} (under ${formatBytes(DISK_WARN_BYTES)}, or less than the datasets need)`, fix, details);
