@@ -7,7 +7,7 @@
  *   nn.show(r);                                  // the lesson's figure for that record
  *
  * The surface, kept small on purpose (kernel-lib/api.md lists every name; a test keeps it honest):
- * - the environment: tf, VERSION, useDevice, deviceReport, seedStream, isQuick, quickOr,
+ * - the environment: tf, VERSION, useDevice, deviceReport, doctor, seedStream, isQuick, quickOr,
  *   withQuickPreset, countTensors, ArgumentError;
  * - display: show, plot, figure, table, dataFrame, images, progressBar, liveChart, liveFigure;
  * - shared layers: data, nets, engine; homework: check, homework; lessons: listLessons, runNotebook;
@@ -27,6 +27,8 @@ export { VERSION } from './core/version';
 
 // the environment
 export { useDevice, deviceReport, runOnDevice } from './engine/device';
+export { doctor, doctorText } from './api/doctor';
+export type { DoctorRecord, DoctorCheck, DoctorOptions, DoctorEnvironment } from './api/doctor';
 export type { DeviceReport } from './engine/device';
 export { seedStream, SeedStream } from './core/rng';
 export { isQuick, quickOr, withQuickPreset } from './core/config';

@@ -13,6 +13,7 @@ import { DATA_COMMAND } from './data';
 import { BENCH_COMMAND } from './bench';
 import { HOMEWORK_COMMAND } from './homework';
 import { GRADE_COMMAND } from './grade';
+import { DOCTOR_COMMAND } from './doctor';
 import { useDevice } from '../engine/device';
 import { lessonRows, lessonTableMarkdown } from '../lessons/registry';
 import { installKernelSpecs, kernelSpec, KERNEL_NAMES, KernelDevice } from '../jupyter/kernelspec';
@@ -152,6 +153,7 @@ found on this machine (per user, or under --prefix DIR).`,
       return 0;
     },
   },
+  doctor: DOCTOR_COMMAND,
   data: DATA_COMMAND,
   bench: BENCH_COMMAND,
   homework: HOMEWORK_COMMAND,

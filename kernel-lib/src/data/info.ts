@@ -40,7 +40,7 @@ function errorText(err: unknown): string {
 }
 
 /** The files each split needs (CIFAR-10: the extracted batches, which the archive provides). */
-function filesOf(name: string): string[] {
+export function filesOf(name: string): string[] {
   const spec = datasetSpec(name);
   const files = SPLITS.flatMap((s) => splitFiles(spec, s));
   return spec.archive ? files.map((f) => `${spec.archive!.folder}/${f}`) : files;

@@ -17,11 +17,12 @@
  */
 import { execFile } from 'child_process';
 import * as fs from 'fs';
+import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { ArgumentError, firstLine } from '../core/errors';
 import { withTimeout } from '../core/timeout';
-import type { BackendProbe, ProbeResult } from './device';
+import type { BackendProbe, CandidateId, ProbeResult } from './device';
 import { registerWasmKernelOverrides, unregisterWasmKernelOverrides, WASM_GRADIENT_OVERRIDES } from './wasm/kernels';
 import { initWasmBackend, resolveWasmThreads, WasmThreadsRequest } from './wasm/threads';
 
@@ -49,30 +50,106 @@ export function installedPackageName(pkg: string, resolve: (id: string) => strin
   }
 }
 
-function nativeProbe(pkg: '@tensorflow/tfjs-node' | '@tensorflow/tfjs-node-gpu', kind: 'cpu' | 'gpu'): BackendProbe {
+/** Where an optional native package stands: the states {@link nativeInstallState} tells apart. */
+export type NativeState =
+  | { state: 'absent' }
+  | { state: 'alias'; dir: string; name: string | null }
+  | { state: 'no-binding'; dir: string }
+  | { state: 'load-error'; dir: string; binding: string; error: string }
+  | { state: 'loaded'; dir: string; binding: string };
+
+/** What {@link nativeInstallState} reads; tests pass fakes (a temp folder, a loader that throws). */
+export interface NativeInstallView {
+  resolve?: (id: string) => string;
+  load?: (pkg: string) => unknown;
+}
+
+/**
+ * How an optional native package (`@tensorflow/tfjs-node`, `-gpu`) is installed, without guessing
+ * from one error: absent; an alias of plain tfjs under its name (danfojs-node's override, hoisted
+ * by npm); present without its native library `lib/napi-v* /tfjs_binding.node` (npm 11 blocks the
+ * install script that fetches it); a binding that fails to load (an N-API or glibc mismatch: the
+ * loader's first line); or loaded.
+ *
+ * @example
+ * const s = nn.engine.nativeInstallState('@tensorflow/tfjs-node');
+ * s.state   // 'absent' on a default install; 'no-binding' after a plain `npm i` under npm 11
+ */
+export function nativeInstallState(pkg: string, view: NativeInstallView = {}): NativeState {
+  const resolve = view.resolve ?? require.resolve;
+  let file: string;
+  try {
+    file = resolve(`${pkg}/package.json`);
+  } catch {
+    return { state: 'absent' };
+  }
+  const dir = path.dirname(file);
+  let name: string | null = null;
+  try {
+    name = (JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string }).name ?? null;
+  } catch { /* unreadable: not the package */ }
+  if (name !== pkg) return { state: 'alias', dir, name };
+  const binding = findBinding(dir);
+  if (!binding) return { state: 'no-binding', dir };
+  try {
+    (view.load ?? require)(pkg);
+  } catch (err) {
+    return { state: 'load-error', dir, binding, error: firstLine(err) };
+  }
+  return { state: 'loaded', dir, binding };
+}
+
+/** `lib/napi-v<N>/tfjs_binding.node` under a tfjs-node folder, the highest N first; null when none. */
+function findBinding(dir: string): string | null {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(path.join(dir, 'lib'));
+  } catch {
+    return null;
+  }
+  const napi = entries.filter((e) => /^napi-v\d+$/.test(e)).sort((a, b) => Number(b.slice(6)) - Number(a.slice(6)));
+  for (const e of napi) {
+    const file = path.join(dir, 'lib', e, 'tfjs_binding.node');
+    if (fs.existsSync(file)) return file;
+  }
+  return null;
+}
+
+function nativeProbe(pkg: '@tensorflow/tfjs-node' | '@tensorflow/tfjs-node-gpu', kind: 'cpu' | 'gpu', view: NativeInstallView = {}): BackendProbe {
   const install = `npm i ${pkg}@${TFJS_VERSION}` + (kind === 'gpu' ? ' (Linux x86-64 with CUDA 11.8 and cuDNN 8.6)' : '');
   return {
     id: kind === 'gpu' ? 'tfjs-node-gpu' : 'tfjs-node',
     kind,
     async probe(): Promise<ProbeResult> {
-      const name = installedPackageName(pkg);
-      if (name !== pkg) {
+      const s = nativeInstallState(pkg, view);
+      if (s.state === 'absent' || s.state === 'alias') {
         return {
           available: false,
-          detail: `${pkg} is not installed`,
+          detail: `${pkg} is not installed` + (s.state === 'alias' ? ` (${s.dir} is ${s.name ?? 'another package'} under its name)` : ''),
           hint: `native backend not installed: \`${install}\` for more speed`,
+          problem: 'not-installed',
         };
       }
-      try {
-        require(pkg);
-      } catch (err) {
-        return { available: false, detail: `${pkg} is installed but does not load: ${firstLine(err)}`, hint: `reinstall: \`${install}\`` };
+      if (s.state === 'no-binding') {
+        return {
+          available: false,
+          detail: `${pkg} is installed without its native library (no lib/napi-v*/tfjs_binding.node in ${s.dir}: npm 11 blocked its install script)`,
+          hint: `\`npm install-scripts approve ${pkg} && npm rebuild ${pkg}\` (needs internet)`,
+          problem: 'no-binding',
+        };
+      }
+      if (s.state === 'load-error') {
+        return {
+          available: false, detail: `${pkg} is installed but does not load: ${s.error}`,
+          hint: `rebuild it for this Node: \`npm rebuild ${pkg}\`, else reinstall: \`${install}\``, problem: 'load-error',
+        };
       }
       if (!tf.findBackendFactory('tensorflow')) {
         return {
           available: false,
           detail: `${pkg} loaded but registered with another copy of tfjs-core; install the version that matches @tensorflow/tfjs ${TFJS_VERSION}`,
           hint: install,
+          problem: 'other-core',
         };
       }
       return { available: true, detail: `native TensorFlow (${pkg})` };
@@ -110,6 +187,7 @@ function webgpuProbe(): BackendProbe {
           available: false,
           detail: `the optional package "webgpu" does not load (${quiet.loadError})`,
           hint: `npm i webgpu@0.6.2 @tensorflow/tfjs-backend-webgpu@${TFJS_VERSION}`,
+          problem: 'no-package',
         };
       }
       if (quiet && !quiet.adapter) return noAdapter(quiet.dawn);
@@ -121,13 +199,14 @@ function webgpuProbe(): BackendProbe {
           available: false,
           detail: `the optional package "webgpu" does not load (${firstLine(err)})`,
           hint: `npm i webgpu@0.6.2 @tensorflow/tfjs-backend-webgpu@${TFJS_VERSION}`,
+          problem: 'no-package',
         };
       }
       let adapter: GpuAdapterLike | null;
       try {
         adapter = await withTimeout(gpu.requestAdapter({ powerPreference: 'high-performance' }), ADAPTER_TIMEOUT_MS, 'navigator.gpu.requestAdapter() did not answer');
       } catch (err) {
-        return { available: false, detail: `WebGPU adapter request failed: ${firstLine(err)}` };
+        return { available: false, detail: `WebGPU adapter request failed: ${firstLine(err)}`, problem: 'adapter-error' };
       }
       if (!adapter) return noAdapter([]);
       const { name, software } = describeAdapter(adapter.info);
@@ -153,6 +232,7 @@ function noAdapter(dawn: string[]): ProbeResult {
     available: false,
     detail: `no WebGPU adapter (Dawn found no usable Vulkan, Metal or D3D12 GPU${said})`,
     hint: 'on Linux, a GPU driver with Vulkan support and libvulkan1 are needed',
+    problem: 'no-adapter',
   };
 }
 
@@ -288,11 +368,23 @@ async function setBackendOrThrow(name: string): Promise<void> {
 
 /** The real probes, in no particular order (the chain in ./device decides the order). */
 export function realBackends(layer: WasmLayerOptions = {}): BackendProbe[] {
-  return [
-    nativeProbe('@tensorflow/tfjs-node-gpu', 'gpu'),
-    nativeProbe('@tensorflow/tfjs-node', 'cpu'),
-    webgpuProbe(),
-    wasmProbe(layer),
-    cpuProbe(),
-  ];
+  return (['tfjs-node-gpu', 'tfjs-node', 'webgpu', 'wasm', 'cpu'] as const).map((id) => realProbe(id, layer));
+}
+
+/**
+ * One real probe by its id, without building the others (`nnlab doctor` asks each backend in turn).
+ * `native` replaces how the native packages are found and loaded (tests point it at a temp folder).
+ *
+ * @example
+ * const found = await nn.engine.realProbe('webgpu').probe();
+ * found.available   // false where Dawn finds no Vulkan, Metal or D3D12 adapter
+ */
+export function realProbe(id: CandidateId, layer: WasmLayerOptions = {}, native: NativeInstallView = {}): BackendProbe {
+  switch (id) {
+    case 'tfjs-node-gpu': return nativeProbe('@tensorflow/tfjs-node-gpu', 'gpu', native);
+    case 'tfjs-node': return nativeProbe('@tensorflow/tfjs-node', 'cpu', native);
+    case 'webgpu': return webgpuProbe();
+    case 'wasm': return wasmProbe(layer);
+    default: return cpuProbe();
+  }
 }

@@ -41,6 +41,12 @@ export interface ProbeResult {
   software?: boolean;
   /** How to get this backend when it is missing (an install command, an env variable). */
   hint?: string;
+  /**
+   * Why it is missing, as a code `nnlab doctor` turns into a status and a fix: 'not-installed',
+   * 'no-binding' (a native package without its library), 'load-error', 'other-core',
+   * 'no-package' (the optional `webgpu` package), 'no-adapter', 'adapter-error'.
+   */
+  problem?: 'not-installed' | 'no-binding' | 'load-error' | 'other-core' | 'no-package' | 'no-adapter' | 'adapter-error';
 }
 
 /** One backend: how to look for it and how to switch tfjs to it. */

@@ -4,7 +4,8 @@
  */
 export { useDevice, deviceReport, resolveRequest, runOnDevice, selectDevice, DEVICE_CHAINS, DEVICE_REQUESTS } from './device';
 export type { DeviceRequest, DeviceReport, DeviceAttempt, BackendProbe, ProbeResult, CandidateId, UseDeviceOptions } from './device';
-export type { WasmLayerOptions } from './backends';
+export { nativeInstallState, realProbe } from './backends';
+export type { WasmLayerOptions, NativeState, NativeInstallView } from './backends';
 export { initWasmBackend, resolveWasmThreads } from './wasm/threads';
 export type { WasmThreadsReport, WasmThreadsOptions, WasmThreadsRequest } from './wasm/threads';
 export { registerWasmKernelOverrides, unregisterWasmKernelOverrides, WASM_KERNEL_OVERRIDES } from './wasm/kernels';

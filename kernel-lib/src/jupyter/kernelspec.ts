@@ -82,3 +82,17 @@ export function installKernelSpecs(python: string, opts: { prefix?: string } = {
     fs.rmSync(staging, { recursive: true, force: true });
   }
 }
+
+/** A kernelspec Jupyter knows: its name, folder and argv (`jupyter kernelspec list --json`). */
+export interface RegisteredKernel { name: string; dir: string; argv: string[] }
+
+/**
+ * The kernels registered with the Jupyter of `python`, as Jupyter resolves them (the first folder
+ * on its path wins for each name). Throws with Jupyter's message when the listing fails.
+ */
+export function listKernelSpecs(python: string, env: Record<string, string | undefined> = process.env): RegisteredKernel[] {
+  const r = spawnSync(python, ['-m', 'jupyter', 'kernelspec', 'list', '--json'], { encoding: 'utf8', env: env as NodeJS.ProcessEnv, timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`jupyter kernelspec list failed: ${(r.stderr || r.stdout || String(r.error ?? '')).trim().split('\n').pop()}`);
+  const json = JSON.parse(r.stdout) as { kernelspecs: Record<string, { resource_dir: string; spec: { argv?: string[] } }> };
+  return Object.entries(json.kernelspecs).map(([name, k]) => ({ name, dir: k.resource_dir, argv: k.spec.argv ?? [] }));
+}

@@ -67,6 +67,15 @@ export function hasJupyter(python: string): boolean {
   return r.status === 0;
 }
 
+/** One interpreter tried and whether it has Jupyter's modules. */
+export interface PythonProbe extends PythonCandidate { jupyter: boolean }
+
+/** Every candidate, in order, each asked whether it imports {@link REQUIRED_MODULES} (`nnlab doctor`). */
+export function probePythons(env: Record<string, string | undefined> = process.env,
+  systemPython: string | null = '/usr/bin/python3', has: (python: string) => boolean = hasJupyter): PythonProbe[] {
+  return pythonCandidates(env, systemPython).map((c) => ({ ...c, jupyter: has(c.python) }));
+}
+
 /** The first candidate with Jupyter; throws with install instructions when there is none. */
 export function findJupyterPython(env: Record<string, string | undefined> = process.env,
   systemPython: string | null = '/usr/bin/python3'): PythonCandidate {
