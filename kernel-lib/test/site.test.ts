@@ -71,7 +71,7 @@ function fixture(): Notebook {
       code('// Check: the std is one.\nnn.expect.near(s, 1, 0.1, "std");', [
         { output_type: 'error', ename: 'CheckFailure', evalue: 'std is 1.5, expected 1 ± 0.1', traceback: [] }], 4,
       { 'iopub.status.busy': '2026-12-05T21:00:03.000Z', 'iopub.status.idle': '2026-12-05T21:00:12.500Z' }),
-      code('// Check: never reached.\nnn.expect.equal(a, b, "a");', [], null),
+      code('// Check 2, numbered: never reached.\nnn.expect.equal(a, b, "a");', [], null),
       code('// Check: a comment, and no expect call\nconsole.log(1);', [stdout('1\n')], 5),
     ],
   };
@@ -101,7 +101,7 @@ test("prepareNotebook(nb, 'static') removes the figures' plotly scripts and keep
   assert.match(htmlOf(figure('site')), /window\.Plotly\.newPlot/);
 });
 
-test('checkResults(nb) finds check cells by "// Check:" and nn.expect: a pass, a CheckFailure, one not run after it; a comment without nn.expect is no check', () => {
+test('checkResults(nb) finds check cells by "// Check" and nn.expect: a pass, a CheckFailure, one not run after it; a comment without nn.expect is no check', () => {
   const nb = fixture();
   assert.deepEqual(nb.cells.map(isCheckCell), [false, false, false, true, true, true, false]);
   assert.deepEqual(checkResults(nb), [

@@ -98,14 +98,15 @@ export function isFigureOutput(output: NotebookOutput): boolean {
 }
 
 /**
- * True for a lesson's check cell: a code cell whose source starts with `// Check:` and calls `nn.expect`.
+ * True for a lesson's check cell: a code cell whose source starts with `// Check` (`// Check:`, or
+ * `// Check 1, ...` where a lesson numbers them) and calls `nn.expect`.
  *
  * @example
  * isCheckCell({ cell_type: 'code', source: '// Check: ...\nnn.expect.near(x, 1, 0.1, "x");' })   // true
  */
 export function isCheckCell(cell: NotebookCell): boolean {
   const source = cellSource(cell);
-  return cell.cell_type === 'code' && source.trimStart().startsWith('// Check:') && /\bnn\.expect\b/.test(source);
+  return cell.cell_type === 'code' && /^\/\/ Check\b/.test(source.trimStart()) && /\bnn\.expect\b/.test(source);
 }
 
 /** The error of a cell in one line (an error output, else the first error line of its stderr), or null. */
