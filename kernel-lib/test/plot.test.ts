@@ -23,9 +23,24 @@ test('figureHtml embeds the figure as script-safe JSON that parses back to the s
   assert.equal(scriptJson('\u2028</'), '"\\u2028\\u003c/"');
 });
 
-test('figureBundle carries plotly JSON for JupyterLab and VS Code, HTML for the classic Notebook, and text', () => {
+test('figureBundle carries plotly JSON for JupyterLab and VS Code, HTML for the classic Notebook with the static image inside, the SVG, and text', () => {
   const b = figureBundle(fig, 'id-1');
-  assert.deepEqual(Object.keys(b).sort(), ['application/vnd.plotly.v1+json', 'text/html', 'text/plain']);
+  assert.deepEqual(Object.keys(b).sort(), ['application/vnd.plotly.v1+json', 'image/svg+xml', 'text/html', 'text/plain']);
+  const svg = b['image/svg+xml'] as string;
+  assert.match(svg, /^<svg [^>]*width="960" height="\d+"/);
+  const img = /<img class="nnlab-static" alt="([^"]*)" src="([^"]*)"/.exec(b['text/html'] as string);
+  assert.ok(img, 'the HTML holds the static image');
+  assert.equal(decodeURIComponent(img[2].replace(/^data:image\/svg\+xml,/, '')), svg, 'the <img> shows the same SVG');
+  assert.equal(img[1], 'Loss', 'the alt text is the title without its tags');
+  assert.match(b['text/html'] as string, /still\.remove\(\)/, 'the script removes the static image before drawing');
+  // a live redraw skips it, and NNLAB_STATIC_FIGURES=0 turns it off
+  assert.deepEqual(Object.keys(figureBundle(fig, 'id-2', false)).sort(), ['application/vnd.plotly.v1+json', 'text/html', 'text/plain']);
+  process.env.NNLAB_STATIC_FIGURES = '0';
+  try {
+    const off = figureBundle(fig, 'id-3');
+    assert.equal(off['image/svg+xml'], undefined);
+    assert.doesNotMatch(off['text/html'] as string, /nnlab-static"/);
+  } finally { delete process.env.NNLAB_STATIC_FIGURES; }
   assert.deepEqual((b['application/vnd.plotly.v1+json'] as { data: unknown }).data, fig.data);
   assert.match(b['text/plain'] as string, /^\[figure\] Loss/);
 });

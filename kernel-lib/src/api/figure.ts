@@ -13,3 +13,7 @@ export type {
   Trace, Figure, FigureLabels, XYSeries, LineFigureOptions, ScatterSeries, ScatterFigureOptions, HistogramSeries,
   HistogramFigureOptions, HeatmapFigureOptions, BarFigureOptions, SubplotsOptions,
 } from '../show/figure';
+/** The static twin of a figure (plotly.js drawing without a browser): `staticSvg` waits for it, `renderSvg` is the promise. */
+export { staticSvg, staticFiguresEnabled } from '../show/static';
+export { renderSvg } from '../show/staticRender';
+export type { StaticRenderOptions } from '../show/staticRender';

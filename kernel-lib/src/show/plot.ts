@@ -7,7 +7,9 @@
  * exports therefore render offline, opened from disk. Each chart output is a MIME bundle:
  * - `application/vnd.plotly.v1+json`: the figure itself, which JupyterLab (with its plotly
  *   renderer) and VS Code draw natively;
- * - `text/html`: the div and script, which the classic Notebook and nbconvert's HTML use;
+ * - `text/html`: the div and script, which the classic Notebook and nbconvert's HTML use, with the
+ *   figure's static image inside the div until the script replaces it (./static);
+ * - `image/svg+xml`: the static image on its own (plotly.js drawing without a browser);
  * - `text/plain`: a one-line description for logs and text front ends.
  * Element ids are deterministic (a content hash and a per-session counter): the same notebook gives
  * the same output.
@@ -16,6 +18,7 @@ import * as fs from 'fs';
 import { createHash } from 'crypto';
 import { checkFigure, Figure, figureText, readableAxes } from './figure';
 import { escapeHtml, inKernel, MimeBundle, publish } from './kernel';
+import { staticFiguresEnabled, staticSvg, svgDataUri, warnNoStatic } from './static';
 
 const PLOTLY_CONFIG = { responsive: true, displaylogo: false };
 
@@ -44,32 +47,59 @@ export function figureId(fig: Figure, index: number): string {
   return `nnlab-fig-${index}-${hash}`;
 }
 
-/** The HTML of the bundle output: a script that defines `window.Plotly`. */
+/**
+ * The HTML of the bundle output: a script that defines `window.Plotly`, and an empty marker element
+ * (empty, so an untrusted notebook, whose sanitizer drops the script and the styles, shows nothing).
+ */
 export function plotlyBundleHtml(): string {
   const { version, source } = plotlyBundle();
   return `<script type="text/javascript">/* plotly.js ${version}, embedded by nnlab (no CDN) */\n` +
-    `${source}\n</script>\n<div class="nnlab-plotly-loaded" style="display:none">plotly.js ${version}</div>`;
+    `${source}\n</script>\n<div class="nnlab-plotly-loaded" title="plotly.js ${version}"></div>`;
 }
 
-/** The HTML of one chart: a div and the script that draws into it (needs `window.Plotly`). */
-export function figureHtml(fig: Figure, id: string): string {
+/**
+ * The HTML of one chart: a div and the script that draws into it (needs `window.Plotly`). With
+ * `svg`, the div holds the chart's static image (an `<img class="nnlab-static">`), which stays
+ * where the script does not run (an export opened with scripts off, an untrusted notebook) and
+ * which the script removes before it draws the interactive chart.
+ */
+export function figureHtml(fig: Figure, id: string, svg?: string): string {
   const height = typeof fig.layout.height === 'number' ? fig.layout.height : 360;
-  const missing = escapeHtml('This chart needs plotly.js, which nnlab embeds with the first chart of a kernel ' +
+  const title = ((fig.layout.title as { text?: string } | undefined)?.text ?? 'figure').replace(/<br\s*\/?>/gi, ' ').replace(/<[^>]*>/g, '').trim();
+  const missing = escapeHtml('The interactive chart needs plotly.js, which nnlab embeds with the first chart of a kernel ' +
     'session. Run the notebook from the top (or call nn.embedPlotly()) to load it.');
-  return `<div id="${id}" class="nnlab-figure" style="width:100%;max-width:960px;height:${height}px;"></div>\n` +
+  const image = svg === undefined ? '' :
+    `<img class="nnlab-static" alt="${escapeHtml(title)}" src="${svgDataUri(svg)}" style="display:block;width:100%;height:auto;">`;
+  const box = svg === undefined ? `height:${height}px;` : `min-height:${height}px;`;
+  return `<div id="${id}" class="nnlab-figure" style="width:100%;max-width:960px;${box}">${image}</div>\n` +
     `<script type="text/javascript">\n(function () {\n` +
     `  var el = document.getElementById(${JSON.stringify(id)});\n  if (!el) return;\n` +
     `  var fig = ${scriptJson(fig)};\n` +
-    `  if (!window.Plotly) { el.style.height = 'auto'; el.textContent = ${JSON.stringify(missing)}; return; }\n` +
+    `  if (!window.Plotly) {\n` +
+    `    var note = document.createElement('div'); note.style.font = '12px sans-serif'; note.style.color = '#555';\n` +
+    `    note.textContent = ${JSON.stringify(missing)}; el.style.height = 'auto'; el.appendChild(note); return;\n  }\n` +
+    `  var still = el.querySelector('.nnlab-static'); if (still) still.remove();\n` +
+    `  el.style.height = '${height}px';\n` +
     `  window.Plotly.newPlot(el, fig.data, fig.layout, ${JSON.stringify(PLOTLY_CONFIG)});\n})();\n</script>`;
 }
 
-/** The MIME bundle of one chart. */
-export function figureBundle(figure: Figure, id: string): MimeBundle {
+/**
+ * The MIME bundle of one chart: plotly's JSON, the HTML (with the static image inside unless
+ * `withStatic` is false: live redraws skip it), `image/svg+xml` (the static image on its own) and
+ * a line of text.
+ */
+export function figureBundle(figure: Figure, id: string, withStatic = true): MimeBundle {
   const fig = readableAxes(figure);
+  let svg: string | undefined;
+  if (withStatic && staticFiguresEnabled()) {
+    const r = staticSvg(fig);
+    if ('svg' in r) svg = r.svg;
+    else warnNoStatic(r.error);
+  }
   return {
     'application/vnd.plotly.v1+json': { data: fig.data, layout: fig.layout, config: PLOTLY_CONFIG },
-    'text/html': figureHtml(fig, id),
+    'text/html': figureHtml(fig, id, svg),
+    ...(svg === undefined ? {} : { 'image/svg+xml': svg }),
     'text/plain': figureText(fig),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * A minimal PNG encoder (8-bit greyscale or RGB, no interlace), enough to show dataset images
+ * A minimal PNG encoder (8-bit greyscale, RGB or RGBA, no interlace), enough to show dataset images
  * inline without a dependency: signature, IHDR, one zlib-compressed IDAT of unfiltered scanlines,
  * IEND, each chunk with its CRC-32.
  */
@@ -32,9 +32,9 @@ function chunk(type: string, data: Uint8Array): Buffer {
   return out;
 }
 
-/** Encodes height x width x channels bytes (channels 1 or 3, row-major HWC) as a PNG file. */
-export function encodePng(pixels: Uint8Array, width: number, height: number, channels: 1 | 3): Buffer {
-  if (channels !== 1 && channels !== 3) throw new ArgumentError('channels', channels, '1 (greyscale) or 3 (RGB)');
+/** Encodes height x width x channels bytes (channels 1, 3 or 4: grey, RGB, RGBA; row-major HWC) as a PNG file. */
+export function encodePng(pixels: Uint8Array, width: number, height: number, channels: 1 | 3 | 4): Buffer {
+  if (channels !== 1 && channels !== 3 && channels !== 4) throw new ArgumentError('channels', channels, '1 (greyscale), 3 (RGB) or 4 (RGBA)');
   if (pixels.length !== width * height * channels) {
     throw new ArgumentError('pixels.length', pixels.length, `width * height * channels = ${width * height * channels}`);
   }
@@ -42,7 +42,7 @@ export function encodePng(pixels: Uint8Array, width: number, height: number, cha
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
-  ihdr[9] = channels === 1 ? 0 : 2; // colour type: greyscale or truecolour
+  ihdr[9] = channels === 1 ? 0 : channels === 3 ? 2 : 6; // colour type: greyscale, truecolour, truecolour with alpha
   const stride = width * channels;
   const raw = Buffer.alloc((stride + 1) * height);
   for (let y = 0; y < height; y++) {

@@ -305,17 +305,18 @@ export function liveFigure(figure: () => Figure, options: ProgressIO & { redrawM
   const figureIndex = notebook ? nextFigureIndex() : 0;
   let lastDraw = -Infinity;
   let published = false;
-  const draw = (force: boolean) => {
+  // live redraws are interactive only; the last one (finish) carries the static image (./static)
+  const draw = (force: boolean, final = false) => {
     if (!notebook) return;
     const t = now();
     if (!force && t - lastDraw < redrawMs) return;
     lastDraw = t;
     if (!published) embedPlotly(false);
     const fig = figure();
-    publish(figureBundle(fig, figureId(fig, figureIndex)), { displayId, update: published });
+    publish(figureBundle(fig, figureId(fig, figureIndex), final), { displayId, update: published });
     published = true;
   };
-  return { update: (force = false) => draw(force), finish: () => draw(true) };
+  return { update: (force = false) => draw(force), finish: () => draw(true, true) };
 }
 
 /** How an experiment draws its own progress (see core/progress.ts for the option's shape). */
