@@ -264,11 +264,17 @@ test('the full site from the executed lessons, opened from disk offline: every p
     const entries = assertSite(dir, names);
     phase('site built');
     const staticDir = freshDir(path.join(OUT, 'static'));
-    const s = await cliInProcess(['site', '--from', from, '--out', staticDir, '--static']);
+    const s = await cliInProcess(['site', '--from', from, '--out', staticDir, '--static', '--lessons', '00,03']);
     assert.equal(s.status, 0, s.stderr.slice(-3000));
     assert.ok(!fs.existsSync(path.join(staticDir, SITE_PLOTLY_PATH)), 'a static site has no plotly.js');
-    for (const e of entries) assert.equal(count(fs.readFileSync(path.join(staticDir, e.page!), 'utf8'), /window\.Plotly|plotly\.min\.js/g), 0, `${e.name}: a static page with plotly.js or a figure script`);
-    phase('static site built');
+    for (const e of entries.filter((x) => ['00', '03'].includes(x.lesson))) {
+      const light = fs.readFileSync(path.join(staticDir, e.page!), 'utf8');
+      assert.equal(count(light, /<img class="nnlab-static"/g), count(fs.readFileSync(path.join(dir, e.page!), 'utf8'), /class="nnlab-figure"/g),
+        `${e.name}: one static image per figure in the static page`);
+      assert.ok(light.length < fs.statSync(path.join(dir, e.page!)).size, `${e.name}: the static page is lighter than the site's`);
+      assert.equal(count(fs.readFileSync(path.join(staticDir, e.page!), 'utf8'), /window\.Plotly|plotly\.min\.js/g), 0, `${e.name}: a static page with plotly.js or a figure script`);
+    }
+    phase('static site of lessons 00 and 03 built');
 
     const browser = await launchChromium();
     try {
