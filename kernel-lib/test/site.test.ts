@@ -163,7 +163,7 @@ test('siteIndexHtml(entries) lists each lesson with its checks, device and durat
   const failed: SiteEntry = { ...base, name: '01-b', lesson: '01', status: 'failed', error: 'CheckFailure: std is 1.5', checks: { pass: 1, total: 2, results: [] } };
   const html = siteIndexHtml([base, failed], { built: '2026-12-05T22:00:00.000Z' });
   assert.match(html, /<a class="nnlab-lesson-link" href="00-a.html">A &lt;lesson&gt;<\/a>/);
-  assert.match(html, /3\/3 checks pass.*2026-12-05 21:00 UTC<\/td><td>wasm \(nnlab-cpu\)<\/td><td>12\.5 s/);
+  assert.match(html, /3\/3 checks pass.*2026-12-05 21:00 UTC<\/td><td class="nowrap">wasm \(nnlab-cpu\)<\/td><td class="nowrap">12\.5 s/);
   assert.match(html, /data-lesson="01-b" data-status="failed".*✗ failed<\/span><div class="error">CheckFailure: std is 1\.5<\/div>.*1\/2 checks pass/);
   assert.match(html, /1\/2 lessons ran; 4\/5 checks pass/);
 });

@@ -138,8 +138,8 @@ export function siteIndexHtml(entries: readonly SiteEntry[], info: { built: stri
     ].filter(Boolean).join('<br>');
     return `<tr class="nnlab-lesson" data-lesson="${escapeHtml(e.name)}" data-status="${e.status}" data-checks="${e.checks.pass}/${e.checks.total}">` +
       `<td>${escapeHtml(e.lesson)}</td><td>${title}<div class="summary">${escapeHtml(e.summary)}</div></td>` +
-      `<td>${status}</td><td>${checks}</td><td>${e.ran ? escapeHtml(e.ran.slice(0, 16).replace('T', ' ')) + ' UTC' : ''}</td>` +
-      `<td>${escapeHtml(e.device ?? 'unknown')}</td><td>${durationText(e.seconds)}</td><td>${downloads}</td></tr>`;
+      `<td class="nowrap">${status}</td><td class="nowrap">${checks}</td><td class="nowrap">${e.ran ? escapeHtml(e.ran.slice(0, 16).replace('T', ' ')) + ' UTC' : ''}</td>` +
+      `<td class="nowrap">${escapeHtml(e.device ?? 'unknown')}</td><td class="nowrap">${durationText(e.seconds)}</td><td class="nowrap">${downloads}</td></tr>`;
   }).join('\n');
   const ok = entries.filter((e) => e.status === 'ok').length;
   const pass = entries.reduce((s, e) => s + e.checks.pass, 0);
@@ -154,6 +154,7 @@ table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid #dadce0; }
 th { background: #f1f3f4; }
 .summary { color: #5f6368; font-size: 13px; }
+td.nowrap { white-space: nowrap; }
 .ok { color: #1e6b34; } .failed { color: #a50e0e; font-weight: bold; }
 .error { color: #a50e0e; font: 12px monospace; white-space: pre-wrap; }
 </style></head>
