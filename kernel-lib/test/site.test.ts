@@ -168,6 +168,23 @@ test('siteIndexHtml(entries) lists each lesson with its checks, device and durat
   assert.match(html, /1\/2 lessons ran; 4\/5 checks pass/);
 });
 
+test('buildSite({ from }) lists a lesson whose check failed, and one with no executed notebook, as failed with their errors', async () => {
+  const from = freshDir(path.join(OUT, 'failed-from'));
+  fs.writeFileSync(path.join(from, '99-fixture.ipynb'), JSON.stringify(fixture()));
+  const outDir = freshDir(path.join(OUT, 'failed'));
+  const lessons = [{ name: '99-fixture', lesson: '99', title: 'Fixture', summary: 'a fixture' }, { name: '98-missing', lesson: '98', title: 'Missing', summary: 'none' }];
+  const site = await buildSite({ lessons, from, outDir, plotly: PLOTLY });
+  const [fixtureEntry, missing] = site.entries;
+  assert.deepEqual({ status: fixtureEntry.status, error: fixtureEntry.error, checks: [fixtureEntry.checks.pass, fixtureEntry.checks.total], device: fixtureEntry.device, seconds: fixtureEntry.seconds },
+    { status: 'failed', error: 'CheckFailure: std is 1.5, expected 1 ± 0.1', checks: [1, 3], device: 'wasm (nnlab-cpu)', seconds: 12.5 });
+  assert.ok(fs.existsSync(path.join(outDir, '99-fixture.html')), 'a failed lesson still gets its page');
+  assert.deepEqual({ status: missing.status, page: missing.page, error: missing.error }, { status: 'failed', page: null, error: `no executed notebook ${path.join(from, '98-missing.ipynb')}` });
+  const index = fs.readFileSync(site.index, 'utf8');
+  assert.match(index, /data-lesson="99-fixture" data-status="failed".*<div class="error">CheckFailure: std is 1\.5, expected 1 ± 0\.1<\/div>.*1\/3 checks pass/);
+  assert.match(index, /data-lesson="98-missing" data-status="failed".*no executed notebook/);
+  assert.equal(fs.readFileSync(path.join(outDir, SITE_PLOTLY_PATH), 'utf8'), PLOTLY.source);
+});
+
 test('nnlab site rejects bad flags with one line naming the flag, the value and what is allowed', async () => {
   const cases: [string[], RegExp][] = [
     [['site', '--jobs', '0'], /site: --jobs must be an integer in \[1, 16\], got "0"/],
