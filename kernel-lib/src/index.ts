@@ -63,8 +63,7 @@ export { check } from './homework/check';
 export * as homework from './api/homework';
 
 // the lessons
-export { listLessons } from './api/lessons';
-export { runNotebook } from './jupyter/run';
+export { listLessons, runNotebook } from './api/lessons';
 export * as activations from './lessons/activations';
 export * as preprocessing from './lessons/preprocessing';
 export * as babysitting from './lessons/babysitting';

@@ -14,6 +14,7 @@ import { BENCH_COMMAND } from './bench';
 import { HOMEWORK_COMMAND } from './homework';
 import { GRADE_COMMAND } from './grade';
 import { DOCTOR_COMMAND } from './doctor';
+import { SITE_COMMAND } from './site';
 import { useDevice } from '../engine/device';
 import { lessonRows, lessonTableMarkdown } from '../lessons/registry';
 import { installKernelSpecs, kernelSpec, KERNEL_NAMES, KernelDevice } from '../jupyter/kernelspec';
@@ -21,6 +22,7 @@ import { updateWorkspace, workspaceDir } from '../jupyter/workspace';
 import { findJupyterPython } from '../jupyter/python';
 import { runNotebook } from '../jupyter/run';
 import { tableText, toTable } from '../show/table';
+import { plotlyBundle } from '../show/plot';
 import { VERSION } from '../core/version';
 
 
@@ -68,24 +70,28 @@ homework.
   },
   run: {
     summary: 'execute a notebook headless in real Jupyter',
-    usage: `nnlab run <notebook> [--quick] [--html] [--rerun] [--out DIR] [--kernel cpu|gpu] [--timeout SECONDS]
+    usage: `nnlab run <notebook> [--quick] [--html] [--static] [--rerun] [--out DIR] [--kernel cpu|gpu] [--timeout SECONDS]
 
 Executes a lesson top to bottom with an nnlab kernel, writes DIR/<name>.ipynb (and
 DIR/<name>.html with --html). Exits non-zero and shows the failing cell on failure.
   <notebook>  a lesson name (00-getting-started), a number (00) or a path to an .ipynb
   --quick     quick mode (NNLAB_QUICK=1): smaller data and fewer epochs
-  --html      also export HTML (charts render offline, opened from disk)
+  --html      also export HTML (charts render offline, opened from disk): one page with
+              plotly.js inside once (~4.9 MB of the page)
+  --static    with --html: no plotly.js, the figures as static images only (a light page)
   --rerun     then run every cell again and the check cells once more, in the same kernel, and
               report errors and live tensors after each pass (exit 1 on an error or a leak)
   --out DIR   output folder (default ./out)
   --kernel    cpu (default) or gpu
   --timeout   seconds allowed per cell (default 1200)`,
-    spec: { flags: ['quick', 'html', 'rerun'], options: { out: null, kernel: ['cpu', 'gpu'], timeout: CELL_TIMEOUT }, positionals: ['notebook'] },
+    spec: { flags: ['quick', 'html', 'static', 'rerun'], options: { out: null, kernel: ['cpu', 'gpu'], timeout: CELL_TIMEOUT }, positionals: ['notebook'] },
     async run(a) {
       const timeout = a.options.timeout === undefined ? undefined : optionValue('run', 'timeout', a.options.timeout, CELL_TIMEOUT) as number;
       if (a.options.out !== undefined) checkWritableDir('--out', a.options.out);
+      if (a.flags.has('static') && !a.flags.has('html')) throw new UsageError('run: --static is an option of the HTML export: give it with --html');
       const r = await runNotebook({
         notebook: a.positionals[0], quick: a.flags.has('quick'), html: a.flags.has('html'),
+        htmlMode: a.flags.has('static') ? 'static' : 'inline', plotly: a.flags.has('html') && !a.flags.has('static') ? plotlyBundle() : undefined,
         outDir: a.options.out, kernel: a.options.kernel as KernelDevice | undefined, timeout, rerun: a.flags.has('rerun'),
       });
       out(r.ok ? `ok: ${r.executed}${r.html ? `, ${r.html}` : ''} (${r.seconds.toFixed(1)} s)` : `failed: see the cell above; partial output in ${r.executed}`);
@@ -158,6 +164,7 @@ found on this machine (per user, or under --prefix DIR).`,
   bench: BENCH_COMMAND,
   homework: HOMEWORK_COMMAND,
   grade: GRADE_COMMAND,
+  site: SITE_COMMAND,
   version: {
     summary: 'print the nnlab version',
     usage: 'nnlab version',

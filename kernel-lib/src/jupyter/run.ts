@@ -9,11 +9,12 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkInt, checkOneOf } from '../core/errors';
+import { ArgumentError, checkInt, checkOneOf } from '../core/errors';
 import { KERNEL_NAMES, KernelDevice, temporaryKernelDir } from './kernelspec';
 import { resolveNotebook } from './lessons';
 import { runnerScript } from '../core/paths';
 import { findJupyterPython } from './python';
+import { exportNotebookHtml, PlotlySource } from './export';
 
 export interface RunNotebookOptions {
   /** A lesson name ("00-getting-started"), number ("00") or path to an .ipynb. */
@@ -22,8 +23,12 @@ export interface RunNotebookOptions {
   kernel?: KernelDevice;
   /** Quick mode: NNLAB_QUICK=1 for the kernel (default false). */
   quick?: boolean;
-  /** Also write an HTML export (default false). */
+  /** Also write an HTML export (default false): plotly.js once in the page, or none with `htmlMode: 'static'`. */
   html?: boolean;
+  /** The export's plotly.js: 'inline' (default: one copy inside the page) or 'static' (none: the figures' static images). */
+  htmlMode?: 'inline' | 'static';
+  /** plotly.js for an inline export (show/plot.ts `plotlyBundle()`; jupyter/ cannot read it itself). */
+  plotly?: PlotlySource;
   /** Output folder (default ./out). */
   outDir?: string;
   /** Seconds allowed per cell (default 1200). */
@@ -60,13 +65,17 @@ export interface RunNotebookResult {
  * Runs a notebook and resolves when Jupyter is done; `ok` is false when a cell failed.
  *
  * @example
- * const run = await nn.runNotebook({ notebook: '00', kernel: 'cpu', quick: true, html: true, outDir: 'out' });
+ * const run = await runNotebook({ notebook: '00', kernel: 'cpu', quick: true, html: true, outDir: 'out', plotly: plotlyBundle() });
  * run.ok         // false when a cell failed
- * run.executed   // e.g. '/home/me/nnlab/out/00-getting-started.ipynb', beside it the .html
+ * run.executed   // e.g. '/home/me/nnlab/out/00-getting-started.ipynb', beside it the .html (plotly.js once, inline)
  */
 export async function runNotebook(options: RunNotebookOptions): Promise<RunNotebookResult> {
   const kernel = checkOneOf('kernel', options.kernel ?? 'cpu', ['cpu', 'gpu'] as const);
   const timeout = checkInt('timeout', options.timeout ?? 1200, { min: 1 });
+  const htmlMode = checkOneOf('htmlMode', options.htmlMode ?? 'inline', ['inline', 'static'] as const);
+  if (options.html && htmlMode === 'inline' && !options.plotly) {
+    throw new ArgumentError('plotly', options.plotly, 'the plotly.js source', "plotly must be the plotly.js source ({ version, source }) for an inline HTML export (or htmlMode: 'static'), got undefined");
+  }
   const notebook = resolveNotebook(options.notebook);
   const outDir = path.resolve(options.outDir ?? 'out');
   fs.mkdirSync(outDir, { recursive: true });
@@ -82,7 +91,6 @@ export async function runNotebook(options: RunNotebookOptions): Promise<RunNoteb
     NNLAB_QUICK: options.quick ? '1' : '0',
   };
   const args = [runnerScript(), notebook, '--kernel', KERNEL_NAMES[kernel], '--out', executed, '--timeout', String(timeout)];
-  if (html) args.push('--html', html);
   const rerunFile = path.join(outDir, `${base}.rerun.json`);
   if (options.rerun) {
     fs.rmSync(rerunFile, { force: true });
@@ -95,6 +103,7 @@ export async function runNotebook(options: RunNotebookOptions): Promise<RunNoteb
       child.on('error', reject);
       child.on('close', (code) => resolve(code ?? 1));
     });
+    if (html && fs.existsSync(executed)) await exportNotebookHtml(executed, html, { mode: htmlMode, plotly: options.plotly });
     const rerun = options.rerun && fs.existsSync(rerunFile) ? JSON.parse(fs.readFileSync(rerunFile, 'utf8')) as RerunReport : undefined;
     return { ok: exitCode === 0, exitCode, notebook, executed, html, seconds: (Date.now() - started) / 1000, ...(rerun ? { rerun } : {}) };
   } finally {
