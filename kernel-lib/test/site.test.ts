@@ -18,16 +18,16 @@ import * as assert from 'node:assert/strict';
 import { Browser, BrowserContext, ConsoleMessage } from 'playwright-core';
 import { lessonRows } from '../src/lessons/registry';
 import { repoRoot } from '../src/core/paths';
-import { runNotebook } from '../src/jupyter/run';
 import { plotlyBundle } from '../src/show/plot';
 import {
   checkResults, exportNotebookHtml, finishHtml, isCheckCell, isPlotlyBundleOutput, Notebook, NotebookCell, NotebookOutput,
   prepareNotebook, SITE_PLOTLY_PATH,
 } from '../src/jupyter/export';
 import { buildSite, runFacts, SiteEntry, siteIndexHtml } from '../src/jupyter/site';
-import { siteLessons } from '../src/cli/site';
+import { shortSummary, siteLessons } from '../src/cli/site';
 import { cliInProcess, rejectsArgument, throwsArgument } from './helpers';
 import { freshDir, launchChromium, phaseTimer } from './chromium';
+import { executedNotebook } from './layout';
 
 const REPO = repoRoot();
 const OUT = path.join(REPO, 'test-output', 'site');
@@ -235,21 +235,6 @@ test('nnlab site --quick --lessons 00 executes lesson 00 and writes the index, t
   assert.ok(!page.includes(plotlyBundle().source.slice(0, 2000)), 'the page loads the shared plotly.js, it does not hold a copy');
 });
 
-/**
- * The executed quick-mode notebook of a lesson: the notebook test's when it is newer than both the
- * lesson and the built library, else run here.
- */
-async function executedNotebook(name: string): Promise<string> {
-  const source = path.join(REPO, 'notebooks', `${name}.ipynb`);
-  const library = path.join(REPO, 'kernel-lib', 'dist', 'index.js');
-  const reused = path.join(REPO, 'test-output', 'notebooks', 'cpu', `${name}.ipynb`);
-  const newest = Math.max(fs.statSync(source).mtimeMs, fs.existsSync(library) ? fs.statSync(library).mtimeMs : 0);
-  if (fs.existsSync(reused) && fs.statSync(reused).mtimeMs > newest) return reused;
-  const r = await runNotebook({ notebook: name, quick: true, outDir: path.join(OUT, 'executed'), timeout: 900 });
-  assert.ok(r.ok, `nnlab run ${name} --quick failed (exit ${r.exitCode}); the site test needs the executed notebook`);
-  return r.executed;
-}
-
 /** A context whose every request that is not file: or data: is aborted and recorded; console errors recorded. */
 async function offlineContext(browser: Browser, javaScriptEnabled: boolean): Promise<{ context: BrowserContext; blocked: string[]; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled });
@@ -273,7 +258,7 @@ test('the full site from the executed lessons, opened from disk offline: every p
     const phase = phaseTimer(t);
     const names = lessonRows().map((l) => l.name);
     const from = freshDir(path.join(OUT, 'executed-reused'));
-    for (const name of names) fs.copyFileSync(await executedNotebook(name), path.join(from, `${name}.ipynb`));
+    for (const name of names) fs.copyFileSync((await executedNotebook(name, OUT)).file, path.join(from, `${name}.ipynb`));
     phase('executed notebooks');
     const dir = freshDir(path.join(OUT, 'full'));
     const r = await cliInProcess(['site', '--from', from, '--out', dir]);
@@ -314,6 +299,16 @@ test('the full site from the executed lessons, opened from disk offline: every p
           .map((f) => ({ id: f.id, drawn: Boolean(f.querySelector('svg.main-svg')), text: (f.textContent ?? '').slice(0, 120) })));
         assert.ok(figures.length > 0, `${e.name}: no .nnlab-figure`);
         for (const f of figures) assert.ok(f.drawn, `${e.name}: figure ${f.id} not drawn by plotly; it shows "${f.text}"`);
+        const left = await page.locator('.nnlab-figure img.nnlab-static').count();
+        assert.equal(left, 0, `${e.name}: with scripts on, ${left} static images stayed beside the interactive charts`);
+        if (e.lesson === '03') {
+          // formulas typeset by the site's own MathJax (assets/mathjax), not the system's
+          await page.waitForFunction(() => document.querySelectorAll('.MathJax_CHTML').length > 10, null, { timeout: 60_000 }).catch(() => undefined);
+          const math = await page.evaluate(() => ({ typeset: document.querySelectorAll('.MathJax_CHTML').length,
+            src: Array.from(document.scripts).map((x) => x.getAttribute('src') ?? '').filter((x) => /MathJax\.js/.test(x)) }));
+          assert.ok(math.typeset > 10, `${e.name}: formulas not typeset (${math.typeset})`);
+          if (fs.existsSync('/usr/share/javascript/mathjax/MathJax.js')) assert.ok(math.src.every((x) => x.startsWith('assets/mathjax/')), `MathJax from ${math.src}`);
+        }
         const marks = await page.locator('.nnlab-check-pass').count();
         assert.equal(marks, e.checks.total, `${e.name}: ✓ marks`);
       }
@@ -344,3 +339,10 @@ test('the full site from the executed lessons, opened from disk offline: every p
       await browser.close();
     }
   });
+
+test('the index shows each lesson\'s own short summary (the notebook\'s metadata), else the registry\'s without its commands', () => {
+  const nb = JSON.parse(fs.readFileSync(path.join(REPO, 'notebooks', '03-weight-init.ipynb'), 'utf8')) as { metadata: { nnlab: { summary: string } } };
+  assert.equal(shortSummary('03-weight-init', 'long registry text (`nnlab init-stats`)'), nb.metadata.nnlab.summary);
+  assert.equal(shortSummary('99-no-such-lesson', 'what it teaches (`nnlab a`, `nnlab b-c`)'), 'what it teaches');
+  for (const l of siteLessons(undefined)) assert.ok(l.summary.length < 400 && !/`nnlab /.test(l.summary), `${l.name}: ${l.summary}`);
+});

@@ -5,6 +5,7 @@
  * jupyter/ may not import: the lesson registry and plotly.js.
  */
 import * as fs from 'fs';
+import * as path from 'path';
 import { optionValue, UsageError } from '../core/args';
 import { int } from '../core/options';
 import { checkWritableDir, notebooksDir } from '../core/paths';
@@ -19,6 +20,24 @@ const JOBS = int({ min: 1, max: 16 });
 const CELL_TIMEOUT = int({ min: 1, max: 86_400 });
 
 /**
+ * The line the site's index shows under a lesson's title: the notebook's own summary
+ * (`metadata.nnlab.summary`, written for a reader of the lesson), else the registry's without its
+ * list of commands.
+ *
+ * @example
+ * shortSummary('03-weight-init', 'the activation statistics experiment (`nnlab init-stats`)')
+ * // 'activation statistics of a deep net under zeros, small, large, Xavier, Glorot and He inits; gradients; training'
+ */
+export function shortSummary(name: string, registry: string): string {
+  try {
+    const nb = JSON.parse(fs.readFileSync(path.join(notebooksDir(), `${name}.ipynb`), 'utf8')) as { metadata?: { nnlab?: { summary?: unknown } } };
+    const s = nb.metadata?.nnlab?.summary;
+    if (typeof s === 'string' && s.trim()) return s.trim();
+  } catch { /* no notebook beside the library: the registry's summary */ }
+  return registry.replace(/\s*\((`nnlab [^`]+`(, )?)+\)\s*$/, '');
+}
+
+/**
  * The lessons a `--lessons` list names ("00,03" or "00-getting-started,weight-init"), in the
  * registry's order; all of them without a list. An unknown name is a UsageError that lists the known ones.
  *
@@ -26,7 +45,7 @@ const CELL_TIMEOUT = int({ min: 1, max: 86_400 });
  * siteLessons('00,3').map((l) => l.name)   // ['00-getting-started', '03-weight-init']
  */
 export function siteLessons(list: string | undefined): SiteLesson[] {
-  const rows = lessonRows().map((r) => ({ name: r.name, lesson: r.lesson, title: r.title, summary: r.summary }));
+  const rows = lessonRows().map((r) => ({ name: r.name, lesson: r.lesson, title: r.title, summary: shortSummary(r.name, r.summary) }));
   if (list === undefined) return rows;
   const wanted = list.split(',').map((x) => x.trim());
   const picked = new Set<string>();

@@ -230,6 +230,7 @@ async function siteEntry(lesson: SiteLesson, options: BuildSiteOptions, outDir: 
   await exportNotebookHtml(target, path.join(outDir, page), {
     mode: options.staticOnly ? 'static' : 'site', plotly: options.plotly, src: SITE_PLOTLY_PATH, bar,
   });
+  localMathJax(path.join(outDir, page), outDir);
   Object.assign(entry, {
     status: error ? 'failed' : 'ok', error, page, notebook,
     ran: facts.ran, seconds: facts.seconds ?? got.run?.seconds ?? null,
@@ -238,6 +239,39 @@ async function siteEntry(lesson: SiteLesson, options: BuildSiteOptions, outDir: 
   });
   log(`nnlab site: ${lesson.name}: ${entry.status}, ${checksText(entry.checks)}`);
   return entry;
+}
+
+/** Where the site keeps its copy of MathJax. */
+export const SITE_MATHJAX_DIR = 'assets/mathjax';
+/** The parts of MathJax 2 that typeset the lessons' formulas (TeX in, CommonHTML out): ~1.7 MB of its 54. */
+const MATHJAX_PARTS = ['MathJax.js', 'extensions', 'jax/output/CommonHTML', 'jax/element', 'jax/input/TeX', 'fonts/HTML-CSS/TeX/woff', 'localization/en'];
+
+/**
+ * Points a page's MathJax at the site's own copy. nbconvert links the MathJax it was installed
+ * with: on Debian a `file:///usr/share/javascript/mathjax/...` path that exists on this machine
+ * only, so a hosted site (or one copied elsewhere) would show formulas as LaTeX source. The parts
+ * the lessons need, and the page's configs, are copied into `assets/mathjax` once, and the page
+ * loads them with a relative path. A MathJax from a URL (pip's nbconvert links a CDN) is left as
+ * it is. Returns true when the page was changed.
+ *
+ * @example
+ * localMathJax('site/03-weight-init.html', 'site')   // true: it loads assets/mathjax/MathJax.js
+ */
+export function localMathJax(page: string, outDir: string): boolean {
+  const html = fs.readFileSync(page, 'utf8');
+  const m = /src="file:\/\/(\/[^"?]*\/)MathJax\.js\?config=([^"&]*)"/.exec(html);
+  if (!m || !fs.existsSync(path.join(m[1], 'MathJax.js'))) return false;
+  const target = path.join(outDir, SITE_MATHJAX_DIR);
+  const configs = m[2].split(',').map((c) => `config/${c}.js`);
+  for (const part of [...MATHJAX_PARTS, ...configs]) {
+    const from = path.join(m[1], part);
+    const to = path.join(target, part);
+    if (!fs.existsSync(from) || fs.existsSync(to)) continue;
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.cpSync(from, to, { recursive: true, dereference: true });
+  }
+  fs.writeFileSync(page, html.split(`src="file://${m[1]}MathJax.js?config=`).join(`src="${SITE_MATHJAX_DIR}/MathJax.js?config=`));
+  return true;
 }
 
 /**
