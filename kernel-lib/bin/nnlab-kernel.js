@@ -30,6 +30,29 @@ try {
 } catch {
   // dist/ not built yet: nnlab cannot be imported either, and tslab says so
 }
+// While `nnlab grade` runs a submission (NNLAB_GRADING=1), an error thrown in a timer or a promise
+// nobody awaited must not kill the kernel: the wasm backend's glue adds process listeners that
+// rethrow it (fatal), and the replay after each restart would kill the kernel again, zeroing correct
+// work. Uncaught errors go to a capture callback instead (Node then calls no 'uncaughtException'
+// listener), are printed, and the kernel goes on; tslab sends the print to the cell running (or last
+// run), where the grader finds the line and notes it (src/homework/grade.ts).
+if (process.env.NNLAB_GRADING === '1') {
+  const reported = new WeakSet();
+  const report = (what, err) => {
+    if (err !== null && typeof err === 'object') {
+      if (reported.has(err)) return;
+      reported.add(err);
+    }
+    const text = `${what}: ${(err instanceof Error ? `${err.name}: ${err.message}` : String(err)).split('\n')[0].slice(0, 300)}`;
+    // kept for the grader's cells (gradeInKernel publishes them with the result: a timer that fires
+    // after its cell ended prints to no cell), and printed for a cell still running
+    const seen = (globalThis[Symbol.for('nnlab.grade.strayErrors')] ??= []);
+    if (seen.length < 20) seen.push(text);
+    process.stderr.write(`nnlab grade: caught an error thrown outside any cell (${text})\n`);
+  };
+  process.setUncaughtExceptionCaptureCallback((err) => report('thrown in a timer or callback', err));
+  process.prependListener('unhandledRejection', (reason) => report('rejected in a promise nobody awaited', reason));
+}
 const notebookDir = process.cwd();
 process.chdir(cloneRoot);
 try {

@@ -29,6 +29,19 @@ export function submissionFiles(args: readonly string[]): string[] {
   });
 }
 
+/** Writes `text` to `file` through a private temporary file in the same folder and a rename: never half a file. */
+function writeAtomically(file: string, text: string): void {
+  const target = path.resolve(file);
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    fs.writeFileSync(tmp, text, { flag: 'wx' });
+    fs.renameSync(tmp, target);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
 export const GRADE_COMMAND: Command = {
   summary: 'grade homework submissions in fresh kernels: per-student, per-exercise scores',
   usage: `nnlab grade <notebook.ipynb|folder ...> [--json | --csv FILE] [--jobs N] [--timeout S] [--cell-timeout S] [--homework ID] [--out DIR]
@@ -66,7 +79,8 @@ crashes get a status; the rest of the batch is graded.
       onGraded: (_g, done) => { if (done < files.length) bar.update(done); },
     });
     bar.finish();
-    if (a.options.csv) fs.writeFileSync(a.options.csv, gradesCsv(grades));
+    // written once, at the end, by the grader only: a temporary file in the same folder, then renamed
+    if (a.options.csv) writeAtomically(a.options.csv, gradesCsv(grades));
     if (json) out(JSON.stringify(grades, null, 2));
     else out(tableText(toTable(gradeRows(grades).map(({ notes: _notes, ...r }) => r))));
     if (!json) {

@@ -39,8 +39,9 @@ export const check: Checks = Object.freeze(Object.fromEntries(EXERCISES.map((e) 
 }])));
 
 /**
- * The grader's own cell calls this: runs the check and publishes `{nonce, result}` as GRADE_MIME
- * (plus a text line). Outside a kernel it prints the JSON instead.
+ * The grader's own cell calls this: runs the check and publishes `{nonce, result, strayErrors}` as
+ * GRADE_MIME (plus a text line); strayErrors are the errors the nnlab kernel caught outside any cell
+ * while grading (a throw in a timer, a rejection nobody awaited). Outside a kernel it prints the JSON instead.
  *
  * @example
  * // the cell the grader appends to a submission (the nonce is new for every grading run)
@@ -48,6 +49,8 @@ export const check: Checks = Object.freeze(Object.fromEntries(EXERCISES.map((e) 
  */
 export async function gradeInKernel(name: string, nonce: string, fns: readonly unknown[]): Promise<void> {
   const result = await runExercise(exercise(name), fns);
-  const payload = { nonce, result };
+  // errors the nnlab kernel caught outside any cell while grading (bin/nnlab-kernel.js), for the notes
+  const strayErrors = ((globalThis as Record<symbol, unknown>)[Symbol.for('nnlab.grade.strayErrors')] as string[] | undefined) ?? [];
+  const payload = { nonce, result, strayErrors: strayErrors.slice(0, 20) };
   if (!publish({ [GRADE_MIME]: payload, 'text/plain': checkResultText(result) })) console.log(JSON.stringify(payload));
 }

@@ -7,9 +7,10 @@ fresh one, the cells before it that completed are replayed (without the bad cell
 functions they define exist again, and the run goes on with the next cell. The whole run stops at
 the notebook's time limit: what did not run is marked "not-run".
 
-Writes the executed notebook to --out and prints one JSON line on stdout:
+Writes the executed notebook to --out and one JSON summary to --result (or, without --result, one
+line on stdout):
   {"cells": [{"index", "status": ok|error|timeout|crash|not-run, "seconds"}], "restarts", "seconds"}
-Exit status 0 when that line was printed, 2 for bad usage, anything else is a grader failure.
+Exit status 0 when the summary was written, 2 for bad usage, anything else is a grader failure.
 Needs jupyter_client, nbclient and nbformat.
 """
 import argparse
@@ -41,7 +42,15 @@ def main():
     ap.add_argument('--timeout', type=int, required=True, help='seconds for the whole notebook')
     ap.add_argument('--cell-timeout', type=int, required=True, help='seconds for one cell')
     ap.add_argument('--max-restarts', type=int, default=8)
+    ap.add_argument('--result', help='write the JSON summary to this file instead of stdout')
     args = ap.parse_args()
+
+    def report(summary):
+        if args.result:
+            with open(args.result, 'w') as f:
+                json.dump(summary, f)
+        else:
+            print(json.dumps(summary), flush=True)
 
     started = time.time()
     deadline = started + args.timeout
@@ -91,7 +100,7 @@ def main():
             # The kernel died between cells (or while starting): count it against the last cell run.
             broke = True
         except RuntimeError as err:   # the kernel failed to start
-            print(json.dumps({'error': 'the kernel did not start: %s' % err}), flush=True)
+            report({'error': 'the kernel did not start: %s' % err})
             nbformat.write(nb, args.out)
             return 0
         if not broke:
@@ -99,10 +108,10 @@ def main():
         restarts += 1
 
     nbformat.write(nb, args.out)
-    print(json.dumps({
+    report({
         'cells': [{'index': i, 'status': status[i], 'seconds': round(seconds[i], 3)} for i in code],
         'restarts': restarts, 'seconds': round(time.time() - started, 3),
-    }), flush=True)
+    })
     return 0
 
 

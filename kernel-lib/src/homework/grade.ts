@@ -23,7 +23,7 @@ import { kernelLibDir } from '../core/paths';
 import { findJupyterPython } from '../jupyter/python';
 import { cellSource, homeworkDir, NotebookJson, notebookText } from './build';
 import { GRADE_MIME } from './check';
-import { CheckResult } from '../core/exercise';
+import { CheckResult, Exercise } from '../core/exercise';
 import { homeworkExercises, homeworkIds } from './registry';
 import { graderNotebook, inspectSubmission, studentName } from './submission';
 
@@ -34,7 +34,7 @@ export function graderScript(): string {
 /** Per-file statuses, most severe first. */
 export const FILE_STATUSES = [
   'invalid-json', 'not-a-notebook', 'unknown-homework', 'other-language', 'grader-error',
-  'kernel-crash', 'timeout', 'check-cell-deleted', 'other-kernel', 'ok',
+  'forged-output', 'kernel-crash', 'timeout', 'check-cell-deleted', 'other-kernel', 'ok',
 ] as const;
 export type FileStatus = typeof FILE_STATUSES[number];
 
@@ -108,11 +108,78 @@ export function checkSubmissionFiles(name: string, files: unknown): string[] {
   }
   const folders = (files as string[]).filter((f) => fs.statSync(f).isDirectory());
   if (folders.length) throw new ArgumentError(name, folders, '', `${JSON.stringify(folders[0])} is a folder; give notebook files (nnlab grade expands folders)`);
+  const others = (files as string[]).filter((f) => !f.toLowerCase().endsWith('.ipynb'));
+  if (others.length) throw new ArgumentError(name, others, '', `${JSON.stringify(others[0])} is not a notebook: give .ipynb files`);
   return files as string[];
 }
 
 interface CellRun { index: number; status: 'ok' | 'error' | 'timeout' | 'crash' | 'not-run'; seconds: number }
 interface RunSummary { cells?: CellRun[]; restarts?: number; seconds?: number; error?: string }
+
+/** The largest result file of grade-notebook.py read back (10,000 cells take ~0.5 MB). */
+const MAX_RESULT_BYTES = 64 * 1024 * 1024;
+/** The largest executed notebook read back (a bigger one is that submission's grader-error, not the batch's). */
+const MAX_EXECUTED_BYTES = 512 * 1024 * 1024;
+/** What the nnlab kernel prints when it catches a stray async error while grading (bin/nnlab-kernel.js). */
+const ASYNC_ERROR_MARK = 'nnlab grade: caught an error thrown outside any cell';
+
+/**
+ * Private work folders of running gradings: removed at exit and on SIGINT/SIGTERM, together with
+ * the process groups of their grader scripts (a student's child processes included).
+ */
+const live = { dirs: new Set<string>(), groups: new Set<number>(), users: 0, remove: null as null | (() => void) };
+
+function cleanUp(): void {
+  for (const g of live.groups) { try { process.kill(-g, 'SIGKILL'); } catch { /* gone */ } }
+  for (const d of live.dirs) { try { fs.rmSync(d, { recursive: true, force: true }); } catch { /* best effort */ } }
+  live.groups.clear();
+  live.dirs.clear();
+}
+
+/** Installs the exit and signal handlers while at least one batch runs; returns their remover. */
+function holdCleanUp(): () => void {
+  if (live.users++ === 0) {
+    const onSignal = (signal: NodeJS.Signals) => {
+      cleanUp();
+      live.remove?.();
+      process.kill(process.pid, signal);
+    };
+    process.on('exit', cleanUp);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    live.remove = () => {
+      process.removeListener('exit', cleanUp);
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+      live.remove = null;
+    };
+  }
+  return () => { if (--live.users === 0) live.remove?.(); };
+}
+
+/** A private folder (mode 0700) for one submission: its notebook, executed copy and result only. */
+function privateDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nnlab-grade-'));
+  fs.chmodSync(dir, 0o700);
+  live.dirs.add(dir);
+  return dir;
+}
+function removeDir(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+  live.dirs.delete(dir);
+}
+
+/** The grade of a submission whose grading failed in the grader's own code (the batch goes on). */
+function failedGrade(file: string, err: unknown, started: number, homework?: string): SubmissionGrade {
+  const hw = homework ?? null;
+  const exercises = hw && homeworkIds().includes(hw) ? homeworkExercises(hw) : [];
+  return {
+    file, student: path.basename(file, '.ipynb'), homework: hw, status: 'grader-error',
+    notes: [`the grader failed on this file: ${String((err as Error)?.message ?? err).split('\n')[0]}`],
+    exercises: exercises.map((e) => ({ exercise: e.name, points: e.points, score: 0, error: 'not run', hints: [], result: null })),
+    total: 0, max: exercises.reduce((s, e) => s + e.points, 0), seconds: (Date.now() - started) / 1000, cellErrors: 0, executed: null,
+  };
+}
 
 /**
  * Grades `files` on a bounded pool of kernels; resolves to one grade per file, in order.
@@ -132,17 +199,26 @@ export async function gradeSubmissions(files: readonly string[], options: GradeO
   if (c.outDir !== null) checkWritableDir('outDir', c.outDir);
   const python = findJupyterPython().python;
   const kernelDir = temporaryKernelDir();
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'nnlab-grade-'));
-  const outDir = options.outDir ? path.resolve(options.outDir) : path.join(work, 'executed');
-  fs.mkdirSync(outDir, { recursive: true });
+  const outDir = options.outDir ? path.resolve(options.outDir) : null;
+  if (outDir) fs.mkdirSync(outDir, { recursive: true });
   const grades: SubmissionGrade[] = new Array(files.length);
   let next = 0;
   let done = 0;
+  const release = holdCleanUp();
+  live.dirs.add(kernelDir);
   const worker = async () => {
     while (next < files.length) {
       const i = next++;
-      const ctx = { python, kernelDir, work, outDir: options.outDir ? outDir : null, timeout, cellTimeout, homework: options.homework, slot: i };
-      grades[i] = await gradeOne(files[i], ctx);
+      const started = Date.now();
+      // one submission cannot end the batch: whatever fails in grading it is its own grader-error
+      const work = privateDir();
+      try {
+        grades[i] = await gradeOne(files[i], { python, kernelDir, work, outDir, timeout, cellTimeout, homework: options.homework, slot: i });
+      } catch (err) {
+        grades[i] = failedGrade(files[i], err, started, options.homework);
+      } finally {
+        try { removeDir(work); } catch { /* removed at exit */ }
+      }
       done++;
       options.onGraded?.(grades[i], done, files.length);
     }
@@ -150,8 +226,8 @@ export async function gradeSubmissions(files: readonly string[], options: GradeO
   try {
     await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, worker));
   } finally {
-    fs.rmSync(kernelDir, { recursive: true, force: true });
-    fs.rmSync(work, { recursive: true, force: true });
+    removeDir(kernelDir);
+    release();
   }
   return grades;
 }
@@ -182,10 +258,12 @@ async function gradeOne(file: string, ctx: GradeContext): Promise<SubmissionGrad
     return finish(info.status === 'ready' ? 'grader-error' : info.status);
   }
   const nonce = randomBytes(12).toString('hex');
-  const input = path.join(ctx.work, `submission-${ctx.slot}.ipynb`);
+  const input = path.join(ctx.work, 'submission.ipynb');
   const base = `${String(ctx.slot).padStart(4, '0')}-${path.basename(file, '.ipynb')}`;
-  const executed = ctx.outDir ? path.join(ctx.outDir, `${base}.ipynb`) : path.join(ctx.work, `executed-${ctx.slot}.ipynb`);
-  fs.writeFileSync(input, notebookText(graderNotebook(info.notebook, exercises, nonce)));
+  const executed = ctx.outDir ? path.join(ctx.outDir, `${base}.ipynb`) : path.join(ctx.work, 'executed.ipynb');
+  fs.writeFileSync(input, notebookText(graderNotebook(info.notebook, exercises, nonce)), { mode: 0o600 });
+  // the grader's cells are appended after the submission's: the grader knows where they are
+  const graderCell = new Map(exercises.map((e, k) => [e.name, info.notebook!.cells.length + k]));
   const run = await runGraderScript(ctx, input, executed);
   if (run.error || !run.cells) {
     grade.notes.unshift(run.error ?? 'the grader produced no result');
@@ -194,6 +272,8 @@ async function gradeOne(file: string, ctx: GradeContext): Promise<SubmissionGrad
   }
   let nb: NotebookJson;
   try {
+    const size = fs.statSync(executed).size;
+    if (size > MAX_EXECUTED_BYTES) throw new Error(`${(size / 2 ** 20).toFixed(0)} MB is over the ${MAX_EXECUTED_BYTES / 2 ** 20} MB limit`);
     nb = JSON.parse(fs.readFileSync(executed, 'utf8')) as NotebookJson;
   } catch (err) {
     grade.notes.unshift(`the executed notebook could not be read: ${(err as Error).message}`);
@@ -201,17 +281,29 @@ async function gradeOne(file: string, ctx: GradeContext): Promise<SubmissionGrad
   }
   grade.executed = ctx.outDir ? executed : null;
   const byIndex = new Map(run.cells.map((c) => [c.index, c]));
-  const graderIndex = new Map(nb.cells.map((c, i) => [((c.metadata?.nnlab as { grader?: string }) ?? {}).grader, i]));
+  const elapsed = Math.round(run.seconds ?? (Date.now() - started) / 1000);
+  // the run stopped before its limit: the grader gave up restarting a kernel that kept dying
+  const gaveUp = elapsed < ctx.timeout - 1;
+  const whyNotRun = gaveUp
+    ? `the kernel died ${run.restarts ?? 0} time(s) and the grader stopped restarting it after ${elapsed} s`
+    : `the notebook's ${ctx.timeout} s limit was used up (after ${elapsed} s)`;
+  const forged: string[] = [];
+  const strayErrors = new Set<string>();
   for (const eg of grade.exercises) {
-    const index = graderIndex.get(eg.exercise) as number;
-    const result = readResult(nb.cells[index]?.outputs ?? [], nonce);
-    if (result) {
-      Object.assign(eg, { score: result.score, hints: result.hints, result, error: result.error });
+    const index = graderCell.get(eg.exercise) as number;
+    const read = readResult(nb.cells[index]?.outputs ?? [], nonce, exercises.find((e) => e.name === eg.exercise)!);
+    if (read.forged) {
+      forged.push(`${eg.exercise} (${read.forged})`);
+      Object.assign(eg, { score: 0, error: `forged or duplicate grade output: ${read.forged}` });
+    } else if (read.result) {
+      const result = read.result;
+      for (const x of read.stray) strayErrors.add(x);
+      Object.assign(eg, { score: Math.min(eg.points, Math.max(0, result.score)), hints: result.hints, result, error: result.error });
     } else {
       eg.error = ({
         timeout: `timed out: the check ran past the ${ctx.cellTimeout} s cell limit (an infinite loop?)`,
         crash: 'the kernel crashed during the check',
-        'not-run': `not run: the notebook's ${ctx.timeout} s limit was used up`,
+        'not-run': `not run: ${whyNotRun}`,
         error: `the grader cell failed: ${errorText(nb.cells[index]?.outputs ?? [])}`,
         ok: 'the check published no result',
       } as Record<string, string>)[byIndex.get(index)?.status ?? 'not-run'];
@@ -224,11 +316,17 @@ async function gradeOne(file: string, ctx: GradeContext): Promise<SubmissionGrad
   const cellNo = (c: CellRun) => `cell ${c.index + 1}`;
   if (crashes.length) grade.notes.push(`the kernel crashed in ${crashes.map(cellNo).join(', ')}${crashes.some((c) => isGraderCell(nb, c.index)) ? ' (a grader check)' : ''}; restarted without it`);
   if (timeouts.length) grade.notes.push(`ran past the time limit in ${timeouts.map(cellNo).join(', ')} (an infinite loop?); restarted without it`);
-  if (notRun.length) grade.notes.push(`${notRun.length} cell(s) not run: the notebook's ${ctx.timeout} s limit was used up`);
+  if (notRun.length) grade.notes.push(`${notRun.length} cell(s) not run: ${whyNotRun}`);
+  const inCells = asyncErrors(nb).filter((i) => !isGraderCell(nb, i));
+  if (strayErrors.size || inCells.length) {
+    grade.notes.push(`errors thrown outside any cell were caught in the kernel, not fatal (the other work is graded)${inCells.length ? ` during ${inCells.map((i) => `cell ${i + 1}`).join(', ')}` : ''}` +
+      `${strayErrors.size ? `: ${[...strayErrors].slice(0, 3).join('; ')}${strayErrors.size > 3 ? `; and ${strayErrors.size - 3} more` : ''}` : ''}`);
+  }
+  if (forged.length) grade.notes.unshift(`forged or duplicate grade output in the grader's cell for ${forged.join(', ')}: scored 0`);
   if (grade.cellErrors) grade.notes.push(`${grade.cellErrors} cell(s) of the submission raised errors`);
   const graderFailed = grade.exercises.filter((e) => e.error?.startsWith('the grader cell failed'));
   if (graderFailed.length) grade.notes.unshift(`grader cells failed (a problem of the grading setup, not of the submission): ${graderFailed[0].error}`);
-  const status: FileStatus = graderFailed.length ? 'grader-error' : crashes.length ? 'kernel-crash' : timeouts.length || notRun.length ? 'timeout'
+  const status: FileStatus = graderFailed.length ? 'grader-error' : forged.length ? 'forged-output' : crashes.length ? 'kernel-crash' : timeouts.length || notRun.length ? 'timeout'
     : info.deletedChecks.length ? 'check-cell-deleted' : info.notes.some((n) => n.startsWith('uses the kernel')) ? 'other-kernel' : 'ok';
   return finish(status);
 }
@@ -237,13 +335,36 @@ function isGraderCell(nb: NotebookJson, index: number): boolean {
   return Boolean((nb.cells[index]?.metadata?.nnlab as { grader?: string } | undefined)?.grader);
 }
 
-/** The check result a grader cell published with this run's nonce (anything else is ignored). */
-function readResult(outputs: unknown[], nonce: string): CheckResult | null {
-  for (const o of outputs as { output_type?: string; data?: Record<string, unknown> }[]) {
-    const payload = o.output_type === 'display_data' ? o.data?.[GRADE_MIME] as { nonce?: string; result?: CheckResult } | undefined : undefined;
-    if (payload && payload.nonce === nonce && payload.result) return payload.result;
-  }
-  return null;
+/**
+ * The check result of one grader cell. Exactly one GRADE_MIME output carrying this run's nonce, for
+ * this exercise, with a score within its points, counts; a second one, one without the nonce or one
+ * that does not add up is forged (the grader's own code publishes exactly one). GRADE_MIME outputs of
+ * the submission's own cells are never read: they are just output.
+ */
+function readResult(outputs: unknown[], nonce: string, e: Exercise): { result: CheckResult | null; forged: string | null; stray: string[] } {
+  const payloads = (outputs as { output_type?: string; data?: Record<string, unknown> }[])
+    .filter((o) => o && typeof o === 'object' && o.data && typeof o.data === 'object' && GRADE_MIME in o.data)
+    .map((o) => o.data![GRADE_MIME] as { nonce?: unknown; result?: CheckResult; strayErrors?: unknown } | undefined);
+  const none = { result: null, stray: [] };
+  if (payloads.length === 0) return { ...none, forged: null };
+  if (payloads.length > 1) return { ...none, forged: `${payloads.length} grade results in one grader cell` };
+  const p = payloads[0];
+  if (!p || typeof p !== 'object' || p.nonce !== nonce) return { ...none, forged: 'a grade result without this run\'s nonce' };
+  const r = p.result;
+  const cases = Array.isArray(r?.cases) ? r!.cases : null;
+  const fits = r && typeof r === 'object' && r.exercise === e.name && r.points === e.points && typeof r.score === 'number' &&
+    Number.isFinite(r.score) && r.score >= 0 && r.score <= e.points && cases !== null && cases.length === e.cases.length &&
+    Math.abs(r.score - Math.round(10 * e.points * cases.filter((c) => c?.passed === true).length / e.cases.length) / 10) < 1e-9 &&
+    Array.isArray(r.hints);
+  if (!fits) return { ...none, forged: `a grade result that does not add up (score ${JSON.stringify(r?.score)} of ${e.points} points)` };
+  const stray = Array.isArray(p.strayErrors) ? p.strayErrors.slice(0, 20).map((x) => String(x).slice(0, 400)) : [];
+  return { result: r!, forged: null, stray };
+}
+
+/** Indices of the cells whose output holds the kernel's note of a caught stray async error. */
+function asyncErrors(nb: NotebookJson): number[] {
+  return nb.cells.flatMap((c, i) => ((c.outputs ?? []) as { output_type?: string; text?: string | string[] }[])
+    .some((o) => o.output_type === 'stream' && cellSource({ source: o.text ?? '' }).includes(ASYNC_ERROR_MARK)) ? [i] : []);
 }
 
 function errorText(outputs: unknown[]): string {
@@ -256,29 +377,39 @@ function errorText(outputs: unknown[]): string {
 
 /** Runs grade-notebook.py in its own process group; kills the group if it overruns the limit by a minute. */
 function runGraderScript(ctx: GradeContext, input: string, executed: string): Promise<RunSummary> {
+  // the summary goes to a file of the submission's private folder, not to one unbounded stdout line
+  const resultFile = path.join(ctx.work, 'result.json');
   const args = [graderScript(), input, '--kernel', KERNEL_NAMES.cpu, '--out', executed, '--cwd', homeworkDir(),
-    '--timeout', String(ctx.timeout), '--cell-timeout', String(ctx.cellTimeout)];
+    '--timeout', String(ctx.timeout), '--cell-timeout', String(ctx.cellTimeout), '--result', resultFile];
   const env = {
     ...process.env,
     JUPYTER_PATH: [ctx.kernelDir, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
-    NNLAB_QUICK: '1', NNLAB_WASM_THREADS: '1',
+    // NNLAB_GRADING: the nnlab kernel catches stray async errors instead of dying (bin/nnlab-kernel.js)
+    NNLAB_QUICK: '1', NNLAB_WASM_THREADS: '1', NNLAB_GRADING: '1',
   };
   return new Promise((resolve) => {
-    const child = spawn(ctx.python, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
+    const child = spawn(ctx.python, args, { env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    const group = child.pid;
+    if (group) live.groups.add(group);
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
     const killer = setTimeout(() => { try { process.kill(-(child.pid as number), 'SIGKILL'); } catch { /* gone */ } }, (ctx.timeout + 60) * 1000);
     child.on('error', (err) => { clearTimeout(killer); resolve({ error: `could not start ${ctx.python}: ${err.message}` }); });
     child.on('close', (code, signal) => {
       clearTimeout(killer);
-      const line = stdout.trim().split('\n').pop() ?? '';
+      // whatever the submission started and left in the grader's process group ends with it
+      if (group) { try { process.kill(-group, 'SIGKILL'); } catch { /* none left */ } live.groups.delete(group); }
+      let problem = '';
       try {
-        if (code === 0) { resolve(JSON.parse(line) as RunSummary); return; }
-      } catch { /* fall through */ }
+        if (code === 0) {
+          const size = fs.statSync(resultFile).size;
+          if (size > MAX_RESULT_BYTES) throw new Error(`its result file is ${size} bytes, over the ${MAX_RESULT_BYTES} limit`);
+          resolve(JSON.parse(fs.readFileSync(resultFile, 'utf8')) as RunSummary);
+          return;
+        }
+      } catch (err) { problem = (err as Error).message.split('\n')[0]; }
       const last = stderr.trim().split('\n').slice(-3).join(' | ');
-      resolve({ error: `the grader process ${signal ? `was killed (${signal})` : `exited with ${code}`}: ${last || 'no output'}` });
+      resolve({ error: `the grader process ${signal ? `was killed (${signal})` : `exited with ${code}`}: ${problem || last || 'no output'}` });
     });
   });
 }
