@@ -52,6 +52,15 @@ if (process.env.NNLAB_GRADING === '1') {
   };
   process.setUncaughtExceptionCaptureCallback((err) => report('thrown in a timer or callback', err));
   process.prependListener('unhandledRejection', (reason) => report('rejected in a promise nobody awaited', reason));
+  // Jupyter starts a kernel in a session of its own: if the grader is killed, the kernel is not, so
+  // it ends itself when its parent is gone (Jupyter's JPY_PARENT_PID, as ipykernel's parent poller)
+  const parent = Number(process.env.JPY_PARENT_PID);
+  if (parent > 1) {
+    setInterval(() => {
+      try { process.kill(parent, 0); } catch { process.exit(1); }
+      if (process.ppid !== parent) process.exit(1);
+    }, 1000).unref();
+  }
 }
 const notebookDir = process.cwd();
 process.chdir(cloneRoot);

@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { optionValue, UsageError } from '../core/args';
+import { ArgumentError } from '../core/errors';
 import { checkWritableDir, checkWritableFile } from '../core/paths';
 import type { Field } from '../core/options';
 import { Command, out } from '../core/command';
@@ -68,6 +69,8 @@ crashes get a status; the rest of the batch is graded.
     if (files.length === 0) throw new UsageError('grade: no .ipynb files found in the folders given');
     // every path is checked before the first kernel starts: a typo must not cost a graded batch
     checkSubmissionFiles('notebook', files);
+    const others = files.filter((f) => !f.toLowerCase().endsWith('.ipynb'));
+    if (others.length) throw new ArgumentError('notebook', others, '', `${JSON.stringify(others[0])} is not a notebook: give .ipynb files or folders of them`);
     if (a.options.csv !== undefined) checkWritableFile('--csv', a.options.csv);
     if (a.options.out !== undefined) checkWritableDir('--out', a.options.out);
     const number = (flag: string, field: Field): number | undefined =>

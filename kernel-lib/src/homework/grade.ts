@@ -95,8 +95,9 @@ export const GRADE_OPTIONS = defineOptions('gradeSubmissions', {
 });
 
 /**
- * Throws an ArgumentError unless `files` is a non-empty list of existing files, naming every one
- * that is missing (before any kernel starts: a typo must not cost a batch).
+ * Throws an ArgumentError unless `files` is a non-empty list of existing paths, naming every one
+ * that is missing (before any kernel starts: a typo must not cost a batch). A folder in the list
+ * (one named like a notebook in a class folder) is graded as that entry's not-a-notebook.
  */
 export function checkSubmissionFiles(name: string, files: unknown): string[] {
   if (!Array.isArray(files) || files.length === 0) throw new ArgumentError(name, files, 'a non-empty array of notebook paths');
@@ -106,10 +107,6 @@ export function checkSubmissionFiles(name: string, files: unknown): string[] {
     throw new ArgumentError(name, missing, '', `${missing.length === 1 ? 'no such file' : `${missing.length} files do not exist`}: ` +
       `${missing.slice(0, 5).map((f) => JSON.stringify(f)).join(', ')}${missing.length > 5 ? ', ...' : ''}`);
   }
-  const folders = (files as string[]).filter((f) => fs.statSync(f).isDirectory());
-  if (folders.length) throw new ArgumentError(name, folders, '', `${JSON.stringify(folders[0])} is a folder; give notebook files (nnlab grade expands folders)`);
-  const others = (files as string[]).filter((f) => !f.toLowerCase().endsWith('.ipynb'));
-  if (others.length) throw new ArgumentError(name, others, '', `${JSON.stringify(others[0])} is not a notebook: give .ipynb files`);
   return files as string[];
 }
 
@@ -379,6 +376,8 @@ function errorText(outputs: unknown[]): string {
 function runGraderScript(ctx: GradeContext, input: string, executed: string): Promise<RunSummary> {
   // the summary goes to a file of the submission's private folder, not to one unbounded stdout line
   const resultFile = path.join(ctx.work, 'result.json');
+  const tmp = path.join(ctx.work, 'tmp');
+  fs.mkdirSync(tmp, { mode: 0o700 });
   const args = [graderScript(), input, '--kernel', KERNEL_NAMES.cpu, '--out', executed, '--cwd', homeworkDir(),
     '--timeout', String(ctx.timeout), '--cell-timeout', String(ctx.cellTimeout), '--result', resultFile];
   const env = {
@@ -386,6 +385,8 @@ function runGraderScript(ctx: GradeContext, input: string, executed: string): Pr
     JUPYTER_PATH: [ctx.kernelDir, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
     // NNLAB_GRADING: the nnlab kernel catches stray async errors instead of dying (bin/nnlab-kernel.js)
     NNLAB_QUICK: '1', NNLAB_WASM_THREADS: '1', NNLAB_GRADING: '1',
+    // temporary files of the grader script, Jupyter and the kernel stay in the submission's own folder
+    TMPDIR: tmp,
   };
   return new Promise((resolve) => {
     const child = spawn(ctx.python, args, { env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
