@@ -127,6 +127,13 @@ before(() => {
   // gives up restarting before the notebook's limit, and must say so with the real time
   write('kernel-keeps-dying', withCells(honest(), "setTimeout(() => process.kill(process.pid, 'SIGKILL'), 500);",
     ...Array.from({ length: 12 }, (_, i) => `await new Promise((r) => setTimeout(r, 3000)); // ${i}`)));
+  // the issue's attack 9: "solutions" that call the library's own initializers
+  const hw03 = read(path.join(homeworkDir(), 'hw03-weight-init.ipynb'));
+  for (const [fn, lib] of [['xavierInit', 'xavier'], ['heInit', 'he']]) {
+    const cell = hw03.cells.find((c) => cellSource(c).includes(`function ${fn}(`))!;
+    cell.source = sourceLines(`function ${fn}(shape: number[], seed: number): nn.tf.Tensor {\n  return nn.nets.${lib}(shape, seed);\n}`);
+  }
+  write('library-solutions', hw03);
   fs.mkdirSync(path.join(SUBS, 'a-folder-named-like-a-notebook.ipynb'));
   files.folder = path.join(SUBS, 'a-folder-named-like-a-notebook.ipynb');
   const r = spawnSync(process.execPath, [BIN, 'grade', SUBS, '--json', '--jobs', String(JOBS), '--timeout', '150', '--cell-timeout', '20',
@@ -222,6 +229,16 @@ test('the CSV is written once, atomically (no temporary file left), and agrees w
   }
 });
 
+test('"solutions" that call the library\'s nn.nets.xavier / nn.nets.he score 0: "not available in homework" while graded', () => {
+  const g = grade('library-solutions');
+  assert.equal(g.status, 'ok', notes(g));
+  for (const name of ['xavierInit', 'heInit']) {
+    const e = g.exercises.find((x) => x.exercise === name)!;
+    assert.equal(e.score, 0, name);
+    assert.ok(e.result!.cases.length > 0 && e.result!.cases.every((c) => /nn\.nets\.(xavier|he) is not available in homework/.test(c.message)), JSON.stringify(e.result!.cases[0]));
+  }
+});
+
 test('no work folder, kernel folder or submission copy is left in TMPDIR after the batch', () => {
   assert.deepEqual(fs.readdirSync(TMP), []);
 });
@@ -272,4 +289,4 @@ test('SIGTERM during grading removes every work folder and ends the kernels', as
 
 test.todo('a well-formed full-score result published by a shadowed require or a patched library, once, with the nonce it is handed: needs the decision outside the student process (issue 23, design)');
 test.todo('kernel.json poisoning, SIGKILL of nnlab grade from a cell, a detached child rewriting grades.csv after exit, the classmate graded at the same time: need the sandbox (--sandbox, other half of issue 23)');
-test.todo('library-reference solutions (nn.init.xavier in hw03) and hard-coded experiment outputs: need checks that disable the library functions and fresh seeds (issue 23, item 9)');
+test.todo('hard-coded initExperiment outputs: need cases drawn on fresh seeds per grading run (issue 23, item 9; the exercises are not in this slice)');
