@@ -142,12 +142,12 @@ function holdCleanUp(): () => void {
       process.kill(process.pid, signal);
     };
     process.on('exit', cleanUp);
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    // only where the signal would end the process (the CLI): a kernel's own SIGINT handler interrupts a cell instead
+    const signals = (['SIGINT', 'SIGTERM'] as const).filter((sig) => process.listenerCount(sig) === 0);
+    for (const sig of signals) process.once(sig, onSignal);
     live.remove = () => {
       process.removeListener('exit', cleanUp);
-      process.removeListener('SIGINT', onSignal);
-      process.removeListener('SIGTERM', onSignal);
+      for (const sig of signals) process.removeListener(sig, onSignal);
       live.remove = null;
     };
   }
