@@ -22,6 +22,8 @@ const WAIT_MS = 25_000;
 
 let worker: Worker | null = null;
 let served = 0;
+/** Why static images stopped for this process: a drawing thread that never answers is not waited for again. */
+let gaveUp: string | null = null;
 let warned = false;
 
 /**
@@ -54,6 +56,7 @@ function renderer(): Worker {
  * if ('svg' in r) console.log(r.svg.length);   // ~10,000 characters of SVG
  */
 export function staticSvg(fig: Figure, options: StaticRenderOptions = {}): { svg: string } | { error: string } {
+  if (gaveUp) return { error: gaveUp };
   let w: Worker;
   try {
     w = renderer();
@@ -67,9 +70,15 @@ export function staticSvg(fig: Figure, options: StaticRenderOptions = {}): { svg
     const limit = served === 0 ? FIRST_WAIT_MS : WAIT_MS;
     const waited = Atomics.wait(new Int32Array(flag), 0, 0, limit);
     const answer = receiveMessageOnPort(port1)?.message as { svg?: string; error?: string } | undefined;
-    if (waited === 'timed-out' && !answer) return { error: `drawing took longer than ${limit / 1000} s` };
+    if (waited === 'timed-out' && !answer) {
+      gaveUp = `drawing took longer than ${limit / 1000} s; no more static images in this session`;
+      return { error: gaveUp };
+    }
     served += 1;
-    if (!answer) return { error: 'the drawing thread gave no answer' };
+    if (!answer) {
+      gaveUp = 'the drawing thread gave no answer; no more static images in this session';
+      return { error: gaveUp };
+    }
     return answer.svg !== undefined ? { svg: answer.svg } : { error: answer.error ?? 'unknown error' };
   } finally {
     port1.close();
