@@ -26,6 +26,7 @@ import { GRADE_MIME } from './check';
 import { CheckResult } from '../core/exercise';
 import { homeworkExercises, homeworkIds } from './registry';
 import { graderNotebook, inspectSubmission, studentName } from './submission';
+import { closeSubmissionBox, resolveSandbox, sandboxRoot, Sandbox, SANDBOX_MODES, SandboxMode, submissionBox } from './sandbox';
 
 export function graderScript(): string {
   return path.join(kernelLibDir(), 'src', 'homework', 'grade-notebook.py');
@@ -77,6 +78,8 @@ export interface GradeOptions {
   homework?: string;
   /** Keep the executed notebooks here (default: a temporary folder, removed afterwards). */
   outDir?: string;
+  /** Where each submission's kernel runs (sandbox.ts): `auto` (default) bubblewrap, else a uid of its own, else an error; `none` warns. */
+  sandbox?: SandboxMode;
   /** Called after each submission. */
   onGraded?: (grade: SubmissionGrade, done: number, total: number) => void;
 }
@@ -92,6 +95,7 @@ export const GRADE_OPTIONS = defineOptions('gradeSubmissions', {
   homework: optional(custom((name, v) => checkOneOf(name, v, homeworkIds()), { bad: ['hw99', 7] })),
   outDir: optional(custom((name, v) => checkString(name, v), { bad: ['', 7] })),
   onGraded: optional(custom((name, v) => checkFunction(name, v), { bad: ['log', 7] })),
+  sandbox: optional(custom((name, v) => checkOneOf(name, v, SANDBOX_MODES), { bad: ['docker', 7] })),
 });
 
 /**
@@ -130,6 +134,8 @@ export async function gradeSubmissions(files: readonly string[], options: GradeO
   const jobs = c.jobs ?? os.cpus().length;
   const { timeout, cellTimeout } = c;
   if (c.outDir !== null) checkWritableDir('outDir', c.outDir);
+  const sandbox = resolveSandbox(c.sandbox ?? 'auto');
+  const boxes = sandboxRoot();
   const python = findJupyterPython().python;
   const kernelDir = temporaryKernelDir();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'nnlab-grade-'));
@@ -138,26 +144,27 @@ export async function gradeSubmissions(files: readonly string[], options: GradeO
   const grades: SubmissionGrade[] = new Array(files.length);
   let next = 0;
   let done = 0;
-  const worker = async () => {
+  const worker = async (w: number) => {
     while (next < files.length) {
       const i = next++;
-      const ctx = { python, kernelDir, work, outDir: options.outDir ? outDir : null, timeout, cellTimeout, homework: options.homework, slot: i };
+      const ctx = { python, kernelDir, sandbox, boxes, worker: w, work, outDir: options.outDir ? outDir : null, timeout, cellTimeout, homework: options.homework, slot: i };
       grades[i] = await gradeOne(files[i], ctx);
       done++;
       options.onGraded?.(grades[i], done, files.length);
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, (_, w) => worker(w)));
   } finally {
     fs.rmSync(kernelDir, { recursive: true, force: true });
     fs.rmSync(work, { recursive: true, force: true });
+    fs.rmSync(boxes, { recursive: true, force: true });
   }
   return grades;
 }
 
 interface GradeContext {
-  python: string; kernelDir: string; work: string; outDir: string | null;
+  python: string; kernelDir: string; sandbox: Sandbox; boxes: string; worker: number; work: string; outDir: string | null; graderArgs?: string[];
   timeout: number; cellTimeout: number; homework?: string; slot: number;
 }
 
@@ -186,7 +193,14 @@ async function gradeOne(file: string, ctx: GradeContext): Promise<SubmissionGrad
   const base = `${String(ctx.slot).padStart(4, '0')}-${path.basename(file, '.ipynb')}`;
   const executed = ctx.outDir ? path.join(ctx.outDir, `${base}.ipynb`) : path.join(ctx.work, `executed-${ctx.slot}.ipynb`);
   fs.writeFileSync(input, notebookText(graderNotebook(info.notebook, exercises, nonce)));
-  const run = await runGraderScript(ctx, input, executed);
+  // the kernel runs in the submission's sandbox: its own folders, kernelspec and uid (sandbox.ts)
+  const box = submissionBox(ctx.sandbox, ctx.boxes, ctx.slot, file, ctx.worker);
+  let run: RunSummary;
+  try {
+    run = await runGraderScript({ ...ctx, kernelDir: box.kernels, graderArgs: ['--cwd', box.home, '--runtime', box.runtime, '--transport', 'ipc', '--uid', String(box.uid)] }, input, executed);
+  } finally {
+    closeSubmissionBox(ctx.sandbox, box);
+  }
   if (run.error || !run.cells) {
     grade.notes.unshift(run.error ?? 'the grader produced no result');
     for (const e of grade.exercises) e.error = 'not run';
@@ -257,7 +271,7 @@ function errorText(outputs: unknown[]): string {
 /** Runs grade-notebook.py in its own process group; kills the group if it overruns the limit by a minute. */
 function runGraderScript(ctx: GradeContext, input: string, executed: string): Promise<RunSummary> {
   const args = [graderScript(), input, '--kernel', KERNEL_NAMES.cpu, '--out', executed, '--cwd', homeworkDir(),
-    '--timeout', String(ctx.timeout), '--cell-timeout', String(ctx.cellTimeout)];
+    '--timeout', String(ctx.timeout), '--cell-timeout', String(ctx.cellTimeout), ...ctx.graderArgs ?? []];
   const env = {
     ...process.env,
     JUPYTER_PATH: [ctx.kernelDir, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
