@@ -194,12 +194,13 @@ async function gradeOne(file: string, ctx: GradeContext): Promise<SubmissionGrad
   const executed = ctx.outDir ? path.join(ctx.outDir, `${base}.ipynb`) : path.join(ctx.work, `executed-${ctx.slot}.ipynb`);
   fs.writeFileSync(input, notebookText(graderNotebook(info.notebook, exercises, nonce)));
   // the kernel runs in the submission's sandbox: its own folders, kernelspec and uid (sandbox.ts)
-  const box = submissionBox(ctx.sandbox, ctx.boxes, ctx.slot, file, ctx.worker);
+  // (--sandbox none: the batch's kernelspec, TCP, the homework folder as before)
+  const box = ctx.sandbox.mode === 'none' ? null : submissionBox(ctx.sandbox, ctx.boxes, ctx.slot, file, ctx.worker);
   let run: RunSummary;
   try {
-    run = await runGraderScript({ ...ctx, kernelDir: box.kernels, graderArgs: ['--cwd', box.home, '--runtime', box.runtime, '--transport', 'ipc', '--uid', String(box.uid)] }, input, executed);
+    run = await runGraderScript(box ? { ...ctx, kernelDir: box.kernels, graderArgs: ['--cwd', box.home, '--runtime', box.runtime, '--transport', 'ipc', '--uid', String(box.uid)] } : ctx, input, executed);
   } finally {
-    closeSubmissionBox(ctx.sandbox, box);
+    if (box) closeSubmissionBox(ctx.sandbox, box);
   }
   if (run.error || !run.cells) {
     grade.notes.unshift(run.error ?? 'the grader produced no result');
