@@ -118,7 +118,7 @@ function libraryBinds(): string[] {
   const node = path.dirname(fs.realpathSync(process.execPath));
   const dirs = [path.join(root, 'package.json'), path.join(root, 'node_modules'), path.join(lib, 'package.json'),
     path.join(lib, 'dist'), path.join(lib, 'bin'), path.join(lib, 'node_modules'), node];
-  for (const v of ['NNLAB_DATA_DIR', 'NNLAB_DATA_MIRROR', 'NNLAB_MODEL_DIR']) if (process.env[v]) dirs.push(path.resolve(process.env[v] as string));
+  dirs.push(...Object.values(dataDirs()));
   return dirs.filter((d) => fs.existsSync(d)).flatMap((d) => [...parents(d), '--ro-bind', d, d]);
 }
 
@@ -131,10 +131,23 @@ function parents(dest: string): string[] {
   return out;
 }
 
+/**
+ * The dataset cache, its mirror and the model zoo as the grader sees them (data/files.ts and
+ * data/models.ts, which homework/ may not import): bound read-only and named in the sandbox's env,
+ * where HOME is the submission's folder.
+ */
+function dataDirs(): Record<string, string> {
+  const env = process.env;
+  const data = env.NNLAB_DATA_DIR ? path.resolve(env.NNLAB_DATA_DIR) : path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'nnlab', 'datasets');
+  const out: Record<string, string> = { NNLAB_DATA_DIR: data, NNLAB_MODEL_DIR: env.NNLAB_MODEL_DIR ? path.resolve(env.NNLAB_MODEL_DIR) : path.join(path.dirname(data), 'models') };
+  if (env.NNLAB_DATA_MIRROR && !/^https?:/.test(env.NNLAB_DATA_MIRROR)) out.NNLAB_DATA_MIRROR = path.resolve(env.NNLAB_DATA_MIRROR);
+  return out;
+}
+
 /** The environment inside the sandbox: the grader's NNLAB_* settings, PATH and locale; nothing else. */
 function sandboxEnv(home: string): string[] {
   const keep = Object.entries(process.env).filter(([k]) => k.startsWith('NNLAB_') || k === 'LANG' || k === 'LC_ALL');
-  const env: [string, string][] = [...keep as [string, string][], ['PATH', '/usr/local/bin:/usr/bin:/bin'], ['HOME', home], ['TMPDIR', '/tmp'],
+  const env: [string, string][] = [...keep as [string, string][], ...Object.entries(dataDirs()), ['PATH', '/usr/local/bin:/usr/bin:/bin'], ['HOME', home], ['TMPDIR', '/tmp'],
     ['NNLAB_QUICK', '1'], ['NNLAB_WASM_THREADS', '1'], ['NNLAB_DEVICE', 'cpu']];
   return env.flatMap(([k, v]) => ['--setenv', k, v]);
 }
