@@ -9,7 +9,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
@@ -162,4 +162,13 @@ test('an honest submission graded after the attacks scores in full, and the batc
   assert.deepEqual([g.total, g.max, g.status, g.notes], [20, 20, 'ok', []]);
   assert.equal(grades.length, Object.keys(ATTACKS).length + 1);
   assert.doesNotMatch(stderr, /WARNING/);
+});
+
+test('--sandbox takes auto, uid, bwrap or none: anything else is a one-line error before any kernel starts', () => {
+  const file = path.join(instructorDir(), 'hw09-dropout.ipynb');
+  const r = spawnSync(process.execPath, [BIN, 'grade', file, '--sandbox', 'docker'], { encoding: 'utf8', timeout: 60_000 });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /sandbox/);
+  assert.match(r.stderr, /docker/);
+  assert.match(r.stderr, /auto.*uid.*bwrap.*none/);
 });

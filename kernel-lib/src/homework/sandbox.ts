@@ -57,7 +57,9 @@ export interface SubmissionBox {
   uid: number;
 }
 
-const BASE_UID = 3_000_000;
+/** Sandbox uids: BASE_UID + 256 * (the grader's pid) + worker, so two batches at once never share one (the end of a box kills its uid's processes). */
+const BASE_UID = 100_000_000;
+const batchUid = () => BASE_UID + 256 * process.pid;
 const BWRAP = '/usr/bin/bwrap';
 const SETPRIV = '/usr/bin/setpriv';
 const PRLIMIT = '/usr/bin/prlimit';
@@ -92,9 +94,9 @@ export function resolveSandbox(mode: SandboxMode, limits: SandboxLimits = SANDBO
     return { mode: 'none', baseUid: 0, limits, why: 'asked for none' };
   }
   const bwrapWhy = mode === 'uid' ? 'not tried' : bwrapProblem();
-  if (bwrapWhy === null) return { mode: 'bwrap', baseUid: BASE_UID, limits, why: 'bubblewrap works' };
+  if (bwrapWhy === null) return { mode: 'bwrap', baseUid: batchUid(), limits, why: 'bubblewrap works' };
   if (mode === 'bwrap') throw new ArgumentError('sandbox', mode, '', `--sandbox bwrap: ${bwrapWhy}`);
-  if (root && which(SETPRIV) && which(PRLIMIT)) return { mode: 'uid', baseUid: BASE_UID, limits, why: bwrapWhy };
+  if (root && which(SETPRIV) && which(PRLIMIT)) return { mode: 'uid', baseUid: batchUid(), limits, why: bwrapWhy };
   throw new ArgumentError('sandbox', mode, '', `no sandbox works here: ${bwrapWhy}${root ? '' : '; the uid sandbox needs root'}. ` +
     'Install bubblewrap (sudo apt-get install bubblewrap) or pass --sandbox none to grade unsandboxed');
 }
