@@ -172,3 +172,5 @@ test('--sandbox takes auto, uid, bwrap or none: anything else is a one-line erro
   assert.match(r.stderr, /docker/);
   assert.match(r.stderr, /auto.*uid.*bwrap.*none/);
 });
+
+test.todo('--sandbox uid grades a submission (the fallback without bubblewrap): under the CLI its kernel starts but nbclient never gets kernel_info, to be debugged');
