@@ -23,7 +23,7 @@ done
 
 require_node
 if command -v dpkg-query >/dev/null 2>&1; then
-  apt_install_missing jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client libvulkan1
+  apt_install_missing jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client libvulkan1 bubblewrap
 fi
 install_and_build
 npx nnlab kernels install

@@ -136,7 +136,9 @@ before(() => {
   write('library-solutions', hw03);
   fs.mkdirSync(path.join(SUBS, 'a-folder-named-like-a-notebook.ipynb'));
   files.folder = path.join(SUBS, 'a-folder-named-like-a-notebook.ipynb');
-  const r = spawnSync(process.execPath, [BIN, 'grade', SUBS, '--json', '--jobs', String(JOBS), '--timeout', '150', '--cell-timeout', '20',
+  // --sandbox none: these are the grader's own defences, which must hold without the sandbox too
+  // (grade-redteam-sandbox.test.ts makes the attacks that need the sandbox, with it)
+  const r = spawnSync(process.execPath, [BIN, 'grade', SUBS, '--json', '--jobs', String(JOBS), '--timeout', '150', '--cell-timeout', '20', '--sandbox', 'none',
     '--csv', path.join(OUT, 'grades.csv'), '--out', path.join(OUT, 'executed')],
   { encoding: 'utf8', timeout: 600_000, env: { ...process.env, TMPDIR: TMP }, maxBuffer: 64 * 2 ** 20 });
   status = r.status;

@@ -12,6 +12,7 @@ import type { Field } from '../core/options';
 import { Command, out } from '../core/command';
 import { gradeRows, gradesCsv, gradeSubmissions, homeworkIds } from '../homework';
 import { checkSubmissionFiles, GRADE_OPTIONS } from '../homework/grade';
+import { SANDBOX_MODES, SandboxMode } from '../homework/sandbox';
 
 const F = GRADE_OPTIONS.fields;
 import { progressBar } from '../show/progress';
@@ -45,7 +46,7 @@ function writeAtomically(file: string, text: string): void {
 
 export const GRADE_COMMAND: Command = {
   summary: 'grade homework submissions in fresh kernels: per-student, per-exercise scores',
-  usage: `nnlab grade <notebook.ipynb|folder ...> [--json | --csv FILE] [--jobs N] [--timeout S] [--cell-timeout S] [--homework ID] [--out DIR]
+  usage: `nnlab grade <notebook.ipynb|folder ...> [--json | --csv FILE] [--jobs N] [--timeout S] [--cell-timeout S] [--homework ID] [--out DIR] [--sandbox auto|uid|bwrap|none]
 
 Runs each submission top to bottom in a fresh nnlab kernel (real Jupyter), then the library's own
 checks on the functions it defines (the submission's check cells do not count), and prints one
@@ -57,10 +58,13 @@ crashes get a status; the rest of the batch is graded.
   --timeout S     seconds for a whole notebook (default 300)
   --cell-timeout S  seconds for one cell (default 60)
   --homework ID   grade every file as this homework (${homeworkIds().join(', ')}) instead of its metadata
-  --out DIR       keep the executed notebooks in DIR`,
+  --out DIR       keep the executed notebooks in DIR
+  --sandbox M     where each submission's kernel runs: auto (default: bwrap, else uid, else an error),
+                  bwrap (bubblewrap: no network, own pid namespace, read-only library), uid (a uid of
+                  its own with limits), none (unsandboxed, with a warning); see the README's threat model`,
   spec: {
     flags: ['json'],
-    options: { csv: null, jobs: F.jobs, timeout: F.timeout, 'cell-timeout': F.cellTimeout, homework: homeworkIds(), out: null },
+    options: { csv: null, jobs: F.jobs, timeout: F.timeout, 'cell-timeout': F.cellTimeout, homework: homeworkIds(), out: null, sandbox: SANDBOX_MODES },
     positionals: Array.from({ length: MAX_FILES }, (_, i) => (i === 0 ? 'notebook' : 'notebook?')),
   },
   flags: { cellTimeout: 'cell-timeout', outDir: 'out', files: 'notebook' },
@@ -79,6 +83,7 @@ crashes get a status; the rest of the batch is graded.
     const bar = progressBar({ total: files.length, label: `grading ${files.length} submission(s)`, textEvery: 0.05, notebook: false });
     const grades = await gradeSubmissions(files, {
       jobs: number('jobs', F.jobs), timeout: number('timeout', F.timeout), cellTimeout: number('cell-timeout', F.cellTimeout), homework: a.options.homework, outDir: a.options.out,
+      sandbox: a.options.sandbox as SandboxMode | undefined,
       onGraded: (_g, done) => { if (done < files.length) bar.update(done); },
     });
     bar.finish();

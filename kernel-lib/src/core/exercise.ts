@@ -114,6 +114,28 @@ export class ReturnError extends Error {
  */
 export class CaseContext {
   leaked = 0;
+  /**
+   * The grading run's seed: 0 for `nn.check` and `runCheck` (the same cases every time, the numbers a
+   * student sees), a fresh random number for every `nnlab grade` run (its cases are new each time,
+   * so outputs copied from an earlier run or hard-coded do not pass).
+   */
+  readonly runSeed: number;
+
+  constructor(runSeed = 0) {
+    this.runSeed = runSeed;
+  }
+
+  /**
+   * The seed a case uses where it would use `base`: `base` itself when runSeed is 0, else a number
+   * mixed from both (a non-negative int32, different for every run and every base).
+   */
+  seed(base: number): number {
+    if (this.runSeed === 0) return base;
+    let h = (Math.imul(base | 0, 0x9e3779b1) ^ Math.imul(this.runSeed | 0, 0x85ebca6b)) >>> 0;
+    h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
+    h = Math.imul(h ^ (h >>> 15), 0x846ca68b) >>> 0;
+    return (h ^ (h >>> 16)) & 0x7fffffff;
+  }
 
   /**
    * Calls `fn(...args)` (awaiting a promise), hands the result to `read` (which turns it into plain
@@ -122,6 +144,15 @@ export class CaseContext {
    */
   async call<T>(name: string, fn: unknown, args: readonly unknown[], read: (out: unknown) => T): Promise<T> {
     if (typeof fn !== 'function') throw new ReturnError(`${name} is not a function (got ${describe(fn)})`);
+    const remote = (fn as { [REMOTE_CALL]?: RemoteCall })[REMOTE_CALL];
+    if (remote) {
+      // the student's function runs in another process (nnlab grade's judge): only its output comes back
+      const r = await remote(args);
+      this.leaked += r.leaked;
+      const value = read(r.value);
+      for (const t of collectTensors(r.value)) if (!t.isDisposed) t.dispose();
+      return value;
+    }
     const before = tf.memory().numTensors;
     const out = await (fn as (...a: unknown[]) => unknown)(...args);
     const value = read(out);
@@ -130,6 +161,22 @@ export class CaseContext {
     this.leaked += Math.max(0, tf.memory().numTensors - before);
     return value;
   }
+}
+
+/**
+ * What a function stands for when the student's code runs in another process (homework/judge.ts):
+ * called with a case's arguments, it resolves to what the student's function returned there, decoded
+ * (tensors as new tensors of this process), and the number of tensors the call left allocated there.
+ * Arguments the student's function disposed there are disposed here too.
+ */
+export type RemoteCall = (args: readonly unknown[]) => Promise<{ value: unknown; leaked: number }>;
+/** The property of a function that runs remotely: its {@link RemoteCall}. */
+export const REMOTE_CALL: unique symbol = Symbol.for('nnlab.remoteCall');
+
+/** Options of {@link runExercise}. */
+export interface RunExerciseOptions {
+  /** The run's seed ({@link CaseContext.seed}); 0 (default) gives the same cases every time. */
+  runSeed?: number;
 }
 
 /**
@@ -184,7 +231,7 @@ export function thrownOutcome(err: unknown): CaseOutcome {
 }
 
 /** Runs every case of `exercise` against the student's functions; never throws. */
-export async function runExercise(exercise: Exercise, fns: readonly unknown[]): Promise<CheckResult> {
+export async function runExercise(exercise: Exercise, fns: readonly unknown[], options: RunExerciseOptions = {}): Promise<CheckResult> {
   const started = Date.now();
   await tf.ready(); // a notebook that never called nn.useDevice still gets a backend
   const base = { exercise: exercise.name, homework: exercise.homework, title: exercise.title, points: exercise.points };
@@ -197,7 +244,7 @@ export async function runExercise(exercise: Exercise, fns: readonly unknown[]): 
   const cases: CaseResult[] = [];
   let leaked = 0;
   for (const c of exercise.cases) {
-    const ctx = new CaseContext();
+    const ctx = new CaseContext(options.runSeed ?? 0);
     let outcome: CaseOutcome;
     tf.engine().startScope();
     try {

@@ -33,6 +33,21 @@ def is_grader(cell):
 AFTER_ERROR_S = 0.3
 
 
+def kernel_manager(args, restarts):
+    """A kernel manager whose connection file (and ipc sockets) lie in --runtime, readable by --uid; None: nbclient's default."""
+    if not args.runtime:
+        return None
+    from jupyter_client.manager import AsyncKernelManager
+    km = AsyncKernelManager(kernel_name=args.kernel, transport=args.transport)
+    km.connection_file = os.path.join(args.runtime, 'kernel-%d.json' % restarts)
+    if args.transport == 'ipc':
+        km.ip = os.path.join(args.runtime, 'k%d' % restarts)
+    km.write_connection_file()
+    if args.uid:
+        os.chown(km.connection_file, args.uid, args.uid)
+    return km
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('notebook')
@@ -43,6 +58,9 @@ def main():
     ap.add_argument('--cell-timeout', type=int, required=True, help='seconds for one cell')
     ap.add_argument('--max-restarts', type=int, default=8)
     ap.add_argument('--result', help='write the JSON summary to this file instead of stdout')
+    ap.add_argument('--runtime', help='folder for the connection file and (ipc) sockets, bound into the sandbox')
+    ap.add_argument('--transport', choices=['tcp', 'ipc'], default='tcp', help='ipc: unix sockets (a sandbox without network)')
+    ap.add_argument('--uid', type=int, default=0, help='the uid the kernel runs as: it must read the connection file')
     args = ap.parse_args()
 
     def report(summary):
@@ -63,7 +81,7 @@ def main():
     restarts = 0
 
     while pos < len(code) and time.time() < deadline and restarts <= args.max_restarts:
-        client = NotebookClient(nb, timeout=args.cell_timeout, kernel_name=args.kernel, allow_errors=False,
+        client = NotebookClient(nb, km=kernel_manager(args, restarts), timeout=args.cell_timeout, kernel_name=args.kernel, allow_errors=False,
                                 shutdown_kernel='immediate', resources={'metadata': {'path': args.cwd}})
         broke = False
         try:

@@ -26,6 +26,7 @@ import { GRADE_MIME } from './check';
 import { CheckResult, Exercise } from '../core/exercise';
 import { homeworkExercises, homeworkIds } from './registry';
 import { graderNotebook, inspectSubmission, studentName } from './submission';
+import { closeSubmissionBox, resolveSandbox, sandboxRoot, Sandbox, SANDBOX_MODES, SandboxMode, submissionBox } from './sandbox';
 
 export function graderScript(): string {
   return path.join(kernelLibDir(), 'src', 'homework', 'grade-notebook.py');
@@ -77,6 +78,8 @@ export interface GradeOptions {
   homework?: string;
   /** Keep the executed notebooks here (default: a temporary folder, removed afterwards). */
   outDir?: string;
+  /** Where each submission's kernel runs (sandbox.ts): `auto` (default) bubblewrap, else a uid of its own, else an error; `none` warns. */
+  sandbox?: SandboxMode;
   /** Called after each submission. */
   onGraded?: (grade: SubmissionGrade, done: number, total: number) => void;
 }
@@ -92,6 +95,7 @@ export const GRADE_OPTIONS = defineOptions('gradeSubmissions', {
   homework: optional(custom((name, v) => checkOneOf(name, v, homeworkIds()), { bad: ['hw99', 7] })),
   outDir: optional(custom((name, v) => checkString(name, v), { bad: ['', 7] })),
   onGraded: optional(custom((name, v) => checkFunction(name, v), { bad: ['log', 7] })),
+  sandbox: optional(custom((name, v) => checkOneOf(name, v, SANDBOX_MODES), { bad: ['docker', 7] })),
 });
 
 /**
@@ -194,6 +198,8 @@ export async function gradeSubmissions(files: readonly string[], options: GradeO
   const jobs = c.jobs ?? os.cpus().length;
   const { timeout, cellTimeout } = c;
   if (c.outDir !== null) checkWritableDir('outDir', c.outDir);
+  const sandbox = resolveSandbox(c.sandbox ?? 'auto');
+  const boxes = sandboxRoot();
   const python = findJupyterPython().python;
   const kernelDir = temporaryKernelDir();
   const outDir = options.outDir ? path.resolve(options.outDir) : null;
@@ -203,14 +209,15 @@ export async function gradeSubmissions(files: readonly string[], options: GradeO
   let done = 0;
   const release = holdCleanUp();
   live.dirs.add(kernelDir);
-  const worker = async () => {
+  live.dirs.add(boxes);
+  const worker = async (w: number) => {
     while (next < files.length) {
       const i = next++;
       const started = Date.now();
       // one submission cannot end the batch: whatever fails in grading it is its own grader-error
       const work = privateDir();
       try {
-        grades[i] = await gradeOne(files[i], { python, kernelDir, work, outDir, timeout, cellTimeout, homework: options.homework, slot: i });
+        grades[i] = await gradeOne(files[i], { python, kernelDir, sandbox, boxes, worker: w, work, outDir, timeout, cellTimeout, homework: options.homework, slot: i });
       } catch (err) {
         grades[i] = failedGrade(files[i], err, started, options.homework);
       } finally {
@@ -221,16 +228,17 @@ export async function gradeSubmissions(files: readonly string[], options: GradeO
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, (_, w) => worker(w)));
   } finally {
     removeDir(kernelDir);
+    removeDir(boxes);
     release();
   }
   return grades;
 }
 
 interface GradeContext {
-  python: string; kernelDir: string; work: string; outDir: string | null;
+  python: string; kernelDir: string; sandbox: Sandbox; boxes: string; worker: number; work: string; outDir: string | null; graderArgs?: string[];
   timeout: number; cellTimeout: number; homework?: string; slot: number;
 }
 
@@ -261,7 +269,15 @@ async function gradeOne(file: string, ctx: GradeContext): Promise<SubmissionGrad
   fs.writeFileSync(input, notebookText(graderNotebook(info.notebook, exercises, nonce)), { mode: 0o600 });
   // the grader's cells are appended after the submission's: the grader knows where they are
   const graderCell = new Map(exercises.map((e, k) => [e.name, info.notebook!.cells.length + k]));
-  const run = await runGraderScript(ctx, input, executed);
+  // the kernel runs in the submission's sandbox: its own folders, kernelspec and uid (sandbox.ts)
+  // (--sandbox none: the batch's kernelspec, TCP, the homework folder as before)
+  const box = ctx.sandbox.mode === 'none' ? null : submissionBox(ctx.sandbox, ctx.boxes, ctx.slot, file, ctx.worker);
+  let run: RunSummary;
+  try {
+    run = await runGraderScript(box ? { ...ctx, kernelDir: box.kernels, graderArgs: ['--cwd', box.home, '--runtime', box.runtime, '--transport', 'ipc', '--uid', String(box.uid)] } : ctx, input, executed);
+  } finally {
+    if (box) closeSubmissionBox(ctx.sandbox, box);
+  }
   if (run.error || !run.cells) {
     grade.notes.unshift(run.error ?? 'the grader produced no result');
     for (const e of grade.exercises) e.error = 'not run';
@@ -379,7 +395,7 @@ function runGraderScript(ctx: GradeContext, input: string, executed: string): Pr
   const tmp = path.join(ctx.work, 'tmp');
   fs.mkdirSync(tmp, { mode: 0o700 });
   const args = [graderScript(), input, '--kernel', KERNEL_NAMES.cpu, '--out', executed, '--cwd', homeworkDir(),
-    '--timeout', String(ctx.timeout), '--cell-timeout', String(ctx.cellTimeout), '--result', resultFile];
+    '--timeout', String(ctx.timeout), '--cell-timeout', String(ctx.cellTimeout), '--result', resultFile, ...ctx.graderArgs ?? []];
   const env = {
     ...process.env,
     JUPYTER_PATH: [ctx.kernelDir, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
