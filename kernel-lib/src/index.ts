@@ -52,6 +52,7 @@ export { progressBar, liveChart, liveFigure } from './show/progress';
 export type { ProgressBar, LiveChart } from './show/progress';
 // the checks of lesson check cells: one line when they fail (nn.expect.near(...), ...)
 export * as expect from './core/expect';
+export * as wire from './core/wire';
 
 // shared layers
 export * as data from './api/data';

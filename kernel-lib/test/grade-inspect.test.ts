@@ -61,12 +61,12 @@ test('a deleted check cell is noted by exercise; a submission without metadata i
   assert.ok(homeworkIds().includes('hw05-babysitting') && homeworkIds().includes('hw09-dropout'));
 });
 
-test('graderNotebook appends one grader cell per exercise that looks each function up by name with a nonce', () => {
-  const nb = graderNotebook(inspectSubmission(DROPOUT).notebook!, homeworkExercises('hw09-dropout'), 'n0nce');
+test('graderNotebook appends one grader cell per exercise that hands each function, looked up by name, to the judge with the token', () => {
+  const nb = graderNotebook(inspectSubmission(DROPOUT).notebook!, homeworkExercises('hw09-dropout'), 't0ken', '/tmp/box/run/j.sock');
   const graders = nb.cells.filter((c) => (c.metadata?.nnlab as { grader?: string } | undefined)?.grader);
   assert.deepEqual(graders.map((c) => (c.metadata!.nnlab as { grader: string }).grader), ['dropoutTrainMode', 'dropoutTestMode']);
-  assert.equal(cellSource(graders[1]), graderCellSource(homeworkExercises('hw09-dropout')[1], 'n0nce'));
-  assert.match(cellSource(graders[1]), /await require\('nnlab'\)\.homework\.gradeInKernel\("dropoutTestMode", "n0nce", \[\n {2}\/\/ @ts-ignore.*\n {2}typeof invertedDropout === 'undefined' \? undefined : invertedDropout,\n\]\);/);
+  assert.equal(cellSource(graders[1]), graderCellSource(homeworkExercises('hw09-dropout')[1], 't0ken', '/tmp/box/run/j.sock'));
+  assert.match(cellSource(graders[1]), /await require\('nnlab'\)\.homework\.serveJudge\("\/tmp\/box\/run\/j\.sock", "t0ken", "dropoutTestMode", \[\n {2}\/\/ @ts-ignore.*\n {2}typeof invertedDropout === 'undefined' \? undefined : invertedDropout,\n\]\);/);
   assert.ok(nb.cells.every((c) => c.cell_type !== 'code' || (c.outputs ?? []).length === 0));
   assert.equal((nb.metadata.kernelspec as { name: string }).name, 'nnlab-cpu');
 });

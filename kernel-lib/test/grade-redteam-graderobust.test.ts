@@ -37,32 +37,59 @@ const argv = fs.readFileSync('/proc/' + process.ppid + '/cmdline', 'utf8').split
 const ownCopy = argv.find((a: string) => a.endsWith('.ipynb')) ?? '';
 console.log('attack: own copy ' + (fs.existsSync(ownCopy) ? 'found' : 'not found'));`;
 
-/** Reads the nonce from the copy and forges a well-formed full-score result, before the check's own. */
-const FORGE_WITH_NONCE = FIND_OWN_COPY + String.raw`
-const text = JSON.parse(fs.readFileSync(ownCopy, 'utf8')).cells.map((c: any) => [].concat(c.source).join('')).join('\n');
-const nonce = (text.match(/gradeInKernel\("\w+", "([0-9a-f]+)"/) ?? [])[1];
-console.log('attack: nonce ' + (nonce ? 'found' : 'not found'));
+/** Forges a well-formed full-score result output (the old grader read these), with whatever token it can find. */
+const FORGE_RESULT = FIND_OWN_COPY + String.raw`
 const { publish } = require('nnlab/dist/show/kernel');
 const { exercise } = require('nnlab/dist/homework/registry');
 function forge(name: string) {
   const e = exercise(name);
   const cases = e.cases.map((c: any) => ({ name: c.name, passed: true, relError: 0, tolerance: 1e-6, message: 'ok' }));
-  publish({ 'application/vnd.nnlab.grade+json': { nonce, result: { exercise: name, homework: e.homework, title: e.title, points: e.points,
+  publish({ 'application/vnd.nnlab.grade+json': { nonce: 'any', result: { exercise: name, homework: e.homework, title: e.title, points: e.points,
     score: e.points, passed: true, cases, hints: [], leaked: 0, error: null, ms: 1 } } });
+  console.log('PASS ' + name + ': 7/7 cases, 10 / 10 points');
 }
 function invertedDropout(x: any, p: number, training: boolean, seed: number) {
   forge(training ? 'dropoutTrainMode' : 'dropoutTestMode');
-  return x;
+  return x.add(1);   // wrong in every case: only the forged output says otherwise
 }`;
 
-/** The issue's attack 1: the library's gradeInKernel replaced by one that claims 1000 of 10 points. */
+/** The issue's attack 1, on the kernel's side of the judge: the library's check machinery replaced by full-score stand-ins. */
 const PATCH_CHECK = String.raw`
 const checkModule = require('nnlab/dist/homework/check');
-const { publish } = require('nnlab/dist/show/kernel');
-checkModule.gradeInKernel = async (name: string, nonce: string) => {
-  publish({ 'application/vnd.nnlab.grade+json': { nonce, result: { exercise: name, points: 10, score: 1000, passed: true, cases: [], hints: [] } } });
-};
-console.log('attack: patched ' + (require('nnlab').homework.gradeInKernel === checkModule.gradeInKernel));`;
+const exerciseModule = require('nnlab/dist/core/exercise');
+exerciseModule.runExercise = async (e: any) => ({ exercise: e.name, points: e.points, score: 1000, passed: true, cases: [], hints: [] });
+checkModule.runCheck = async () => ({ score: 1000, passed: true });
+const realServe = checkModule.serveJudge;
+checkModule.serveJudge = async (...args: any[]) => { console.log('PASS: 1000 / 10 points'); };
+console.log('attack: patched ' + (require('nnlab').homework.serveJudge === checkModule.serveJudge));`;
+
+/** The issue's attack 2: a top-level require of the notebook's own, which the grader's cells would call. */
+const SHADOW_REQUIRE = String.raw`
+function require(id: string): any {
+  return { homework: { serveJudge: async () => { console.log('PASS: 10 / 10 points'); } } };
+}
+console.log('attack: require shadowed ' + (typeof require('nnlab').homework.serveJudge));`;
+
+/** A new attack on the judge: connect to its socket first (the sandbox's layout is no secret) with a guessed token. */
+const KNOCK_ON_JUDGE = String.raw`
+const net = require('net');
+const sock = require('path').join(process.cwd(), '..', 'run', 'j.sock');
+setTimeout(() => {
+  const c = net.connect(sock, () => {
+    const header = Buffer.from(JSON.stringify({ $: 'object', v: { type: 'hello', token: 'guessed', exercise: 'dropoutTrainMode', defined: [true] } }));
+    const prefix = Buffer.alloc(8); prefix.writeUInt32LE(header.length, 0); prefix.writeUInt32LE(0, 4);
+    c.write(Buffer.concat([prefix, header]));
+  });
+  c.on('error', () => {});
+}, 50);
+console.log('attack: knocking on ' + sock);`;
+
+/** A new attack on what crosses: values that are not data (a closure, a class instance, a getter that throws). */
+const UNGRADABLE_RETURNS = String.raw`
+function invertedDropout(x: any, p: number, training: boolean, seed: number): any {
+  if (training) return () => x;
+  return Object.defineProperty({}, 'y', { enumerable: true, get() { throw new Error('gotcha'); } });
+}`;
 
 /** The issue's attack 4: other submissions of the batch, found in the temporary folders. */
 const COPY_CLASSMATE = FIND_OWN_COPY + String.raw`
@@ -119,8 +146,11 @@ before(() => {
   const huge = honest();
   huge.cells.push(...Array.from({ length: 10_000 }, () => code('')));
   write('ten-thousand-cells', huge);
-  write('forged-with-nonce', withCells(student(), FORGE_WITH_NONCE));
+  write('forged-result', withCells(student(), FORGE_RESULT));
   write('patched-check', withCells(student(), PATCH_CHECK));
+  write('shadowed-require', withCells(student(), SHADOW_REQUIRE));
+  write('knock-on-judge', withCells(honest(), KNOCK_ON_JUDGE));
+  write('ungradable-returns', withCells(student(), UNGRADABLE_RETURNS));
   write('classmate-copy', withCells(student(), COPY_CLASSMATE));
   write('blocked-result', withCells(honest(), BLOCK_RESULT));
   // the kernel is killed over and over (the killer cell is replayed after each restart): the grader
@@ -136,9 +166,8 @@ before(() => {
   write('library-solutions', hw03);
   fs.mkdirSync(path.join(SUBS, 'a-folder-named-like-a-notebook.ipynb'));
   files.folder = path.join(SUBS, 'a-folder-named-like-a-notebook.ipynb');
-  // --sandbox none: these are the grader's own defences, which must hold without the sandbox too
-  // (grade-redteam-sandbox.test.ts makes the attacks that need the sandbox, with it)
-  const r = spawnSync(process.execPath, [BIN, 'grade', SUBS, '--json', '--jobs', String(JOBS), '--timeout', '150', '--cell-timeout', '20', '--sandbox', 'none',
+  // with the sandbox active (auto: bubblewrap here), as a class is graded
+  const r = spawnSync(process.execPath, [BIN, 'grade', SUBS, '--json', '--jobs', String(JOBS), '--timeout', '150', '--cell-timeout', '20',
     '--csv', path.join(OUT, 'grades.csv'), '--out', path.join(OUT, 'executed')],
   { encoding: 'utf8', timeout: 600_000, env: { ...process.env, TMPDIR: TMP }, maxBuffer: 64 * 2 ** 20 });
   status = r.status;
@@ -147,13 +176,14 @@ before(() => {
   csv = fs.readFileSync(path.join(OUT, 'grades.csv'), 'utf8');
 });
 
-test('the batch completes: every file has a grade, the honest submission scores full, and only the blocked one is a grader-error', () => {
+test('the batch completes: every file has a grade, the honest submission scores full, none is a grader-error', () => {
   assert.equal(grades.length, Object.keys(files).length);
   const g = grade('honest');
   assert.equal(g.status, 'ok', notes(g));
   assert.equal(g.total, 20);
-  assert.deepEqual(grades.filter((x) => x.status === 'grader-error').map((x) => path.basename(x.file)), ['blocked-result.ipynb']);
-  assert.equal(status, 1, 'exit 1: one submission is a grader-error');
+  assert.deepEqual(grades.filter((x) => x.status === 'grader-error').map((x) => `${path.basename(x.file)}: ${notes(x)}`), []);
+  assert.equal(status, 0, stderr.slice(-2000));
+  for (const x of grades) assert.ok(x.total <= x.max && x.exercises.every((e) => e.score <= e.points), `${x.file}: ${x.total} > ${x.max}`);
 });
 
 test('a folder named like a notebook in the class folder is that entry\'s not-a-notebook, not the end of the batch', () => {
@@ -177,24 +207,42 @@ test('a notebook with 10,000 cells is graded (its summary comes through a file, 
   assert.equal(g.total, 20);
 });
 
-test('a full-score result forged with the nonce read through /proc is flagged forged-output and scores 0', () => {
-  const out = attackOutput('forged-with-nonce');
-  assert.match(out, /attack: own copy found/);
-  assert.match(out, /attack: nonce found/, 'the attack must really have the nonce, or this test proves nothing');
-  const g = grade('forged-with-nonce');
-  assert.equal(g.status, 'forged-output');
+test('a forged full-score result output is just output: the judge decides, 0 points, and the sandbox hides the grader\'s copy', () => {
+  assert.match(attackOutput('forged-result'), /attack: own copy not found/);
+  const g = grade('forged-result');
+  assert.equal(g.status, 'ok', notes(g));
   assert.equal(g.total, 0);
-  assert.match(notes(g), /forged or duplicate grade output in the grader's cell for dropoutTrainMode \(\d+ grade results in one grader cell\)/);
-  assert.ok(g.exercises.every((e) => e.score === 0 && /^forged or duplicate grade output/.test(e.error ?? '')));
+  assert.ok(g.exercises.every((e) => e.result && e.result.cases.every((c) => !c.passed)), JSON.stringify(g.exercises.map((e) => e.result?.cases[0])));
 });
 
-test('a patched library check claiming 1000 of 10 points is flagged forged-output: no score above the points, 0 here', () => {
+test('a library check patched in the kernel changes nothing: the patched cells never reach the judge, 0 points, and the exercises say so', () => {
   assert.match(attackOutput('patched-check'), /attack: patched true/);
   const g = grade('patched-check');
-  assert.equal(g.status, 'forged-output');
   assert.equal(g.total, 0);
-  assert.match(notes(g), /a grade result that does not add up \(score 1000 of 10 points\)/);
-  for (const x of grades) assert.ok(x.total <= x.max && x.exercises.every((e) => e.score <= e.points), `${x.file}: ${x.total} > ${x.max}`);
+  assert.ok(g.exercises.every((e) => e.score === 0 && /never reached the judge/.test(e.error ?? '')), JSON.stringify(g.exercises.map((e) => e.error)));
+});
+
+test('a notebook-level require that stands in for the grader\'s scores 0: its cells never reach the judge', () => {
+  assert.match(attackOutput('shadowed-require'), /attack: require shadowed function/);
+  const g = grade('shadowed-require');
+  assert.equal(g.total, 0);
+  assert.ok(g.exercises.every((e) => e.score === 0 && /never reached the judge/.test(e.error ?? '')), JSON.stringify(g.exercises.map((e) => e.error)));
+});
+
+test('a connection to the judge without the grader\'s token is refused and noted; the honest work behind it scores full', () => {
+  assert.match(attackOutput('knock-on-judge'), /attack: knocking on /);
+  const g = grade('knock-on-judge');
+  assert.equal(g.total, 20, notes(g));
+  assert.match(notes(g), /the judge refused a connection without the grader's token/);
+});
+
+test('return values that are not data (a closure, a getter that throws) fail their cases with a message, never the batch', () => {
+  const g = grade('ungradable-returns');
+  assert.equal(g.status, 'ok', notes(g));
+  assert.equal(g.total, 0);
+  const messages = g.exercises.flatMap((e) => e.result!.cases.map((c) => c.message)).join('\n');
+  assert.match(messages, /returned a value that cannot be graded: the result is a function/);
+  assert.match(messages, /gotcha/);
 });
 
 test('a submission sees at most the one graded beside it, never the whole batch, and scores 0', () => {
@@ -203,11 +251,11 @@ test('a submission sees at most the one graded beside it, never the whole batch,
   assert.equal(grade('classmate-copy').total, 0);
 });
 
-test('a submission that blocks the grader\'s summary file is its own grader-error with a note; the rest is graded', () => {
-  assert.match(attackOutput('blocked-result'), /attack: result.json blocked/);
+test('a submission cannot reach the grader\'s summary file to block it: the honest work behind the attempt scores full', () => {
+  assert.match(attackOutput('blocked-result'), /attack: own copy not found/);
   const g = grade('blocked-result');
-  assert.equal(g.status, 'grader-error');
-  assert.match(notes(g), /the grader process exited with 1/);
+  assert.equal(g.status, 'ok', notes(g));
+  assert.equal(g.total, 20);
 });
 
 test('a kernel that keeps dying is reported with the real elapsed time, not as a used-up time limit', () => {
@@ -289,6 +337,4 @@ test('SIGTERM during grading removes every work folder and ends the kernels', as
   assert.deepEqual(ofRun(), [], 'no grader or kernel process of that run is left');
 });
 
-test.todo('a well-formed full-score result published by a shadowed require or a patched library, once, with the nonce it is handed: needs the decision outside the student process (issue 23, design)');
-test.todo('kernel.json poisoning, SIGKILL of nnlab grade from a cell, a detached child rewriting grades.csv after exit, the classmate graded at the same time: need the sandbox (--sandbox, other half of issue 23)');
 test.todo('hard-coded initExperiment outputs: need cases drawn on fresh seeds per grading run (issue 23, item 9; the exercises are not in this slice)');

@@ -6,7 +6,7 @@
  * nn.homework.homeworkIds()   // ['hw01-activations', 'hw02-preprocessing', 'hw03-weight-init', 'hw04-batchnorm', 'hw05-babysitting', 'hw09-dropout', 'hw10-transfer-learning']
  */
 export { EXERCISES, homeworkIds, homeworkExercises } from '../homework/registry';
-export { runCheck, gradeInKernel, GRADE_MIME } from '../homework/check';
+export { runCheck, serveJudge } from '../homework/check';
 export { buildHomework } from '../homework/build';
 export type { BuildEntry } from '../homework/build';
 export { gradeSubmissions, gradeRows, gradesCsv } from '../homework/grade';

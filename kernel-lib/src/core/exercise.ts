@@ -55,6 +55,12 @@ export interface Exercise {
   /** The expected signature, shown when a function is missing. */
   signature: string;
   cases: readonly CheckCase[];
+  /**
+   * Functions the cases pass to the student's function as arguments (weight-init's `initExperiment`
+   * gets the library's initializers), by name: when the student's code runs in another process
+   * (`nnlab grade`), they cross by name and the same table on the other side gives them back.
+   */
+  wireFunctions?: Readonly<Record<string, (...args: never[]) => unknown>>;
 }
 
 /** A case as reported. */

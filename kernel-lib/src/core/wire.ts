@@ -47,7 +47,8 @@ interface Tape { peek(n: number): number[]; consume(k: number): void }
  *
  * @example
  * const used: number[] = [];
- * const random = nn.wire.tapeRandom(nn.mulberry32(7), (u) => used.push(u));
+ * let k = 0;
+ * const random = nn.wire.tapeRandom(() => (k++ % 10) / 10, (u) => used.push(u));
  * random(); random();
  * used.length   // 2
  */
@@ -65,7 +66,15 @@ export function tapeRandom(source: () => number, onDraw: (u: number) => void = (
 /** Tapes met while encoding (in order): after the remote call, {@link settleTapes} draws what each used. */
 export type Tapes = Tape[];
 
-/** Draws, on this side, the numbers the remote function used from each tape (`used[i]` for the i-th). */
+/**
+ * Draws, on this side, the numbers the remote function used from each tape (`used[i]` for the i-th).
+ *
+ * @example
+ * const used: number[] = [];
+ * const frame = nn.wire.encodeFrame([nn.wire.tapeRandom(Math.random, (u) => used.push(u))]);
+ * nn.wire.settleTapes(frame.tapes ?? [], [3]);   // the remote side used 3 numbers
+ * used.length   // 3
+ */
 export function settleTapes(tapes: Tapes, used: readonly number[]): void {
   tapes.forEach((t, i) => t.consume(Math.max(0, Math.min(Number(used[i]) || 0, 1e6))));
 }
@@ -127,8 +136,8 @@ class Encoder {
     }
     if (typeof v === 'object') {
       const proto = Object.getPrototypeOf(v);
-      if (proto !== Object.prototype && proto !== null) throw new WireError(`${where} is ${describe(v)}: only plain objects, arrays, numbers and tensors can be graded`);
-      const out: Record<string, Node> = {};
+      if (proto !== Object.prototype && proto !== null) throw new WireError(`${where} is ${typeof proto?.constructor?.name === 'string' && proto.constructor.name ? `a ${proto.constructor.name} object` : describe(v)}: only plain objects, arrays, numbers and tensors can be graded`);
+      const out = Object.create(null) as Record<string, Node>;   // a key named __proto__ is data
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = this.node(x, `${where}.${k}`, depth + 1);
       return { $: 'object', v: out };
     }
@@ -171,7 +180,13 @@ export function encodeFrame(value: unknown, functions: WireFunctions = {}, limit
   return Object.assign(frame, { tapes: enc.tapes });
 }
 
-/** Decodes one frame's value; tensors become new tensors of this process (the caller owns them). */
+/**
+ * Decodes one frame's value; tensors become new tensors of this process (the caller owns them).
+ *
+ * @example
+ * const back = await nn.wire.decodeFrame(nn.wire.encodeFrame({ w: new Float64Array([1, 2]) })) as { w: Float64Array };
+ * back.w[1]   // 2
+ */
 export async function decodeFrame(frame: Buffer, functions: WireFunctions = {}): Promise<unknown> {
   if (frame.length < 8) throw new WireError('a frame shorter than its 8-byte prefix');
   const headerLength = frame.readUInt32LE(0);
@@ -257,7 +272,14 @@ function decodeNode(n: Node, body: Uint8Array, functions: WireFunctions, models:
 
 const USED: unique symbol = Symbol.for('nnlab.wire.tapeUsed');
 
-/** How many numbers each decoded tape (in decoding order, found in `value`) has handed out. */
+/**
+ * How many numbers each decoded tape (in decoding order, found in `value`) has handed out.
+ *
+ * @example
+ * const args = await nn.wire.decodeFrame(nn.wire.encodeFrame([nn.wire.tapeRandom(Math.random)])) as [() => number];
+ * args[0](); args[0]();
+ * nn.wire.tapeUse(args)   // [2]
+ */
 export function tapeUse(value: unknown, depth = 0): number[] {
   if (typeof value === 'function') {
     const used = (value as { [USED]?: () => number })[USED];
@@ -287,4 +309,39 @@ async function decodeModel(n: { [k: string]: unknown }, body: Uint8Array): Promi
   const trainable = n.trainable as boolean[];
   model.layers.forEach((l, i) => { if (typeof trainable[i] === 'boolean') l.trainable = trainable[i]; });
   return model;
+}
+
+/**
+ * Cuts a byte stream into frames: `push` each chunk received, get back the frames it completed.
+ * A frame longer than `maxBytes` is an error (the stream is then unusable).
+ *
+ * @example
+ * const reader = new nn.wire.FrameReader();
+ * const frame = nn.wire.encodeFrame({ type: 'hello' });
+ * reader.push(frame.subarray(0, 5)).length   // 0: not complete yet
+ * reader.push(frame.subarray(5)).length      // 1
+ */
+export class FrameReader {
+  private pending: Buffer[] = [];
+  private size = 0;
+  constructor(readonly maxBytes = WIRE_LIMITS.bytes + 64 * 2 ** 20) {}
+
+  push(chunk: Buffer): Buffer[] {
+    this.pending.push(chunk);
+    this.size += chunk.length;
+    const frames: Buffer[] = [];
+    for (;;) {
+      if (this.size < 8) break;
+      let head = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
+      this.pending = [head];
+      const total = 8 + head.readUInt32LE(0) + head.readUInt32LE(4);
+      if (total > this.maxBytes) throw new WireError(`a message of ${total} bytes, over the ${this.maxBytes} limit`);
+      if (this.size < total) break;
+      frames.push(head.subarray(0, total));
+      head = head.subarray(total);
+      this.pending = head.length ? [head] : [];
+      this.size = head.length;
+    }
+    return frames;
+  }
 }

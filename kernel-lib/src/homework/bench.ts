@@ -4,7 +4,7 @@
  * (full marks), the student version (zero) and versions with one common mistake, so the kernels do
  * the same work as for real submissions.
  *
- *   node dist/homework/bench.js [--n 100] [--jobs N] [--json]
+ *   node dist/homework/bench.js [--n 100] [--jobs N] [--sandbox auto|bwrap|uid|none] [--json]
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -12,6 +12,7 @@ import * as path from 'path';
 import { cellSource, homeworkDir, instructorDir, NotebookJson, sourceLines } from './build';
 import { gradeSubmissions } from './grade';
 import { homeworkIds } from './registry';
+import type { SandboxMode } from './sandbox';
 
 /** Text edits that put one common mistake into an instructor notebook's solution. */
 const MISTAKE_EDITS: Record<string, [string, string][]> = {
@@ -56,14 +57,16 @@ async function main(): Promise<void> {
     const files = classNotebooks(n, dir);
     const loadBefore = os.loadavg();
     const started = Date.now();
+    const at = process.argv.indexOf('--sandbox');
+    const sandbox = at < 0 ? 'auto' : process.argv[at + 1] as SandboxMode;
     const grades = await gradeSubmissions(files, {
-      jobs, onGraded: (g, done) => process.stderr.write(`\r${done}/${n} graded (${g.student}: ${g.total}/${g.max}, ${g.seconds.toFixed(1)} s)   `),
+      jobs, sandbox, onGraded: (g, done) => process.stderr.write(`\r${done}/${n} graded (${g.student}: ${g.total}/${g.max}, ${g.seconds.toFixed(1)} s)   `),
     });
     const wall = (Date.now() - started) / 1000;
     process.stderr.write('\n');
     const per = grades.map((g) => g.seconds).sort((a, b) => a - b);
     const report = {
-      submissions: n, jobs, cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown',
+      submissions: n, jobs, sandbox, cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown',
       batchSeconds: Number(wall.toFixed(1)),
       throughputSecondsPerSubmission: Number((wall / n).toFixed(2)),
       perSubmissionSeconds: { mean: Number((per.reduce((s, x) => s + x, 0) / n).toFixed(2)), median: per[Math.floor(n / 2)], min: per[0], max: per[n - 1] },
@@ -73,7 +76,7 @@ async function main(): Promise<void> {
     if (process.argv.includes('--json')) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } else {
-      process.stdout.write(`graded ${n} submissions with ${jobs} kernel(s) at once on ${report.cores} cores in ${report.batchSeconds} s ` +
+      process.stdout.write(`graded ${n} submissions (sandbox ${sandbox}) with ${jobs} kernel(s) at once on ${report.cores} cores in ${report.batchSeconds} s ` +
         `(${report.throughputSecondsPerSubmission} s per submission of batch time); one submission takes ${report.perSubmissionSeconds.mean} s ` +
         `on average (median ${report.perSubmissionSeconds.median.toFixed(1)}, max ${report.perSubmissionSeconds.max.toFixed(1)}); ` +
         `statuses ${JSON.stringify(report.statuses)}; load average ${report.loadAverage1m.before} before, ${report.loadAverage1m.after} after\n`);

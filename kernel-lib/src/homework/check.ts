@@ -11,13 +11,13 @@
  * @example
  * await nn.check.xavierInit(xavierInit);
  */
-import { publish } from '../show/kernel';
+import * as net from 'net';
+import * as tf from '@tensorflow/tfjs';
 import * as path from 'path';
-import { CheckResult, checkResultText, runExercise } from '../core/exercise';
+import { CheckResult, checkResultText, collectTensors, ReturnError, runExercise } from '../core/exercise';
+import { describe, firstLine } from '../core/errors';
+import { decodeFrame, encodeFrame, FrameReader, tapeUse } from '../core/wire';
 import { EXERCISES, exercise } from './registry';
-
-/** The MIME type of the grader's machine-readable results. */
-export const GRADE_MIME = 'application/vnd.nnlab.grade+json';
 
 /**
  * Runs one exercise's check against the student's functions; never throws; prints nothing.
@@ -39,27 +39,126 @@ export const check: Checks = Object.freeze(Object.fromEntries(EXERCISES.map((e) 
   console.log(checkResultText(result));
 }])));
 
+/** A message between the judge and a kernel (core/wire.ts frames). */
+export type JudgeMessage =
+  | { type: 'hello'; token: string; exercise: string; defined: boolean[] }
+  | { type: 'call'; id: number; fn: number; args: unknown[] }
+  | { type: 'reply'; id: number; ok: true; value: unknown; leaked: number; disposed: number[]; tapes: number[] }
+  | { type: 'reply'; id: number; ok: false; error: { name: string; message: string }; leaked: number; disposed: number[]; tapes: number[] }
+  | { type: 'done'; text: string }
+  | { type: 'bye'; strayErrors: string[] };
+
 /**
- * The grader's own cell calls this: runs the check and publishes `{nonce, result, strayErrors}` as
- * GRADE_MIME (plus a text line); strayErrors are the errors the nnlab kernel caught outside any cell
- * while grading (a throw in a timer, a rejection nobody awaited). Outside a kernel it prints the JSON instead.
+ * The grader's own cell calls this in the submission's kernel: it connects to `nnlab grade`'s judge
+ * (a trusted process outside the kernel, homework/judge.ts) at `socket`, and from then on only
+ * calls the student's functions with the inputs the judge sends and sends back what they return.
+ * The judge draws the cases, compares and scores; nothing in this kernel can change a score except
+ * what the functions return. Prints the check's report when the judge is done.
  *
  * @example
- * // the cell the grader appends to a submission (the nonce is new for every grading run)
- * await nn.homework.gradeInKernel('heInit', 'run-7f3a9c', [nn.nets.he]);   // a display_data output of type nn.homework.GRADE_MIME
+ * // the cell the grader appends to a submission (socket and token are new for every grading run)
+ * const heInit = (shape: number[], seed: number) => nn.tf.randomNormal(shape, 0, Math.sqrt(2 / shape[0]), 'float32', seed);
+ * await nn.homework.serveJudge('/tmp/nnlab-boxes-x/box-0/run/j.sock', 'run-7f3a9c', 'heInit', [heInit]);
  */
-export async function gradeInKernel(name: string, nonce: string, fns: readonly unknown[]): Promise<void> {
+export async function serveJudge(socket: string, token: string, name: string, fns: readonly unknown[]): Promise<void> {
+  const e = exercise(name);
+  const functions = e.wireFunctions ?? {};
+  const conn = net.createConnection(socket);
+  const reader = new FrameReader();
+  const queue: Buffer[] = [];
+  let wake: (() => void) | null = null;
+  let closed: Error | null = null;
+  conn.on('data', (chunk: Buffer) => {
+    try {
+      queue.push(...reader.push(chunk));
+    } catch (err) {
+      closed = err as Error;
+      conn.destroy();
+    }
+    wake?.();
+  });
+  conn.on('error', (err) => { closed = err; wake?.(); });
+  conn.on('close', () => { closed ??= new Error('the judge closed the connection'); wake?.(); });
+  const next = async (): Promise<Buffer> => {
+    for (;;) {
+      if (queue.length) return queue.shift() as Buffer;
+      if (closed) throw closed;
+      await new Promise<void>((resolve) => { wake = resolve; });
+      wake = null;
+    }
+  };
+  const send = (m: JudgeMessage) => new Promise<void>((resolve, reject) => {
+    let frame: Buffer;
+    try {
+      frame = encodeFrame(m, functions);
+    } catch (err) {
+      reject(err);
+      return;
+    }
+    conn.write(frame, (err) => (err ? reject(err) : resolve()));
+  });
+  await new Promise<void>((resolve, reject) => { conn.once('connect', resolve); conn.once('error', reject); });
+  await send({ type: 'hello', token, exercise: name, defined: e.functions.map((_, i) => typeof fns[i] === 'function') });
   const restore = disableSolutions(name);
-  let result: CheckResult;
   try {
-    result = await runExercise(exercise(name), fns.map(asStudentCode));
+    for (;;) {
+      const m = await decodeFrame(await next(), functions) as JudgeMessage;
+      if (m.type === 'done') {
+        console.log(m.text);
+        const stray = ((globalThis as Record<symbol, unknown>)[Symbol.for('nnlab.grade.strayErrors')] as string[] | undefined) ?? [];
+        await send({ type: 'bye', strayErrors: stray.slice(0, 20) });
+        break;
+      }
+      if (m.type !== 'call') continue;
+      const fnName = e.functions[m.fn] ?? '?';
+      const { reply, cleanUp } = await callForJudge(m, fns[m.fn], fnName);
+      try {
+        await send(reply);
+      } catch (err) {
+        if (!reply.ok || closed) throw err;
+        // what the function returned cannot cross: the student's case fails, saying where in the value
+        const message = `${fnName} returned a value that cannot be graded: ${firstLine(err).replace(/^the value\.value/, 'the result')}`;
+        const { value: _unsendable, ...rest } = reply;
+        void _unsendable;
+        await send({ ...rest, ok: false, error: { name: 'ReturnError', message } });
+      } finally {
+        cleanUp();
+      }
+    }
   } finally {
     restore();
+    conn.end();
   }
-  // errors the nnlab kernel caught outside any cell while grading (bin/nnlab-kernel.js), for the notes
-  const strayErrors = ((globalThis as Record<symbol, unknown>)[Symbol.for('nnlab.grade.strayErrors')] as string[] | undefined) ?? [];
-  const payload = { nonce, result, strayErrors: strayErrors.slice(0, 20) };
-  if (!publish({ [GRADE_MIME]: payload, 'text/plain': checkResultText(result) })) console.log(JSON.stringify(payload));
+}
+
+/** Calls the student's function with the judge's arguments; the reply holds what it returned, or the error it threw. */
+async function callForJudge(m: { id: number; args: unknown[] }, fn: unknown, fnName: string): Promise<{ reply: JudgeMessage & { type: 'reply' }; cleanUp: () => void }> {
+  const argTensors = collectTensors(m.args);
+  const before = tf.memory().numTensors;
+  let out: unknown;
+  let error: { name: string; message: string } | null = null;
+  try {
+    if (typeof fn !== 'function') throw new ReturnError(`${fnName} is not a function (got ${describe(fn)})`);
+    out = await (asStudentCode(fn) as (...a: unknown[]) => unknown)(...m.args);
+  } catch (err) {
+    error = { name: err instanceof Error ? err.name : 'Error', message: firstLine(err) };
+  }
+  // the caller's bookkeeping, as CaseContext.call does: returned tensors are the caller's, the rest leaked
+  let returned: tf.Tensor[] = [];
+  try {
+    returned = collectTensors(out).filter((t) => !argTensors.includes(t));
+  } catch (err) {
+    // reading the returned value threw (a getter, a proxy): the student's case fails with that
+    error ??= { name: 'ReturnError', message: `${fnName} returned a value that cannot be graded: ${firstLine(err)}` };
+  }
+  const leaked = Math.max(0, tf.memory().numTensors - before - returned.filter((t) => !t.isDisposed).length);
+  const common = { type: 'reply' as const, id: m.id, leaked, tapes: tapeUse(m.args), disposed: argTensors.flatMap((t, i) => (t.isDisposed ? [i] : [])) };
+  const reply = error ? { ...common, ok: false as const, error } : { ...common, ok: true as const, value: out };
+  const cleanUp = () => {
+    for (const t of [...returned, ...argTensors]) if (!t.isDisposed) t.dispose();
+    for (const v of [out, ...m.args]) if (v instanceof tf.LayersModel) { try { v.dispose(); } catch { /* shares layers with another */ } }
+  };
+  return { reply, cleanUp };
 }
 
 /**

@@ -11,7 +11,7 @@
  * grades.map((g) => [g.student, g.total, g.status]);
  */
 import { spawn } from 'child_process';
-import { randomBytes } from 'crypto';
+import { randomBytes, randomInt } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -22,7 +22,7 @@ import { KERNEL_NAMES, temporaryKernelDir } from '../jupyter/kernelspec';
 import { kernelLibDir } from '../core/paths';
 import { findJupyterPython } from '../jupyter/python';
 import { cellSource, homeworkDir, NotebookJson, notebookText } from './build';
-import { GRADE_MIME } from './check';
+import { Judge, JudgeReport } from './judge';
 import { CheckResult, Exercise } from '../core/exercise';
 import { homeworkExercises, homeworkIds } from './registry';
 import { graderNotebook, inspectSubmission, studentName } from './submission';
@@ -35,7 +35,7 @@ export function graderScript(): string {
 /** Per-file statuses, most severe first. */
 export const FILE_STATUSES = [
   'invalid-json', 'not-a-notebook', 'unknown-homework', 'other-language', 'grader-error',
-  'forged-output', 'kernel-crash', 'timeout', 'check-cell-deleted', 'other-kernel', 'ok',
+  'kernel-crash', 'timeout', 'check-cell-deleted', 'other-kernel', 'ok',
 ] as const;
 export type FileStatus = typeof FILE_STATUSES[number];
 
@@ -210,6 +210,8 @@ export async function gradeSubmissions(files: readonly string[], options: GradeO
   const release = holdCleanUp();
   live.dirs.add(kernelDir);
   live.dirs.add(boxes);
+  // one judge per worker slot, each in a thread of its own (judge.ts)
+  const judges = Array.from({ length: Math.min(jobs, files.length) }, () => new Judge());
   const worker = async (w: number) => {
     while (next < files.length) {
       const i = next++;
@@ -217,7 +219,7 @@ export async function gradeSubmissions(files: readonly string[], options: GradeO
       // one submission cannot end the batch: whatever fails in grading it is its own grader-error
       const work = privateDir();
       try {
-        grades[i] = await gradeOne(files[i], { python, kernelDir, sandbox, boxes, worker: w, work, outDir, timeout, cellTimeout, homework: options.homework, slot: i });
+        grades[i] = await gradeOne(files[i], { python, kernelDir, judge: judges[w], sandbox, boxes, worker: w, work, outDir, timeout, cellTimeout, homework: options.homework, slot: i });
       } catch (err) {
         grades[i] = failedGrade(files[i], err, started, options.homework);
       } finally {
@@ -232,13 +234,14 @@ export async function gradeSubmissions(files: readonly string[], options: GradeO
   } finally {
     removeDir(kernelDir);
     removeDir(boxes);
+    await Promise.all(judges.map((j) => j.terminate()));
     release();
   }
   return grades;
 }
 
 interface GradeContext {
-  python: string; kernelDir: string; sandbox: Sandbox; boxes: string; worker: number; work: string; outDir: string | null; graderArgs?: string[];
+  python: string; kernelDir: string; judge: Judge; sandbox: Sandbox; boxes: string; worker: number; work: string; outDir: string | null; graderArgs?: string[];
   timeout: number; cellTimeout: number; homework?: string; slot: number;
 }
 
@@ -262,19 +265,29 @@ async function gradeOne(file: string, ctx: GradeContext): Promise<SubmissionGrad
     for (const e of grade.exercises) e.error = 'not run';
     return finish(info.status === 'ready' ? 'grader-error' : info.status);
   }
-  const nonce = randomBytes(12).toString('hex');
+  // the grader's cells connect to the judge (a thread of this process, outside the sandbox) with this
+  // token; it draws the cases from this run's seed, calls the functions remotely and decides the score
+  const token = randomBytes(12).toString('hex');
+  const runSeed = randomInt(1, 2 ** 31 - 1);
   const input = path.join(ctx.work, 'submission.ipynb');
   const base = `${String(ctx.slot).padStart(4, '0')}-${path.basename(file, '.ipynb')}`;
   const executed = ctx.outDir ? path.join(ctx.outDir, `${base}.ipynb`) : path.join(ctx.work, 'executed.ipynb');
-  fs.writeFileSync(input, notebookText(graderNotebook(info.notebook, exercises, nonce)), { mode: 0o600 });
-  // the grader's cells are appended after the submission's: the grader knows where they are
-  const graderCell = new Map(exercises.map((e, k) => [e.name, info.notebook!.cells.length + k]));
   // the kernel runs in the submission's sandbox: its own folders, kernelspec and uid (sandbox.ts)
   // (--sandbox none: the batch's kernelspec, TCP, the homework folder as before)
   const box = ctx.sandbox.mode === 'none' ? null : submissionBox(ctx.sandbox, ctx.boxes, ctx.slot, file, ctx.worker);
+  const socket = path.join(box ? box.runtime : ctx.work, 'j.sock');
+  fs.writeFileSync(input, notebookText(graderNotebook(info.notebook, exercises, token, socket)), { mode: 0o600 });
+  // the grader's cells are appended after the submission's: the grader knows where they are
+  const graderCell = new Map(exercises.map((e, k) => [e.name, info.notebook!.cells.length + k]));
   let run: RunSummary;
+  let judged: JudgeReport;
   try {
-    run = await runGraderScript(box ? { ...ctx, kernelDir: box.kernels, graderArgs: ['--cwd', box.home, '--runtime', box.runtime, '--transport', 'ipc', '--uid', String(box.uid)] } : ctx, input, executed);
+    await ctx.judge.open({ socket, token, runSeed, exercises: exercises.map((e) => e.name), uid: box?.uid ?? 0 });
+    try {
+      run = await runGraderScript(box ? { ...ctx, kernelDir: box.kernels, graderArgs: ['--cwd', box.home, '--runtime', box.runtime, '--transport', 'ipc', '--uid', String(box.uid)] } : ctx, input, executed);
+    } finally {
+      judged = await ctx.judge.close();
+    }
   } finally {
     if (box) closeSubmissionBox(ctx.sandbox, box);
   }
@@ -288,11 +301,12 @@ async function gradeOne(file: string, ctx: GradeContext): Promise<SubmissionGrad
     const size = fs.statSync(executed).size;
     if (size > MAX_EXECUTED_BYTES) throw new Error(`${(size / 2 ** 20).toFixed(0)} MB is over the ${MAX_EXECUTED_BYTES / 2 ** 20} MB limit`);
     nb = JSON.parse(fs.readFileSync(executed, 'utf8')) as NotebookJson;
+    grade.executed = ctx.outDir ? executed : null;
   } catch (err) {
-    grade.notes.unshift(`the executed notebook could not be read: ${(err as Error).message}`);
-    return finish('grader-error');
+    // the scores come from the judge, not from this file: only the notes lose their cell details
+    grade.notes.push(`the executed notebook could not be read (${(err as Error).message}): notes without cell details`);
+    nb = { cells: [], metadata: {}, nbformat: 4, nbformat_minor: 4 };
   }
-  grade.executed = ctx.outDir ? executed : null;
   const byIndex = new Map(run.cells.map((c) => [c.index, c]));
   const elapsed = Math.round(run.seconds ?? (Date.now() - started) / 1000);
   // the run stopped before its limit: the grader gave up restarting a kernel that kept dying
@@ -300,26 +314,23 @@ async function gradeOne(file: string, ctx: GradeContext): Promise<SubmissionGrad
   const whyNotRun = gaveUp
     ? `the kernel died ${run.restarts ?? 0} time(s) and the grader stopped restarting it after ${elapsed} s`
     : `the notebook's ${ctx.timeout} s limit was used up (after ${elapsed} s)`;
-  const forged: string[] = [];
-  const strayErrors = new Set<string>();
+  const cellWhy = (index: number): string => (({
+    timeout: `timed out: the check ran past the ${ctx.cellTimeout} s cell limit (an infinite loop?)`,
+    crash: 'the kernel crashed during the check',
+    'not-run': `not run: ${whyNotRun}`,
+    error: `the grader's cell failed before the check could run: ${errorText(nb.cells[index]?.outputs ?? [])}`,
+    ok: 'the grader\'s cell never reached the judge',
+  } as Record<string, string>)[byIndex.get(index)?.status ?? 'not-run']);
   for (const eg of grade.exercises) {
     const index = graderCell.get(eg.exercise) as number;
-    const read = readResult(nb.cells[index]?.outputs ?? [], nonce, exercises.find((e) => e.name === eg.exercise)!);
-    if (read.forged) {
-      forged.push(`${eg.exercise} (${read.forged})`);
-      Object.assign(eg, { score: 0, error: `forged or duplicate grade output: ${read.forged}` });
-    } else if (read.result) {
-      const result = read.result;
-      for (const x of read.stray) strayErrors.add(x);
+    const j = judged.judged[eg.exercise];
+    if (j) {
+      // decided by the judge; capped at the exercise's points all the same
+      const result = j.result;
       Object.assign(eg, { score: Math.min(eg.points, Math.max(0, result.score)), hints: result.hints, result, error: result.error });
+      if (j.interrupted && !result.passed) eg.error = `${cellWhy(index)}; ${result.cases.filter((c) => c.passed).length} of ${result.cases.length} cases passed before that`;
     } else {
-      eg.error = ({
-        timeout: `timed out: the check ran past the ${ctx.cellTimeout} s cell limit (an infinite loop?)`,
-        crash: 'the kernel crashed during the check',
-        'not-run': `not run: ${whyNotRun}`,
-        error: `the grader cell failed: ${errorText(nb.cells[index]?.outputs ?? [])}`,
-        ok: 'the check published no result',
-      } as Record<string, string>)[byIndex.get(index)?.status ?? 'not-run'];
+      eg.error = cellWhy(index);
     }
   }
   const timeouts = run.cells.filter((c) => c.status === 'timeout');
@@ -330,48 +341,26 @@ async function gradeOne(file: string, ctx: GradeContext): Promise<SubmissionGrad
   if (crashes.length) grade.notes.push(`the kernel crashed in ${crashes.map(cellNo).join(', ')}${crashes.some((c) => isGraderCell(nb, c.index)) ? ' (a grader check)' : ''}; restarted without it`);
   if (timeouts.length) grade.notes.push(`ran past the time limit in ${timeouts.map(cellNo).join(', ')} (an infinite loop?); restarted without it`);
   if (notRun.length) grade.notes.push(`${notRun.length} cell(s) not run: ${whyNotRun}`);
+  const strayErrors = new Set(judged.strayErrors);
   const inCells = asyncErrors(nb).filter((i) => !isGraderCell(nb, i));
   if (strayErrors.size || inCells.length) {
     grade.notes.push(`errors thrown outside any cell were caught in the kernel, not fatal (the other work is graded)${inCells.length ? ` during ${inCells.map((i) => `cell ${i + 1}`).join(', ')}` : ''}` +
       `${strayErrors.size ? `: ${[...strayErrors].slice(0, 3).join('; ')}${strayErrors.size > 3 ? `; and ${strayErrors.size - 3} more` : ''}` : ''}`);
   }
-  if (forged.length) grade.notes.unshift(`forged or duplicate grade output in the grader's cell for ${forged.join(', ')}: scored 0`);
+  if (judged.refused.length) grade.notes.push(`the judge refused ${[...new Set(judged.refused)].slice(0, 3).join('; ')} (not the grader's cells: ignored)`);
   if (grade.cellErrors) grade.notes.push(`${grade.cellErrors} cell(s) of the submission raised errors`);
-  const graderFailed = grade.exercises.filter((e) => e.error?.startsWith('the grader cell failed'));
-  if (graderFailed.length) grade.notes.unshift(`grader cells failed (a problem of the grading setup, not of the submission): ${graderFailed[0].error}`);
-  const status: FileStatus = graderFailed.length ? 'grader-error' : forged.length ? 'forged-output' : crashes.length ? 'kernel-crash' : timeouts.length || notRun.length ? 'timeout'
+  // every grader cell failed without reaching the judge: the grading setup (or a submission that redefines require or nnlab)
+  const unreached = grade.exercises.filter((e) => e.error?.startsWith('the grader\'s cell failed'));
+  if (unreached.length === grade.exercises.length && unreached.length > 0) {
+    grade.notes.unshift(`no grader cell reached the judge: ${unreached[0].error} (a problem of the grading setup, or the submission redefines require or nnlab)`);
+  }
+  const status: FileStatus = unreached.length === grade.exercises.length && unreached.length > 0 ? 'grader-error' : crashes.length ? 'kernel-crash' : timeouts.length || notRun.length ? 'timeout'
     : info.deletedChecks.length ? 'check-cell-deleted' : info.notes.some((n) => n.startsWith('uses the kernel')) ? 'other-kernel' : 'ok';
   return finish(status);
 }
 
 function isGraderCell(nb: NotebookJson, index: number): boolean {
   return Boolean((nb.cells[index]?.metadata?.nnlab as { grader?: string } | undefined)?.grader);
-}
-
-/**
- * The check result of one grader cell. Exactly one GRADE_MIME output carrying this run's nonce, for
- * this exercise, with a score within its points, counts; a second one, one without the nonce or one
- * that does not add up is forged (the grader's own code publishes exactly one). GRADE_MIME outputs of
- * the submission's own cells are never read: they are just output.
- */
-function readResult(outputs: unknown[], nonce: string, e: Exercise): { result: CheckResult | null; forged: string | null; stray: string[] } {
-  const payloads = (outputs as { output_type?: string; data?: Record<string, unknown> }[])
-    .filter((o) => o && typeof o === 'object' && o.data && typeof o.data === 'object' && GRADE_MIME in o.data)
-    .map((o) => o.data![GRADE_MIME] as { nonce?: unknown; result?: CheckResult; strayErrors?: unknown } | undefined);
-  const none = { result: null, stray: [] };
-  if (payloads.length === 0) return { ...none, forged: null };
-  if (payloads.length > 1) return { ...none, forged: `${payloads.length} grade results in one grader cell` };
-  const p = payloads[0];
-  if (!p || typeof p !== 'object' || p.nonce !== nonce) return { ...none, forged: 'a grade result without this run\'s nonce' };
-  const r = p.result;
-  const cases = Array.isArray(r?.cases) ? r!.cases : null;
-  const fits = r && typeof r === 'object' && r.exercise === e.name && r.points === e.points && typeof r.score === 'number' &&
-    Number.isFinite(r.score) && r.score >= 0 && r.score <= e.points && cases !== null && cases.length === e.cases.length &&
-    Math.abs(r.score - Math.round(10 * e.points * cases.filter((c) => c?.passed === true).length / e.cases.length) / 10) < 1e-9 &&
-    Array.isArray(r.hints);
-  if (!fits) return { ...none, forged: `a grade result that does not add up (score ${JSON.stringify(r?.score)} of ${e.points} points)` };
-  const stray = Array.isArray(p.strayErrors) ? p.strayErrors.slice(0, 20).map((x) => String(x).slice(0, 400)) : [];
-  return { result: r!, forged: null, stray };
 }
 
 /** Indices of the cells whose output holds the kernel's note of a caught stray async error. */

@@ -118,7 +118,7 @@ function libraryBinds(): string[] {
   const root = repoRoot();
   const lib = kernelLibDir();
   const node = path.dirname(fs.realpathSync(process.execPath));
-  const dirs = [path.join(root, 'package.json'), path.join(root, 'node_modules'), path.join(lib, 'package.json'),
+  const dirs = [path.join(root, 'package.json'), path.join(root, 'node_modules'), path.join(root, 'datasets'), path.join(lib, 'package.json'),
     path.join(lib, 'dist'), path.join(lib, 'bin'), path.join(lib, 'node_modules'), node];
   dirs.push(...Object.values(dataDirs()));
   return dirs.filter((d) => fs.existsSync(d)).flatMap((d) => [...parents(d), '--ro-bind', d, d]);

@@ -2,9 +2,9 @@
  * What `nnlab grade` knows about a submission before it runs anything: is it JSON, is it a
  * notebook, which homework it is, which kernel it names, whether its check cells are still there;
  * and the notebook the grader actually executes: the submission's code cells followed by one
- * grader cell per exercise, which re-runs the library's check on the functions the notebook
- * defines and publishes the result with a nonce (so neither an edited check cell nor printed text
- * can pose as a result).
+ * grader cell per exercise, which hands the functions the notebook defines to the judge
+ * (judge.ts), outside the kernel, which checks them (so neither an edited check cell nor printed
+ * text nor anything the code does to the library can pose as a result).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -87,24 +87,27 @@ function guessHomework(sources: string[]): string | null {
   return best;
 }
 
-/** The source of the grader's cell for one exercise (each notebook function looked up by name, undefined if absent). */
-export function graderCellSource(e: Exercise, nonce: string): string {
+/**
+ * The source of the grader's cell for one exercise: it hands the notebook's functions (each looked
+ * up by name, undefined if absent) to the judge at `socket`, which calls them with its own inputs.
+ */
+export function graderCellSource(e: Exercise, token: string, socket: string): string {
   const args = e.functions.map((f) => `  // @ts-ignore: the function may be missing or have another type; the check reports that\n  typeof ${f} === 'undefined' ? undefined : ${f},`);
   return [
-    `// nnlab grade: the library's check of "${e.name}" on this notebook's functions (the submission's own check cells do not count)`,
-    `await require('nnlab').homework.gradeInKernel(${JSON.stringify(e.name)}, ${JSON.stringify(nonce)}, [`,
+    `// nnlab grade: the judge outside this kernel checks "${e.name}" by calling this notebook's functions (the submission's own check cells do not count)`,
+    `await require('nnlab').homework.serveJudge(${JSON.stringify(socket)}, ${JSON.stringify(token)}, ${JSON.stringify(e.name)}, [`,
     ...args,
     ']);',
   ].join('\n');
 }
 
 /** The notebook the grader runs: the submission's cells (outputs dropped), then one grader cell per exercise. */
-export function graderNotebook(nb: NotebookJson, exercises: readonly Exercise[], nonce: string): NotebookJson {
+export function graderNotebook(nb: NotebookJson, exercises: readonly Exercise[], token: string, socket: string): NotebookJson {
   const cells: NotebookCell[] = nb.cells.map((c) => (c.cell_type === 'code'
     ? { cell_type: 'code', source: cellSource(c), metadata: {}, outputs: [], execution_count: null }
     : { cell_type: c.cell_type === 'raw' ? 'raw' : 'markdown', source: cellSource(c), metadata: {} }));
   for (const e of exercises) {
-    cells.push({ cell_type: 'code', source: sourceLines(graderCellSource(e, nonce)), metadata: { nnlab: { grader: e.name } }, outputs: [], execution_count: null });
+    cells.push({ cell_type: 'code', source: sourceLines(graderCellSource(e, token, socket)), metadata: { nnlab: { grader: e.name } }, outputs: [], execution_count: null });
   }
   return {
     cells, nbformat: 4, nbformat_minor: 4,

@@ -28,7 +28,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe } from '../../core/errors';
 import { mulberry32, randomInt, randomNormal } from '../../core/rng';
-import { CaseContext, CaseOutcome, CheckCase, collectTensors, diagnose, Exercise, fmt, Mistake, relError, ReturnError, worstIndex } from '../../core/exercise';
+import { CaseContext, CaseOutcome, CheckCase, collectTensors, diagnose, Exercise, fmt, Mistake, relError, REMOTE_CALL, ReturnError, worstIndex } from '../../core/exercise';
 import { gradCheck, GRAD_CHECK_THRESHOLDS } from '../../core/gradCheck';
 
 // ---- the cases' nets ----------------------------------------------------------------------------
@@ -345,8 +345,35 @@ interface Calling {
   /** One call through the case context (tensors the call leaks are counted). */
   call(ctx: CaseContext, fn: unknown, net: Net64): Promise<Result64>;
   /** The loss at other parameter values, called directly (the numerical gradient check). */
-  lossAt(fn: unknown, net: Net64, params: Grads64): number;
+  lossAt(fn: unknown, net: Net64, params: Grads64): Promise<number>;
 }
+
+/**
+ * Calls the student's function directly: as it is here (a promise is the student's mistake, which
+ * the reader reports), or awaited where it runs in the grader's kernel (a remote call).
+ */
+async function callDirect(fn: unknown, args: unknown[]): Promise<unknown> {
+  const out = (fn as (...a: unknown[]) => unknown)(...args);
+  return typeof fn === 'function' && REMOTE_CALL in fn ? await out : out;
+}
+
+/**
+ * Runs a synchronous computation that evaluates the loss at many points (a gradient check) with a
+ * loss that may be asynchronous: the points it asks for are collected first, evaluated in order,
+ * then the computation runs again with those values (the points do not depend on the values).
+ */
+async function withLosses<T>(compute: (f: (x: Float64Array) => number) => T, loss: (x: Float64Array) => Promise<number>): Promise<T> {
+  const asked: Float64Array[] = [];
+  compute((x) => { asked.push(Float64Array.from(x)); return 0; });
+  const values: number[] = [];
+  for (const x of asked) values.push(await loss(x));
+  let i = 0;
+  const result = compute(() => values[i++]);
+  if (i !== values.length) throw new Error(`the gradient check asked for ${i} losses, ${values.length} were computed`);
+  return result;
+}
+
+const flattenCopy = (p: Grads64): Float64Array => flatten(p);
 
 const callText = (name: string, net: Net64) => `${name}(params, X [${net.N}, ${net.D}], y, reg = ${net.reg})`;
 
@@ -366,8 +393,8 @@ const CALL_64: Calling = {
     if (JSON.stringify(args) !== copy) throw new ReturnError(`${this.what(net)} changed its arguments (params, X or y)`, 'compute new arrays; never write into params, X or y (the training loop reuses them)');
     return r;
   },
-  lossAt(fn, net, params) {
-    const out = (fn as (...a: unknown[]) => unknown)(...plainArgs(net, params));
+  async lossAt(fn, net, params) {
+    const out = await callDirect(fn, plainArgs(net, params));
     return readResult64(this.what(net), out, net).loss;
   },
 };
@@ -393,9 +420,9 @@ const CALL_32: Calling = {
     tf.dispose([...Object.values(args[0]), args[1], args[2]]);
     return r;
   },
-  lossAt(fn, net, params) {
+  async lossAt(fn, net, params) {
     const args = tensorArgs(net, params);
-    const out = (fn as (...a: unknown[]) => unknown)(...args);
+    const out = await callDirect(fn, args);
     try {
       return readResult32(this.what(net), out, net).loss;
     } finally {
@@ -545,7 +572,7 @@ function gradCheckCase64(d: NetDesign): CheckCase {
       const net = makeNet(d);
       const got = await CALL_64.call(ctx, fn, net);
       if (!allFinite(got)) return notFinite(got, net, twoLayer64(net), d);
-      const rows = gradCheck((t) => CALL_64.lossAt(fn, net, unflatten(t, net)), flatten(net), flatten(got.grads), { h: GRADCHECK_H_64 });
+      const rows = await withLosses((f) => gradCheck(f, flatten(net), flatten(got.grads), { h: GRADCHECK_H_64 }), (t) => CALL_64.lossAt(fn, net, unflatten(t, net)));
       const numeric = parts(rows.map((r) => r.numeric), net);
       const errs = PARAMS.map((k) => relError(got.grads[k], numeric[k]));
       const worst = Math.max(...errs);
@@ -598,7 +625,7 @@ function gradCheckCase32(d: NetDesign): CheckCase {
       const net = makeNet(d, true);
       const got = await CALL_32.call(ctx, fn, net);
       if (!allFinite(got)) return notFinite(got, net, twoLayer64(net), d);
-      const numeric = numericalGradient32((p) => CALL_32.lossAt(fn, net, p), net);
+      const numeric = await withLosses((f) => numericalGradient32((p) => f(flattenCopy(p)), net), (t) => CALL_32.lossAt(fn, net, unflatten(t, net)));
       const errs = PARAMS.map((k) => relError(got.grads[k], numeric[k]));
       const worst = Math.max(...errs);
       const list = PARAMS.map((k, i) => `${PART_LABEL[k]} ${fmt(errs[i])}`).join(', ');

@@ -14,6 +14,7 @@
  * rule on designed trials: diverged trials (valAcc null) among the best, a best trial at the edge,
  * fewer finished trials than `top`, one best trial.
  */
+import { tapeRandom } from '../../core/wire';
 import { describe } from '../../core/errors';
 import { CheckCase, diagnose, Exercise, fmt, Mistake, relError, ReturnError } from '../../core/exercise';
 import { mulberry32, Random } from '../../core/rng';
@@ -63,7 +64,8 @@ async function draws(fn: unknown, ctx: Parameters<CheckCase['run']>[1], low: num
   const us: number[][] = [];
   for (let i = 0; i < n; i++) {
     const used: number[] = [];
-    const random: Random = () => { const u = base(); used.push(u); return u; };
+    // a tape: when the student's code runs in the grader's kernel it gets the numbers this would give
+    const random: Random = tapeRandom(base, (u) => used.push(u));
     values[i] = await ctx.call('logUniform', fn, [random, low, high], (out) => {
       if (typeof out !== 'number') throw new ReturnError(`logUniform(random, ${low}, ${high}) must return a number, got ${out === undefined ? 'undefined (did you forget to return?)' : describe(out)}`);
       return out;

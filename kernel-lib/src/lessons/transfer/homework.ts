@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import { buildBaseCnn, weightSnapshot } from './strategies';
 import { crossEntropy } from './train';
 import { describe } from '../../core/errors';
-import { CaseContext, CaseOutcome, CheckCase, Exercise, ReturnError } from '../../core/exercise';
+import { CaseContext, CaseOutcome, CheckCase, Exercise, REMOTE_CALL, ReturnError } from '../../core/exercise';
 
 const FN = 'prepareFineTune';
 const SIGNATURE = 'function prepareFineTune(base: nn.tf.LayersModel, classes: number, trainTop: number): nn.tf.LayersModel';
@@ -29,6 +29,11 @@ const BASE_WEIGHT_LAYERS = ['conv1', 'conv2', 'conv3'];
 interface Built {
   base: tf.LayersModel;
   model: tf.LayersModel;
+  /**
+   * True when `model` layer `l` is the base's layer `b`: the same object, or (the student's code ran
+   * in the grader's kernel and the model came back as data) the same name and the same weights.
+   */
+  same(l: tf.layers.Layer, b: tf.layers.Layer): boolean;
   /** Frees the student's new layers and the base, and adds any tensor the student's code leaked to ctx. */
   release(): void;
 }
@@ -58,22 +63,37 @@ async function build(ctx: CaseContext, fn: unknown, classes: number, trainTop: n
     const kind = model === undefined ? 'undefined (did you forget to return?)' : describe(model);
     throw new ReturnError(`${FN}(base, ${classes}, ${trainTop}) must return a tf.LayersModel (tf.model({inputs, outputs})), got ${kind}`);
   }
-  return { base, model, release: () => release(model as tf.LayersModel) };
+  const remote = REMOTE_CALL in fn;
+  const same = (l: tf.layers.Layer, b: tf.layers.Layer) => l === b || (remote && l.name === b.name && sameWeights(l, b));
+  return { base, model, same, release: () => release(model as tf.LayersModel) };
+}
+
+/** True when two layers hold weights of the same shapes and values. */
+function sameWeights(a: tf.layers.Layer, b: tf.layers.Layer): boolean {
+  const wa = a.getWeights();
+  const wb = b.getWeights();
+  return wa.length === wb.length && wa.every((t, i) => {
+    const u = wb[i];
+    if (t.shape.join() !== u.shape.join()) return false;
+    const x = t.dataSync();
+    const y = u.dataSync();
+    return x.every((v, k) => v === y[k]);
+  });
 }
 
 /** What the returned model trains, among the pretrained layers (by name), and whether its head is new and trainable. */
 function trainableLayers(b: Built): { pretrained: string[]; headTrainable: boolean } {
-  const trainable = new Set(b.model.layers.filter((l) => l.trainable && l.trainableWeights.length > 0));
-  const pretrained = b.base.layers.filter((l) => trainable.has(l) && l.weights.length > 0).map((l) => l.name);
+  const trainable = b.model.layers.filter((l) => l.trainable && l.trainableWeights.length > 0);
+  const pretrained = b.base.layers.filter((l) => l.weights.length > 0 && trainable.some((t) => b.same(t, l))).map((l) => l.name);
   const head = b.model.layers[b.model.layers.length - 1];
-  return { pretrained, headTrainable: trainable.has(head) };
+  return { pretrained, headTrainable: trainable.includes(head) };
 }
 
 /** The structural problems of a returned model (null when the shape and the wiring are right). */
 function wiringProblem(b: Built, classes: number): { message: string; hint: string } | null {
   const out = b.model.outputs[0].shape;
   const oldHead = b.base.layers[b.base.layers.length - 1];
-  if (b.model.layers.includes(oldHead)) {
+  if (b.model.layers.some((l) => b.same(l, oldHead))) {
     return out[out.length - 1] === 5 && classes !== 5
       ? { message: `the output has 5 units (the old head's), expected ${classes}`, hint: 'kept the old head: cut it off (start from the layer below it, base.layers[base.layers.length - 2].output) and put a new Dense(classes, softmax) there' }
       : { message: 'the old head is still in the model', hint: 'stacked the new head on top of the old head: the old head\'s 5 softmax outputs are not features; put the new head on the layer below it' };
@@ -81,7 +101,7 @@ function wiringProblem(b: Built, classes: number): { message: string; hint: stri
   if (out.length !== 2 || out[1] !== classes) {
     return { message: `the output has shape [${out.join(', ')}], expected [null, ${classes}]`, hint: `the new head needs ${classes} units: tf.layers.dense({units: classes, activation: 'softmax'})` };
   }
-  const missing = BASE_WEIGHT_LAYERS.filter((n) => !b.model.layers.includes(b.base.getLayer(n)));
+  const missing = BASE_WEIGHT_LAYERS.filter((n) => !b.model.layers.some((l) => b.same(l, b.base.getLayer(n))));
   if (missing.length > 0) {
     return {
       message: `the pretrained layers ${missing.join(', ')} are not in the model`,

@@ -150,6 +150,8 @@ export const INIT_EXPERIMENT: Exercise = {
   name: 'initExperiment', homework: 'hw03-weight-init', lesson: '03', title: 'Reproduce the activation-statistics finding', points: 10,
   functions: ['initExperiment'],
   signature: 'function initExperiment(init: (shape: number[], seed: number) => nn.tf.Tensor, activation: \'tanh\' | \'relu\', seed: number): number[]',
+  // the library's initializers the cases pass in, by name when the student's code runs in the grader's kernel
+  wireFunctions: { xavier, he },
   cases: [
     findingCase('Xavier + tanh stays healthy: std factor per layer in [0.8, 1.02], layer 1 std in [0.5, 0.75]', 'xavier', 'tanh', (s) => {
       const r = factorPerLayer(s);
