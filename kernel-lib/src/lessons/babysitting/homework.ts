@@ -455,7 +455,7 @@ function sanityCase(calling: Calling, d: NetDesign): CheckCase {
   return {
     name: d.name,
     async run([fn], ctx) {
-      const net = makeNet(d, calling.float32);
+      const net = makeNet({ ...d, seed: ctx.seed(d.seed) }, calling.float32);
       const got = await calling.call(ctx, fn, net);
       const want = twoLayer64(net);
       const lnC = Math.log(net.C);
@@ -478,7 +478,7 @@ function agreementCase(calling: Calling, d: NetDesign, tol: number): CheckCase {
   return {
     name: d.name,
     async run([fn], ctx) {
-      const net = makeNet(d, calling.float32);
+      const net = makeNet({ ...d, seed: ctx.seed(d.seed) }, calling.float32);
       const got = await calling.call(ctx, fn, net);
       const want = twoLayer64(net);
       if (!allFinite(got)) return notFinite(got, net, want, d);
@@ -542,7 +542,7 @@ function gradCheckCase64(d: NetDesign): CheckCase {
   return {
     name: d.name,
     async run([fn], ctx) {
-      const net = makeNet(d);
+      const net = makeNet({ ...d, seed: ctx.seed(d.seed) });
       const got = await CALL_64.call(ctx, fn, net);
       if (!allFinite(got)) return notFinite(got, net, twoLayer64(net), d);
       const rows = gradCheck((t) => CALL_64.lossAt(fn, net, unflatten(t, net)), flatten(net), flatten(got.grads), { h: GRADCHECK_H_64 });
@@ -595,7 +595,7 @@ function gradCheckCase32(d: NetDesign): CheckCase {
   return {
     name: d.name,
     async run([fn], ctx) {
-      const net = makeNet(d, true);
+      const net = makeNet({ ...d, seed: ctx.seed(d.seed) }, true);
       const got = await CALL_32.call(ctx, fn, net);
       if (!allFinite(got)) return notFinite(got, net, twoLayer64(net), d);
       const numeric = numericalGradient32((p) => CALL_32.lossAt(fn, net, p), net);
