@@ -114,10 +114,26 @@ export function ksUniform(values: ArrayLike<number>, a: number, b: number): numb
 export const KS_DRAWS = 4000;
 export const KS_CRITICAL = 1.95 / Math.sqrt(KS_DRAWS);
 
+/**
+ * The seed of the distribution case's random(): 615 under nn.check; in a grading run the first of
+ * ctx.seed(615), ctx.seed(615) + 1, ... whose 4000 draws, taken the lecture's way (one u per draw),
+ * pass the KS test with room to spare (D < 0.9 × critical), so right work is never failed by the
+ * test's α = 0.001 (one grading run in a thousand would otherwise fail it).
+ */
+function ksSeed(ctx: CaseContext): number {
+  let seed = ctx.seed(615);
+  for (let k = 0; ctx.runSeed !== 0 && k < 100; k++, seed++) {
+    const random = mulberry32(seed);
+    const logs = Array.from({ length: KS_DRAWS }, () => Math.log10(logUniform64(random(), 1e-6, 1e-3)));
+    if (ksUniform(logs, -6, -3) < 0.9 * KS_CRITICAL) break;
+  }
+  return seed;
+}
+
 const distributionCase: CheckCase = {
   name: `the distribution: log10 of ${KS_DRAWS} draws of 10^U(−6, −3) is uniform on [−6, −3] (Kolmogorov–Smirnov D < 1.95/√n = ${KS_CRITICAL.toFixed(4)}, α = 0.001)`,
   async run([fn], ctx) {
-    const { values } = await draws(fn, ctx, 1e-6, 1e-3, KS_DRAWS, ctx.seed(615));
+    const { values } = await draws(fn, ctx, 1e-6, 1e-3, KS_DRAWS, ksSeed(ctx));
     const logs = Array.from(values, (v) => Math.log10(v));
     if (logs.some((v) => !(v >= -6 && v <= -3))) return { passed: false, message: 'some draws lie outside [1e-6, 1e-3]', hint: 'every draw must lie in [low, high]' };
     const d = ksUniform(logs, -6, -3);
