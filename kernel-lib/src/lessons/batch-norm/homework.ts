@@ -182,6 +182,17 @@ function bnCase(name: string, training: boolean, seed: number, make: (seed: numb
   };
 }
 
+/**
+ * The momentum-0 edge case's 2 examples of 1 feature, drawn from `seed` (then seed + 1, ...) until
+ * they lie at least 0.1 apart: with |x₁ − x₂| near 0, σ² ≈ 0 and float32's rounding of x − μ is a
+ * large part of y (a draw within 2e-3, about one in 2000, would fail a right answer).
+ */
+function twoApart(seed: number): Problem {
+  let p = problem(2, [1], [2], seed, 0, 1e-5);
+  for (let k = 1; k < 100 && Math.abs(p.x[0] - p.x[1]) < 0.1; k++) p = problem(2, [1], [2], seed + k, 0, 1e-5);
+  return p;
+}
+
 /** Homework 04, part 1: training mode (batch statistics, running averages). */
 export const BATCH_NORM_TRAIN_MODE: Exercise = {
   name: 'batchNormTrainMode', homework: 'hw04-batchnorm', lesson: '04', title: 'Batch norm, training mode', points: 10,
@@ -196,7 +207,7 @@ export const BATCH_NORM_TRAIN_MODE: Exercise = {
       return p;
     }),
     bnCase('edge case: momentum 0 (the running statistics become the batch\'s), 2 examples of 1 feature', true, 64,
-      (s) => problem(2, [1], [2], s, 0, 1e-5)),
+      (s) => twoApart(s)),
   ],
 };
 

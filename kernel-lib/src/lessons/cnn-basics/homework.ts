@@ -3,7 +3,8 @@
  *
  * 1. `convOutputSize(W, F, P, S)`: the output size of a convolution along one axis,
  *    ⌊(W − F + 2P)/S⌋ + 1, checked against `nets/conv64` convOutputSize on the lecture's worked
- *    examples and on a grid of sizes where the stride sometimes does not fit. A wrong answer is
+ *    examples and on a grid of sizes where the stride sometimes does not fit (a grading run picks
+ *    other grid sizes and adds 20 random ones up to W = 512 to the examples). A wrong answer is
  *    compared with each known mistake over the whole case: padding forgotten (no 2P), P not
  *    doubled, the +1 forgotten, rounding up instead of down, no rounding at all.
  * 2. `convForward(x, w, b, stride, pad)`: a naive convolution forward pass in loops over float64

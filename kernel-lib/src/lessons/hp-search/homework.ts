@@ -12,7 +12,8 @@
  * on [a, b] at α = 0.001 (critical D = 1.95/√n) — so another correct way of drawing (one that uses
  * `random` differently, or the natural log) passes too. narrowRange is checked against the float64
  * rule on designed trials: diverged trials (valAcc null) among the best, a best trial at the edge,
- * fewer finished trials than `top`, one best trial.
+ * fewer finished trials than `top`, one best trial; in a grading run (a fresh run seed) each case
+ * also asks one random instance, so a table of the designed answers does not pass.
  */
 import { describe } from '../../core/errors';
 import { CaseContext, CaseOutcome, CheckCase, diagnose, Exercise, fmt, Mistake, relError, ReturnError } from '../../core/exercise';
