@@ -9,44 +9,10 @@ import * as tf from '@tensorflow/tfjs';
 import * as nn from '../src/index';
 import { check, EXERCISES, homeworkExercises, relError, runCheck } from '../src/homework';
 import { compile, MISTAKES, RIGHT } from './fixtures/homework/solutions';
+import { REFERENCES as ARGS, right } from './fixtures/homework/references';
 import { DEAD_DESIGNS, deadFraction64, deadLayer, preActivations } from '../src/lessons/activations/homeworkDead';
-import { compile05, RIGHT_05 } from './fixtures/homework/babysitting';
-import { compile06, RIGHT_06 } from './fixtures/homework/hpSearch';
-import { RIGHT_07 } from './fixtures/homework/optimizers';
-import { compile08, RIGHT_08 } from './fixtures/homework/regularization';
-import { compile11, RIGHT_11 } from './fixtures/homework/cnnBasics';
-import { compile12, RIGHT_12 } from './fixtures/homework/losses';
 
 before(async () => { await nn.useDevice('cpu', { print: false }); });
-
-const right = Object.fromEntries(Object.entries(RIGHT).map(([k, src]) => [k, compile(src, k)])) as Record<keyof typeof RIGHT, (...a: unknown[]) => unknown>;
-const initExperiment = compile(`function initExperiment(init, activation, seed) {
-  const seeds = nn.seedStream(seed);
-  const X = tf.randomNormal([200, 500], 0, 1, 'float32', seeds.next());
-  const weights = Array.from({ length: 10 }, () => init([500, 500], seeds.next()));
-  const stds = layerStds(X, weights, activation);
-  tf.dispose([X, ...weights]);
-  return stds;
-}`, 'initExperiment', { layerStds: right.layerStds });
-
-const ARGS: Record<string, unknown[]> = {
-  xavierInit: [right.xavierInit], heInit: [right.heInit], layerStds: [right.layerStds], initExperiment: [initExperiment],
-  dropoutTrainMode: [right.invertedDropout], dropoutTestMode: [right.invertedDropout],
-  batchNormTrainMode: [right.batchNormForward], batchNormTestMode: [right.batchNormForward],
-  prepareFineTune: [right.prepareFineTune],
-  leakyReluForward: [right.leakyReluForward], leakyReluBackward: [right.leakyReluBackward], eluForward: [right.eluForward],
-  eluBackward: [right.eluBackward], seluForward: [right.seluForward], seluBackward: [right.seluBackward], deadUnitFraction: [right.deadUnitFraction],
-  fitChannelStats: [right.fitChannelStats], normalize: [right.normalize], whiten: [right.whiten],
-  preprocess: [compile(RIGHT.preprocess, 'preprocess', { fitChannelStats: right.fitChannelStats, normalize: right.normalize })],
-  twoLayerLoss64: [compile05(RIGHT_05.twoLayerLoss64, 'twoLayerLoss64')], twoLayerLossTf: [compile05(RIGHT_05.twoLayerLossTf, 'twoLayerLossTf')],
-  logUniform: [compile06(RIGHT_06.logUniform, 'logUniform')], narrowRange: [compile06(RIGHT_06.narrowRange, 'narrowRange')],
-  momentumStep: [compile(RIGHT_07.momentumStep, 'momentumStep')], rmspropStep: [compile(RIGHT_07.rmspropStep, 'rmspropStep')],
-  adamStep: [compile(RIGHT_07.adamStep, 'adamStep')],
-  linearLossL2: [compile08(RIGHT_08.linearLossL2, 'linearLossL2')], flipBatch: [compile08(RIGHT_08.flipBatch, 'flipBatch')],
-  cropBatch: [compile08(RIGHT_08.cropBatch, 'cropBatch')],
-  convOutputSize: [compile11(RIGHT_11.convOutputSize, 'convOutputSize')], convForward: [compile11(RIGHT_11.convForward, 'convForward')],
-  affineBackward: [compile12(RIGHT_12.affineBackward, 'affineBackward')], reluBackward: [compile12(RIGHT_12.reluBackward, 'reluBackward')], softmaxLoss: [compile12(RIGHT_12.softmaxLoss, 'softmaxLoss')],
-};
 
 /**
  * The function a mistake hands to its exercise's check. hw02's preprocess calls the notebook's

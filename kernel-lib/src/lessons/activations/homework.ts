@@ -67,11 +67,13 @@ const NAMES: Record<Kind, { forward: string; backward: string }> = {
 
 const hasAlpha = (kind: Kind) => kind !== 'selu';
 
-function elementwiseCase(spec: Spec, name: string, p: Problem): CheckCase {
+/** A case whose problem is drawn in `run` from `ctx.seed(seed)`: today's inputs under nn.check, fresh ones per grading run. */
+function elementwiseCase(spec: Spec, name: string, seed: number, make: (seed: number) => Problem): CheckCase {
   const fnName = NAMES[spec.kind][spec.backward ? 'backward' : 'forward'];
   return {
     name,
     async run([fn], ctx) {
+      const p = make(ctx.seed(seed));
       const x = tf.tensor(p.x, p.shape, 'float32');
       const dout = tf.tensor(p.dout, p.shape, 'float32');
       const a = hasAlpha(spec.kind) ? [p.alpha] : [];
@@ -199,14 +201,14 @@ function cases(spec: Spec, seed: number): CheckCase[] {
   const [a1, a2, aKink] = spec.kind === 'leakyRelu' ? [0.01, 0.1, 0.2] : spec.kind === 'elu' ? [1, 0.5, 0.3] : [0, 0, 0];
   const al = (a: number) => (hasAlpha(spec.kind) ? `, α = ${a}` : '');
   const list = [
-    elementwiseCase(spec, `x [8, 16] ~ 3·N(0, 1)${al(a1)}`, problem([8, 16], seed, 3, a1)),
-    elementwiseCase(spec, `x [200] ~ N(0, 1)${al(a2)}`, problem([200], seed + 1, 1, a2)),
-    elementwiseCase(spec, `edge case, the kink: x = 0, ±1e-8, ±1, ±10${al(aKink)}${spec.backward ? ', dout = 1' : ''}`, problem([KINK.length], seed + 2, 1, aKink, KINK, true)),
+    elementwiseCase(spec, `x [8, 16] ~ 3·N(0, 1)${al(a1)}`, seed, (s) => problem([8, 16], s, 3, a1)),
+    elementwiseCase(spec, `x [200] ~ N(0, 1)${al(a2)}`, seed + 1, (s) => problem([200], s, 1, a2)),
+    elementwiseCase(spec, `edge case, the kink: x = 0, ±1e-8, ±1, ±10${al(aKink)}${spec.backward ? ', dout = 1' : ''}`, seed + 2, (s) => problem([KINK.length], s, 1, aKink, KINK, true)),
   ];
   if (spec.kind !== 'leakyRelu') {
-    list.push(elementwiseCase(spec, `edge case, the tails: x = ±100, -1000 (e^100 overflows float32: no NaN)${al(a1)}`, problem([TAILS.length], seed + 3, 1, a1, TAILS, true)));
+    list.push(elementwiseCase(spec, `edge case, the tails: x = ±100, -1000 (e^100 overflows float32: no NaN)${al(a1)}`, seed + 3, (s) => problem([TAILS.length], s, 1, a1, TAILS, true)));
   }
-  list.push(elementwiseCase(spec, `rank 3: x [2, 3, 4]${spec.kind === 'leakyRelu' ? al(0) + ' (plain ReLU)' : al(a2)}`, problem([2, 3, 4], seed + 4, 2, spec.kind === 'leakyRelu' ? 0 : a2)));
+  list.push(elementwiseCase(spec, `rank 3: x [2, 3, 4]${spec.kind === 'leakyRelu' ? al(0) + ' (plain ReLU)' : al(a2)}`, seed + 4, (s) => problem([2, 3, 4], s, 2, spec.kind === 'leakyRelu' ? 0 : a2)));
   return list;
 }
 

@@ -113,7 +113,7 @@ function deadCase(name: string, design: Design): CheckCase {
   return {
     name,
     async run([fn], ctx) {
-      const p = deadLayer(design);
+      const p = deadLayer({ ...design, seed: ctx.seed(design.seed) });
       const X = tf.tensor2d(p.X, [p.N, p.D], 'float32');
       const W = tf.tensor2d(p.W, [p.D, p.H], 'float32');
       const b = tf.tensor1d(p.b, 'float32');

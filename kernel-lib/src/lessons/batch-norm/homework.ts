@@ -158,11 +158,12 @@ const TEST_MISTAKES: { v: Variant; parts?: ('y' | 'rm' | 'rv')[]; hint: string }
   { v: { noAffine: true }, parts: ['y'], hint: 'scale and shift: y = γ · x̂ + β' },
 ];
 
-function bnCase(name: string, training: boolean, make: () => Problem): CheckCase {
+/** A case whose problem is drawn in `run` from `ctx.seed(seed)`: today's inputs under nn.check, fresh ones per grading run. */
+function bnCase(name: string, training: boolean, seed: number, make: (seed: number) => Problem): CheckCase {
   return {
     name,
     async run([fn], ctx) {
-      const p = make();
+      const p = make(ctx.seed(seed));
       const got = await callBatchNorm(ctx, fn, p, training);
       const want = bn64(p, training);
       const err = compare(got, want);
@@ -181,21 +182,32 @@ function bnCase(name: string, training: boolean, make: () => Problem): CheckCase
   };
 }
 
+/**
+ * The momentum-0 edge case's 2 examples of 1 feature, drawn from `seed` (then seed + 1, ...) until
+ * they lie at least 0.1 apart: with |x₁ − x₂| near 0, σ² ≈ 0 and float32's rounding of x − μ is a
+ * large part of y (a draw within 2e-3, about one in 2000, would fail a right answer).
+ */
+function twoApart(seed: number): Problem {
+  let p = problem(2, [1], [2], seed, 0, 1e-5);
+  for (let k = 1; k < 100 && Math.abs(p.x[0] - p.x[1]) < 0.1; k++) p = problem(2, [1], [2], seed + k, 0, 1e-5);
+  return p;
+}
+
 /** Homework 04, part 1: training mode (batch statistics, running averages). */
 export const BATCH_NORM_TRAIN_MODE: Exercise = {
   name: 'batchNormTrainMode', homework: 'hw04-batchnorm', lesson: '04', title: 'Batch norm, training mode', points: 10,
   functions: [FN], signature: SIGNATURE,
   cases: [
-    bnCase('a batch of 64 x 5 features, momentum 0.9, eps 1e-5', true, () => problem(64, [-3, 0, 1, 2.5, 3], [0.5, 1, 3, 2, 1.5], 61, 0.9, 1e-5)),
-    bnCase('a batch of 8 x 4 (tfjs constants: momentum 0.99, eps 1e-3), one feature with std 0.05', true,
-      () => problem(8, [1, -2, 0.5, 0], [2, 0.05, 1, 3], 62, 0.99, 1e-3)),
-    bnCase('edge case: a constant feature (σ² = 0): y = β there, no NaN', true, () => {
-      const p = problem(16, [2.5, 0, -1], [0, 1, 2], 63, 0.9, 1e-5);
+    bnCase('a batch of 64 x 5 features, momentum 0.9, eps 1e-5', true, 61, (s) => problem(64, [-3, 0, 1, 2.5, 3], [0.5, 1, 3, 2, 1.5], s, 0.9, 1e-5)),
+    bnCase('a batch of 8 x 4 (tfjs constants: momentum 0.99, eps 1e-3), one feature with std 0.05', true, 62,
+      (s) => problem(8, [1, -2, 0.5, 0], [2, 0.05, 1, 3], s, 0.99, 1e-3)),
+    bnCase('edge case: a constant feature (σ² = 0): y = β there, no NaN', true, 63, (s) => {
+      const p = problem(16, [2.5, 0, -1], [0, 1, 2], s, 0.9, 1e-5);
       for (let i = 0; i < p.N; i++) p.x[i * p.D] = 2.5;
       return p;
     }),
-    bnCase('edge case: momentum 0 (the running statistics become the batch\'s), 2 examples of 1 feature', true,
-      () => problem(2, [1], [2], 64, 0, 1e-5)),
+    bnCase('edge case: momentum 0 (the running statistics become the batch\'s), 2 examples of 1 feature', true, 64,
+      (s) => twoApart(s)),
   ],
 };
 
@@ -204,10 +216,10 @@ export const BATCH_NORM_TEST_MODE: Exercise = {
   name: 'batchNormTestMode', homework: 'hw04-batchnorm', lesson: '04', title: 'Batch norm, test mode', points: 10,
   functions: [FN], signature: SIGNATURE,
   cases: [
-    bnCase('a batch of 32 x 4: y from the running statistics, running unchanged', false, () => problem(32, [1, -1, 3, 0], [1, 2, 0.5, 1], 71, 0.9, 1e-5)),
-    bnCase('edge case: a single example [1, 4]', false, () => problem(1, [1, -1, 3, 0], [1, 2, 0.5, 1], 72, 0.9, 1e-5)),
-    bnCase('eps 1e-3 and a running variance of 1e-4: eps matters', false, () => {
-      const p = problem(16, [0, 1, 2], [0.01, 1, 1], 73, 0.99, 1e-3);
+    bnCase('a batch of 32 x 4: y from the running statistics, running unchanged', false, 71, (s) => problem(32, [1, -1, 3, 0], [1, 2, 0.5, 1], s, 0.9, 1e-5)),
+    bnCase('edge case: a single example [1, 4]', false, 72, (s) => problem(1, [1, -1, 3, 0], [1, 2, 0.5, 1], s, 0.9, 1e-5)),
+    bnCase('eps 1e-3 and a running variance of 1e-4: eps matters', false, 73, (s) => {
+      const p = problem(16, [0, 1, 2], [0.01, 1, 1], s, 0.99, 1e-3);
       p.rv[0] = Math.fround(1e-4);
       return p;
     }),

@@ -3,7 +3,8 @@
  *
  * 1. `convOutputSize(W, F, P, S)`: the output size of a convolution along one axis,
  *    ⌊(W − F + 2P)/S⌋ + 1, checked against `nets/conv64` convOutputSize on the lecture's worked
- *    examples and on a grid of sizes where the stride sometimes does not fit. A wrong answer is
+ *    examples and on a grid of sizes where the stride sometimes does not fit (a grading run picks
+ *    other grid sizes and adds 20 random ones up to W = 512 to the examples). A wrong answer is
  *    compared with each known mistake over the whole case: padding forgotten (no 2P), P not
  *    doubled, the +1 forgotten, rounding up instead of down, no rounding at all.
  * 2. `convForward(x, w, b, stride, pad)`: a naive convolution forward pass in loops over float64
@@ -65,10 +66,27 @@ export function sizeGrid(seed: number, count = 150): Spec[] {
   return all.slice(0, count);
 }
 
-function sizeCase(name: string, specs: readonly Spec[]): CheckCase {
+/**
+ * `count` random specs that fit (W + 2P >= F), beyond the grid's sizes: W 1…512, F 1…min(W + 2P, 15),
+ * P 0…5, S 1…6. A grading run asks them besides the lecture's examples, so a table of the examples'
+ * answers cannot pass.
+ */
+function randomSizes(seed: number, count: number): Spec[] {
+  const r = mulberry32(seed);
+  const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+  return Array.from({ length: count }, () => {
+    const W = int(1, 512);
+    const P = int(0, 5);
+    return [W, int(1, Math.min(W + 2 * P, 15)), P, int(1, 6)] as Spec;
+  });
+}
+
+/** A case over `specs(seed)`, seed = ctx.seed(base) (the same specs under nn.check, other ones per grading run). */
+function sizeCase(name: string, base: number, specsOf: (seed: number, runSeed: number) => readonly Spec[]): CheckCase {
   return {
     name,
     async run([fn], ctx): Promise<CaseOutcome> {
+      const specs = specsOf(ctx.seed(base), ctx.runSeed);
       const got: number[] = [];
       for (const [W, F, P, S] of specs) {
         got.push(await ctx.call('convOutputSize', fn, [W, F, P, S], (out) => {
@@ -94,8 +112,9 @@ export const CONV_OUTPUT_SIZE: Exercise = {
   functions: ['convOutputSize'],
   signature: 'function convOutputSize(W: number, F: number, P: number, S: number): number',
   cases: [
-    sizeCase('the lecture\'s examples: 28×28 (F 3, P 0 / P 1; F 5, S 2, P 1), 32×32, 7 with S 2 and S 3 (does not fit), 227 with F 11, S 4', SIZE_EXAMPLES),
-    sizeCase('150 seeded sizes: W 5…33, F 1…7, P 0…3, S 1…4, the stride not fitting in about half', sizeGrid(1101)),
+    sizeCase('the lecture\'s examples: 28×28 (F 3, P 0 / P 1; F 5, S 2, P 1), 32×32, 7 with S 2 and S 3 (does not fit), 227 with F 11, S 4' +
+      ' (and, in a grading run, 20 random sizes up to 512)', 1100, (seed, runSeed) => (runSeed === 0 ? SIZE_EXAMPLES : [...SIZE_EXAMPLES, ...randomSizes(seed, 20)])),
+    sizeCase('150 seeded sizes: W 5…33, F 1…7, P 0…3, S 1…4, the stride not fitting in about half', 1101, (seed) => sizeGrid(seed)),
   ],
 };
 
@@ -198,7 +217,7 @@ function convCase(name: string, design: Parameters<typeof makeConvCase>[0]): Che
   return {
     name,
     async run([fn], ctx): Promise<CaseOutcome> {
-      const c = makeConvCase(design);
+      const c = makeConvCase({ ...design, seed: ctx.seed(design.seed) });
       const x = { shape: [...c.x.shape], data: Float64Array.from(c.x.data) };
       const w = { shape: [...c.w.shape], data: Float64Array.from(c.w.data) };
       const b = Float64Array.from(c.b);

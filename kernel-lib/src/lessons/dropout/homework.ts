@@ -13,6 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { normalArray } from '../../core/normal';
+import { mulberry32 } from '../../core/rng';
 import { CaseContext, CheckCase, close, Exercise, fmt, readTensor, relError } from '../../core/exercise';
 
 const FN = 'invertedDropout';
@@ -46,8 +47,11 @@ function trainValuesCase(name: string, shape: number[], p: number, seed: number)
   return {
     name,
     async run([fn], ctx) {
-      const { x, values } = normalTensor(shape, seed);
-      const out = await callDropout(ctx, fn, x, p, true, seed + 1);
+      const { x, values } = normalTensor(shape, ctx.seed(seed));
+      let out = await callDropout(ctx, fn, x, p, true, ctx.seed(seed + 1));
+      // a small input may lose every unit by chance ((1 - p)^n = 1/128 for [7] at p = 0.5): ask again
+      // with the next seeds, up to twice, before calling it a mistake
+      for (let k = 2; k <= 3 && out.every((v) => v === 0) && (1 - p) ** out.length > 1e-6; k++) out = await callDropout(ctx, fn, x, p, true, ctx.seed(seed + 1) + k);
       const { kept, got, x: xs } = keptValues(out, values);
       if (got.length === 0) return { passed: false, message: 'every unit was dropped', hint: 'keep each unit with probability p: mask = u < p for u ~ Uniform[0, 1)' };
       const expected = xs.map((v) => v / p);
@@ -67,6 +71,21 @@ function trainValuesCase(name: string, shape: number[], p: number, seed: number)
   };
 }
 
+/**
+ * The seeds of a reproducibility case's calls: [a, a, b] under nn.check (runSeed 0, today's calls);
+ * in a grading run six calls over three fresh seeds in a run-dependent order, so outputs replayed
+ * call by call from another run do not follow the pattern of equal and different seeds.
+ */
+function seedPattern(ctx: CaseContext, a: number, b: number): number[] {
+  if (ctx.runSeed === 0) return [a, a, b];
+  const seeds = [ctx.seed(a), ctx.seed(b), ctx.seed(a + b)];
+  const random = mulberry32(ctx.seed(31 * a + b));
+  for (;;) {
+    const order = Array.from({ length: 6 }, () => Math.floor(random() * 3));
+    if (new Set(order).size === 3) return order.map((k) => seeds[k]);
+  }
+}
+
 /** Homework 09, part 1: training mode. */
 export const DROPOUT_TRAIN_MODE: Exercise = {
   name: 'dropoutTrainMode', homework: 'hw09-dropout', lesson: '09', title: 'Inverted dropout, training mode', points: 10,
@@ -79,7 +98,7 @@ export const DROPOUT_TRAIN_MODE: Exercise = {
       async run([fn], ctx) {
         const p = 0.3;
         const x = tf.ones([400, 500]);
-        const out = await callDropout(ctx, fn, x, p, true, 43);
+        const out = await callDropout(ctx, fn, x, p, true, ctx.seed(43));
         const mean = out.reduce((a, b) => a + b, 0) / out.length;
         const se = Math.sqrt((1 - p) / (p * out.length));
         const passed = Math.abs(mean - 1) <= 4 * se;
@@ -92,13 +111,14 @@ export const DROPOUT_TRAIN_MODE: Exercise = {
     {
       name: 'seeded: the same seed gives the same mask, another seed another mask',
       async run([fn], ctx) {
-        const { x } = normalTensor([40, 50], 44);
-        const a = await callDropout(ctx, fn, x, 0.5, true, 7);
-        const b = await callDropout(ctx, fn, x, 0.5, true, 7);
-        const c = await callDropout(ctx, fn, x, 0.5, true, 8);
-        const passed = a.every((v, i) => v === b[i]) && a.some((v, i) => v !== c[i]);
+        const { x } = normalTensor([40, 50], ctx.seed(44));
+        const seeds = seedPattern(ctx, 7, 8);
+        const outs: Float64Array[] = [];
+        for (const seed of seeds) outs.push(await callDropout(ctx, fn, x, 0.5, true, seed));
+        const equal = (i: number, j: number) => outs[i].every((v, k) => v === outs[j][k]);
+        const passed = seeds.every((a, i) => seeds.every((b, j) => j <= i || (a === b) === equal(i, j)));
         return {
-          passed, message: passed ? 'reproducible and seed-dependent' : 'the mask does not follow the seed',
+          passed, message: passed ? 'reproducible and seed-dependent' : ctx.runSeed === 0 ? 'the mask does not follow the seed' : `the mask does not follow the seed (seeds ${seeds.join(', ')}, in this order)`,
           hint: passed ? undefined : 'draw the mask with the seed: tf.randomUniform(x.shape, 0, 1, \'float32\', seed)',
         };
       },
@@ -114,8 +134,8 @@ function testCase(name: string, shape: number[], p: number, seed: number): Check
   return {
     name,
     async run([fn], ctx) {
-      const { x, values } = normalTensor(shape, seed);
-      const out = await callDropout(ctx, fn, x, p, false, seed + 1);
+      const { x, values } = normalTensor(shape, ctx.seed(seed));
+      const out = await callDropout(ctx, fn, x, p, false, ctx.seed(seed + 1));
       const err = relError(out, values);
       if (err <= TOL) return { passed: true, relError: err, tolerance: TOL, message: 'out = x' };
       let hint: string | undefined;

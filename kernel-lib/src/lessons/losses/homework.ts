@@ -92,7 +92,7 @@ function affineCase(name: string, N: number, D: number, M: number, seed: number)
   return {
     name,
     async run([fn], ctx): Promise<CaseOutcome> {
-      const r = mulberry32(seed);
+      const r = mulberry32(ctx.seed(seed));
       const x = randomMatrix(N, D, r); const w = randomMatrix(D, M, r); const b = randomMatrix(1, M, r)[0]; const dout = randomMatrix(N, M, r);
       const got = await ctx.call('affineBackward', fn, [dout.map((v) => [...v]), x.map((v) => [...v]), w.map((v) => [...v])], (o) => o as { dx?: unknown; dw?: unknown; db?: unknown });
       if (!got || typeof got !== 'object') throw new ReturnError('affineBackward must return { dx, dw, db }');
@@ -165,7 +165,7 @@ function reluCase(name: string, rows: number, cols: number, seed: number): Check
   return {
     name,
     async run([fn], ctx): Promise<CaseOutcome> {
-      const r = mulberry32(seed);
+      const r = mulberry32(ctx.seed(seed));
       const x = randomMatrix(rows, cols, r, 1, 0.01); const dout = randomMatrix(rows, cols, r);
       const raw = await ctx.call('reluBackward', fn, [dout.map((v) => [...v]), x.map((v) => [...v])], (o) => o);
       const dx = readMatrix('dx', raw, rows, cols);
@@ -207,7 +207,7 @@ function softmaxCase(name: string, N: number, C: number, seed: number, scale = 1
   return {
     name,
     async run([fn], ctx): Promise<CaseOutcome> {
-      const r = mulberry32(seed);
+      const r = mulberry32(ctx.seed(seed));
       const scores = randomMatrix(N, C, r, scale).map((row) => row.map((v) => v + shift));
       const y = Array.from({ length: N }, () => randomInt(r, C));
       const got = await ctx.call('softmaxLoss', fn, [scores.map((v) => [...v]), [...y]], (o) => o as { loss?: unknown; dscores?: unknown });

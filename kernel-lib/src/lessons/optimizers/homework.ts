@@ -159,10 +159,12 @@ const TOLERANCE = 1e-9;
 /** How close a wrong trajectory must come to a mistake's to get its hint. */
 const HINT_TOLERANCE = 1e-6;
 
-function ruleCase(rule: Rule, d: Design): CheckCase {
+/** A case over the design `ds` draws from ctx.seed(spec.seed): today's under nn.check, a fresh one per grading run. */
+function ruleCase(rule: Rule, ds: DesignSpec): CheckCase {
   return {
-    name: d.label,
+    name: ds.label,
     async run([fn], ctx) {
+      const d = design(ds, ctx.seed(ds.seed));
       const got = await studentTrajectory(rule, fn, d, ctx);
       const want = trajectory(rule, 'right', d);
       const flat = (t: number[][]) => t.flat();
@@ -181,50 +183,63 @@ function ruleCase(rule: Rule, d: Design): CheckCase {
   };
 }
 
-function design(label: string, seed: number, steps: number, n: number, scale: number, config: Record<string, number>, mean = 0): Design {
+/** What a case draws its design from: the gradient sequence's seed, length, size, scale and mean, and the rule's knobs. */
+interface DesignSpec { label: string; seed: number; steps: number; n: number; scale: number; config: Record<string, number>; mean: number }
+
+const spec = (label: string, seed: number, steps: number, n: number, scale: number, config: Record<string, number>, mean = 0): DesignSpec => ({ label, seed, steps, n, scale, config, mean });
+
+/** The design of `s` drawn from `seed` (w0 from seed + 1000, the gradients from seed). */
+function design(s: DesignSpec, seed: number): Design {
   const random = mulberry32(seed + 1000);
-  return { label, w0: Array.from({ length: n }, () => 2 * random() - 1), grads: gradientSequence(seed, steps, n, scale, mean), config };
+  return { label: s.label, w0: Array.from({ length: s.n }, () => 2 * random() - 1), grads: gradientSequence(seed, s.steps, s.n, s.scale, s.mean), config: s.config };
 }
 
-/** The cases of each rule (exported for the tests: each mistake must move the weights in every case). */
-export const HW07_DESIGNS: Readonly<Record<Rule, readonly Design[]>> = {
+/** What the cases of each rule draw their designs from. */
+const HW07_SPECS: Readonly<Record<Rule, readonly DesignSpec[]>> = {
   momentum: [
-    design('one step from v = 0: w − lr·dw', 1, 1, 5, 1, { lr: 0.1, rho: 0.9 }),
-    design('20 steps of noisy gradients with a drift (rho 0.9): the velocity builds up', 2, 20, 8, 1, { lr: 0.01, rho: 0.9 }, 0.5),
-    design('10 steps, rho 0.99, tiny gradients', 3, 10, 6, 1e-3, { lr: 0.5, rho: 0.99 }, 1),
+    spec('one step from v = 0: w − lr·dw', 1, 1, 5, 1, { lr: 0.1, rho: 0.9 }),
+    spec('20 steps of noisy gradients with a drift (rho 0.9): the velocity builds up', 2, 20, 8, 1, { lr: 0.01, rho: 0.9 }, 0.5),
+    spec('10 steps, rho 0.99, tiny gradients', 3, 10, 6, 1e-3, { lr: 0.5, rho: 0.99 }, 1),
   ],
   rmsprop: [
-    design('one step: the cache is (1 − d)·dw²', 4, 1, 5, 1, { lr: 0.01, decay: 0.99, eps: 1e-8 }),
-    design('30 steps, decay 0.9, gradients of different scales', 5, 30, 8, 10, { lr: 1e-3, decay: 0.9, eps: 1e-8 }),
-    design('gradients of order 1e-3 with ε = 1e-3: where ε sits matters', 6, 10, 6, 1e-3, { lr: 1e-2, decay: 0.99, eps: 1e-3 }),
+    spec('one step: the cache is (1 − d)·dw²', 4, 1, 5, 1, { lr: 0.01, decay: 0.99, eps: 1e-8 }),
+    spec('30 steps, decay 0.9, gradients of different scales', 5, 30, 8, 10, { lr: 1e-3, decay: 0.9, eps: 1e-8 }),
+    spec('gradients of order 1e-3 with ε = 1e-3: where ε sits matters', 6, 10, 6, 1e-3, { lr: 1e-2, decay: 0.99, eps: 1e-3 }),
   ],
   adam: [
-    design('one step: with bias correction the step is lr in size, whatever the gradient\'s scale', 7, 1, 5, 100, { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8 }),
-    design('5 steps (β₂ = 0.999: the correction still matters a lot)', 8, 5, 8, 1, { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, 0.3),
-    design('200 steps with a drift (the corrections fade)', 9, 200, 4, 1, { lr: 1e-3, beta1: 0.9, beta2: 0.99, eps: 1e-8 }, 0.5),
-    design('gradients of order 1e-3 with ε = 1e-3: where ε sits matters', 10, 10, 6, 1e-3, { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-3 }),
+    spec('one step: with bias correction the step is lr in size, whatever the gradient\'s scale', 7, 1, 5, 100, { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8 }),
+    spec('5 steps (β₂ = 0.999: the correction still matters a lot)', 8, 5, 8, 1, { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, 0.3),
+    spec('200 steps with a drift (the corrections fade)', 9, 200, 4, 1, { lr: 1e-3, beta1: 0.9, beta2: 0.99, eps: 1e-8 }, 0.5),
+    spec('gradients of order 1e-3 with ε = 1e-3: where ε sits matters', 10, 10, 6, 1e-3, { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-3 }),
   ],
+};
+
+/** The cases of each rule as nn.check draws them (exported for the tests: each mistake must move the weights in every case). */
+export const HW07_DESIGNS: Readonly<Record<Rule, readonly Design[]>> = {
+  momentum: HW07_SPECS.momentum.map((s) => design(s, s.seed)),
+  rmsprop: HW07_SPECS.rmsprop.map((s) => design(s, s.seed)),
+  adam: HW07_SPECS.adam.map((s) => design(s, s.seed)),
 };
 
 /** Homework 07, exercise 1: SGD + momentum, the lecture's form. */
 export const MOMENTUM_STEP: Exercise = {
   name: 'momentumStep', homework: 'hw07-optimizers', lesson: '07', title: 'SGD with momentum', points: 10,
   functions: ['momentumStep'], signature: 'function momentumStep(w: number[], dw: number[], v: number[], lr: number, rho: number): { w: number[]; v: number[] }',
-  cases: HW07_DESIGNS.momentum.map((d) => ruleCase('momentum', d)),
+  cases: HW07_SPECS.momentum.map((d) => ruleCase('momentum', d)),
 };
 
 /** Homework 07, exercise 2: RMSProp. */
 export const RMSPROP_STEP: Exercise = {
   name: 'rmspropStep', homework: 'hw07-optimizers', lesson: '07', title: 'RMSProp', points: 10,
   functions: ['rmspropStep'], signature: 'function rmspropStep(w: number[], dw: number[], cache: number[], lr: number, decay: number, eps: number): { w: number[]; cache: number[] }',
-  cases: HW07_DESIGNS.rmsprop.map((d) => ruleCase('rmsprop', d)),
+  cases: HW07_SPECS.rmsprop.map((d) => ruleCase('rmsprop', d)),
 };
 
 /** Homework 07, exercise 3: Adam with bias correction. */
 export const ADAM_STEP: Exercise = {
   name: 'adamStep', homework: 'hw07-optimizers', lesson: '07', title: 'Adam with bias correction', points: 10,
   functions: ['adamStep'], signature: 'function adamStep(w: number[], dw: number[], m: number[], v: number[], t: number, lr: number, beta1: number, beta2: number, eps: number): { w: number[]; m: number[]; v: number[] }',
-  cases: HW07_DESIGNS.adam.map((d) => ruleCase('adam', d)),
+  cases: HW07_SPECS.adam.map((d) => ruleCase('adam', d)),
 };
 
 /** Homework hw07's exercises. */

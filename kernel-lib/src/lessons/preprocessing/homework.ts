@@ -169,7 +169,7 @@ function statsCase(name: string, d: ImageDesign): CheckCase {
   return {
     name,
     async run([fn], ctx) {
-      const im = makeImages(d);
+      const im = makeImages({ ...d, seed: ctx.seed(d.seed) });
       const x = imageTensor(im);
       const what = `fitChannelStats(images ${shapeText(im)})`;
       const got = await ctx.call('fitChannelStats', fn, [x], (out) => readStats(what, out, im));
@@ -212,8 +212,8 @@ function normalizeCase(name: string, d: ImageDesign, fit: ImageDesign | Stats64)
   return {
     name,
     async run([fn], ctx) {
-      const im = makeImages(d);
-      const s = 'seed' in fit ? channelStats64([makeImages(fit)]) : fit;
+      const im = makeImages({ ...d, seed: ctx.seed(d.seed) });
+      const s = 'seed' in fit ? channelStats64([makeImages({ ...fit, seed: ctx.seed(fit.seed) })]) : fit;
       const x = imageTensor(im);
       const stats = { mean: tf.tensor1d(s.mean, 'float32'), std: tf.tensor1d(s.std, 'float32') };
       const what = `normalize(images ${shapeText(im)}, stats)`;
@@ -295,7 +295,7 @@ function splitCase(d: SplitDesign): CheckCase {
   return {
     name: d.name,
     async run([fn], ctx) {
-      const [train, test] = [makeImages(d.train), makeImages(d.test)];
+      const [train, test] = [makeImages({ ...d.train, seed: ctx.seed(d.train.seed) }), makeImages({ ...d.test, seed: ctx.seed(d.test.seed) })];
       const splits = { train: imageTensor(train), test: imageTensor(test) };
       const what = `preprocess({train ${shapeText(train)}, test ${shapeText(test)}})`;
       const got = await ctx.call('preprocess', fn, [splits], (out) => readSplits(what, out, train, test));

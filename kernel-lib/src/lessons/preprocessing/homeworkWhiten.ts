@@ -251,7 +251,7 @@ function whitenCase(d: WhitenDesign): CheckCase {
   return {
     name: d.name,
     async run([fn], ctx) {
-      const m = whitenData(d);
+      const m = whitenData({ ...d, seed: ctx.seed(d.seed) });
       const X = tf.tensor2d(m.X, [m.N, m.D], 'float32');
       const what = `whiten(X [${m.N}, ${m.D}])`;
       const got = await ctx.call('whiten', fn, [X], (out) => readTensor(what, out, [m.N, m.D]));

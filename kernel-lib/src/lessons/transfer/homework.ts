@@ -119,14 +119,15 @@ function wiringProblem(b: Built, classes: number): { message: string; hint: stri
  * A case on a correctly wired model: builds it with the student's function, fails the case on a
  * wiring problem, else runs `body`; frees the model and the base afterwards.
  */
-function wiredCase(name: string, classes: number, trainTop: number, seed: number, body: (b: Built) => CaseOutcome | Promise<CaseOutcome>): CheckCase {
+function wiredCase(name: string, classes: number, trainTop: number, seed: number, body: (b: Built, seed: number) => CaseOutcome | Promise<CaseOutcome>): CheckCase {
   return {
     name,
     async run([fn], ctx) {
-      const b = await build(ctx, fn, classes, trainTop, seed);
+      const s = ctx.seed(seed); // the base's weights (and the training batch): fresh in every grading run
+      const b = await build(ctx, fn, classes, trainTop, s);
       try {
         const problem = wiringProblem(b, classes);
-        return problem ? { passed: false, ...problem } : await body(b);
+        return problem ? { passed: false, ...problem } : await body(b, s);
       } finally {
         b.release();
       }
@@ -152,12 +153,12 @@ function freezeCase(name: string, classes: number, trainTop: number, seed: numbe
 
 /** Case: three Adam steps on random data change every trainable weight and no frozen one. */
 function trainingCase(name: string, classes: number, trainTop: number, seed: number): CheckCase {
-  return wiredCase(name, classes, trainTop, seed, (b) => {
+  return wiredCase(name, classes, trainTop, seed, (b, s) => {
     const vars = b.model.trainableWeights.map((w) => w.read() as tf.Variable);
     if (vars.length === 0) return { passed: false, message: 'the model has no trainable weights', hint: 'froze the new head too: the new layer must train' };
     const before = weightSnapshot(b.model);
     const optimizer = tf.train.adam(1e-2);
-    const x = tf.randomUniform([8, 28, 28, 1], 0, 1, 'float32', seed);
+    const x = tf.randomUniform([8, 28, 28, 1], 0, 1, 'float32', s);
     const y = tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 0, 1, 0, 1, 0, 1], 'int32'), classes));
     try {
       for (let step = 0; step < 3; step++) {
