@@ -164,6 +164,17 @@ before(() => {
     cell.source = sourceLines(`function ${fn}(shape: number[], seed: number): nn.tf.Tensor {\n  return nn.nets.${lib}(shape, seed);\n}`);
   }
   write('library-solutions', hw03);
+  // the issue's attack 9: an experiment that returns numbers saved from a real run (seed 5, the check's
+  // seed in nn.check) whatever seed it is asked for
+  const memo = read(path.join(instructorDir(), 'hw03-weight-init.ipynb'));
+  const real = memo.cells.findIndex((c) => cellSource(c).includes('function initExperiment('));
+  memo.cells[real].source = sourceLines(cellSource(memo.cells[real]).replace('function initExperiment(', 'function realExperiment('));
+  memo.cells.splice(real + 1, 0, code(String.raw`const saved: Record<string, number[]> = {};
+function initExperiment(init: (shape: number[], seed: number) => nn.tf.Tensor, activation: 'tanh' | 'relu', seed: number): number[] {
+  const key = init.name + '/' + activation;
+  return (saved[key] ??= realExperiment(init, activation, 5));
+}`));
+  write('saved-experiment', memo);
   fs.mkdirSync(path.join(SUBS, 'a-folder-named-like-a-notebook.ipynb'));
   files.folder = path.join(SUBS, 'a-folder-named-like-a-notebook.ipynb');
   // with the sandbox active (auto: bubblewrap here), as a class is graded
@@ -337,4 +348,10 @@ test('SIGTERM during grading removes every work folder and ends the kernels', as
   assert.deepEqual(ofRun(), [], 'no grader or kernel process of that run is left');
 });
 
-test.todo('hard-coded initExperiment outputs: need cases drawn on fresh seeds per grading run (issue 23, item 9; the exercises are not in this slice)');
+test('an initExperiment that returns numbers saved from a real run scores 0 (the judge asks fresh seeds); the real functions beside it score full', () => {
+  const g = grade('saved-experiment');
+  assert.equal(g.status, 'ok', notes(g));
+  const score = (n: string) => g.exercises.find((e) => e.exercise === n)!.score;
+  assert.deepEqual(['xavierInit', 'heInit', 'layerStds'].map(score), [10, 10, 10], notes(g));
+  assert.equal(score('initExperiment'), 0, JSON.stringify(g.exercises.find((e) => e.exercise === 'initExperiment')!.result?.cases.map((c) => c.message)));
+});

@@ -173,4 +173,24 @@ test('--sandbox takes auto, uid, bwrap or none: anything else is a one-line erro
   assert.match(r.stderr, /auto.*uid.*bwrap.*none/);
 });
 
-test.todo('--sandbox uid grades a submission (the fallback without bubblewrap): under the CLI its kernel starts but nbclient never gets kernel_info, to be debugged');
+test('--sandbox uid (the fallback without bubblewrap) grades honest work in full and kills what a submission left running', { skip: process.getuid?.() === 0 ? false : 'the uid sandbox needs root' }, async () => {
+  const dir = path.join(OUT, 'uid');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const mark = `/tmp/nnlab-uid-child-${process.pid}`;
+  fs.rmSync(mark, { force: true });
+  const honestFile = path.join(dir, 'honest.ipynb');
+  fs.writeFileSync(honestFile, JSON.stringify(honest()));
+  const nb = honest();
+  // a child detached from the kernel, which would write into the world-writable /tmp after grading
+  nb.cells.push(code(`require('child_process').spawn('/bin/sh', ['-c', 'sleep 4; echo alive > ${mark}'], { detached: true, stdio: 'ignore' }).unref();`));
+  const attackFile = path.join(dir, 'left-running.ipynb');
+  fs.writeFileSync(attackFile, JSON.stringify(nb));
+  const r = spawnSync(process.execPath, [BIN, 'grade', honestFile, attackFile, '--json', '--jobs', '2', '--sandbox', 'uid', '--timeout', '120', '--cell-timeout', '40'],
+    { encoding: 'utf8', timeout: 240_000 });
+  assert.equal(r.status, 0, r.stderr.slice(-2000));
+  const uidGrades = JSON.parse(r.stdout) as SubmissionGrade[];
+  assert.deepEqual(uidGrades.map((g) => [g.student, g.total, g.status]), [['honest', 20, 'ok'], ['left-running', 20, 'ok']], JSON.stringify(uidGrades.map((g) => g.notes)));
+  await new Promise((resolve) => setTimeout(resolve, 6000));
+  assert.ok(!fs.existsSync(mark), 'the detached child outlived its grading');
+});

@@ -401,7 +401,13 @@ function runGraderScript(ctx: GradeContext, input: string, executed: string): Pr
     child.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
     const killer = setTimeout(() => { try { process.kill(-(child.pid as number), 'SIGKILL'); } catch { /* gone */ } }, (ctx.timeout + 60) * 1000);
     child.on('error', (err) => { clearTimeout(killer); resolve({ error: `could not start ${ctx.python}: ${err.message}` }); });
-    child.on('close', (code, signal) => {
+    // 'exit', not 'close': a kernel the script could not end (the uid sandbox: no pid namespace dies
+    // with it) may still hold its stderr; the submission's box ends it next (closeSubmissionBox)
+    let ended = false;
+    const end = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (ended) return;
+      ended = true;
+      child.stderr.destroy();
       clearTimeout(killer);
       // whatever the submission started and left in the grader's process group ends with it
       if (group) { try { process.kill(-group, 'SIGKILL'); } catch { /* none left */ } live.groups.delete(group); }
@@ -416,7 +422,9 @@ function runGraderScript(ctx: GradeContext, input: string, executed: string): Pr
       } catch (err) { problem = (err as Error).message.split('\n')[0]; }
       const last = stderr.trim().split('\n').slice(-3).join(' | ');
       resolve({ error: `the grader process ${signal ? `was killed (${signal})` : `exited with ${code}`}: ${problem || last || 'no output'}` });
-    });
+    };
+    child.on('close', end);
+    child.on('exit', (code, signal) => { setTimeout(() => end(code, signal), 500); });
   });
 }
 
