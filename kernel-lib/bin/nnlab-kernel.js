@@ -54,6 +54,15 @@ if (process.env.NNLAB_GRADING === '1') {
   process.prependListener('unhandledRejection', (reason) => report('rejected in a promise nobody awaited', reason));
   // Jupyter starts a kernel in a session of its own: if the grader is killed, the kernel is not, so
   // it ends itself when its parent is gone (Jupyter's JPY_PARENT_PID, as ipykernel's parent poller)
+  // the library functions that solve the homework's exercises say "not available in homework" to the
+  // student's graded functions, even when the notebook took them before the grader's cells ran
+  if (process.env.NNLAB_GRADING_HOMEWORK) {
+    try {
+      require(path.join(__dirname, '..', 'dist', 'homework', 'check.js')).lockDown(process.env.NNLAB_GRADING_HOMEWORK);
+    } catch (err) {
+      process.stderr.write(`nnlab grade: could not lock the homework's library functions: ${String(err && err.message).split('\n')[0]}\n`);
+    }
+  }
   const parent = Number(process.env.JPY_PARENT_PID);
   if (parent > 1) {
     setInterval(() => {

@@ -164,6 +164,15 @@ before(() => {
     cell.source = sourceLines(`function ${fn}(shape: number[], seed: number): nn.tf.Tensor {\n  return nn.nets.${lib}(shape, seed);\n}`);
   }
   write('library-solutions', hw03);
+  // a new attack on that defence: the library's initializers taken in a cell before the grader's run
+  const captured = read(path.join(homeworkDir(), 'hw03-weight-init.ipynb'));
+  const first = captured.cells.findIndex((c) => c.cell_type === 'code' && cellSource(c).includes('nn.'));
+  captured.cells.splice(first + 1, 0, code('const keptXavier = nn.nets.xavier;\nconst keptHe = nn.nets.he;'));
+  for (const [fn, kept] of [['xavierInit', 'keptXavier'], ['heInit', 'keptHe']]) {
+    const cell = captured.cells.find((c) => cellSource(c).includes(`function ${fn}(`))!;
+    cell.source = sourceLines(`function ${fn}(shape: number[], seed: number): nn.tf.Tensor {\n  return ${kept}(shape, seed);\n}`);
+  }
+  write('captured-library', captured);
   // the issue's attack 9: an experiment that returns numbers saved from a real run (seed 5, the check's
   // seed in nn.check) whatever seed it is asked for
   const memo = read(path.join(instructorDir(), 'hw03-weight-init.ipynb'));
@@ -297,6 +306,15 @@ test('"solutions" that call the library\'s nn.nets.xavier / nn.nets.he score 0: 
     const e = g.exercises.find((x) => x.exercise === name)!;
     assert.equal(e.score, 0, name);
     assert.ok(e.result!.cases.length > 0 && e.result!.cases.every((c) => /nn\.nets\.(xavier|he) is not available in homework/.test(c.message)), JSON.stringify(e.result!.cases[0]));
+  }
+});
+
+test('library initializers taken before grading starts are the guarded ones too: 0 points, "not available in homework"', () => {
+  const g = grade('captured-library');
+  for (const name of ['xavierInit', 'heInit']) {
+    const e = g.exercises.find((x) => x.exercise === name)!;
+    assert.equal(e.score, 0, name);
+    assert.ok(e.result!.cases.every((c) => /nn\.nets\.(xavier|he) is not available in homework/.test(c.message)), JSON.stringify(e.result!.cases[0]));
   }
 });
 

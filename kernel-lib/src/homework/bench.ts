@@ -4,7 +4,7 @@
  * (full marks), the student version (zero) and versions with one common mistake, so the kernels do
  * the same work as for real submissions.
  *
- *   node dist/homework/bench.js [--n 100] [--jobs N] [--sandbox auto|bwrap|uid|none] [--json]
+ *   node dist/homework/bench.js [--n 100] [--jobs N] [--sandbox auto|bwrap|uid|none] [--honest] [--json]
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -27,6 +27,8 @@ function classNotebooks(n: number, dir: string): string[] {
   for (const id of homeworkIds()) {
     const read = (f: string) => JSON.parse(fs.readFileSync(f, 'utf8')) as NotebookJson;
     variants.push({ name: `${id}-instructor`, nb: read(path.join(instructorDir(), `${id}.ipynb`)) });
+    // --honest: a class of correct work only (every case of every check runs)
+    if (process.argv.includes('--honest')) continue;
     variants.push({ name: `${id}-student`, nb: read(path.join(homeworkDir(), `${id}.ipynb`)) });
     (MISTAKE_EDITS[id] ?? []).forEach(([from, to], k) => {
       const nb = read(path.join(instructorDir(), `${id}.ipynb`));

@@ -171,6 +171,16 @@ const LIBRARY_SOLUTIONS: Readonly<Record<string, readonly { module: string; name
   heInit: [{ module: '../nets/init', names: ['xavier', 'glorot', 'he', 'initWeights', 'initValues'], shownAs: 'nn.nets' }],
 };
 
+/**
+ * While `nnlab grade` runs a submission of `homework` (bin/nnlab-kernel.js calls this when the kernel
+ * starts, before any of the student's cells): the library functions that solve its exercises are
+ * replaced for the whole run, so a reference the student's code takes early is the guarded one too.
+ * Outside the graded calls (the notebook's own cells) they work as usual.
+ */
+export function lockDown(homework: string): void {
+  disableSolutions(...EXERCISES.filter((e) => e.homework === homework).map((e) => e.name));
+}
+
 /** How deep the student's functions are on the stack now (their synchronous part). */
 let studentDepth = 0;
 
@@ -191,9 +201,20 @@ function asStudentCode(fn: unknown): unknown {
  * Replaces the exports that solve exercise `name` with ones that throw "not available in homework"
  * when the student's code calls them; returns the function that puts them back.
  */
-function disableSolutions(name: string): () => void {
+function disableSolutions(...exercises: string[]): () => void {
   const undo: (() => void)[] = [];
-  for (const { module, names, shownAs } of LIBRARY_SOLUTIONS[name] ?? []) {
+  // each function once, naming every exercise that asks for it
+  const asked = new Map<string, { module: string; f: string; shownAs: string; by: string[] }>();
+  for (const name of exercises) {
+    for (const { module, names, shownAs } of LIBRARY_SOLUTIONS[name] ?? []) {
+      for (const f of names) {
+        const key = `${module}#${f}`;
+        if (!asked.has(key)) asked.set(key, { module, f, shownAs, by: [] });
+        asked.get(key)!.by.push(name);
+      }
+    }
+  }
+  for (const { module, f, shownAs, by } of asked.values()) {
     let exports: Record<string, unknown> | undefined;
     try {
       exports = require.cache[require.resolve(path.join(__dirname, module))]?.exports as Record<string, unknown> | undefined;
@@ -201,16 +222,15 @@ function disableSolutions(name: string): () => void {
       exports = undefined;   // not built beside this file: nothing to disable
     }
     if (!exports) continue;
-    for (const f of names) {
-      const original = exports[f];
-      if (typeof original !== 'function') continue;
-      const target = exports;
-      target[f] = function (this: unknown, ...args: unknown[]) {
-        if (studentDepth > 0) throw new Error(`${shownAs}.${f} is not available in homework: ${name} asks you to write it yourself`);
-        return (original as (...a: unknown[]) => unknown).apply(this, args);
-      };
-      undo.push(() => { target[f] = original; });
-    }
+    const original = exports[f];
+    if (typeof original !== 'function') continue;
+    const target = exports;
+    const why = `${by.join(' and ')} ask${by.length > 1 ? '' : 's'} you to write it yourself`;
+    target[f] = function (this: unknown, ...args: unknown[]) {
+      if (studentDepth > 0) throw new Error(`${shownAs}.${f} is not available in homework: ${why}`);
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    };
+    undo.push(() => { target[f] = original; });
   }
   return () => undo.forEach((u) => u());
 }

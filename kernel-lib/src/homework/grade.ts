@@ -274,7 +274,9 @@ async function gradeOne(file: string, ctx: GradeContext): Promise<SubmissionGrad
   const executed = ctx.outDir ? path.join(ctx.outDir, `${base}.ipynb`) : path.join(ctx.work, 'executed.ipynb');
   // the kernel runs in the submission's sandbox: its own folders, kernelspec and uid (sandbox.ts)
   // (--sandbox none: the batch's kernelspec, TCP, the homework folder as before)
-  const box = ctx.sandbox.mode === 'none' ? null : submissionBox(ctx.sandbox, ctx.boxes, ctx.slot, file, ctx.worker);
+  // the kernel locks the library functions that solve this homework from its start (check.ts lockDown)
+  const kernelEnv = { NNLAB_GRADING_HOMEWORK: info.homework };
+  const box = ctx.sandbox.mode === 'none' ? null : submissionBox(ctx.sandbox, ctx.boxes, ctx.slot, file, ctx.worker, kernelEnv);
   const socket = path.join(box ? box.runtime : ctx.work, 'j.sock');
   fs.writeFileSync(input, notebookText(graderNotebook(info.notebook, exercises, token, socket)), { mode: 0o600 });
   // the grader's cells are appended after the submission's: the grader knows where they are
@@ -284,7 +286,7 @@ async function gradeOne(file: string, ctx: GradeContext): Promise<SubmissionGrad
   try {
     await ctx.judge.open({ socket, token, runSeed, exercises: exercises.map((e) => e.name), uid: box?.uid ?? 0 });
     try {
-      run = await runGraderScript(box ? { ...ctx, kernelDir: box.kernels, graderArgs: ['--cwd', box.home, '--runtime', box.runtime, '--transport', 'ipc', '--uid', String(box.uid)] } : ctx, input, executed);
+      run = await runGraderScript(box ? { ...ctx, kernelDir: box.kernels, graderArgs: ['--cwd', box.home, '--runtime', box.runtime, '--transport', 'ipc', '--uid', String(box.uid)] } : ctx, input, executed, kernelEnv);
     } finally {
       judged = await ctx.judge.close();
     }
@@ -378,7 +380,7 @@ function errorText(outputs: unknown[]): string {
 }
 
 /** Runs grade-notebook.py in its own process group; kills the group if it overruns the limit by a minute. */
-function runGraderScript(ctx: GradeContext, input: string, executed: string): Promise<RunSummary> {
+function runGraderScript(ctx: GradeContext, input: string, executed: string, kernelEnv: Record<string, string> = {}): Promise<RunSummary> {
   // the summary goes to a file of the submission's private folder, not to one unbounded stdout line
   const resultFile = path.join(ctx.work, 'result.json');
   const tmp = path.join(ctx.work, 'tmp');
@@ -389,7 +391,7 @@ function runGraderScript(ctx: GradeContext, input: string, executed: string): Pr
     ...process.env,
     JUPYTER_PATH: [ctx.kernelDir, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
     // NNLAB_GRADING: the nnlab kernel catches stray async errors instead of dying (bin/nnlab-kernel.js)
-    NNLAB_QUICK: '1', NNLAB_WASM_THREADS: '1', NNLAB_GRADING: '1',
+    NNLAB_QUICK: '1', NNLAB_WASM_THREADS: '1', NNLAB_GRADING: '1', ...kernelEnv,
     // temporary files of the grader script, Jupyter and the kernel stay in the submission's own folder
     TMPDIR: tmp,
   };

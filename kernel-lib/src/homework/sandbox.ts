@@ -55,6 +55,8 @@ export interface SubmissionBox {
   kernels: string;
   /** The uid the kernel runs as (0 = the grader's own, mode none). */
   uid: number;
+  /** More environment of the kernel (NNLAB_* settings of this grading, e.g. the homework). */
+  env: Record<string, string>;
 }
 
 /** Sandbox uids: BASE_UID + 256 * (the grader's pid) + worker, so two batches at once never share one (the end of a box kills its uid's processes). */
@@ -174,8 +176,9 @@ export function sandboxKernelArgv(sandbox: Sandbox, box: SubmissionBox): string[
   const kernel = [process.execPath, launcher, '--config-path', '{connection_file}'];
   if (sandbox.mode === 'none') return kernel;
   const inner = [...dropTo(box.uid), ...limitArgs(sandbox.limits), ...kernel];
-  if (sandbox.mode === 'uid') return ['/usr/bin/env', '-i', `HOME=${box.home}`, 'PATH=/usr/local/bin:/usr/bin:/bin', 'NNLAB_QUICK=1', 'NNLAB_WASM_THREADS=1', 'NNLAB_DEVICE=cpu', 'NNLAB_GRADING=1', ...inner];
-  return [BWRAP, '--clearenv', ...sandboxEnv(box.home), ...systemBinds(), ...libraryBinds(),
+  const extra = Object.entries(box.env);
+  if (sandbox.mode === 'uid') return ['/usr/bin/env', '-i', `HOME=${box.home}`, 'PATH=/usr/local/bin:/usr/bin:/bin', 'NNLAB_QUICK=1', 'NNLAB_WASM_THREADS=1', 'NNLAB_DEVICE=cpu', 'NNLAB_GRADING=1', ...extra.map(([k, v]) => `${k}=${v}`), ...inner];
+  return [BWRAP, '--clearenv', ...sandboxEnv(box.home), ...extra.flatMap(([k, v]) => ['--setenv', k, v]), ...systemBinds(), ...libraryBinds(),
     ...parents(box.home), '--bind', box.home, box.home, '--bind', box.runtime, box.runtime, '--chdir', '/', '--setenv', 'NNLAB_SANDBOX_HOME', box.home,
     '--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try', '--hostname', 'sandbox',
     '--die-with-parent', '--new-session', '--cap-drop', 'ALL', '--cap-add', 'CAP_SETUID', '--cap-add', 'CAP_SETGID',
@@ -202,9 +205,9 @@ export function sandboxRoot(): string {
  * @example
  * const box = submissionBox(resolveSandbox('auto'), sandboxRoot(), 3, 'alice.ipynb', 0);
  */
-export function submissionBox(sandbox: Sandbox, work: string, slot: number, notebook: string, worker: number): SubmissionBox {
+export function submissionBox(sandbox: Sandbox, work: string, slot: number, notebook: string, worker: number, env: Record<string, string> = {}): SubmissionBox {
   const dir = path.join(work, `box-${slot}`);
-  const box: SubmissionBox = { home: path.join(dir, 'home'), runtime: path.join(dir, 'run'), kernels: path.join(dir, 'jupyter'), uid: sandbox.mode === 'none' ? 0 : sandbox.baseUid + worker };
+  const box: SubmissionBox = { home: path.join(dir, 'home'), runtime: path.join(dir, 'run'), kernels: path.join(dir, 'jupyter'), uid: sandbox.mode === 'none' ? 0 : sandbox.baseUid + worker, env };
   for (const d of [box.home, box.runtime, path.join(box.kernels, 'kernels', 'nnlab-cpu')]) fs.mkdirSync(d, { recursive: true, mode: 0o700 });
   fs.copyFileSync(notebook, path.join(box.home, path.basename(notebook)));
   if (sandbox.mode !== 'none') {
