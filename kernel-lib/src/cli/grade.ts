@@ -48,10 +48,11 @@ export const GRADE_COMMAND: Command = {
   summary: 'grade homework submissions in fresh kernels: per-student, per-exercise scores',
   usage: `nnlab grade <notebook.ipynb|folder ...> [--json | --csv FILE] [--jobs N] [--timeout S] [--cell-timeout S] [--homework ID] [--out DIR] [--sandbox auto|uid|bwrap|none]
 
-Runs each submission top to bottom in a fresh nnlab kernel (real Jupyter), then the library's own
-checks on the functions it defines (the submission's check cells do not count), and prints one
-row per submission: status, score per exercise, total. Broken files, infinite loops and kernel
-crashes get a status; the rest of the batch is graded.
+Runs each submission top to bottom in a fresh, sandboxed nnlab kernel (real Jupyter), then hands
+the functions it defines to a judge outside the kernel, which draws new cases for this run, calls
+them with those inputs and scores what they return (the submission's check cells and outputs do not
+count), and prints one row per submission: status, score per exercise, total. Broken files,
+infinite loops and kernel crashes get a status; the rest of the batch is graded.
   --json          print every grade as JSON (cases, hints, notes)
   --csv FILE      also write the score table as CSV
   --jobs N        kernels at once (default: the number of cores)

@@ -63,6 +63,7 @@ export type JudgeMessage =
 export async function serveJudge(socket: string, token: string, name: string, fns: readonly unknown[]): Promise<void> {
   const e = exercise(name);
   const functions = e.wireFunctions ?? {};
+  await tf.ready();   // a notebook that never touched a tensor still gets a backend for the arguments
   const conn = net.createConnection(socket);
   const reader = new FrameReader();
   const queue: Buffer[] = [];

@@ -222,27 +222,12 @@ function labelsChanged(b: ReturnType<typeof makeBatch>, y: Int32Array): boolean 
   return y.some((v, i) => v !== b.y[i]);
 }
 
-/**
- * The seeds of a reproducibility case's calls: [a, a, b] under nn.check (runSeed 0, today's calls);
- * in a grading run six calls over three fresh seeds in a run-dependent order, so outputs replayed
- * call by call from another run do not follow the pattern of equal and different seeds.
- */
-function seedPattern(ctx: CaseContext, a: number, b: number): number[] {
-  if (ctx.runSeed === 0) return [a, a, b];
-  const seeds = [ctx.seed(a), ctx.seed(b), ctx.seed(a + b)];
-  const random = mulberry32(ctx.seed(31 * a + b));
-  for (;;) {
-    const order = Array.from({ length: 6 }, () => Math.floor(random() * 3));
-    if (new Set(order).size === 3) return order.map((k) => seeds[k]);
-  }
-}
-
 function determinismCase(name: string, fnName: string, notSeededHint: string, pad?: number): CheckCase {
   return {
     name,
     async run([fn], ctx) {
       const b = makeBatch(32, 6, 6, 3, ctx.seed(811));
-      const seeds = seedPattern(ctx, 7, 8);
+      const seeds = ctx.seedPattern(7, 8);
       const outs: Float32Array[] = [];
       for (const seed of seeds) outs.push((await callAugment(ctx, fnName, fn, b, seed, pad)).x);
       for (let i = 0; i < seeds.length; i++) {
