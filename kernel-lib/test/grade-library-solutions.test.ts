@@ -53,8 +53,9 @@ const LIBRARY_SOLUTIONS: Record<string, Record<string, [string, string]>> = {
     eluBackward: ['nn.activations.eluGrad', `function eluBackward(dout, x, alpha) {
   return tf.tidy(() => tf.mul(dout, nn.activations.eluGrad(x, alpha)));
 }`],
+    // the lesson's table of activation functions holds its own references: locked all the same
     seluForward: ['nn.activations.selu', `function seluForward(x) {
-  return nn.activations.selu(x);
+  return nn.activations.activationFunction('selu').forward(x);
 }`],
     seluBackward: ['nn.activations.seluGrad', `function seluBackward(dout, x) {
   return tf.tidy(() => tf.mul(dout, nn.activations.seluGrad(x)));
@@ -177,8 +178,8 @@ const LIBRARY_SOLUTIONS: Record<string, Record<string, [string, string]>> = {
 }`],
   },
   'hw11-cnn-basics': {
-    convOutputSize: ['nn.nets.convOutputSize', `function convOutputSize(W, F, P, S) {
-  return nn.nets.convOutputSize({ W, F, P, S }).size;
+    convOutputSize: ['nn.nets.tfjsPadding', `function convOutputSize(W, F, P, S) {
+  return nn.nets.tfjsPadding(W + 2 * P, F, S, 'valid').size;
 }`],
     convForward: ['nn.nets.conv2d64', `function convForward(x, w, b, stride, pad) {
   return nn.nets.conv2d64(x, w, { shape: [b.length], data: b }, { stride, pad });
@@ -199,10 +200,10 @@ const LIBRARY_SOLUTIONS: Record<string, Record<string, [string, string]>> = {
   const gate = nn.losses.GATES.relu;
   return rows(gate.backward(arr(dout), gate.forward({ x: arr(x) }).cache).dx);
 }`],
-    softmaxLoss: ['nn.losses.softmaxCrossEntropy64', `function softmaxLoss(scores, y) {
-  const r = nn.losses.softmaxCrossEntropy64({ shape: [scores.length, scores[0].length], data: Float64Array.from(scores.flat()) }, y);
-  const C = scores[0].length;
-  return { loss: r.loss, dscores: scores.map((_, i) => Array.from(r.dscores.data.subarray(i * C, (i + 1) * C))) };
+    softmaxLoss: ['nn.losses.lossExample', `function softmaxLoss(scores, y) {
+  const N = scores.length;
+  const rows = scores.map((s, i) => nn.losses.lossExample(s, y[i]));
+  return { loss: rows.reduce((a, r) => a + r.crossEntropy, 0) / N, dscores: rows.map((r) => r.dCrossEntropy.map((g) => g / N)) };
 }`],
   },
 };

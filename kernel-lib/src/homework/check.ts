@@ -225,8 +225,7 @@ const LOSSES_REFS = (names: string[]): LibrarySolution => ({ module: '../lessons
 const LIBRARY_SOLUTIONS: Readonly<Record<string, readonly LibrarySolution[]>> = {
   // hw01
   leakyReluForward: [...ACTIVATIONS(['leakyRelu', 'prelu'])],
-  leakyReluBackward: [...ACTIVATIONS(['leakyReluGrad', 'preluGrad', 'preluBackward']), ACTIVATION_GRAD,
-    { module: '../lessons/losses/gates', names: ['reluGate.backward'], shownAs: 'nn.losses', as: { 'reluGate.backward': 'GATES.relu.backward' } }],
+  leakyReluBackward: [...ACTIVATIONS(['leakyReluGrad', 'preluGrad', 'preluBackward']), ACTIVATION_GRAD],
   eluForward: [...ACTIVATIONS(['elu'])],
   eluBackward: [...ACTIVATIONS(['eluGrad']), ACTIVATION_GRAD],
   seluForward: [...ACTIVATIONS(['selu'])],
@@ -277,7 +276,8 @@ const LIBRARY_SOLUTIONS: Readonly<Record<string, readonly LibrarySolution[]>> = 
   // hw10
   prepareFineTune: [{ module: '../lessons/transfer/strategies', names: ['withNewHead', 'linearProbe', 'transferModel'], shownAs: 'nn.transfer', as: { transferModel: 'model' } }],
   // hw11
-  convOutputSize: [{ module: '../nets/conv64', names: ['convOutputSize'], shownAs: 'nn.nets' }],
+  // (nn.cnn.layerTable, convSizes, ... call it: locked with it); tfjsPadding(W + 2P, F, S, 'valid').size is the answer too
+  convOutputSize: [{ module: '../nets/conv64', names: ['convOutputSize', 'tfjsPadding'], shownAs: 'nn.nets' }],
   convForward: [
     { module: '../nets/conv64', names: ['conv2d64'], shownAs: 'nn.nets' },
     { module: '../lessons/cnn-basics/homework', names: ['convVariant'], shownAs: 'nn.cnn' },
@@ -298,7 +298,8 @@ const LIBRARY_SOLUTIONS: Readonly<Record<string, readonly LibrarySolution[]>> = 
   softmaxLoss: [
     LOSSES_REFS(['softmaxBackwardRef']),
     { module: '../lessons/losses/losses64', names: ['softmaxCrossEntropy64'], shownAs: 'nn.losses' },
-    { module: '../lessons/losses/lossShapes', names: ['softmaxBackwardRow'], shownAs: 'nn.losses' },
+    // lossExample: one row's cross-entropy and its gradient (nn.losses.scoreGradients calls it: locked with it)
+    { module: '../lessons/losses/lossShapes', names: ['softmaxBackwardRow', 'lossExample'], shownAs: 'nn.losses' },
     { module: '../nets/losses', names: ['softmaxLoss'], shownAs: 'nn.nets' },
     { module: '../lessons/losses/gates', names: ['softmaxCrossEntropyGate.forward', 'softmaxCrossEntropyGate.backward'], shownAs: 'nn.losses',
       as: { 'softmaxCrossEntropyGate.forward': 'GATES.softmaxCrossEntropy.forward', 'softmaxCrossEntropyGate.backward': 'GATES.softmaxCrossEntropy.backward' } },
