@@ -267,14 +267,14 @@ before(() => {
   grades = JSON.parse(r.stdout) as SubmissionGrade[];
 });
 
-test('every exercise has a library solution here, or is listed as having none', () => {
+test('every exercise of EXERCISES has a library solution here, or is listed as having none', () => {
   for (const e of EXERCISES) {
     const solved = e.functions.every((fn) => LIBRARY_SOLUTIONS[e.homework]?.[fn]);
     assert.ok(solved !== (e.name in NO_LIBRARY_SOLUTION), `${e.name}: ${solved ? 'has a library solution but is listed as having none' : 'has no library solution here and no reason why'}`);
   }
 });
 
-test('each library solution is a real one: outside grading, runCheck gives it full marks', async () => {
+test('runCheck(exercise, library solution), outside grading, gives every library solution full marks: each is a real solution', async () => {
   await nn.useDevice('cpu', { print: false });
   for (const e of EXERCISES.filter((x) => !(x.name in NO_LIBRARY_SOLUTION))) {
     const fns = e.functions.map((fn) => compile(LIBRARY_SOLUTIONS[e.homework][fn][1], fn, { require: requireLib }));
@@ -283,13 +283,13 @@ test('each library solution is a real one: outside grading, runCheck gives it fu
   }
 });
 
-test('the batch completes: every submission graded, exit 0, no grader-error', () => {
+test('nnlab grade <dir> --json --jobs 2 completes the batch: every submission graded, exit 0, none but "ok"', () => {
   assert.equal(grades.length, Object.keys(files).length, stderr.slice(-2000));
   assert.equal(status, 0, stderr.slice(-2000));
   assert.deepEqual(grades.filter((g) => g.status !== 'ok').map((g) => `${path.basename(g.file)}: ${g.status} ${notes(g)}`), []);
 });
 
-test('graded, every library solution scores 0 and each case says which function is "not available in homework"', () => {
+test('nnlab grade: every library solution scores 0, and each of its cases names the function that is "not available in homework"', () => {
   for (const id of homeworkIds()) {
     const g = grade(`library-${id}`);
     for (const e of EXERCISES.filter((x) => x.homework === id && !(x.name in NO_LIBRARY_SOLUTION))) {
@@ -304,7 +304,7 @@ test('graded, every library solution scores 0 and each case says which function 
   }
 });
 
-test('the instructor solutions, graded in the same batch with the same locks, still score full', () => {
+test('nnlab grade: the instructor solutions, in the same batch under the same locks, still score full', () => {
   for (const id of homeworkIds()) {
     const g = grade(`instructor-${id}`);
     assert.equal(g.status, 'ok', notes(g));
@@ -312,7 +312,8 @@ test('the instructor solutions, graded in the same batch with the same locks, st
   }
 });
 
-test('lockDown finds every function its table lists, for every homework (a renamed export would fail here, not go unlocked)', () => {
+// last: it locks this process's own copy of the library (harmless here: no student code runs in it)
+test('lockDown(homework) finds every function its table lists, for every homework (a renamed export fails here, not go unlocked)', () => {
   for (const id of homeworkIds()) {
     const { locked, missing } = lockDown(id);
     assert.deepEqual(missing, [], id);
