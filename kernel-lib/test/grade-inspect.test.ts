@@ -78,7 +78,7 @@ test('studentName is the file name, or its folder for a file named after the hom
 
 test('gradesCsv has one column per exercise and quotes notes with commas', () => {
   const g: SubmissionGrade = {
-    file: 'a.ipynb', student: 'a', homework: 'hw09-dropout', status: 'timeout', notes: ['x, "y"'], total: 10, max: 20, seconds: 3.14, cellErrors: 0, executed: null,
+    file: 'a.ipynb', student: 'a', homework: 'hw09-dropout', status: 'timeout', notes: ['x, "y"'], total: 10, max: 20, seconds: 3.14, cellErrors: 0, executed: null, runSeed: 7,
     exercises: [{ exercise: 'dropoutTrainMode', points: 10, score: 10, error: null, hints: [], result: null }, { exercise: 'dropoutTestMode', points: 10, score: 0, error: 'timed out', hints: [], result: null }],
   };
   assert.deepEqual(gradeRows([g])[0], { student: 'a', homework: 'hw09-dropout', status: 'timeout', dropoutTrainMode: 10, dropoutTestMode: 0, total: 10, max: 20, seconds: 3.1, notes: 'x, "y"' });

@@ -62,13 +62,15 @@ infinite loops and kernel crashes get a status; the rest of the batch is graded.
   --out DIR       keep the executed notebooks in DIR
   --sandbox M     where each submission's kernel runs: auto (default: bwrap, else uid, else an error),
                   bwrap (bubblewrap: no network, own pid namespace, read-only library), uid (a uid of
-                  its own with limits), none (unsandboxed, with a warning); see the README's threat model`,
+                  its own with limits), none (unsandboxed, with a warning); see the README's threat model
+  --seed N        the run seed of the cases (default: new for every batch, printed at the end); give a
+                  batch's seed to regrade a late submission with the cases its class had`,
   spec: {
     flags: ['json'],
-    options: { csv: null, jobs: F.jobs, timeout: F.timeout, 'cell-timeout': F.cellTimeout, homework: homeworkIds(), out: null, sandbox: SANDBOX_MODES },
+    options: { csv: null, jobs: F.jobs, timeout: F.timeout, 'cell-timeout': F.cellTimeout, homework: homeworkIds(), out: null, sandbox: SANDBOX_MODES, seed: F.runSeed },
     positionals: Array.from({ length: MAX_FILES }, (_, i) => (i === 0 ? 'notebook' : 'notebook?')),
   },
-  flags: { cellTimeout: 'cell-timeout', outDir: 'out', files: 'notebook' },
+  flags: { cellTimeout: 'cell-timeout', outDir: 'out', files: 'notebook', runSeed: 'seed' },
   async run(a) {
     const files = submissionFiles(a.positionals);
     if (files.length === 0) throw new UsageError('grade: no .ipynb files found in the folders given');
@@ -84,7 +86,7 @@ infinite loops and kernel crashes get a status; the rest of the batch is graded.
     const bar = progressBar({ total: files.length, label: `grading ${files.length} submission(s)`, textEvery: 0.05, notebook: false });
     const grades = await gradeSubmissions(files, {
       jobs: number('jobs', F.jobs), timeout: number('timeout', F.timeout), cellTimeout: number('cell-timeout', F.cellTimeout), homework: a.options.homework, outDir: a.options.out,
-      sandbox: a.options.sandbox as SandboxMode | undefined,
+      sandbox: a.options.sandbox as SandboxMode | undefined, runSeed: number('seed', F.runSeed),
       onGraded: (_g, done) => { if (done < files.length) bar.update(done); },
     });
     bar.finish();
@@ -95,7 +97,8 @@ infinite loops and kernel crashes get a status; the rest of the batch is graded.
     if (!json) {
       for (const g of grades.filter((x) => x.notes.length)) out(`${g.student} (${g.file}): ${g.notes.join('; ')}`);
       const seconds = grades.map((g) => g.seconds);
-      out(`${grades.length} submission(s); ${seconds.length ? (seconds.reduce((s, x) => s + x, 0) / seconds.length).toFixed(1) : 0} s each on average${a.options.csv ? `; wrote ${a.options.csv}` : ''}`);
+      out(`${grades.length} submission(s); ${seconds.length ? (seconds.reduce((s, x) => s + x, 0) / seconds.length).toFixed(1) : 0} s each on average; ` +
+        `cases drawn from run seed ${grades[0]?.runSeed ?? '-'} (--seed ${grades[0]?.runSeed ?? '-'} regrades with the same cases)${a.options.csv ? `; wrote ${a.options.csv}` : ''}`);
     }
     return grades.some((g) => g.status === 'grader-error') ? 1 : 0;
   },

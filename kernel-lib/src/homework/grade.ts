@@ -61,6 +61,8 @@ export interface SubmissionGrade {
   max: number;
   /** Wall-clock seconds for this submission (kernel start included). */
   seconds: number;
+  /** The run seed the judge drew this submission's cases from (the batch's; `--seed` regrades with the same cases). */
+  runSeed: number;
   /** Cells of the submission that raised an error (not a grading problem: a student's bug). */
   cellErrors: number;
   /** Where the executed notebook was kept (null when nothing ran). */
@@ -80,6 +82,12 @@ export interface GradeOptions {
   outDir?: string;
   /** Where each submission's kernel runs (sandbox.ts): `auto` (default) bubblewrap, else a uid of its own, else an error; `none` warns. */
   sandbox?: SandboxMode;
+  /**
+   * The run seed of the cases (default: a fresh random one per batch, so every submission of a batch
+   * gets the same cases and every batch new ones). Give a batch's seed to regrade a late submission
+   * with the cases its class had.
+   */
+  runSeed?: number;
   /** Called after each submission. */
   onGraded?: (grade: SubmissionGrade, done: number, total: number) => void;
 }
@@ -95,6 +103,7 @@ export const GRADE_OPTIONS = defineOptions('gradeSubmissions', {
   homework: optional(custom((name, v) => checkOneOf(name, v, homeworkIds()), { bad: ['hw99', 7] })),
   outDir: optional(custom((name, v) => checkString(name, v), { bad: ['', 7] })),
   onGraded: optional(custom((name, v) => checkFunction(name, v), { bad: ['log', 7] })),
+  runSeed: optional(int({ min: 1, max: 2 ** 31 - 2 })),
   sandbox: optional(custom((name, v) => checkOneOf(name, v, SANDBOX_MODES), { bad: ['docker', 7] })),
 });
 
@@ -171,14 +180,14 @@ function removeDir(dir: string): void {
 }
 
 /** The grade of a submission whose grading failed in the grader's own code (the batch goes on). */
-function failedGrade(file: string, err: unknown, started: number, homework?: string): SubmissionGrade {
+function failedGrade(file: string, err: unknown, started: number, runSeed: number, homework?: string): SubmissionGrade {
   const hw = homework ?? null;
   const exercises = hw && homeworkIds().includes(hw) ? homeworkExercises(hw) : [];
   return {
     file, student: path.basename(file, '.ipynb'), homework: hw, status: 'grader-error',
     notes: [`the grader failed on this file: ${String((err as Error)?.message ?? err).split('\n')[0]}`],
     exercises: exercises.map((e) => ({ exercise: e.name, points: e.points, score: 0, error: 'not run', hints: [], result: null })),
-    total: 0, max: exercises.reduce((s, e) => s + e.points, 0), seconds: (Date.now() - started) / 1000, cellErrors: 0, executed: null,
+    total: 0, max: exercises.reduce((s, e) => s + e.points, 0), seconds: (Date.now() - started) / 1000, cellErrors: 0, executed: null, runSeed,
   };
 }
 
@@ -196,6 +205,7 @@ export async function gradeSubmissions(files: readonly string[], options: GradeO
   checkSubmissionFiles('files', files);
   const c = GRADE_OPTIONS.resolve(options);
   const jobs = c.jobs ?? os.cpus().length;
+  const runSeed = c.runSeed ?? randomInt(1, 2 ** 31 - 1);
   const { timeout, cellTimeout } = c;
   if (c.outDir !== null) checkWritableDir('outDir', c.outDir);
   const sandbox = resolveSandbox(c.sandbox ?? 'auto');
@@ -219,9 +229,9 @@ export async function gradeSubmissions(files: readonly string[], options: GradeO
       // one submission cannot end the batch: whatever fails in grading it is its own grader-error
       const work = privateDir();
       try {
-        grades[i] = await gradeOne(files[i], { python, kernelDir, judge: judges[w], sandbox, boxes, worker: w, work, outDir, timeout, cellTimeout, homework: options.homework, slot: i });
+        grades[i] = await gradeOne(files[i], { runSeed, python, kernelDir, judge: judges[w], sandbox, boxes, worker: w, work, outDir, timeout, cellTimeout, homework: options.homework, slot: i });
       } catch (err) {
-        grades[i] = failedGrade(files[i], err, started, options.homework);
+        grades[i] = failedGrade(files[i], err, started, runSeed, options.homework);
       } finally {
         try { removeDir(work); } catch { /* removed at exit */ }
       }
@@ -241,7 +251,7 @@ export async function gradeSubmissions(files: readonly string[], options: GradeO
 }
 
 interface GradeContext {
-  python: string; kernelDir: string; judge: Judge; sandbox: Sandbox; boxes: string; worker: number; work: string; outDir: string | null; graderArgs?: string[];
+  runSeed: number; python: string; kernelDir: string; judge: Judge; sandbox: Sandbox; boxes: string; worker: number; work: string; outDir: string | null; graderArgs?: string[];
   timeout: number; cellTimeout: number; homework?: string; slot: number;
 }
 
@@ -252,7 +262,7 @@ async function gradeOne(file: string, ctx: GradeContext): Promise<SubmissionGrad
   const grade: SubmissionGrade = {
     file, student: studentName(file, info.homework), homework: info.homework, status: 'ok', notes: [...info.notes],
     exercises: exercises.map((e) => ({ exercise: e.name, points: e.points, score: 0, error: null, hints: [], result: null })),
-    total: 0, max: exercises.reduce((s, e) => s + e.points, 0), seconds: 0, cellErrors: 0, executed: null,
+    total: 0, max: exercises.reduce((s, e) => s + e.points, 0), seconds: 0, cellErrors: 0, executed: null, runSeed: ctx.runSeed,
   };
   const finish = (status: FileStatus) => {
     grade.status = status;
@@ -268,7 +278,6 @@ async function gradeOne(file: string, ctx: GradeContext): Promise<SubmissionGrad
   // the grader's cells connect to the judge (a thread of this process, outside the sandbox) with this
   // token; it draws the cases from this run's seed, calls the functions remotely and decides the score
   const token = randomBytes(12).toString('hex');
-  const runSeed = randomInt(1, 2 ** 31 - 1);
   const input = path.join(ctx.work, 'submission.ipynb');
   const base = `${String(ctx.slot).padStart(4, '0')}-${path.basename(file, '.ipynb')}`;
   const executed = ctx.outDir ? path.join(ctx.outDir, `${base}.ipynb`) : path.join(ctx.work, 'executed.ipynb');
@@ -284,7 +293,7 @@ async function gradeOne(file: string, ctx: GradeContext): Promise<SubmissionGrad
   let run: RunSummary;
   let judged: JudgeReport;
   try {
-    await ctx.judge.open({ socket, token, runSeed, exercises: exercises.map((e) => e.name), uid: box?.uid ?? 0 });
+    await ctx.judge.open({ socket, token, runSeed: ctx.runSeed, exercises: exercises.map((e) => e.name), uid: box?.uid ?? 0 });
     try {
       run = await runGraderScript(box ? { ...ctx, kernelDir: box.kernels, graderArgs: ['--cwd', box.home, '--runtime', box.runtime, '--transport', 'ipc', '--uid', String(box.uid)] } : ctx, input, executed, kernelEnv);
     } finally {
