@@ -439,8 +439,8 @@ export interface ReturnOptions {
  * `collectHomework` names them).
  *
  * @example
- * const grades = JSON.parse(fs.readFileSync('grades.json', 'utf8'));   // nnlab grade DIR --json
- * nn.homework.returnFeedback('hw09-dropout', grades, { homes: '/home' });
+ * const grades = await nn.homework.gradeSubmissions(['submissions/hw09/alice.ipynb']);   // or nnlab grade DIR --json
+ * nn.homework.returnFeedback('hw09-dropout', grades, { homes: '/home' });   // [{ user: 'alice', action: 'returned', ... }]
  */
 export function returnFeedback(id: string, grades: readonly SubmissionGrade[], options: ReturnOptions = {}): ReturnEntry[] {
   checkHomeworkId(id);
