@@ -59,6 +59,8 @@ test('the class is the homes with an nnlab-lessons folder, or --users; bad names
   assert.throws(() => classroomUsers(homes, ['../alice']), (e: unknown) => e instanceof ArgumentError && e.argument === 'users' && /"\.\.\/alice"/.test(e.message));
   assert.throws(() => classroomUsers(homes, ['alice', 'alice']), /each user once/);
   assert.throws(() => classroomUsers(path.join(tmp, 'nope')), /homes ".*nope" is not a readable folder/);
+  fs.mkdirSync(path.join(tmp, 'empty', 'svc'), { recursive: true });
+  assert.throws(() => classroomUsers(path.join(tmp, 'empty')), (e: unknown) => e instanceof ArgumentError && e.argument === 'homes' && /holds no home with an nnlab-lessons folder .*: name the class with users/.test(e.message));
   assert.throws(() => assignHomework('hw99-nothing', { homes }), /homework must be one of hw01-activations.*got "hw99-nothing"/);
 });
 
@@ -162,6 +164,9 @@ test('the CLI: usage errors name the flag; collect --json prints the manifest', 
   r = run(['classroom', 'collect', HW, '--homes', homes, '--max-mb', '-1', '--out', path.join(tmp, 'cli')]);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /--max-mb must be a number of megabytes in \(0, 1024\], got "-1"/);
+  r = run(['classroom', 'assign', HW, '--homes', path.join(tmp, 'empty')]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^nnlab: classroom: --homes ".*empty" holds no home with an nnlab-lessons folder/m);
   r = run(['classroom', 'return', HW, '--homes', homes, '--grades', path.join(tmp, 'none.json')]);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /--grades ".*none\.json" is not readable JSON/);

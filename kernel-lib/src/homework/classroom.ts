@@ -74,7 +74,12 @@ export function classroomUsers(homes: string, users?: readonly string[]): string
   } catch (err) {
     throw new ArgumentError('homes', homes, 'a readable folder of home folders', `homes ${JSON.stringify(homes)} is not a readable folder (${(err as NodeJS.ErrnoException).code})`);
   }
-  return names.filter((u) => USER_NAME.test(u) && isRealDir(path.join(homes, u)) && isRealDir(path.join(homes, u, LESSONS_FOLDER))).sort();
+  const found = names.filter((u) => USER_NAME.test(u) && isRealDir(path.join(homes, u)) && isRealDir(path.join(homes, u, LESSONS_FOLDER))).sort();
+  if (found.length === 0) {
+    // a class of nobody is a mistake: the wrong folder, or homes this user may not look into
+    throw new ArgumentError('homes', homes, 'a folder of homes with nnlab-lessons folders', `homes ${JSON.stringify(homes)} holds no home with an ${LESSONS_FOLDER} folder that this user can see: name the class with users${isRoot() ? '' : ', or run as root'}`);
+  }
+  return found;
 }
 
 function isRealDir(p: string): boolean {
