@@ -62,6 +62,9 @@ test('the class is the homes with an nnlab-lessons folder, or --users; bad names
   fs.mkdirSync(path.join(tmp, 'empty', 'svc'), { recursive: true });
   assert.throws(() => classroomUsers(path.join(tmp, 'empty')), (e: unknown) => e instanceof ArgumentError && e.argument === 'homes' && /holds no home with an nnlab-lessons folder .*: name the class with users/.test(e.message));
   assert.throws(() => assignHomework('hw99-nothing', { homes }), /homework must be one of hw01-activations.*got "hw99-nothing"/);
+  assert.throws(() => assignHomework(HW, null as unknown as object), /^ArgumentError: assignHomework options must be an object of options, got null$/);
+  assert.throws(() => collectHomework(HW, { homes } as unknown as { out: string }), /^ArgumentError: out must be a folder path for collectHomework, got undefined$/);
+  assert.throws(() => returnFeedback(HW, {} as unknown as SubmissionGrade[], { homes }), /grades must be the JSON array of `nnlab grade --json`, got \{\}/);
 });
 
 test('assign: the student version into each homework/ folder, owned by the student, 0600 in 0700; kept unless --force', () => {

@@ -46,6 +46,15 @@ function checkHomeworkId(id: string): void {
   if (!ids.includes(id)) throw new ArgumentError('homework', id, `one of ${ids.join(', ')}`);
 }
 
+function checkOptions(fn: string, options: unknown, required: string[] = []): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new ArgumentError('options', options, `an object of options`, `${fn} options must be an object of options, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : JSON.stringify(options)}`);
+  }
+  for (const r of required) {
+    if (typeof (options as Record<string, unknown>)[r] !== 'string') throw new ArgumentError(r, (options as Record<string, unknown>)[r], 'a path', `${r} must be a folder path for ${fn}, got ${JSON.stringify((options as Record<string, unknown>)[r])}`);
+  }
+}
+
 function checkUsers(users: readonly string[]): void {
   for (const u of users) {
     if (!USER_NAME.test(u) || u === '.' || u === '..') throw new ArgumentError('users', u, 'user names (letters, digits, _ . -), never a path');
@@ -187,6 +196,7 @@ export interface AssignOptions {
  * entries.map((e) => `${e.user}: ${e.action}`);   // ['alice: assigned', 'bob: kept']
  */
 export function assignHomework(id: string, options: AssignOptions = {}): AssignEntry[] {
+  checkOptions('assignHomework', options);
   checkHomeworkId(id);
   const homes = path.resolve(options.homes ?? '/home');
   const users = classroomUsers(homes, options.users);
@@ -337,6 +347,7 @@ function readSubmission(homes: string, user: string, id: string, maxBytes: numbe
  * manifest.entries.filter((e) => e.status !== 'collected').map((e) => `${e.user}: ${e.status}`);
  */
 export function collectHomework(id: string, options: CollectOptions): CollectManifest {
+  checkOptions('collectHomework', options, ['out']);
   checkHomeworkId(id);
   const homes = path.resolve(options.homes ?? '/home');
   const maxBytes = options.maxBytes ?? MAX_NOTEBOOK_BYTES;
@@ -448,6 +459,7 @@ export interface ReturnOptions {
  * nn.homework.returnFeedback('hw09-dropout', grades, { homes: '/home' });   // [{ user: 'alice', action: 'returned', ... }]
  */
 export function returnFeedback(id: string, grades: readonly SubmissionGrade[], options: ReturnOptions = {}): ReturnEntry[] {
+  checkOptions('returnFeedback', options);
   checkHomeworkId(id);
   if (!Array.isArray(grades)) throw new ArgumentError('grades', grades, 'the JSON array of `nnlab grade --json`');
   const homes = path.resolve(options.homes ?? '/home');
