@@ -11,5 +11,7 @@ export { buildHomework } from '../homework/build';
 export type { BuildEntry } from '../homework/build';
 export { gradeSubmissions, gradeRows, gradesCsv } from '../homework/grade';
 export type { SubmissionGrade, GradeOptions, ExerciseGrade } from '../homework/grade';
+export { assignHomework, collectHomework, returnFeedback, feedbackHtml, classroomUsers, escapeHtml, homeworkPath } from '../homework/classroom';
+export type { AssignEntry, AssignOptions, CollectEntry, CollectManifest, CollectOptions, CollectStatus, ReturnEntry, ReturnOptions } from '../homework/classroom';
 export { checkResultText } from '../core/exercise';
 export type { Exercise, CheckResult, CaseResult } from '../core/exercise';

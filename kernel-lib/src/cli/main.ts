@@ -13,6 +13,7 @@ import { DATA_COMMAND } from './data';
 import { BENCH_COMMAND } from './bench';
 import { HOMEWORK_COMMAND } from './homework';
 import { GRADE_COMMAND } from './grade';
+import { CLASSROOM_COMMAND } from './classroom';
 import { DOCTOR_COMMAND } from './doctor';
 import { SITE_COMMAND } from './site';
 import { useDevice } from '../engine/device';
@@ -164,6 +165,7 @@ found on this machine (per user, or under --prefix DIR).`,
   bench: BENCH_COMMAND,
   homework: HOMEWORK_COMMAND,
   grade: GRADE_COMMAND,
+  classroom: CLASSROOM_COMMAND,
   site: SITE_COMMAND,
   version: {
     summary: 'print the nnlab version',
