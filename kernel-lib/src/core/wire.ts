@@ -345,3 +345,70 @@ export class FrameReader {
     return frames;
   }
 }
+
+/** The socket side a {@link FrameChannel} needs (a net.Socket). */
+export interface FrameSocket {
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  write(data: Buffer, callback: (err?: Error | null) => void): unknown;
+  destroy(): unknown;
+}
+
+/**
+ * Frames over a connected socket, both ways: `next()` waits for the next whole frame (null once the
+ * connection has ended, or after `seconds`), `send()` writes one; `closed` says why it ended, in
+ * words (`peer` names the other side: "the kernel closed the connection").
+ *
+ * @example
+ * const net = require('net');
+ * const channel = new nn.wire.FrameChannel(net.connect('/tmp/box/run/j.sock'), 'the judge');
+ * await channel.send(nn.wire.encodeFrame({ type: 'hello' }));
+ * const reply = await channel.next(30);   // a frame, or null: channel.closed says why
+ */
+export class FrameChannel {
+  private reader = new FrameReader();
+  private queue: Buffer[] = [];
+  private wake: (() => void) | null = null;
+  closed: string | null = null;
+
+  constructor(readonly socket: FrameSocket, peer: string) {
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        this.queue.push(...this.reader.push(chunk));
+      } catch (err) {
+        this.end(`a message that could not be read (${(err as Error).message})`);
+      }
+      this.wake?.();
+    });
+    socket.on('error', (err: Error) => this.end(`the connection failed (${err.message})`));
+    socket.on('close', () => this.end(`${peer} closed the connection`));
+  }
+
+  /** Ends the connection, keeping the first reason given. */
+  end(why: string): void {
+    this.closed ??= why;
+    this.socket.destroy();
+    this.wake?.();
+  }
+
+  /** The next frame, or null when the connection has ended or `seconds` passed. */
+  async next(seconds = Infinity): Promise<Buffer | null> {
+    const deadline = Date.now() + seconds * 1000;
+    for (;;) {
+      if (this.queue.length) return this.queue.shift() as Buffer;
+      if (this.closed || Date.now() >= deadline) return null;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        if (Number.isFinite(seconds)) setTimeout(resolve, Math.max(0, deadline - Date.now())).unref();
+      });
+      this.wake = null;
+    }
+  }
+
+  /** Writes one frame; resolves once written (nothing is written after the connection ended). */
+  send(frame: Buffer): Promise<void> {
+    if (this.closed) return Promise.reject(new Error(this.closed));
+    return new Promise((resolve, reject) => { this.socket.write(frame, (err) => (err ? reject(err) : resolve())); });
+  }
+}

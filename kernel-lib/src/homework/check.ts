@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as path from 'path';
 import { CheckResult, checkResultText, collectTensors, ReturnError, runExercise } from '../core/exercise';
 import { describe, firstLine } from '../core/errors';
-import { decodeFrame, encodeFrame, FrameReader, tapeUse } from '../core/wire';
+import { decodeFrame, encodeFrame, FrameChannel, tapeUse } from '../core/wire';
 import { EXERCISES, exercise } from './registry';
 
 /**
@@ -65,40 +65,14 @@ export async function serveJudge(socket: string, token: string, name: string, fn
   const functions = e.wireFunctions ?? {};
   await tf.ready();   // a notebook that never touched a tensor still gets a backend for the arguments
   const conn = net.createConnection(socket);
-  const reader = new FrameReader();
-  const queue: Buffer[] = [];
-  let wake: (() => void) | null = null;
-  let closed: Error | null = null;
-  conn.on('data', (chunk: Buffer) => {
-    try {
-      queue.push(...reader.push(chunk));
-    } catch (err) {
-      closed = err as Error;
-      conn.destroy();
-    }
-    wake?.();
-  });
-  conn.on('error', (err) => { closed = err; wake?.(); });
-  conn.on('close', () => { closed ??= new Error('the judge closed the connection'); wake?.(); });
-  const next = async (): Promise<Buffer> => {
-    for (;;) {
-      if (queue.length) return queue.shift() as Buffer;
-      if (closed) throw closed;
-      await new Promise<void>((resolve) => { wake = resolve; });
-      wake = null;
-    }
-  };
-  const send = (m: JudgeMessage) => new Promise<void>((resolve, reject) => {
-    let frame: Buffer;
-    try {
-      frame = encodeFrame(m, functions);
-    } catch (err) {
-      reject(err);
-      return;
-    }
-    conn.write(frame, (err) => (err ? reject(err) : resolve()));
-  });
   await new Promise<void>((resolve, reject) => { conn.once('connect', resolve); conn.once('error', reject); });
+  const channel = new FrameChannel(conn, 'the judge');
+  const next = async (): Promise<Buffer> => {
+    const frame = await channel.next();
+    if (!frame) throw new Error(channel.closed ?? 'the judge closed the connection');
+    return frame;
+  };
+  const send = (m: JudgeMessage) => channel.send(encodeFrame(m, functions));
   await send({ type: 'hello', token, exercise: name, defined: e.functions.map((_, i) => typeof fns[i] === 'function') });
   const { restore } = disableSolutions(name);
   try {
@@ -116,7 +90,7 @@ export async function serveJudge(socket: string, token: string, name: string, fn
       try {
         await send(reply);
       } catch (err) {
-        if (!reply.ok || closed) throw err;
+        if (!reply.ok || channel.closed) throw err;
         // what the function returned cannot cross: the student's case fails, saying where in the value
         const message = `${fnName} returned a value that cannot be graded: ${firstLine(err).replace(/^the value\.value/, 'the result')}`;
         const { value: _unsendable, ...rest } = reply;

@@ -8,7 +8,7 @@ import * as net from 'net';
 import * as tf from '@tensorflow/tfjs';
 import { parentPort } from 'worker_threads';
 import { checkResultText, collectTensors, REMOTE_CALL, RemoteCall, ReturnError, runExercise } from '../core/exercise';
-import { decodeFrame, encodeFrame, FrameReader, settleTapes } from '../core/wire';
+import { decodeFrame, encodeFrame, FrameChannel, settleTapes } from '../core/wire';
 import { useDevice } from '../engine/device';
 import type { JudgeMessage } from './check';
 import type { JudgedExercise, JudgeReport, JudgeSession } from './judge';
@@ -29,53 +29,8 @@ interface Open {
 let current: Open | null = null;
 const ready = useDevice('cpu', { print: false });
 
-/** One connection from a kernel: frames in, frames out. */
-class Connection {
-  private reader = new FrameReader();
-  private queue: Buffer[] = [];
-  private wake: (() => void) | null = null;
-  closed: string | null = null;
-
-  constructor(readonly socket: net.Socket) {
-    socket.on('data', (chunk: Buffer) => {
-      try {
-        this.queue.push(...this.reader.push(chunk));
-      } catch (err) {
-        this.end(`a message the judge could not read (${(err as Error).message})`);
-      }
-      this.wake?.();
-    });
-    socket.on('error', (err) => this.end(`the connection failed (${err.message})`));
-    socket.on('close', () => this.end('the kernel closed the connection'));
-  }
-
-  end(why: string): void {
-    this.closed ??= why;
-    this.socket.destroy();
-    this.wake?.();
-  }
-
-  /** The next frame, or null when the connection has ended or `seconds` passed. */
-  async next(seconds = Infinity): Promise<Buffer | null> {
-    const deadline = Date.now() + seconds * 1000;
-    for (;;) {
-      if (this.queue.length) return this.queue.shift() as Buffer;
-      if (this.closed || Date.now() >= deadline) return null;
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        if (Number.isFinite(seconds)) setTimeout(resolve, Math.max(0, deadline - Date.now())).unref();
-      });
-      this.wake = null;
-    }
-  }
-
-  send(frame: Buffer): void {
-    if (!this.closed) this.socket.write(frame);
-  }
-}
-
 async function serve(open: Open, socket: net.Socket): Promise<void> {
-  const conn = new Connection(socket);
+  const conn = new FrameChannel(socket, 'the kernel');
   const first = await conn.next(HELLO_S);
   let hello: JudgeMessage | null = null;
   try {
@@ -122,7 +77,7 @@ async function serve(open: Open, socket: net.Socket): Promise<void> {
     const id = nextId++;
     const frame = encodeFrame({ type: 'call', id, fn: index, args }, functions);
     const reply = new Promise<JudgeMessage | null>((resolve) => pending.set(id, resolve));
-    conn.send(frame);
+    void conn.send(frame).catch(() => { /* ended: the reply's wait sees it */ });
     const r = await reply;
     if (!r || r.type !== 'reply') throw new ReturnError(`${fnName} did not return: ${conn.closed ?? 'the kernel stopped'} (a time limit or a crash; see the notes)`);
     settleTapes(frame.tapes ?? [], Array.isArray(r.tapes) ? r.tapes : []);
@@ -145,7 +100,7 @@ async function serve(open: Open, socket: net.Socket): Promise<void> {
   report.judged[name] = judged;
   // the kernel prints the report and says goodbye with the errors it caught outside any cell
   const bye = new Promise<JudgeMessage | null>((resolve) => pending.set(-1, resolve));
-  conn.send(encodeFrame({ type: 'done', text: checkResultText(result) }));
+  await conn.send(encodeFrame({ type: 'done', text: checkResultText(result) })).catch(() => { /* the kernel has gone */ });
   await Promise.race([bye, new Promise((r) => setTimeout(r, BYE_S * 1000).unref())]);
   conn.end('done');
   await pump;
