@@ -59,3 +59,18 @@ test('nnlab lessons update copies every lesson and homework of the clone and rep
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /lessons: unknown action "sync" \(known: update, path\)/);
 });
+
+test('nnlab lessons update --no-homework copies the lessons only (a class Hub hands homework out with classroom assign); a later plain update adds it', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nnlab-lessons-nohw-'));
+  const bin = path.join(repoRoot(), 'kernel-lib', 'bin', 'nnlab.js');
+  const all = workspaceFiles(notebooksDir());
+  const lessons = all.filter((f) => !f.startsWith('homework/'));
+  assert.ok(lessons.length >= 13 && all.length > lessons.length);
+  const r = spawnSync(process.execPath, [bin, 'lessons', 'update', '--dir', dir, '--no-homework', '--json'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual((JSON.parse(r.stdout) as { entries: { file: string }[] }).entries.map((e) => e.file), lessons);
+  assert.ok(!fs.existsSync(path.join(dir, 'homework')));
+  const entries = updateWorkspace({ dir });
+  assert.deepEqual(entries.filter((e) => e.action === 'added').map((e) => e.file), all.filter((f) => f.startsWith('homework/')));
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -1,7 +1,10 @@
 /**
  * `nnlab classroom <assign|collect|return> <homework>`: a class's homework over the users' home
  * folders (homework/classroom.ts): hand it out, gather it for `nnlab grade`, return the feedback.
+ * `nnlab classroom setup` and `nnlab classroom hub`: the machine made ready for a JupyterHub class
+ * (jupyter/hub.ts) and the Hub started with the committed configuration.
  */
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import { UsageError } from '../core/args';
 import { ArgumentError } from '../core/errors';
@@ -10,18 +13,32 @@ import { homeworkIds } from '../homework/registry';
 import { assignHomework, collectHomework, LESSONS_FOLDER, MAX_NOTEBOOK_BYTES, returnFeedback } from '../homework/classroom';
 import type { SubmissionGrade } from '../homework/grade';
 import { tableText, toTable } from '../show/table';
+import { hubConfigPath, setupClassroom } from '../jupyter/hub';
 
-const ACTIONS = ['assign', 'collect', 'return'];
+const ACTIONS = ['setup', 'hub', 'assign', 'collect', 'return'];
 /** Which options each action takes. */
 const ACTION_OPTIONS: Record<string, string[]> = {
+  setup: ['homes', 'prefix', 'private-homes', 'check', 'json'],
+  hub: [],
   assign: ['homes', 'users', 'force', 'json'],
   collect: ['homes', 'users', 'out', 'max-mb', 'json'],
   return: ['homes', 'users', 'grades', 'json'],
 };
 
 export const CLASSROOM_COMMAND: Command = {
-  summary: "a class's homework in the users' homes: assign, collect, return feedback",
-  usage: `nnlab classroom <assign|collect|return> <homework> [--homes DIR] [--users a,b,...] [--force] [--out DIR] [--grades FILE] [--max-mb N] [--json]
+  summary: "a class on JupyterHub: set the machine up, start the Hub, assign, collect, return homework",
+  usage: `nnlab classroom setup [--prefix DIR] [--homes DIR] [--private-homes] [--check] [--json]
+nnlab classroom hub
+nnlab classroom <assign|collect|return> <homework> [--homes DIR] [--users a,b,...] [--force] [--out DIR] [--grades FILE] [--max-mb N] [--json]
+
+  setup     (as root) register the two nnlab kernels system-wide, pointing at this install
+            (--prefix, default /usr/local: <prefix>/share/jupyter/kernels), and check what a Hub
+            class needs: jupyterhub and the proxy installed, the library built, this install
+            readable by every user and writable only by root, the homes under --homes private
+            (--private-homes: chmod 700 the open ones), NNLAB_DATA_MIRROR readable. --check: only
+            check. Exits 1 when a check fails.
+  hub       (as root) start JupyterHub with scripts/classroom/jupyterhub_config.py in the
+            foreground; its settings are NNLAB_HUB_* variables (see the file and docs/classroom.md)
 
 Each student's copy is <homes>/<user>/${LESSONS_FOLDER}/homework/<homework>.ipynb, where \`nnlab lessons\`
 puts it. The class is --users, else every folder of --homes that holds ${LESSONS_FOLDER}/. Run as root,
@@ -42,9 +59,9 @@ they could not read themselves (a link to a neighbour's notebook is refused).
   --grades FILE  return: the output of nnlab grade --json (required)
   --json         print what was done as JSON`,
   spec: {
-    flags: ['force', 'json'],
-    options: { homes: null, users: null, out: null, grades: null, 'max-mb': null },
-    positionals: ['action', 'homework'],
+    flags: ['force', 'json', 'private-homes', 'check'],
+    options: { homes: null, users: null, out: null, grades: null, 'max-mb': null, prefix: null },
+    positionals: ['action', 'homework?'],
   },
   async run(a) {
     const [action, homework] = a.positionals;
@@ -52,6 +69,11 @@ they could not read themselves (a link to a neighbour's notebook is refused).
     const given = [...a.flags, ...Object.keys(a.options)];
     const stray = given.find((o) => !ACTION_OPTIONS[action].includes(o));
     if (stray) throw new UsageError(`classroom: --${stray} does not go with ${action} (${action} takes ${ACTION_OPTIONS[action].map((o) => `--${o}`).join(', ')})`);
+    if (action === 'setup' || action === 'hub') {
+      if (homework !== undefined) throw new UsageError(`classroom: ${action} takes no homework (got "${homework}")`);
+      return action === 'setup' ? setup(a.options.homes, a.options.prefix, a.flags) : runHub();
+    }
+    if (homework === undefined) throw new UsageError(`classroom: ${action} needs a homework (one of ${homeworkIds().join(', ')})`);
     if (!homeworkIds().includes(homework)) throw new ArgumentError('homework', homework, `one of ${homeworkIds().join(', ')}`);
     const homes = a.options.homes ?? '/home';
     const users = a.options.users === undefined ? undefined : a.options.users.split(',').map((u) => u.trim()).filter((u) => u !== '');
@@ -91,3 +113,34 @@ they could not read themselves (a link to a neighbour's notebook is refused).
     return entries.some((e) => e.action === 'failed') ? 1 : 0;
   },
 };
+
+function setup(homes: string | undefined, prefix: string | undefined, flags: Set<string>): number {
+  const checkOnly = flags.has('check');
+  if (!checkOnly && prefix === undefined && process.getuid?.() !== 0) {
+    throw new UsageError('classroom: setup registers the kernels system-wide: run it as root (sudo), or give --prefix DIR, or --check to only check');
+  }
+  const checks = setupClassroom({ homes, prefix, privateHomes: flags.has('private-homes'), install: !checkOnly });
+  if (flags.has('json')) out(JSON.stringify(checks, null, 2));
+  else {
+    out(tableText(toTable(checks.map((c) => ({ check: c.check, status: c.status, detail: c.detail })))));
+    const failed = checks.filter((c) => c.status === 'fail').length;
+    out(failed ? `${failed} check(s) failed: the Hub would not serve the lessons` :
+      `ready: start the Hub with \`sudo npx nnlab classroom hub\` (students log in with their accounts on this machine)`);
+  }
+  return checks.some((c) => c.status === 'fail') ? 1 : 0;
+}
+
+/** Runs JupyterHub in the foreground with the committed config; returns its exit code. */
+function runHub(): Promise<number> {
+  if (process.getuid?.() !== 0) throw new UsageError('classroom: hub starts each student\'s server with their uid: run it as root (sudo)');
+  const state = process.env.NNLAB_HUB_STATE ?? '/var/lib/nnlab-hub';
+  fs.mkdirSync(state, { recursive: true, mode: 0o700 });
+  const child = spawn('jupyterhub', ['-f', hubConfigPath()], { stdio: 'inherit', cwd: state });
+  const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
+  process.on('SIGINT', forward('SIGINT'));
+  process.on('SIGTERM', forward('SIGTERM'));
+  return new Promise((resolve) => {
+    child.on('error', (e) => { out(`classroom: could not start jupyterhub (${e.message}): sudo apt-get install -y jupyterhub`); resolve(1); });
+    child.on('exit', (code) => resolve(code ?? 1));
+  });
+}

@@ -106,7 +106,7 @@ DIR/<name>.html with --html). Exits non-zero and shows the failing cell on failu
   },
   lessons: {
     summary: 'copy the lessons into your own folder (outside the clone), or bring new ones in',
-    usage: `nnlab lessons <update|path> [--dir DIR] [--json]
+    usage: `nnlab lessons <update|path> [--dir DIR] [--no-homework] [--json]
 
 Students work on their own copies of the lessons, so that running them (Jupyter saves outputs)
 leaves the clone clean. The folder is --dir, else NNLAB_WORKSPACE, else ~/nnlab-lessons.
@@ -114,8 +114,10 @@ leaves the clone clean. The folder is --dir, else NNLAB_WORKSPACE, else ~/nnlab-
           copies you have not edited are replaced by newer versions, copies you edited are kept
           (listed as "kept"; rename yours and update again to get the new version)
   path    print the folder
+  --no-homework  update: the lessons only (on a class's JupyterHub, homework arrives with
+          nnlab classroom assign)
   --json  print the result as JSON`,
-    spec: { flags: ['json'], options: { dir: null }, positionals: ['action'] },
+    spec: { flags: ['json', 'no-homework'], options: { dir: null }, positionals: ['action'] },
     async run(a) {
       const action = a.positionals[0];
       const dir = a.options.dir ?? workspaceDir();
@@ -124,7 +126,7 @@ leaves the clone clean. The folder is --dir, else NNLAB_WORKSPACE, else ~/nnlab-
         return 0;
       }
       if (action !== 'update') throw new UsageError(`lessons: unknown action "${action}" (known: update, path)`);
-      const entries = updateWorkspace({ dir });
+      const entries = updateWorkspace({ dir, homework: !a.flags.has('no-homework') });
       if (a.flags.has('json')) {
         out(JSON.stringify({ dir, entries }, null, 2));
         return 0;

@@ -66,13 +66,14 @@ export function workspaceFiles(source: string = notebooksDir()): string[] {
 
 /**
  * Copies the lessons into the workspace: new files are added, files not edited since they were
- * installed are updated, edited files are kept. Returns one entry per file.
+ * installed are updated, edited files are kept. Returns one entry per file. `homework: false`
+ * leaves the homework out (a class's Hub hands it out with `nnlab classroom assign`).
  *
  * @example
  * const entries = updateWorkspace({ dir: '/tmp/my-lessons' });
  * entries.filter((e) => e.action === 'kept')   // the student's edited copies, left alone
  */
-export function updateWorkspace(options: { dir?: string; source?: string } = {}): WorkspaceEntry[] {
+export function updateWorkspace(options: { dir?: string; source?: string; homework?: boolean } = {}): WorkspaceEntry[] {
   const source = path.resolve(options.source ?? notebooksDir());
   const dir = path.resolve(options.dir ?? workspaceDir());
   if (dir === source || dir.startsWith(`${source}${path.sep}`)) {
@@ -90,7 +91,7 @@ export function updateWorkspace(options: { dir?: string; source?: string } = {})
     }
   }
   const entries: WorkspaceEntry[] = [];
-  for (const file of workspaceFiles(source)) {
+  for (const file of workspaceFiles(source).filter((f) => options.homework !== false || !f.startsWith('homework/'))) {
     const from = path.join(source, file);
     const to = path.join(dir, file);
     const fresh = cellsHash(from);
