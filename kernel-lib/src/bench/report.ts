@@ -315,17 +315,18 @@ export function ratioTable(record: Pick<BenchRecord, 'ratios' | 'options'>): str
 }
 
 /** The lines that say how the figures were made: rounds, runs, what a ratio and its spread are. */
-export function methodLines(record: Pick<BenchRecord, 'options' | 'results'>): string[] {
-  const { rounds, quick } = record.options;
+export function methodLines(record: Pick<BenchRecord, 'options' | 'results' | 'configs'>): string[] {
+  const rounds = record.options.rounds ?? 1;
   const bound = Math.round(100 * (record.options.spreadBound ?? SPREAD_BOUND));
-  const order = record.options.configs.map((c) => CONFIG_TITLES[c] ?? c).join(', ');
+  const unavailable = new Set(record.configs.filter((c) => c.status === 'unavailable').map((c) => c.config));
+  const order = record.options.configs.filter((c) => !unavailable.has(c)).map((c) => CONFIG_TITLES[c] ?? c).join(', ');
   return [
-    `nnlab bench: training samples/s and GEMM GFLOP/s${quick ? ' (--quick: few steps, a smoke test)' : ''}; ` +
-      `${rounds ?? 1} interleaved round${rounds === 1 ? '' : 's'}, each running ${order} in turn, each in its own process;`,
-    `a figure is the median over rounds of each round's median of ${runCounts(record.results)} timed runs; ` +
-      '(0.81x) = ratio to PyTorch CPU: the median of the per-round ratios (each round\'s figure / PyTorch\'s in the same round);',
-    `spread = (max - min) / 2 / median of the per-round ratios; a ratio whose spread is above ±${bound}% is flagged UNSTABLE` +
-      `${(rounds ?? 1) < 2 ? ' (one round: no spread)' : ''}`,
+    `nnlab bench: training samples/s and GEMM GFLOP/s over ${rounds} interleaved round${rounds === 1 ? '' : 's'}` +
+      `${record.options.quick ? ' (--quick: few steps, a smoke test)' : ''}; each round runs ${order}`,
+    `in turn, one at a time, each in its own process; a figure is the median over rounds of each round's median of ${runCounts(record.results)} timed runs;`,
+    "(0.81x) = ratio to PyTorch CPU: the median of the per-round ratios (each round's figure / PyTorch's in the same round);",
+    `spread = (max - min) / 2 / median of the per-round ratios; above ±${bound}% a ratio is flagged UNSTABLE` +
+      `${rounds < 2 ? ' (one round: no spread)' : ''}`,
   ];
 }
 

@@ -169,7 +169,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchRecord>
     } else {
       if (r.unavailable) c.unavailable = r.unavailable;
       else c.failures.push(`in round ${round + 1}: ${r.failed}`);
-      progress(`${config}: ${r.unavailable ? 'unavailable' : 'failed'}: ${r.unavailable ?? r.failed}`);
+      progress(`round ${round + 1}/${rounds}: ${config}: ${r.unavailable ? 'unavailable' : 'failed'}: ${r.unavailable ?? r.failed}`);
     }
   }
   const results = order.flatMap((config) => mergeRounds(done.get(config)!.rounds));

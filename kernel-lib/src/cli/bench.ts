@@ -21,11 +21,11 @@ Training samples/s of the MNIST MLP 784-512-512-512-10 (dropout, Adam, batch 128
 CNN (1,345,066 parameters, batch 64) and the two-layer net 3072-50-10 (SGD, batch 100), and GEMM
 GFLOP/s (1024x1024), on synthetic data, next to PyTorch CPU (2 threads, /usr/bin/python3) in the
 same invocation, with the issue's targets (wasm + nnlab vs PyTorch).
-Interleaved rounds: each round runs every configuration once, each in its own process, one at a
-time (${ROUND_ORDER.join(', ')}); a round's figure is the median of a few timed runs after
-warm-up steps. Each figure is the median over rounds; each ratio the median of the per-round
-ratios, with its spread = (max - min) / 2 / median over the rounds, flagged UNSTABLE above
-±${Math.round(100 * SPREAD_BOUND)}%.
+Interleaved rounds: each round runs every configuration once, each in its own process, one at
+a time, in the order ${ROUND_ORDER.join(', ')};
+a round's figure is the median of a few timed runs after warm-up steps. Each figure is the median
+over rounds; each ratio the median of the per-round ratios, with its spread = (max - min) / 2 /
+median over the rounds, flagged UNSTABLE above ±${Math.round(100 * SPREAD_BOUND)}%.
   --quick         few steps and 1 round: a smoke test, not a measurement
   --rounds N      interleaved rounds, 1..${MAX_ROUNDS} (default ${DEFAULT_ROUNDS}; --quick: 1)
   --json          print the record as JSON (results, ratios with spreads, profiles, machine, versions)
