@@ -178,9 +178,10 @@ async function main(): Promise<void> {
   }
   console.log(`machine: ${machine}; NumPy ${numpy.stdout.trim()} with its default BLAS threads`);
   console.log(`each time: the 6 inits (${INITS.join(', ')}) with tanh, the median of ${rounds} interleaved rounds ` +
-    `(each round: ${IMPLEMENTATIONS.join(', ')}); a ratio: the median of the per-round ratios, ` +
-    `±spread = (max - min) / 2 / median over the rounds, UNSTABLE above ±${Math.round(100 * SPREAD_BOUND)}%; ` +
-    'timings on a shared machine are noisy\n');
+    `(each round: ${IMPLEMENTATIONS.join(', ')});`);
+  console.log('a ratio: the median of the per-round ratios (nnlab / NumPy in the same round), ' +
+    `±spread = (max - min) / 2 / median over the rounds, UNSTABLE above ±${Math.round(100 * SPREAD_BOUND)}%;`);
+  console.log('timings on a shared machine are noisy\n');
   console.log(initStatsTable(rows));
   console.log('');
   for (const line of targetLines(rows)) console.log(line);
