@@ -39,8 +39,10 @@ export type ConfigName = typeof CONFIG_NAMES[number];
 export const ROUND_ORDER: readonly ConfigName[] = ['wasm-nnlab', 'pytorch', 'wasm-stock', 'cpu', 'tfjs-node'];
 
 /**
- * Rounds of a full run: a default `nnlab bench` (every configuration, every benchmark) takes about
- * 8 minutes on 2 cores; --quick runs 1.
+ * Rounds of a full run. A round of every configuration and benchmark takes about 80 s on 2 idle
+ * cores (110 s at load average 9: measured in parts, 45 s for the MLP and two-layer net, 47 s for
+ * the CNN and GEMM without cpu, 15-20 s for cpu's GEMM), so a default `nnlab bench` takes 7 to 9
+ * minutes; --quick runs 1.
  */
 export const DEFAULT_ROUNDS = 5;
 export const MAX_ROUNDS = 20;
