@@ -35,15 +35,15 @@ def median(values):
     return s[mid] if len(s) % 2 else (s[mid - 1] + s[mid]) / 2
 
 
-def time_runs(step, schedule):
-    """Warm-up steps (the last sizes the runs), then `runs` timed runs of equally many steps."""
+def time_runs(step, schedule, fixed_steps=None):
+    """Warm-up steps (the last sizes the runs unless `fixed_steps`: a later round), then `runs` timed runs of equally many steps."""
     last = 0.0
     for _ in range(max(1, schedule["warmup"])):
         t0 = time.perf_counter()
         step()
         last = time.perf_counter() - t0
     steps = min(schedule["maxStepsPerRun"], max(1, -(-schedule["minRunSeconds"] // max(last, 1e-6))))
-    steps = int(steps)
+    steps = int(fixed_steps or steps)
     seconds = []
     for _ in range(schedule["runs"]):
         t0 = time.perf_counter()
@@ -141,7 +141,7 @@ def main():
                 spec = task["specs"][bench]
                 step = trainer(torch, nn, bench, spec)
                 work = spec["batchSize"]
-            seconds, steps = time_runs(step, task["schedule"])
+            seconds, steps = time_runs(step, task["schedule"], task.get("stepsPerRun", {}).get(bench))
             runs = [work * steps / s for s in seconds]
             r = {**base, "value": median(runs), "runs": runs, "stepsPerRun": steps, "runSeconds": seconds}
             progress(f"{bench}: {r['value']:.{2 if bench == 'gemm' else 0}f} {unit} (median of {len(runs)} runs x {steps} steps)")

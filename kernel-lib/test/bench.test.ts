@@ -1,7 +1,9 @@
 /**
  * `nnlab bench` (issue 4): its pure parts (median, ratios, the table, the kernel summary), the
- * models' weight counts in both frameworks, a leak-free in-process run on the cpu backend, and
- * the built CLI's `--quick --only gemm --json` in a child process.
+ * interleaved rounds of issue 25 (the schedule, per-round ratios with their spread and flag, the
+ * ratio table, bad --rounds), `bench:init-stats`'s rounds and table, the models' weight counts in
+ * both frameworks, a leak-free in-process run on the cpu backend, and the built CLI's
+ * `--quick --only gemm --rounds 2 --json` in a child process.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,9 +14,11 @@ import * as tf from '@tensorflow/tfjs';
 import { benchModel, cnnModel, denseParameterCount, TRAIN_SPECS } from '../src/bench/models';
 import {
   BenchRecord, BenchResult, benchReportText, benchTable, fastestCalls, formatRate, formatRatio, median,
-  missedTargetLines, ratio, ratios, runCounts, summarizeKernels, underLoad,
+  mergeRounds, missedTargetLines, ratio, ratios, ratioTable, runCounts, summarizeKernels, underLoad,
 } from '../src/bench/report';
-import { parseList, PYTHON, torchScript } from '../src/bench/run';
+import { formatSpread, interleave, perRoundRatios, roundStats, SPREAD_BOUND } from '../src/bench/rounds';
+import { MAX_ROUNDS, parseList, PYTHON, ROUND_ORDER, runBench, torchScript } from '../src/bench/run';
+import { initStatsTable, parseArgs as parseInitArgs, rowOf, targetLines } from '../src/bench/initStats';
 import { plannedSkip, runChildTask, timeRuns } from '../src/bench/train';
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'nnlab.js');
@@ -52,11 +56,76 @@ test('ratios(results, targets) compares each tfjs configuration with PyTorch and
     result('wasm-nnlab', 'gemm', 45),
   ];
   const rows = ratios(results, { mlp: 0.8, cnn: 0.3 });
+  const one = (q: number) => ({ perRound: [q], min: q, max: q, spread: null, unstable: null });
   assert.deepEqual(rows, [
-    { bench: 'mlp', config: 'wasm-nnlab', ratio: 0.75, target: 0.8, met: false },
-    { bench: 'mlp', config: 'wasm-stock', ratio: 210 / 3200, target: null, met: null },
-    { bench: 'cnn', config: 'wasm-nnlab', ratio: 0.31, target: 0.3, met: true },
+    { bench: 'mlp', config: 'wasm-nnlab', ratio: 0.75, target: 0.8, met: false, value: 2400, reference: 3200, ...one(0.75) },
+    { bench: 'mlp', config: 'wasm-stock', ratio: 210 / 3200, target: null, met: null, value: 210, reference: 3200, ...one(210 / 3200) },
+    { bench: 'cnn', config: 'wasm-nnlab', ratio: 0.31, target: 0.3, met: true, value: 31, reference: 100, ...one(0.31) },
   ]);
+});
+
+test('interleave(["A", "B", "C"], 3) runs every configuration once per round, round after round: ABCABCABC', () => {
+  assert.deepEqual(interleave(['A', 'B', 'C'], 3).map((s) => `${s.config}${s.round}`), ['A0', 'B0', 'C0', 'A1', 'B1', 'C1', 'A2', 'B2', 'C2']);
+  assert.deepEqual(interleave(['A'], 2), [{ round: 0, config: 'A' }, { round: 1, config: 'A' }]);
+  assert.deepEqual(ROUND_ORDER.slice(0, 2), ['wasm-nnlab', 'pytorch'], 'the target configuration runs next to PyTorch');
+  assert.throws(() => interleave(['A'], 0), { message: 'rounds must be an integer >= 1, got 0' });
+});
+
+test('roundStats([0.8, 1.0, 0.9]) is the median 0.9 with spread (1.0 - 0.8) / 2 / 0.9 = 0.111, under the ±15% bound', () => {
+  const s = roundStats([0.8, 1.0, 0.9])!;
+  assert.deepEqual([s.median, s.min, s.max, s.rounds, s.unstable], [0.9, 0.8, 1.0, 3, false]);
+  assert.ok(Math.abs(s.spread! - 0.2 / 2 / 0.9) < 1e-12, String(s.spread));
+  const wide = roundStats([0.5, 1.0, 0.9])!;
+  assert.ok(Math.abs(wide.spread! - 0.5 / 2 / 0.9) < 1e-12);
+  assert.equal(wide.unstable, true, 'spread 0.278 > 0.15');
+  assert.equal(roundStats([0.5, 1.0, 0.9], 0.3)!.unstable, false, 'the bound is a parameter');
+  assert.equal(SPREAD_BOUND, 0.15);
+  assert.deepEqual(roundStats([1.2]), { median: 1.2, min: 1.2, max: 1.2, spread: null, unstable: null, rounds: 1 });
+  assert.equal(roundStats([]), null);
+  // exactly on the bound is not flagged: 0.875 and 1.125 around 1.0 give a spread of 0.125
+  assert.equal(roundStats([0.875, 1.0, 1.125], 0.125)!.unstable, false);
+});
+
+test('perRoundRatios(values, references) divides round by round and leaves null where a side is missing', () => {
+  assert.deepEqual(perRoundRatios([2, null, 3, 4], [4, 5, 6, 0]), [0.5, null, 0.5, null]);
+});
+
+test('formatSpread prints a half-range in percent, one decimal below 10%, and "-" without one', () => {
+  assert.equal(formatSpread(0.0612), '±6.1%');
+  assert.equal(formatSpread(0.234), '±23%');
+  assert.equal(formatSpread(null), '-');
+  assert.equal(formatSpread(Infinity), '±inf');
+});
+
+test('mergeRounds(rounds) gives the median of the rounds\' medians, every run, and an error only when no round has a figure', () => {
+  const r1 = [result('wasm-nnlab', 'mlp', 100, { runs: [90, 100, 110], stepsPerRun: 7 }), result('wasm-nnlab', 'cnn', null, { error: 'boom' })];
+  const r2 = [result('wasm-nnlab', 'mlp', 300, { runs: [300, 310, 290], stepsPerRun: 7 }), result('wasm-nnlab', 'cnn', null, { error: 'boom' })];
+  const r3 = [result('wasm-nnlab', 'mlp', 120, { runs: [120], stepsPerRun: 7 }), result('wasm-nnlab', 'cnn', 5)];
+  const [mlp, cnn] = mergeRounds([r1, null, r2, r3]);
+  assert.deepEqual(mlp.perRound, [100, null, 300, 120]);
+  assert.equal(mlp.value, 120, 'median of 100, 300, 120');
+  assert.deepEqual(mlp.runs, [90, 100, 110, 300, 310, 290, 120]);
+  assert.equal(mlp.stepsPerRun, 7);
+  assert.equal(cnn.value, 5);
+  assert.equal(cnn.error, undefined, 'a round with a figure: no error');
+  const [failed] = mergeRounds([[result('wasm-stock', 'cnn', null, { error: 'no kernel' })], null]);
+  assert.deepEqual([failed.value, failed.error, failed.perRound], [null, 'no kernel', [null, null]]);
+});
+
+test('ratios(results) is the median of the per-round ratios (not the ratio of the medians), with its spread and flag', () => {
+  // rounds: tfjs 100, 200, 300 vs PyTorch 100, 400, 300: per-round ratios 1, 0.5, 1 -> median 1
+  const results = [
+    result('wasm-nnlab', 'mlp', 200, { perRound: [100, 200, 300] }), result('pytorch', 'mlp', 300, { perRound: [100, 400, 300] }),
+    result('wasm-nnlab', 'gemm', 30, { perRound: [30, null, 31] }), result('pytorch', 'gemm', 100, { perRound: [100, 100, 100] }),
+  ];
+  const [mlp, gemm] = ratios(results, { mlp: 0.8 });
+  assert.deepEqual(mlp, {
+    bench: 'mlp', config: 'wasm-nnlab', ratio: 1, target: 0.8, met: true, value: 200, reference: 300,
+    perRound: [1, 0.5, 1], min: 0.5, max: 1, spread: 0.25, unstable: true,
+  });
+  assert.notEqual(mlp.ratio, 200 / 300);
+  assert.deepEqual(gemm.perRound, [0.3, null, 0.31]);
+  assert.ok(Math.abs(gemm.ratio - 0.305) < 1e-12 && Math.abs(gemm.spread! - 0.005 / 0.305) < 1e-12 && gemm.unstable === false);
 });
 
 test('fastestCalls keeps each kernel call\'s smallest time over steps, and the last step when the kernels differ', () => {
@@ -88,7 +157,7 @@ function fakeRecord(): BenchRecord {
   const targets = { mlp: 0.8, cnn: 0.3 };
   return {
     kind: 'nnlab-bench',
-    options: { only: ['mlp', 'cnn'], configs: ['wasm-nnlab', 'pytorch', 'wasm-stock'], quick: false, schedule: { runs: 5 }, torchThreads: 2, seed: 1 },
+    options: { only: ['mlp', 'cnn'], configs: ['wasm-nnlab', 'pytorch', 'wasm-stock'], quick: false, rounds: 1, spreadBound: 0.15, schedule: { runs: 5 }, torchThreads: 2, seed: 1 },
     machine: { cpus: 2, cpuModel: 'test CPU', platform: 'linux', memoryGB: 8, loadAverageStart: [0.1, 0, 0], loadAverageEnd: [0.2, 0, 0] },
     versions: { node: 'v20', tfjs: '4.22.0', torch: '1.13.1' },
     configs: [
@@ -123,6 +192,7 @@ test('runCounts(results) names the usual number of timed runs and the configurat
   const rs = [result('wasm-nnlab', 'mlp', 1, { runs: [1, 2, 3, 4, 5] }), result('pytorch', 'mlp', 1, { runs: [1, 2, 3, 4, 5] }), result('cpu', 'mlp', 1, { runs: [1, 2, 3] })];
   assert.equal(runCounts(rs), '5 (cpu (plain JS): 3)');
   assert.equal(runCounts(rs.slice(0, 2)), '5');
+  assert.equal(runCounts([result('pytorch', 'mlp', 1, { runs: [1, 2, 3, 4, 5, 6], perRound: [1, null, 2] })]), '3', '6 runs over 2 rounds that ran');
 });
 
 test('benchReportText(record) says when the machine is under load, and lists unavailable configurations', () => {
@@ -134,6 +204,95 @@ test('benchReportText(record) says when the machine is under load, and lists una
   assert.match(benchReportText(loaded), /measured under load: load average 5\.5 at the start, 0\.2 at the end, on 2 CPUs/);
   assert.equal(underLoad([1.1], 2), true);
   assert.equal(underLoad([0.9], 2), false);
+});
+
+/** fakeRecord over three rounds: wasm + nnlab's MLP ratio is steady, the CNN's swings (flagged). */
+function threeRounds(): BenchRecord {
+  const record = fakeRecord();
+  const per: Record<string, (number | null)[]> = {
+    'wasm-nnlab/mlp': [2400, 2300, 2500], 'pytorch/mlp': [3200, 3000, 3300], 'wasm-stock/mlp': [210, 200, 220],
+    'wasm-stock/cnn': [null, null, null], 'wasm-nnlab/cnn': [31, 30, 32], 'pytorch/cnn': [100, 60, 100],
+  };
+  record.options.rounds = 3;
+  record.results = record.results.map((r) => {
+    const perRound = per[`${r.config}/${r.bench}`];
+    const values = perRound.filter((v): v is number => v !== null);
+    return { ...r, perRound, value: values.length ? median(values) : null, runs: values.flatMap((v) => [v, v]) };
+  });
+  record.ratios = ratios(record.results, record.targets);
+  return record;
+}
+
+test('ratioTable(record) prints each side\'s median next to the median ratio, its spread and range, and flags a spread over ±15%', () => {
+  const lines = ratioTable(threeRounds()).split('\n');
+  assert.match(lines[0], /^benchmark\s+configuration\s+median\s+PyTorch median\s+ratio\s+spread\s+per round \(min-max\)\s+rounds\s+flag$/);
+  // MLP: 2400/3200 = 0.75, 2300/3000 = 0.767, 2500/3300 = 0.758: median 0.758, spread (0.767 - 0.75) / 2 / 0.758 = 1.1%
+  assert.match(lines[2], /^MLP\s+wasm \+ nnlab\s+2,400\s+3,200\s+0\.76x\s+±1\.1%\s+0\.75x-0\.77x\s+3\s*$/);
+  // wasm stock: 210/3200 = 0.0656, 200/3000 = 0.0667, 220/3300 = 0.0667: median 0.0667, spread 0.0010 / 2 / 0.0667 = 0.8%
+  assert.match(lines[3], /^MLP\s+wasm stock\s+210\s+3,200\s+0\.067x\s+±0\.8%\s+0\.066x-0\.067x\s+3\s*$/);
+  // CNN: 0.31, 0.5, 0.32: median 0.32, spread (0.5 - 0.31) / 2 / 0.32 = 30%
+  assert.match(lines[4], /^CNN\s+wasm \+ nnlab\s+31\s+100\s+0\.32x\s+±30%\s+0\.31x-0\.50x\s+3\s+UNSTABLE \(spread > ±15%\)$/);
+  assert.equal(lines.length, 5);
+});
+
+test('benchReportText(record) defines the rounds, the ratio and the spread, and counts the flagged ratios', () => {
+  const text = benchReportText(threeRounds());
+  assert.match(text, /^nnlab bench: training samples\/s and GEMM GFLOP\/s over 3 interleaved rounds; each round runs wasm \+ nnlab, PyTorch CPU, wasm stock$/m, 'tfjs-node is unavailable: not in the order');
+  assert.match(text, /^in turn, one at a time, each in its own process; a figure is the median over rounds of each round's median of 2 timed runs;$/m);
+  assert.match(text, /^\(0\.81x\) = ratio to PyTorch CPU: the median of the per-round ratios/m);
+  assert.match(text, /^spread = \(max - min\) \/ 2 \/ median of the per-round ratios; above ±15% a ratio is flagged UNSTABLE$/m);
+  assert.match(text, /^Ratios to PyTorch CPU, round by round:$/m);
+  assert.match(text, /^1 ratio flagged: the rounds disagree by more than the bound; .* more --rounds$/m);
+  assert.match(text, /^MLP\s+samples\/s\s+2,400 \(0\.76x\)\s+3,200\s+210 \(0\.067x\)\s+>= 0\.8x  MISSED$/m, 'the main table shows the median ratio');
+  const single = benchReportText(fakeRecord());
+  assert.match(single, /over 1 interleaved round; /);
+  assert.match(single, /flagged UNSTABLE \(one round: no spread\)$/m);
+  assert.ok(!single.includes('ratio flagged'));
+});
+
+test('runBench({ rounds: 0 }) rejects the value before running anything, naming rounds, the value and the range', async () => {
+  await assert.rejects(runBench({ rounds: 0 }), { message: `rounds must be an integer in [1, ${MAX_ROUNDS}], got 0` });
+  await assert.rejects(runBench({ rounds: 2.5 }), { message: /^rounds must be an integer in \[1, 20\], got 2\.5$/ });
+});
+
+test('nnlab bench --rounds 0, 21 or x is a usage error naming --rounds, the value and the range', () => {
+  for (const bad of ['0', '21', 'x', '-1']) {
+    const r = spawnSync(process.execPath, [BIN, 'bench', '--rounds', bad], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 2, `--rounds ${bad}: ${r.stderr}`);
+    assert.equal(r.stderr.split('\n')[0], `nnlab: bench: --rounds must be an integer in [1, 20], got "${bad}"`);
+  }
+});
+
+test('bench:init-stats parseArgs takes --rounds (and the old --repeats), and a bad value is one line naming it', () => {
+  assert.deepEqual(parseInitArgs([]), { rounds: 3, setups: ['A', 'B'], threads: 'auto', json: false });
+  assert.deepEqual(parseInitArgs(['--rounds', '5', '--setup', 'B', '--threads', '2', '--json']), { rounds: 5, setups: ['B'], threads: 2, json: true });
+  assert.equal(parseInitArgs(['--repeats', '4']).rounds, 4);
+  assert.throws(() => parseInitArgs(['--rounds', '0']), { message: 'bench:init-stats: --rounds must be an integer in [1, 20], got "0"' });
+  assert.throws(() => parseInitArgs(['--rounds']), { message: 'bench:init-stats: --rounds must be an integer in [1, 20], got nothing' });
+  assert.throws(() => parseInitArgs(['--setup', 'C']), { message: 'bench:init-stats: --setup must be A or B, got "C"' });
+  assert.throws(() => parseInitArgs(['--fast']), { message: /unknown argument "--fast" \(known: --rounds N/ });
+});
+
+test('bench:init-stats rowOf(samples) gives median times and per-round ratios with spread; the table and targets read them', () => {
+  // NumPy f32 100, 100, 100 ms; nnlab grid 90, 120, 80: grid/f32 per round 0.9, 1.2, 0.8 -> median 0.9, spread 0.4 / 2 / 0.9 = 22%;
+  // grid/f64 90/190, 120/200, 80/210 = 0.474, 0.6, 0.381 -> 0.47 ±23%; each/f64 0.5, 0.475, 0.452 -> 0.47 ±5.0%
+  const row = rowOf('A', 'forward', { nnlabGrid: [90, 120, 80], numpy32: [100, 100, 100], nnlabEach: [95, 95, 95], numpy64: [190, 200, 210] });
+  assert.deepEqual(row.ms, { nnlabGrid: 90, numpy32: 100, nnlabEach: 95, numpy64: 200 });
+  assert.equal(row.ratios.gridF32.median, 0.9);
+  assert.ok(Math.abs(row.ratios.gridF32.spread! - 0.4 / 2 / 0.9) < 1e-12);
+  assert.equal(row.ratios.gridF32.unstable, true);
+  assert.equal(row.ratios.eachF32.unstable, false);
+  assert.ok(Math.abs(row.ratios.eachF64.median - 95 / 200) < 1e-12);
+  const steady = rowOf('B', 'forward+backward', { nnlabGrid: [1100, 1100, 1100], numpy32: [1000, 1000, 1000], nnlabEach: [1200, 1200, 1200], numpy64: [2000, 2000, 2000] });
+  const lines = initStatsTable([row, steady]).split('\n');
+  assert.match(lines[0], /^setup\s+pass\s+nnlab grid\s+nnlab each\s+numpy f32\s+numpy f64\s+grid\/f32\s+each\/f32\s+grid\/f64\s+each\/f64\s+flag$/);
+  assert.match(lines[2], /^A\s+forward\s+0\.09 s\s+0\.10 s\s+0\.10 s\s+0\.20 s\s+0\.90 ±22%\s+0\.95 ±0\.0%\s+0\.47 ±23%\s+0\.47 ±5\.0%\s+UNSTABLE$/);
+  assert.match(lines[3], /^B\s+forward\+backward\s+1\.10 s\s+1\.20 s\s+1\.00 s\s+2\.00 s\s+1\.10 ±0\.0%/);
+  assert.deepEqual(targetLines([row, steady]), [
+    'target (issue 6): nnlab grid / NumPy float64 <= 1.0 for the forward statistics of each setup: met (worst 0.47)',
+    'target (issue 25): nnlab grid / NumPy float32 <= 1.0 for each setup, forward and forward+backward: NOT met (worst 1.10)',
+    'UNSTABLE (spread > ±15%): A forward gridF32, A forward gridF64; rerun on an idle machine or with more --rounds',
+  ]);
 });
 
 test('parseList("only", "gemm,mlp", names) keeps the canonical order, and an unknown name is an error naming the value', () => {
@@ -151,6 +310,9 @@ test('timeRuns(step, sync, schedule) warms up, sizes runs from the last warm-up 
   assert.equal(runSeconds.length, 3);
   assert.equal(steps, 2 + 3 * 4);
   assert.equal(syncs, 2 + 3);
+  steps = 0;
+  assert.equal(timeRuns(() => { steps++; }, () => undefined, { runs: 2, warmup: 1, minRunSeconds: 1, maxStepsPerRun: 4 }, 3).stepsPerRun, 3, 'a later round reuses the first round\'s size');
+  assert.equal(steps, 1 + 2 * 3);
 });
 
 test('plannedSkip("cpu", "cnn") skips the CNN on plain JavaScript only', () => {
@@ -198,22 +360,31 @@ test('runChildTask on the cpu backend times the two-layer net, profiles a step, 
   assert.ok(out.profiles[0].kernels.some((k) => k.kernel === 'BatchMatMul' || k.kernel === '_FusedMatMul'), JSON.stringify(out.profiles[0].kernels.slice(0, 5)));
 });
 
-test('nnlab bench --quick --only gemm --json runs every configuration in a child process and prints the records', () => {
-  const r = spawnSync(process.execPath, [BIN, 'bench', '--quick', '--only', 'gemm', '--json'], { encoding: 'utf8', timeout: 150_000 });
+test('nnlab bench --quick --only gemm --rounds 2 --json runs every configuration in a child process per round, interleaved, and prints the records', () => {
+  const r = spawnSync(process.execPath, [BIN, 'bench', '--quick', '--only', 'gemm', '--rounds', '2', '--json'], { encoding: 'utf8', timeout: 240_000 });
   assert.equal(r.status, 0, r.stderr);
   const record = JSON.parse(r.stdout) as BenchRecord;
   assert.equal(record.kind, 'nnlab-bench');
   assert.deepEqual(record.options.only, ['gemm']);
+  assert.deepEqual([record.options.rounds, record.options.spreadBound], [2, 0.15]);
   assert.ok(record.machine.cpus >= 1 && record.versions.tfjs === '4.22.0');
   const ran = record.configs.filter((c) => c.status === 'ran').map((c) => c.config);
   for (const config of ['wasm-nnlab', 'wasm-stock', 'cpu']) assert.ok(ran.includes(config), `${config} ran: ${JSON.stringify(record.configs)}`);
+  // the children started ABAB: every configuration once per round, the unavailable ones asked once
+  const starts = [...r.stderr.matchAll(/^round (\d)\/2: (\S+): starting$/gm)].map((m) => `${m[2]}@${m[1]}`);
+  const available = record.options.configs.filter((c) => record.configs.find((s) => s.config === c)!.status !== 'unavailable');
+  const unavailable = record.options.configs.filter((c) => !available.includes(c));
+  assert.deepEqual(starts.filter((s) => !unavailable.includes(s.split('@')[0])), interleave(available, 2).map((s) => `${s.config}@${s.round + 1}`));
   for (const config of ran) {
     const gemm = record.results.find((x) => x.config === config && x.bench === 'gemm');
-    assert.ok(gemm && gemm.unit === 'GFLOP/s' && gemm.value! > 0 && gemm.runs.length >= 1, `${config}: ${JSON.stringify(gemm)}`);
+    assert.ok(gemm && gemm.unit === 'GFLOP/s' && gemm.value! > 0 && gemm.perRound?.length === 2 && gemm.runs.length >= 2, `${config}: ${JSON.stringify(gemm)}`);
+    assert.equal(gemm.value, median(gemm.perRound!.filter((v): v is number => v !== null)));
   }
   const torch = record.configs.find((c) => c.config === 'pytorch')!;
   if (torch.status === 'ran') {
-    assert.ok(record.ratios.some((q) => q.config === 'wasm-nnlab' && q.bench === 'gemm' && q.ratio > 0));
+    const q = record.ratios.find((x) => x.config === 'wasm-nnlab' && x.bench === 'gemm')!;
+    assert.ok(q.ratio > 0 && q.perRound.length === 2 && q.spread !== null && typeof q.unstable === 'boolean', JSON.stringify(q));
+    assert.equal(q.reference, record.results.find((x) => x.config === 'pytorch')!.value);
   } else {
     assert.match(torch.detail, /apt-get install -y python3-torch/);
   }

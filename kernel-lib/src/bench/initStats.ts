@@ -9,14 +9,19 @@
  * - nnlab each: six separate `weightInit.stats` calls, each drawing its own weights, as the NumPy code does.
  * Two passes: the forward statistics alone (what the lecture's code computes) and forward +
  * backward (the gradient statistics too, in both implementations). Every time is in-process (no
- * interpreter or backend start-up), the median of `--repeats` interleaved rounds. The target of
- * the issue: nnlab / NumPy float64 <= 1.0 for setups A and B on the wasm backend.
+ * interpreter or backend start-up). The four implementations run interleaved (./rounds.ts): each
+ * round runs every one once, in {@link IMPLEMENTATIONS} order, round after round; a time is the
+ * median over rounds, a ratio the median of the per-round ratios (nnlab / NumPy in the same round)
+ * with its spread (max - min) / 2 / median, flagged UNSTABLE above ±15 %. Targets: issue 6, nnlab
+ * grid / NumPy float64 <= 1.0 for the forward statistics; issue 25, nnlab grid / NumPy float32
+ * <= 1.0 for setups A and B, forward and forward + backward.
  *
  * The wasm backend runs with `--threads` XNNPACK threads (default 'auto': the cores, as the other
  * nnlab benchmarks; the lessons default to 1, NNLAB_WASM_THREADS), NumPy with its default BLAS
  * threads (all cores).
  *
- * Usage: npm run bench:init-stats -w nnlab [-- --repeats 3] [--setup A|B] [--threads auto|1..8] [--json]
+ * Usage: npm run bench:init-stats -w nnlab [-- --rounds 3] [--setup A|B] [--threads auto|1..8] [--json]
+ * (`--repeats N` is the old name of `--rounds N`.)
  */
 import { spawnSync } from 'child_process';
 import * as os from 'os';
@@ -26,21 +31,75 @@ import { useDevice } from '../engine/device';
 import { INITS } from '../nets/init';
 import { resolveStatsOptions, SETUP_A, SETUP_B, stats, StatsOptions } from '../lessons/weight-init/stats';
 import { grid } from '../lessons/weight-init/grid';
+import { formatSpread, interleave, median, perRoundRatios, present, RoundStats, roundStats, SPREAD_BOUND } from './rounds';
+import { tableText, toTable } from '../show/table';
 
 const NUMPY_SCRIPT = path.resolve(__dirname, '..', '..', 'test', 'numpy', 'init_stats.py');
 const PYTHON = process.env.NNLAB_PYTHON ?? '/usr/bin/python3';
 
-interface Row {
+/** The implementations timed, in their order within a round. */
+export const IMPLEMENTATIONS = ['nnlabGrid', 'numpy32', 'nnlabEach', 'numpy64'] as const;
+export type Implementation = typeof IMPLEMENTATIONS[number];
+
+/** The ratios reported: nnlab (grid or each) / NumPy (float32 or float64), per round. */
+export const RATIOS = {
+  gridF32: ['nnlabGrid', 'numpy32'], eachF32: ['nnlabEach', 'numpy32'], gridF64: ['nnlabGrid', 'numpy64'], eachF64: ['nnlabEach', 'numpy64'],
+} as const satisfies Record<string, readonly [Implementation, Implementation]>;
+export type RatioName = keyof typeof RATIOS;
+
+export const DEFAULT_ROUNDS = 3;
+export const MAX_ROUNDS = 20;
+
+export interface Row {
   setup: 'A' | 'B';
   pass: 'forward' | 'forward+backward';
-  /** Median milliseconds of the six inits, per implementation. */
-  ms: { nnlabGrid: number; nnlabEach: number; numpy64: number; numpy32: number };
-  samples: Record<string, number[]>;
+  /** Median milliseconds of the six inits over rounds, per implementation. */
+  ms: Record<Implementation, number>;
+  /** Milliseconds per round, per implementation. */
+  samples: Record<Implementation, number[]>;
+  /** Per ratio: the median of the per-round ratios, their range, spread and flag. */
+  ratios: Record<RatioName, RoundStats>;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+/**
+ * A row's medians and ratios from its per-round times: each ratio is the median of the per-round
+ * ratios, with the spread (max - min) / 2 / median flagged above `bound`.
+ */
+export function rowOf(setup: Row['setup'], pass: Row['pass'], samples: Record<Implementation, number[]>, bound = SPREAD_BOUND): Row {
+  const ms = Object.fromEntries(IMPLEMENTATIONS.map((k) => [k, median(samples[k])])) as Row['ms'];
+  const ratios = Object.fromEntries(Object.entries(RATIOS).map(([name, [a, b]]) =>
+    [name, roundStats(present(perRoundRatios(samples[a], samples[b])), bound)!])) as Row['ratios'];
+  return { setup, pass, ms, samples, ratios };
+}
+
+/** The printed table: medians in seconds, each ratio with its spread, and the flag. */
+export function initStatsTable(rows: readonly Row[]): string {
+  const q = (r: RoundStats) => `${r.median.toFixed(2)} ${formatSpread(r.spread)}`;
+  return tableText(toTable(rows.map((row) => ({
+    setup: row.setup, pass: row.pass,
+    ...Object.fromEntries(([['nnlab grid', 'nnlabGrid'], ['nnlab each', 'nnlabEach'], ['numpy f32', 'numpy32'], ['numpy f64', 'numpy64']] as const)
+      .map(([label, k]) => [label, `${(row.ms[k] / 1000).toFixed(2)} s`])),
+    'grid/f32': q(row.ratios.gridF32), 'each/f32': q(row.ratios.eachF32), 'grid/f64': q(row.ratios.gridF64), 'each/f64': q(row.ratios.eachF64),
+    flag: Object.values(row.ratios).some((r) => r.unstable) ? 'UNSTABLE' : '',
+  }))));
+}
+
+/** The verdicts of both issues' targets on nnlab grid, with how many ratios were flagged. */
+export function targetLines(rows: readonly Row[]): string[] {
+  const worst = (rs: readonly Row[], name: RatioName) => Math.max(...rs.map((row) => row.ratios[name].median));
+  const forward = rows.filter((row) => row.pass === 'forward');
+  const lines: string[] = [];
+  if (forward.length) {
+    const w = worst(forward, 'gridF64');
+    lines.push(`target (issue 6): nnlab grid / NumPy float64 <= 1.0 for the forward statistics of each setup: ${w <= 1 ? 'met' : 'NOT met'} (worst ${w.toFixed(2)})`);
+  }
+  if (rows.length) {
+    const w = worst(rows, 'gridF32');
+    lines.push(`target (issue 25): nnlab grid / NumPy float32 <= 1.0 for each setup, forward and forward+backward: ${w <= 1 ? 'met' : 'NOT met'} (worst ${w.toFixed(2)})`);
+  }
+  const flagged = rows.flatMap((row) => Object.entries(row.ratios).filter(([, r]) => r.unstable).map(([name]) => `${row.setup} ${row.pass} ${name}`));
+  if (flagged.length) lines.push(`UNSTABLE (spread > ±${Math.round(100 * SPREAD_BOUND)}%): ${flagged.join(', ')}; rerun on an idle machine or with more --rounds`);
+  return lines;
 }
 
 /** Sum of NumPy's in-process times of one run per init. */
@@ -57,72 +116,80 @@ async function nnlabEachMs(options: StatsOptions): Promise<number> {
   return ms;
 }
 
-async function measure(setup: 'A' | 'B', gradients: boolean, repeats: number): Promise<Row> {
+async function measure(setup: 'A' | 'B', gradients: boolean, rounds: number, progress: (line: string) => void): Promise<Row> {
   const options = { ...(setup === 'A' ? SETUP_A : SETUP_B), gradients };
-  const samples: Record<string, number[]> = { nnlabGrid: [], nnlabEach: [], numpy64: [], numpy32: [] };
-  for (let round = 0; round < repeats; round++) {
+  const samples: Record<Implementation, number[]> = { nnlabGrid: [], numpy32: [], nnlabEach: [], numpy64: [] };
+  const pass = gradients ? 'forward+backward' : 'forward';
+  for (const { round, config } of interleave(IMPLEMENTATIONS, rounds)) {
     const seed = round + 1;
-    samples.nnlabGrid.push((await grid({ ...options, seed, activations: ['tanh'] })).meta.ms);
-    samples.numpy64.push(numpyMs(options, 'float64', seed));
-    samples.nnlabEach.push(await nnlabEachMs({ ...options, seed }));
-    samples.numpy32.push(numpyMs(options, 'float32', seed));
+    const ms = config === 'nnlabGrid' ? (await grid({ ...options, seed, activations: ['tanh'] })).meta.ms
+      : config === 'nnlabEach' ? await nnlabEachMs({ ...options, seed })
+        : numpyMs(options, config === 'numpy32' ? 'float32' : 'float64', seed);
+    samples[config].push(ms);
+    progress(`setup ${setup}, ${pass}, round ${round + 1}/${rounds}: ${config} ${(ms / 1000).toFixed(2)} s`);
   }
-  const ms = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)])) as Row['ms'];
-  return { setup, pass: gradients ? 'forward+backward' : 'forward', ms, samples };
+  return rowOf(setup, pass, samples);
 }
 
-function parseArgs(argv: string[]): { repeats: number; setups: ('A' | 'B')[]; threads: number | 'auto'; json: boolean } {
-  let repeats = 3;
-  let setups: ('A' | 'B')[] = ['A', 'B'];
-  let threads: number | 'auto' = 'auto';
-  let json = false;
+export interface InitBenchArgs { rounds: number; setups: ('A' | 'B')[]; threads: number | 'auto'; json: boolean }
+
+/**
+ * The command line of `bench:init-stats`; a bad value is a one-line error naming the argument,
+ * the value and what is allowed.
+ */
+export function parseArgs(argv: readonly string[]): InitBenchArgs {
+  const args: InitBenchArgs = { rounds: DEFAULT_ROUNDS, setups: ['A', 'B'], threads: 'auto', json: false };
+  const value = (i: number, allowed: string, ok: (v: string) => boolean): string => {
+    const v = argv[i + 1];
+    if (v === undefined || !ok(v)) throw new Error(`bench:init-stats: ${argv[i]} must be ${allowed}, got ${v === undefined ? 'nothing' : `"${v}"`}`);
+    return v;
+  };
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--json') json = true;
-    else if (argv[i] === '--repeats' && /^[1-9]\d*$/.test(argv[i + 1] ?? '')) repeats = Number(argv[++i]);
-    else if (argv[i] === '--setup' && ['A', 'B'].includes(argv[i + 1])) setups = [argv[++i] as 'A' | 'B'];
-    else if (argv[i] === '--threads' && /^(auto|[1-8])$/.test(argv[i + 1] ?? '')) threads = argv[++i] === 'auto' ? 'auto' : Number(argv[i]);
-    else throw new Error(`bench:init-stats: unknown argument "${argv[i]}" (known: --repeats N, --setup A|B, --threads auto|1..8, --json)`);
+    const a = argv[i];
+    if (a === '--json') args.json = true;
+    else if (a === '--rounds' || a === '--repeats') {
+      args.rounds = Number(value(i++, `an integer in [1, ${MAX_ROUNDS}]`, (v) => /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_ROUNDS));
+    } else if (a === '--setup') args.setups = [value(i++, 'A or B', (v) => v === 'A' || v === 'B') as 'A' | 'B'];
+    else if (a === '--threads') {
+      const v = value(i++, 'auto or an integer in [1, 8]', (t) => /^(auto|[1-8])$/.test(t));
+      args.threads = v === 'auto' ? 'auto' : Number(v);
+    } else throw new Error(`bench:init-stats: unknown argument "${a}" (known: --rounds N, --setup A|B, --threads auto|1..8, --json)`);
   }
-  return { repeats, setups, threads, json };
+  return args;
 }
 
 async function main(): Promise<void> {
-  const { repeats, setups, threads, json } = parseArgs(process.argv.slice(2));
+  const { rounds, setups, threads, json } = parseArgs(process.argv.slice(2));
   const device = await useDevice('cpu', { print: !json, wasm: { threads } });
   const numpy = spawnSync(PYTHON, ['-c', 'import numpy; print(numpy.__version__)'], { encoding: 'utf8' });
   if (numpy.status !== 0) throw new Error(`${PYTHON} with numpy is needed for the comparison (apt-get install python3-numpy)`);
   const machine = `${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), load average ${os.loadavg()[0].toFixed(1)} at the start`;
-  if (!json) {
-    console.log(`machine: ${machine}; NumPy ${numpy.stdout.trim()} with its default BLAS threads`);
-    console.log(`each time: the 6 inits (${INITS.join(', ')}) with tanh, median of ${repeats} interleaved rounds; ` +
-      'timings on a shared machine are noisy\n');
-    console.log('setup  pass               nnlab grid  nnlab each  numpy f64  numpy f32   grid/f64  each/f64  grid/f32  each/f32');
-  }
+  const progress = (line: string) => process.stderr.write(`  ${line}\n`);
   const rows: Row[] = [];
   for (const setup of setups) {
-    for (const gradients of [false, true]) {
-      const row = await measure(setup, gradients, repeats);
-      rows.push(row);
-      if (!json) {
-        const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`.padStart(10);
-        const r = (a: number, b: number) => (a / b).toFixed(2).padStart(9);
-        const m = row.ms;
-        console.log(`${setup.padEnd(6)} ${row.pass.padEnd(17)} ${s(m.nnlabGrid)}  ${s(m.nnlabEach)} ${s(m.numpy64)} ${s(m.numpy32)} ` +
-          `${r(m.nnlabGrid, m.numpy64)} ${r(m.nnlabEach, m.numpy64)} ${r(m.nnlabGrid, m.numpy32)} ${r(m.nnlabEach, m.numpy32)}`);
-      }
-    }
+    for (const gradients of [false, true]) rows.push(await measure(setup, gradients, rounds, progress));
   }
   if (json) {
-    console.log(JSON.stringify({ device: device.summary, backend: tf.getBackend(), machine, numpy: numpy.stdout.trim(), repeats, rows }, null, 2));
+    console.log(JSON.stringify({
+      device: device.summary, backend: tf.getBackend(), machine, numpy: numpy.stdout.trim(),
+      rounds, repeats: rounds, order: IMPLEMENTATIONS, spreadBound: SPREAD_BOUND, rows,
+    }, null, 2));
     return;
   }
-  const forward = rows.filter((row) => row.pass === 'forward');
-  const worst = Math.max(...forward.map((row) => row.ms.nnlabGrid / row.ms.numpy64));
-  console.log(`\ntarget (issue 6): nnlab / NumPy float64 <= 1.0 for the forward statistics of each setup: ` +
-    `${worst <= 1 ? 'met' : 'NOT met'} (worst grid/f64 ${worst.toFixed(2)})`);
+  console.log(`machine: ${machine}; NumPy ${numpy.stdout.trim()} with its default BLAS threads`);
+  console.log(`each time: the 6 inits (${INITS.join(', ')}) with tanh, the median of ${rounds} interleaved rounds ` +
+    `(each round: ${IMPLEMENTATIONS.join(', ')});`);
+  console.log('a ratio: the median of the per-round ratios (nnlab / NumPy in the same round), ' +
+    `±spread = (max - min) / 2 / median over the rounds, UNSTABLE above ±${Math.round(100 * SPREAD_BOUND)}%;`);
+  console.log('timings on a shared machine are noisy\n');
+  console.log(initStatsTable(rows));
+  console.log('');
+  for (const line of targetLines(rows)) console.log(line);
 }
 
-main().then(() => process.exit(0), (err) => {
-  console.error(err instanceof Error ? err.message : String(err));
-  process.exit(1);
-});
+if (require.main === module) {
+  main().then(() => process.exit(0), (err) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  });
+}

@@ -1,20 +1,28 @@
 /**
- * The pure part of `nnlab bench`: medians, ratios to PyTorch, the per-kernel summary of a profiled
- * step, and the printed table. Everything here takes plain JSON (the `--json` record) and returns
+ * The pure part of `nnlab bench`: medians over interleaved rounds, per-round ratios to PyTorch with
+ * their spread (./rounds.ts), the per-kernel summary of a profiled step, and the printed tables. Everything here takes plain JSON (the `--json` record) and returns
  * plain JSON or text, so it is tested without running a benchmark.
  */
 import { tableText, toTable } from '../show/table';
 import type { BenchName } from './models';
+import { formatSpread, median, perRoundRatios, present, roundStats, SPREAD_BOUND, unstableFlag } from './rounds';
 
-/** One configuration x one benchmark: the median of `runs` (per-run rates), or why there is none. */
+export { median } from './rounds';
+
+/**
+ * One configuration x one benchmark: the median over rounds of each round's median rate (one
+ * round: the median of its `runs`), or why there is none.
+ */
 export interface BenchResult {
   config: string;
   bench: BenchName;
   unit: 'samples/s' | 'GFLOP/s';
-  /** Median over runs; null when skipped or failed. */
+  /** Median over rounds of the rounds' medians; null when skipped or failed. */
   value: number | null;
-  /** The rate of each timed run. */
+  /** The rate of each timed run, every round's in turn. */
   runs: number[];
+  /** Each round's median rate (null in a round where it failed or did not run); absent in a child's own result. */
+  perRound?: (number | null)[];
   stepsPerRun: number;
   runSeconds?: number[];
   skipped?: string;
@@ -46,14 +54,31 @@ export interface StepProfile {
   slowest: { kernel: string; ms: number; inputShapes: (number[] | null)[] }[];
 }
 
-/** A ratio to PyTorch in the same invocation, with the issue's target where there is one. */
+/**
+ * A ratio to PyTorch in the same invocation: the median of the per-round ratios (each round's
+ * tfjs median / the same round's PyTorch median), their range and spread, each side's median, and
+ * the issue's target where there is one.
+ */
 export interface RatioRow {
   bench: BenchName;
   config: string;
+  /** The median of the per-round ratios. */
   ratio: number;
   /** Only for wasm-nnlab on the training benchmarks. */
   target: number | null;
+  /** ratio >= target. */
   met: boolean | null;
+  /** This configuration's median (BenchResult.value) and PyTorch's. */
+  value: number;
+  reference: number;
+  /** The ratio of each round; null where a side is missing in that round. */
+  perRound: (number | null)[];
+  min: number;
+  max: number;
+  /** (max - min) / 2 / ratio over the rounds with a ratio; null with fewer than 2. */
+  spread: number | null;
+  /** spread > the record's spreadBound; null without a spread. */
+  unstable: boolean | null;
 }
 
 /** What one configuration did: ran, or why not. */
@@ -62,7 +87,12 @@ export interface ConfigStatus { config: string; status: 'ran' | 'unavailable' | 
 /** The `--json` record of one `nnlab bench` invocation. */
 export interface BenchRecord {
   kind: 'nnlab-bench';
-  options: { only: BenchName[]; configs: string[]; quick: boolean; schedule: object; torchThreads: number; seed: number };
+  /**
+   * `configs`: the order of the configurations within a round; `rounds`: how many interleaved
+   * rounds (each configuration once per round, its own process, one at a time); `schedule`: what
+   * one configuration does per round; `spreadBound`: a ratio's spread above it is flagged.
+   */
+  options: { only: BenchName[]; configs: string[]; quick: boolean; rounds: number; spreadBound: number; schedule: object; torchThreads: number; seed: number };
   machine: { cpus: number; cpuModel: string; platform: string; memoryGB: number; loadAverageStart: number[]; loadAverageEnd: number[] };
   versions: Record<string, string>;
   configs: ConfigStatus[];
@@ -85,14 +115,6 @@ export const CONFIG_TITLES: Record<string, string> = {
 /** The configuration the targets are about. */
 export const TARGET_CONFIG = 'wasm-nnlab';
 export const REFERENCE_CONFIG = 'pytorch';
-
-/** The median: the middle value, or the mean of the two middle ones. `median([3, 1, 2])` -> 2. */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) throw new Error('median of no values');
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 /** value / reference, or null when either is missing or the reference is not > 0. */
 export function ratio(value: number | null | undefined, reference: number | null | undefined): number | null {
@@ -128,16 +150,54 @@ export function summarizeKernels(config: string, bench: BenchName, calls: readon
   return { config, bench, wallMs, kernelMs, outsideKernelsMs: Math.max(0, wallMs - kernelMs), kernels, slowest };
 }
 
-/** Ratios of every tfjs configuration to PyTorch, bench by bench; targets for wasm + nnlab. */
-export function ratios(results: readonly BenchResult[], targets: Partial<Record<BenchName, number>>): RatioRow[] {
+/**
+ * One configuration's results of every round merged per benchmark (`rounds[i]`: round i's results,
+ * null where the child did not run or failed): `perRound` the rounds' medians, `value` their
+ * median, `runs` every run; `error` / `skipped` only when no round has a figure.
+ */
+export function mergeRounds(rounds: readonly (readonly BenchResult[] | null)[]): BenchResult[] {
+  const benches = [...new Set(rounds.flatMap((r) => (r ?? []).map((x) => x.bench)))];
+  return benches.map((bench) => {
+    const each = rounds.map((r) => r?.find((x) => x.bench === bench) ?? null);
+    const first = each.find((x) => x !== null)!;
+    const perRound = each.map((x) => x?.value ?? null);
+    const values = present(perRound);
+    const merged: BenchResult = {
+      config: first.config, bench, unit: first.unit, value: values.length ? median(values) : null,
+      runs: each.flatMap((x) => x?.runs ?? []), perRound,
+      stepsPerRun: each.find((x) => x?.stepsPerRun)?.stepsPerRun ?? 0,
+    };
+    const seconds = each.flatMap((x) => x?.runSeconds ?? []);
+    if (seconds.length) merged.runSeconds = seconds;
+    if (merged.value === null) {
+      const skipped = each.find((x) => x?.skipped)?.skipped;
+      const error = each.find((x) => x?.error)?.error;
+      if (skipped) merged.skipped = skipped;
+      if (error) merged.error = error;
+    }
+    return merged;
+  });
+}
+
+/**
+ * Ratios of every tfjs configuration to PyTorch, bench by bench: the median of the per-round
+ * ratios with their spread, flagged above `bound`; targets for wasm + nnlab. A result without
+ * `perRound` counts as one round.
+ */
+export function ratios(results: readonly BenchResult[], targets: Partial<Record<BenchName, number>>, bound = SPREAD_BOUND): RatioRow[] {
   const rows: RatioRow[] = [];
   for (const r of results) {
-    if (r.config === REFERENCE_CONFIG) continue;
+    if (r.config === REFERENCE_CONFIG || r.value == null) continue;
     const ref = results.find((x) => x.config === REFERENCE_CONFIG && x.bench === r.bench);
-    const q = ratio(r.value, ref?.value);
-    if (q === null) continue;
+    if (ref?.value == null) continue;
+    const perRound = perRoundRatios(r.perRound ?? [r.value], ref.perRound ?? [ref.value]);
+    const stats = roundStats(present(perRound), bound);
+    if (stats === null) continue;
     const target = r.config === TARGET_CONFIG ? targets[r.bench] ?? null : null;
-    rows.push({ bench: r.bench, config: r.config, ratio: q, target, met: target === null ? null : q >= target });
+    rows.push({
+      bench: r.bench, config: r.config, ratio: stats.median, target, met: target === null ? null : stats.median >= target,
+      value: r.value, reference: ref.value, perRound, min: stats.min, max: stats.max, spread: stats.spread, unstable: stats.unstable,
+    });
   }
   return rows;
 }
@@ -218,10 +278,15 @@ export function underLoad(loadAverage: readonly number[], cpus: number): boolean
   return loadAverage[0] > 0.5 * cpus;
 }
 
-/** How many timed runs the figures are medians of: `5`, or `5 (cpu (plain JS): 3)`. */
+/** Rounds in which a result has a figure (1 for a result without `perRound`). */
+function roundsRan(r: BenchResult): number {
+  return r.perRound ? Math.max(1, present(r.perRound).length) : 1;
+}
+
+/** How many timed runs each round's figure is the median of: `5`, or `5 (cpu (plain JS): 3)`. */
 export function runCounts(results: readonly BenchResult[]): string {
   const counts = new Map<string, number>();
-  for (const r of results) if (r.runs.length) counts.set(r.config, r.runs.length);
+  for (const r of results) if (r.runs.length) counts.set(r.config, Math.round(r.runs.length / roundsRan(r)));
   const values = [...counts.values()];
   if (values.length === 0) return '?';
   const common = Math.max(...values);
@@ -229,13 +294,48 @@ export function runCounts(results: readonly BenchResult[]): string {
   return `${common}${others.length ? ` (${others.join(', ')})` : ''}`;
 }
 
+/**
+ * The ratio table: per benchmark and tfjs configuration, each side's median, the median of the
+ * per-round ratios, their spread and range, and the flag when the spread is above the bound.
+ */
+export function ratioTable(record: Pick<BenchRecord, 'ratios' | 'options'>): string {
+  const bound = record.options.spreadBound ?? SPREAD_BOUND;
+  const rows = record.options.only.flatMap((bench) => record.ratios.filter((q) => q.bench === bench).map((q) => ({
+    benchmark: BENCH_LABELS[bench],
+    configuration: CONFIG_TITLES[q.config] ?? q.config,
+    median: formatRate(q.value),
+    'PyTorch median': formatRate(q.reference),
+    ratio: formatRatio(q.ratio),
+    spread: formatSpread(q.spread),
+    'per round (min-max)': q.spread === null ? '-' : `${formatRatio(q.min)}-${formatRatio(q.max)}`,
+    rounds: `${present(q.perRound).length}`,
+    flag: unstableFlag(q, bound),
+  })));
+  return rows.length ? tableText(toTable(rows)) : '';
+}
+
+/** The lines that say how the figures were made: rounds, runs, what a ratio and its spread are. */
+export function methodLines(record: Pick<BenchRecord, 'options' | 'results' | 'configs'>): string[] {
+  const rounds = record.options.rounds ?? 1;
+  const bound = Math.round(100 * (record.options.spreadBound ?? SPREAD_BOUND));
+  const unavailable = new Set(record.configs.filter((c) => c.status === 'unavailable').map((c) => c.config));
+  const order = record.options.configs.filter((c) => !unavailable.has(c)).map((c) => CONFIG_TITLES[c] ?? c).join(', ');
+  return [
+    `nnlab bench: training samples/s and GEMM GFLOP/s over ${rounds} interleaved round${rounds === 1 ? '' : 's'}` +
+      `${record.options.quick ? ' (--quick: few steps, a smoke test)' : ''}; each round runs ${order}`,
+    `in turn, one at a time, each in its own process; a figure is the median over rounds of each round's median of ${runCounts(record.results)} timed runs;`,
+    "(0.81x) = ratio to PyTorch CPU: the median of the per-round ratios (each round's figure / PyTorch's in the same round);",
+    `spread = (max - min) / 2 / median of the per-round ratios; above ±${bound}% a ratio is flagged UNSTABLE` +
+      `${rounds < 2 ? ' (one round: no spread)' : ''}`,
+  ];
+}
+
 /** The whole printed report. */
 export function benchReportText(record: BenchRecord): string {
   const m = record.machine;
   const v = record.versions;
   const lines = [
-    `nnlab bench: training samples/s and GEMM GFLOP/s, each the median of ${runCounts(record.results)} timed runs` +
-      `${record.options.quick ? ' (--quick: few steps, a smoke test)' : ''}; (0.81x) = ratio to PyTorch CPU in this run`,
+    ...methodLines(record),
     `${m.cpus} CPUs (${m.cpuModel}), ${m.platform}; Node ${v.node}, tfjs ${v.tfjs}${v.torch ? `, PyTorch ${v.torch} (${record.options.torchThreads} threads)` : ''}`,
   ];
   if (underLoad(m.loadAverageStart, m.cpus) || underLoad(m.loadAverageEnd, m.cpus)) {
@@ -245,6 +345,15 @@ export function benchReportText(record: BenchRecord): string {
   lines.push('', text, '');
   notes.forEach((n, i) => lines.push(`[${i + 1}] ${n}`));
   for (const c of record.configs) lines.push(`${CONFIG_TITLES[c.config] ?? c.config}: ${c.status === 'ran' ? '' : `${c.status}: `}${c.detail}`);
+  const table = ratioTable(record);
+  if (table) {
+    lines.push('', 'Ratios to PyTorch CPU, round by round:', table);
+    const unstable = record.ratios.filter((q) => q.unstable).length;
+    if (unstable) {
+      lines.push(`${unstable} ratio${unstable === 1 ? '' : 's'} flagged: the rounds disagree by more than the bound; ` +
+        'the machine was probably busy: rerun on an idle machine or with more --rounds');
+    }
+  }
   const missed = missedTargetLines(record);
   if (missed.length) lines.push('', ...missed);
   if (record.profiles.length) {

@@ -28,7 +28,8 @@ export type TfjsConfig = typeof TFJS_CONFIGS[number];
 export interface Schedule { runs: number; warmup: number; minRunSeconds: number; maxStepsPerRun: number }
 
 export const SCHEDULES = {
-  full: { runs: 5, warmup: 3, minRunSeconds: 1, maxStepsPerRun: 500 },
+  /** One round of a full run (`nnlab bench` runs several, interleaved: ./rounds.ts). */
+  full: { runs: 3, warmup: 3, minRunSeconds: 1, maxStepsPerRun: 500 },
   quick: { runs: 3, warmup: 1, minRunSeconds: 0.1, maxStepsPerRun: 5 },
   /** Plain JavaScript (`cpu`): one step per run, and only the GEMM, the MLP and the two-layer net. */
   cpu: { runs: 3, warmup: 1, minRunSeconds: 0, maxStepsPerRun: 1 },
@@ -43,6 +44,11 @@ export interface ChildTask {
   /** Profile training steps of each model (tf.profile; `schedule.runs` steps, each call's fastest) after timing it. */
   profile: boolean;
   seed: number;
+  /**
+   * Steps per timed run by benchmark, as the first round sized them, so that every round times the
+   * same work; a benchmark left out is sized from its last warm-up step.
+   */
+  stepsPerRun?: Partial<Record<BenchName, number>>;
 }
 
 /** What one child prints. */
@@ -96,9 +102,10 @@ async function startBackend(config: TfjsConfig): Promise<string> {
 
 /**
  * Times `step` (each run ended by `sync`): `schedule.warmup` untimed steps, then `schedule.runs`
- * runs of `stepsPerRun` steps, sized from the last warm-up step to last `minRunSeconds`.
+ * runs of `stepsPerRun` steps: `fixedSteps` when given (a later round), else sized from the last
+ * warm-up step to last `minRunSeconds`.
  */
-export function timeRuns(step: () => void, sync: () => void, schedule: Schedule): { runSeconds: number[]; stepsPerRun: number } {
+export function timeRuns(step: () => void, sync: () => void, schedule: Schedule, fixedSteps?: number): { runSeconds: number[]; stepsPerRun: number } {
   let last = 0;
   for (let i = 0; i < Math.max(1, schedule.warmup); i++) {
     const t0 = performance.now();
@@ -106,7 +113,7 @@ export function timeRuns(step: () => void, sync: () => void, schedule: Schedule)
     sync();
     last = (performance.now() - t0) / 1000;
   }
-  const stepsPerRun = Math.min(schedule.maxStepsPerRun, Math.max(1, Math.ceil(schedule.minRunSeconds / Math.max(last, 1e-6))));
+  const stepsPerRun = fixedSteps ?? Math.min(schedule.maxStepsPerRun, Math.max(1, Math.ceil(schedule.minRunSeconds / Math.max(last, 1e-6))));
   const runSeconds: number[] = [];
   for (let r = 0; r < schedule.runs; r++) {
     const t0 = performance.now();
@@ -190,7 +197,7 @@ async function runOne(task: ChildTask, bench: BenchName): Promise<{ result: Benc
   if (skip) return { result: { ...base, value: null, runs: [], stepsPerRun: 0, skipped: skip } };
   const t = bench === 'gemm' ? gemm(GEMM_SIZE, task.seed) : trainer(bench, task.seed);
   try {
-    const { runSeconds, stepsPerRun } = timeRuns(() => t.step(), () => t.sync(), task.schedule);
+    const { runSeconds, stepsPerRun } = timeRuns(() => t.step(), () => t.sync(), task.schedule, task.stepsPerRun?.[bench]);
     const work = bench === 'gemm' ? 2 * GEMM_SIZE ** 3 / 1e9 : TRAIN_SPECS[bench].batchSize;
     const runs = runSeconds.map((s) => (work * stepsPerRun) / s);
     const result: BenchResult = { ...base, value: median(runs), runs, stepsPerRun, runSeconds };
