@@ -19,7 +19,7 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { hubConfigPath, RemoteRun, startHub, StartedHub } from '../src/jupyter/hub';
+import { addTrialUsers, hubConfigPath, RemoteRun, removeTrialUsers, startHub, StartedHub } from '../src/jupyter/hub';
 import { homeworkPath } from '../src/homework/classroom';
 import { instructorDir } from '../src/homework';
 import type { SubmissionGrade } from '../src/homework/grade';
@@ -64,16 +64,15 @@ before(async () => {
   fs.chmodSync(tmp, 0o755);            // like /: every user passes through it to their home
   homes = path.join(tmp, 'home');
   fs.mkdirSync(homes, { mode: 0o755 });
-  for (const u of USERS) {
-    const r = spawnSync('useradd', ['--create-home', '--home-dir', path.join(homes, u), '--shell', '/bin/sh', '--user-group', u], { encoding: 'utf8' });
-    assert.equal(r.status, 0, `useradd ${u}: ${r.stderr}`);
-    created.push(u);
-  }
+  created.push(...addTrialUsers(USERS, homes));
+  fs.chmodSync(path.join(homes, USERS[0]), 0o755);   // one home left open: setup --private-homes closes it
   // the machine set up as the instructor does it, with the kernels in a prefix of this test
   kernels = path.join(tmp, 'kernels');
   const s = run(['classroom', 'setup', '--prefix', kernels, '--homes', homes, '--private-homes', '--json']);
   const checks = JSON.parse(s.stdout || '[]') as { check: string; status: string; detail: string }[];
   assert.equal(s.status, 0, `classroom setup: ${s.stderr} ${JSON.stringify(checks.filter((c) => c.status === 'fail'))}`);
+  assert.deepEqual(checks.find((c) => c.check === 'private homes'), { check: 'private homes', status: 'fixed', detail: `chmod 700 ${path.join(homes, USERS[0])}` });
+  assert.ok(fs.existsSync(path.join(kernels, 'share', 'jupyter', 'kernels', 'nnlab-cpu', 'kernel.json')));
   hub = await startHub({
     state: path.join(tmp, 'state'),
     env: {
@@ -88,11 +87,7 @@ after(async () => {
   if (skip) return;
   try { await hub?.stop(); } catch { /* stopped */ }
   if (process.env.NNLAB_KEEP_TEST_OUTPUT && hub) fs.copyFileSync(path.join(hub.state, 'hub.log'), path.join(os.tmpdir(), `nnlab-hub-test-${TAG}.log`));
-  for (const u of created) {
-    spawnSync('pkill', ['-KILL', '-u', u]);
-    spawnSync('userdel', ['--remove', u], { encoding: 'utf8' });
-    for (const c of ['memory', 'cpu', 'pids']) { try { fs.rmdirSync(`/sys/fs/cgroup/${c}/nnlab-hub/${u}`); } catch { /* none */ } }
-  }
+  removeTrialUsers(created);
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -118,6 +113,29 @@ print(json.dumps({k: str(v) for k, v in [('auth', c.JupyterHub.authenticator_cla
   assert.equal(test.status, 0, test.stderr);
   assert.equal(JSON.parse(test.stdout).auth, 'jupyterhub.auth.DummyAuthenticator');
   fs.rmSync(path.join(os.tmpdir(), `nnlab-hub-config-${TAG}`), { recursive: true, force: true });
+});
+
+test('the Kubernetes values and image agree with the one-machine Hub: per-student limits, the start command, the paths they name', () => {
+  const dir = path.join(repoRoot(), 'scripts', 'classroom', 'kubernetes');
+  const r = spawnSync('/usr/bin/python3', ['-c', 'import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))', path.join(dir, 'values.yaml')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const v = JSON.parse(r.stdout) as { singleuser: { cmd: string; defaultUrl: string; memory: { limit: string }; cpu: { limit: number }; extraEnv: Record<string, string>; storage: { extraVolumeMounts: { mountPath: string; readOnly: boolean }[] } } };
+  const config = fs.readFileSync(hubConfigPath(), 'utf8');
+  assert.match(config, /c\.Spawner\.mem_limit = env\('NNLAB_HUB_MEM_LIMIT', '2G'\)/);
+  assert.match(config, /c\.Spawner\.cpu_limit = float\(env\('NNLAB_HUB_CPU_LIMIT', '1'\)\)/);
+  assert.match(config, /c\.Spawner\.default_url = '\/tree\/nnlab-lessons'/);
+  assert.equal(v.singleuser.memory.limit, '2G');
+  assert.equal(v.singleuser.cpu.limit, 1);
+  assert.equal(v.singleuser.defaultUrl, '/tree/nnlab-lessons');
+  assert.equal(v.singleuser.cmd, '/opt/nnlab/scripts/classroom/nnlab-singleuser');
+  assert.ok(fs.existsSync(path.join(repoRoot(), 'scripts', 'classroom', 'nnlab-singleuser')));
+  assert.equal(v.singleuser.extraEnv.NNLAB_DATA_MIRROR, '/srv/nnlab-data');
+  assert.deepEqual(v.singleuser.storage.extraVolumeMounts.map((m) => [m.mountPath, m.readOnly]), [['/srv/nnlab-data', true]]);
+  const docker = fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+  assert.match(docker, /COPY \. \/opt\/nnlab/);
+  assert.match(docker, /NNLAB_DATA_MIRROR=\/srv\/nnlab-data/);
+  assert.match(docker, /CMD \["\/opt\/nnlab\/scripts\/classroom\/nnlab-singleuser"\]/);
+  assert.match(docker, /kernels install --prefix \/usr\/local/);
 });
 
 test(`${N} users log in, get their lessons, and run lesson 00 and lesson 04 in quick mode, ${CONCURRENT_RUNS} at a time, without a cell error`, { skip, timeout: 900_000 }, async (t) => {

@@ -78,6 +78,8 @@ export interface RemoteRun {
   seconds: number;
   /** Seconds until the kernel answered its first request (start-up). */
   kernelStartSeconds: number;
+  /** With `keepKernel`: ends the kernel (until then it keeps the notebook's state and memory). */
+  shutdown?: () => Promise<void>;
 }
 
 interface JupyterMessage {
@@ -188,10 +190,10 @@ export class HubClient {
   /**
    * Runs a notebook of the user's server top to bottom in a new kernel (a session on that
    * notebook, so the kernel starts in its folder), as a student pressing shift-enter on each code
-   * cell; stops at the first error; shuts the kernel down at the end. `kernel` defaults to the
-   * kernel the notebook names.
+   * cell; stops at the first error; shuts the kernel down at the end, unless `keepKernel` (then
+   * `run.shutdown()` does). `kernel` defaults to the kernel the notebook names.
    */
-  async runNotebook(user: string, notebook: string, options: { kernel?: string; cellTimeoutMs?: number; timeoutMs?: number; prelude?: string } = {}): Promise<RemoteRun> {
+  async runNotebook(user: string, notebook: string, options: { kernel?: string; cellTimeoutMs?: number; timeoutMs?: number; prelude?: string; keepKernel?: boolean } = {}): Promise<RemoteRun> {
     const cellTimeoutMs = options.cellTimeoutMs ?? 300_000;
     const timeoutMs = options.timeoutMs ?? 900_000;
     const nb = await this.getFile(user, notebook) as { cells: { cell_type: string; source: string | string[] }[]; metadata?: { kernelspec?: { name?: string } } };
@@ -278,7 +280,9 @@ export class HubClient {
     } finally {
       run.seconds = (Date.now() - t0) / 1000;
       ws?.terminate();
-      await this.userApi(user, 'DELETE', `/sessions/${session.id}`).catch(() => undefined);
+      const end = async () => { await this.userApi(user, 'DELETE', `/sessions/${session.id}`).catch(() => undefined); };
+      if (options.keepKernel) run.shutdown = end;
+      else await end();
     }
     return run;
   }
@@ -473,4 +477,53 @@ export function setupClassroom(options: SetupClassroomOptions = {}, env: Record<
     }
   }
   return checks;
+}
+
+/**
+ * Creates system accounts for a trial class (the classroom test, `npm run bench:classroom`): each
+ * with a private home (0700) under `homes`, a group of its own, no password (they log in through
+ * a test Hub's dummy authenticator only). Needs root. Returns the names created; on a failure the
+ * ones already created are removed and the error names the account.
+ *
+ * @example
+ * const users = nn.jupyter.addTrialUsers(['nnt01', 'nnt02'], '/tmp/class/home');
+ * try { ... } finally { nn.jupyter.removeTrialUsers(users); }
+ */
+export function addTrialUsers(names: readonly string[], homes: string): string[] {
+  fs.mkdirSync(homes, { recursive: true, mode: 0o755 });
+  const created: string[] = [];
+  for (const u of names) {
+    if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(u)) { removeTrialUsers(created); throw new ArgumentError('names', u, 'user names of lower-case letters, digits, _ and -, at most 32 characters'); }
+    const r = spawnSync('useradd', ['--create-home', '--home-dir', path.join(homes, u), '--shell', '/bin/sh', '--user-group', u], { encoding: 'utf8' });
+    if (r.status !== 0) { removeTrialUsers(created); throw new Error(`useradd ${u} failed: ${(r.stderr || String(r.error)).trim()}`); }
+    fs.chmodSync(path.join(homes, u), 0o700);
+    created.push(u);
+  }
+  return created;
+}
+
+/** Kills every process of the accounts, deletes them with their homes, and removes their nnlab-hub cgroups. */
+export function removeTrialUsers(names: readonly string[]): void {
+  for (const u of names) {
+    spawnSync('pkill', ['-KILL', '-u', u]);
+    spawnSync('userdel', ['--remove', u], { encoding: 'utf8' });
+    for (const c of ['memory', 'cpu', 'pids', '']) {
+      try { fs.rmdirSync(path.join('/sys/fs/cgroup', c, 'nnlab-hub', u)); } catch { /* none */ }
+    }
+  }
+}
+
+/** Resident memory (bytes) of every process of a user: the sum of their VmRSS. */
+export function userRss(user: string): number {
+  const uid = spawnSync('id', ['-u', user], { encoding: 'utf8' }).stdout.trim();
+  let total = 0;
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+      const u = /^Uid:\s+(\d+)/m.exec(status)?.[1];
+      const rss = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
+      if (u === uid && rss) total += Number(rss) * 1024;
+    } catch { /* gone */ }
+  }
+  return total;
 }
