@@ -36,6 +36,7 @@ export { countTensors } from './core/leaks';
 export { ArgumentError } from './core/errors';
 export { debugNaN, NaNError } from './core/debugNaN';
 export { setMemoryLimit, memoryLimit } from './core/options';
+export { availableCores } from './core/cores';
 export { gradCheck, gradCheckRecord, gradRelError, gradRelErrorMax, gradVerdict, numericalGradient, GRAD_CHECK_THRESHOLDS } from './core/gradCheck';
 export type { GradCheckFunction, GradCheckOptions, GradCheckRecord, GradCheckRow, GradVerdict } from './core/gradCheck';
 export type { ProgressEvent, ProgressOption } from './core/progress';

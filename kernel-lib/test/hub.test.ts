@@ -98,11 +98,12 @@ from traitlets.config.loader import PyFileConfigLoader
 c = PyFileConfigLoader(sys.argv[1], path=sys.argv[2]).load_config()
 print(json.dumps({k: str(v) for k, v in [('auth', c.JupyterHub.authenticator_class), ('url', c.JupyterHub.bind_url),
   ('spawner', c.JupyterHub.spawner_class.__name__), ('mem', c.Spawner.mem_limit), ('cpu', c.Spawner.cpu_limit),
-  ('services', c.JupyterHub.services if 'services' in c.JupyterHub else None)]}))
+  ('services', c.JupyterHub.services if 'services' in c.JupyterHub else None),
+  ('memoryLimit', c.Spawner.environment.get('NNLAB_MEMORY_LIMIT'))]}))
 `, path.basename(hubConfigPath()), path.dirname(hubConfigPath())], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NNLAB_HUB_STATE: path.join(os.tmpdir(), `nnlab-hub-config-${TAG}`), ...env } });
   const plain = load({});
   assert.equal(plain.status, 0, plain.stderr);
-  assert.deepEqual(JSON.parse(plain.stdout), { auth: 'jupyterhub.auth.PAMAuthenticator', url: 'http://127.0.0.1:8000', spawner: 'NnlabSpawner', mem: '2G', cpu: '1.0', services: 'None' });
+  assert.deepEqual(JSON.parse(plain.stdout), { auth: 'jupyterhub.auth.PAMAuthenticator', url: 'http://127.0.0.1:8000', spawner: 'NnlabSpawner', mem: '2G', cpu: '1.0', services: 'None', memoryLimit: '1228MB' });
   const noFlag = load({ NNLAB_HUB_DUMMY_PASSWORD: 'x' });
   assert.notEqual(noFlag.status, 0);
   assert.match(noFlag.stderr, /refused unless NNLAB_HUB_TESTING=1/);
@@ -237,13 +238,18 @@ for (const [what, p] of Object.entries(targets)) {
   } catch (e) { console.log('DENIED ' + what + ' ' + (e as NodeJS.ErrnoException).code); }
 }
 try { fs.writeFileSync(${JSON.stringify(path.join(homes, neighbour, 'planted.txt'))}, 'x'); console.log('WROTE neighbour home'); }
-catch (e) { console.log('DENIED write neighbour home ' + (e as NodeJS.ErrnoException).code); }`;
+catch (e) { console.log('DENIED write neighbour home ' + (e as NodeJS.ErrnoException).code); }
+import * as nn from 'nnlab';
+console.log('CORES ' + nn.availableCores() + ' MEMORY ' + process.env.NNLAB_MEMORY_LIMIT);`;
   const nb = { cells: [{ cell_type: 'code', source: probe, metadata: {}, outputs: [], execution_count: null }], metadata: { kernelspec: { name: 'nnlab-cpu', display_name: 'TypeScript (nnlab, CPU)', language: 'typescript' } }, nbformat: 4, nbformat_minor: 5 };
   await h.client.putNotebook(student, 'snoop.ipynb', nb);
   const r = await h.client.runNotebook(student, 'snoop.ipynb');
   assert.equal(r.error, null, JSON.stringify(r.error));
   const lines = r.texts.join('').trim().split('\n');
-  assert.deepEqual(lines, [...Object.keys(targets).map((w) => `DENIED ${w} EACCES`), 'DENIED write neighbour home EACCES']);
+  assert.deepEqual(lines, [...Object.keys(targets).map((w) => `DENIED ${w} EACCES`), 'DENIED write neighbour home EACCES',
+    // the kernel knows its share: 1 core (the cgroup's CPU quota: a worker pool starts 1 worker, not
+    // one per core of the machine) and 60 % of the 3G memory limit for its experiments
+    'CORES 1 MEMORY 1843MB']);
   assert.ok(!fs.existsSync(path.join(homes, neighbour, 'planted.txt')));
 });
 

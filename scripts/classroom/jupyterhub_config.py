@@ -41,7 +41,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from nnlab_hub import NnlabSpawner, require_loopback  # noqa: E402
+from nnlab_hub import NnlabSpawner, parse_bytes, require_loopback  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(HERE))       # this nnlab install (the clone)
 env = os.environ.get
@@ -121,6 +121,11 @@ for name in ('NNLAB_HUB_HOMEWORK_AT_LOGIN', 'NNLAB_DATA_MIRROR', 'NNLAB_DATA_OFF
              'NNLAB_WASM_KERNELS', 'NNLAB_STATIC_FIGURES', 'NNLAB_MEMORY_LIMIT'):
     if env(name) is not None:
         passed[name] = env(name)
+# an experiment checks its memory estimate against NNLAB_MEMORY_LIMIT before it runs, so one that
+# would not fit says so in one line instead of the kernel being killed at the cgroup's limit: 60 %
+# of a student's memory (the rest is the server, ~115 MB, and the kernel itself, ~420 MB measured)
+if env('NNLAB_MEMORY_LIMIT') is None:
+    passed['NNLAB_MEMORY_LIMIT'] = f'{parse_bytes(c.Spawner.mem_limit) * 6 // 10 // 2 ** 20}MB'
 c.Spawner.environment = passed
 
 # stop the servers of students who left, so their kernels' memory goes back to the class: a

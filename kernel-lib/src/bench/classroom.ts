@@ -65,6 +65,15 @@ async function main(): Promise<void> {
   const log = (s: string) => process.stderr.write(`${s}\n`);
   let users: string[] = [];
   let hub: StartedHub | undefined;
+  const cleanUp = async () => {
+    await hub?.stop().catch(() => undefined);
+    removeTrialUsers(users);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  };
+  // Ctrl-C or a kill: the Hub, the accounts and their processes go too
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => { log(`bench:classroom: ${sig}, cleaning up`); void cleanUp().then(() => process.exit(130)); });
+  }
   try {
     users = addTrialUsers(names, path.join(tmp, 'home'));
     const kernels = path.join(tmp, 'kernels');
@@ -135,9 +144,7 @@ async function main(): Promise<void> {
     }
     if (lessons.some((l) => l.errors.length)) process.exitCode = 1;
   } finally {
-    await hub?.stop().catch(() => undefined);
-    removeTrialUsers(users);
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await cleanUp();
   }
 }
 

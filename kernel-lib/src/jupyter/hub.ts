@@ -505,7 +505,11 @@ export function addTrialUsers(names: readonly string[], homes: string): string[]
 /** Kills every process of the accounts, deletes them with their homes, and removes their nnlab-hub cgroups. */
 export function removeTrialUsers(names: readonly string[]): void {
   for (const u of names) {
-    spawnSync('pkill', ['-KILL', '-u', u]);
+    // kill, and wait (at most 10 s) until the processes are gone: their cgroup empties with them
+    for (let i = 0; i < 100 && spawnSync('pgrep', ['-u', u]).status === 0; i++) {
+      spawnSync('pkill', ['-KILL', '-u', u]);
+      spawnSync('sleep', ['0.1']);
+    }
     spawnSync('userdel', ['--remove', u], { encoding: 'utf8' });
     for (const c of ['memory', 'cpu', 'pids', '']) {
       try { fs.rmdirSync(path.join('/sys/fs/cgroup', c, 'nnlab-hub', u)); } catch { /* none */ }

@@ -20,6 +20,7 @@
  * // { threads: 2, requested: 2, source: 'argument', build: 'threaded-simd',
  * //   reason: '2 threads (argument): threaded SIMD build, 1 pthread worker', meta: { initMs: 180 } }
  */
+import { availableCores } from '../../core/cores';
 import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm, getThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm';
@@ -72,7 +73,7 @@ const stockFactory = tf.findBackendFactory('wasm') as () => Promise<BackendWasm>
  * nn.engine.resolveWasmThreads(undefined, { NNLAB_WASM_THREADS: 'auto' }, 2).threads   // 2
  */
 export function resolveWasmThreads(request: unknown, env: Record<string, string | undefined> = process.env,
-  cores: number = os.availableParallelism()):
+  cores: number = availableCores()):
   { requested: WasmThreadsRequest; source: WasmThreadsReport['source']; threads: number; why: string } {
   let requested: WasmThreadsRequest;
   let source: WasmThreadsReport['source'];

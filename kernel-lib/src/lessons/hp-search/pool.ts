@@ -17,6 +17,7 @@
  * });
  * lines.map((l) => l.trial)   // [0, 1, 2, 3]
  */
+import { availableCores } from '../../core/cores';
 import { ChildProcess, fork } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
@@ -28,7 +29,7 @@ import type { ToWorker } from './worker';
 
 /** The pool's options. */
 export interface PoolOptions {
-  /** Worker processes (default: one per core, `os.availableParallelism()`), at most one per trial. */
+  /** Worker processes (default: one per core this process may use, `availableCores()`), at most one per trial. */
   jobs?: number;
   setup: TrialSetup;
   /** Which data every worker loads (the search's seed picks the split). */
@@ -37,9 +38,9 @@ export interface PoolOptions {
   onLine?: (line: TrialLine) => void;
 }
 
-/** One per core: the default number of workers. */
+/** One per core this process may use (a Hub's CPU limit counts: `availableCores`): the default number of workers. */
 export function defaultJobs(): number {
-  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return availableCores();
 }
 
 type FromWorker = { type: 'ready' } | { type: 'done'; line: TrialLine } | { type: 'fatal'; error: string };
