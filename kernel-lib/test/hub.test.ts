@@ -45,6 +45,13 @@ let hub: StartedHub | undefined;
 const created: string[] = [];
 const run = (args: string[], timeout = 300_000) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout });
 
+/** A file of the user's memory cgroup, cgroup v2 (one tree) or v1 (memory/): its limit, peak or processes. */
+function memoryCgroupFile(user: string, what: 'limit' | 'peak' | 'procs'): string {
+  const v2 = fs.existsSync('/sys/fs/cgroup/cgroup.controllers');
+  const name = { limit: v2 ? 'memory.max' : 'memory.limit_in_bytes', peak: v2 ? 'memory.peak' : 'memory.max_usage_in_bytes', procs: 'cgroup.procs' }[what];
+  return path.join('/sys/fs/cgroup', v2 ? '' : 'memory', 'nnlab-hub', user, name);
+}
+
 /** Runs `jobs` with at most `limit` at once; every job's result or error, in order. */
 async function bounded<T>(jobs: (() => Promise<T>)[], limit: number): Promise<(T | Error)[]> {
   const results: (T | Error)[] = new Array(jobs.length);
@@ -152,9 +159,9 @@ test(`${N} users log in, get their lessons, and run lesson 00 and lesson 04 in q
     assert.equal(fs.statSync(lesson).uid, uid);
     assert.equal(fs.statSync(path.join(homes, u)).mode & 0o777, 0o700);
     // and the server runs in the user's cgroup with the config's memory limit
-    const procs = fs.readFileSync(`/sys/fs/cgroup/memory/nnlab-hub/${u}/cgroup.procs`, 'utf8').trim().split('\n').filter((l) => l);
+    const procs = fs.readFileSync(memoryCgroupFile(u, 'procs'), 'utf8').trim().split('\n').filter((l) => l);
     assert.ok(procs.length >= 1, `${u}'s server is in its memory cgroup`);
-    assert.equal(fs.readFileSync(`/sys/fs/cgroup/memory/nnlab-hub/${u}/memory.limit_in_bytes`, 'utf8').trim(), String(3 * 1024 ** 3));
+    assert.equal(fs.readFileSync(memoryCgroupFile(u, 'limit'), 'utf8').trim(), String(3 * 1024 ** 3));
   }
   const jobs = USERS.flatMap((u) => LESSONS.map((l) => () => h.client.runNotebook(u, `nnlab-lessons/${l}.ipynb`, { cellTimeoutMs: 240_000, timeoutMs: 420_000 })));
   const runs = await bounded(jobs, CONCURRENT_RUNS);
@@ -172,7 +179,7 @@ test(`${N} users log in, get their lessons, and run lesson 00 and lesson 04 in q
   for (const r of runs as RemoteRun[]) assert.ok(r.texts.join('').includes('ok: '), `${r.user} ${r.notebook} printed its checks`);
   // the kernels ran in their user's cgroup: each user's peak holds a kernel (> 200 MB) and stayed under the limit
   for (const u of USERS) {
-    const peak = Number(fs.readFileSync(`/sys/fs/cgroup/memory/nnlab-hub/${u}/memory.max_usage_in_bytes`, 'utf8'));
+    const peak = Number(fs.readFileSync(memoryCgroupFile(u, 'peak'), 'utf8'));
     assert.ok(peak > 200e6 && peak < 3 * 1024 ** 3, `${u}: peak ${(peak / 1e6).toFixed(0)} MB`);
   }
 });
@@ -257,5 +264,5 @@ test('stopping the Hub stops every server and leaves no process of the test user
   await hub!.stop();
   const left = USERS.filter((u) => spawnSync('pgrep', ['-u', u]).status === 0);
   assert.deepEqual(left, [], `processes left for ${left.join(', ')}`);
-  for (const u of USERS) assert.ok(!fs.existsSync(`/sys/fs/cgroup/memory/nnlab-hub/${u}`), `${u}'s cgroup removed`);
+  for (const u of USERS) assert.ok(!fs.existsSync(path.dirname(memoryCgroupFile(u, 'procs'))), `${u}'s cgroup removed`);
 });
