@@ -13,6 +13,10 @@ benchmark.
 Usage: init_stats.py '<json>'   where <json> is a list of jobs, each
     {"options": <nnlab InitStatsConfig>, "seeds": [s, ...], "dtype": "float64" | "float32",
      "histograms": true, "values": [...]}
+"matmul" (optional): "dot" (default, the lecture's x.dot(W)), "einsum" (NumPy's own loop, no BLAS:
+Debian's python3-numpy with the reference libblas3 is 2-4x slower at these sizes than
+np.einsum), or "fastest" (whichever of the two is faster on this machine, timed once on a product
+of the job's size). Same products in float64 either way (they agree to ~1e-13 relative).
 "float64" is the lecture's code (np.random.seed + np.random.randn, float64 throughout);
 "float32" draws with the Generator API's float32 ziggurat and computes in float32.
 "arrays" (optional) names a raw little-endian float32 file holding X, W1, ..., WL and G (already
@@ -81,7 +85,39 @@ def given_arrays(path, n, dims):
     return iter(parts)
 
 
-def run(opts, seed, dtype, arrays=None):
+def einsum_matmul(a, b):
+    """a.dot(b) with NumPy's own einsum loop (contiguous operands: a transposed view is copied)."""
+    return np.einsum("ij,jk->ik", np.ascontiguousarray(a), np.ascontiguousarray(b))
+
+
+def dot_matmul(a, b):
+    return a.dot(b)
+
+
+def pick_matmul(name, n, width, dtype):
+    """The matrix product a job asks for; "fastest" times one n x width by width x width product
+    both ways (best of two) and keeps the faster."""
+    if name in (None, "dot"):
+        return dot_matmul
+    if name == "einsum":
+        return einsum_matmul
+    if name != "fastest":
+        raise ValueError("matmul must be dot, einsum or fastest, got %r" % (name,))
+    a = np.ones((n, width), dtype=dtype)
+    b = np.ones((width, width), dtype=dtype)
+
+    def best(f):
+        times = []
+        for _ in range(2):
+            start = time.perf_counter()
+            f(a, b)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    return einsum_matmul if best(einsum_matmul) < best(dot_matmul) else dot_matmul
+
+
+def run(opts, seed, dtype, arrays=None, matmul=dot_matmul):
     f, fprime, sat = ACTIVATIONS[opts["activation"]]
     n = opts["batchSize"]
     dims = [opts["inputWidth"]] + list(opts["widths"])
@@ -105,7 +141,7 @@ def run(opts, seed, dtype, arrays=None):
             W = randn(din, dout)  # already scaled by std
         else:
             W = np.zeros((din, dout), dtype=x.dtype) if std == 0 else randn(din, dout) * x.dtype.type(std)
-        x = f(x.dot(W))
+        x = f(matmul(x, W))
         hs.append(x)
         Ws.append(W)
         record["layers"].append(summary(x, bins, rng_range, sat))
@@ -114,8 +150,8 @@ def run(opts, seed, dtype, arrays=None):
         grads = []
         for l in range(len(Ws), 0, -1):
             dz = dout * fprime(hs[l])
-            dW = hs[l - 1].T.dot(dz)
-            dout = dz.dot(Ws[l - 1].T)
+            dW = matmul(hs[l - 1].T, dz)
+            dout = matmul(dz, Ws[l - 1].T)
             grads.append({"layer": l, "std": float(np.std(dW)), "dxStd": float(np.std(dout))})
         record["gradients"] = grads[::-1]
     record["ms"] = (time.perf_counter() - start) * 1e3
@@ -135,7 +171,9 @@ def main():
         if "arrays" in job:
             out.append([run(opts, None, "float64", job["arrays"])])
             continue
-        out.append([run(opts, seed, job.get("dtype", "float64")) for seed in job["seeds"]])
+        dtype = job.get("dtype", "float64")
+        matmul = pick_matmul(job.get("matmul"), opts["batchSize"], max([opts["inputWidth"]] + list(opts["widths"])), dtype)
+        out.append([run(opts, seed, dtype, matmul=matmul) for seed in job["seeds"]])
     json.dump(out, sys.stdout)
 
 

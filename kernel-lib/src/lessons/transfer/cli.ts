@@ -39,7 +39,8 @@ and, for a similar target task (${TASKS.similar.description}) and a very differe
 trains (a) from scratch, (b) a linear classifier on frozen features, (c) fine-tuning of the top
 layer, (d) fine-tuning of everything, (e) an ensemble of linear classifiers on the frozen features
 of three depths, and prints every test accuracy, the winner per cell and the lecture's advice. Needs MNIST and Fashion-MNIST (nnlab data fetch, or NNLAB_DATA_MIRROR).
-  --quick      ${TABLE_QUICK.large} per class in the large cells, one draw of the small sets, ${TABLE_QUICK.testPerClass} test images per class
+  --quick      ${TABLE_QUICK.large} per class in the large cells, one draw of the small sets, ${TABLE_QUICK.testPerClass} test images per class,
+               ${TABLE_QUICK.minSteps} training steps per run (instead of ${TABLE_DEFAULTS.minSteps})
   --seed N     master seed (default ${TABLE_DEFAULTS.seed})
   --repeats N  draws of each small training set (default ${TABLE_DEFAULTS.repeats})
   --small N    training images per class in the small cells (default ${TABLE_DEFAULTS.small})
