@@ -162,3 +162,26 @@ test('the committed tanh-bytes.ts is what scripts/build-tanh-wasm.sh makes from 
   assert.equal(fs.readFileSync(out, 'utf8'), committed);
   fs.rmSync(path.dirname(out), { recursive: true });
 });
+
+test('with 2 wasm threads (shared heap) the module loads its shared-memory build and tf.tanh still equals Math.fround(Math.tanh(x)) (in a child)', () => {
+  const src = path.resolve(__dirname, '..', 'src');
+  const script = `
+    const tf = require('@tensorflow/tfjs');
+    const nn = require(${JSON.stringify(path.join(src, 'index.js'))});
+    const { heapMemory, tanhModule } = require(${JSON.stringify(path.join(src, 'engine', 'wasm', 'tanh.js'))});
+    (async () => {
+      const report = await nn.useDevice('cpu', { print: false, wasm: { threads: 2 } });
+      const memory = heapMemory(tf.backend());
+      const x = Float32Array.from({ length: 100003 }, (_, i) => (i - 50000) * 2e-4);
+      const y = tf.tidy(() => tf.tanh(tf.tensor1d(x)).dataSync());
+      let differ = 0;
+      for (let i = 0; i < x.length; i++) if (y[i] !== Math.fround(Math.tanh(x[i]))) differ++;
+      console.log(JSON.stringify({ threads: report.details.wasm.threads.threads, tanh: report.details.wasm.kernels.includes('Tanh'),
+        shared: memory !== undefined && memory.buffer instanceof SharedArrayBuffer, module: tanhModule(memory) !== null, differ }));
+      process.exit(0);
+    })().catch((e) => { console.error(e); process.exit(1); });`;
+  const out = execFileSync(process.execPath, ['-e', script], {
+    cwd: path.resolve(__dirname, '..', '..'), env: { ...process.env, NNLAB_WASM_THREADS: '', NNLAB_WASM_KERNELS: '' }, encoding: 'utf8', timeout: 90_000,
+  });
+  assert.deepEqual(JSON.parse(out.trim().split('\n').pop()!), { threads: 2, tanh: true, shared: true, module: true, differ: 0 });
+});
