@@ -16,6 +16,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { exhaustive, parseArgs } from '../src/bench/tanh';
 import { heapMemory, isWasmKernelOverridden, registerWasmKernelOverrides, tanhModule, unregisterWasmKernelOverrides } from '../src/engine/wasm/kernels';
 
 /** Float32 values with the given bit patterns. */
@@ -184,4 +185,18 @@ test('with 2 wasm threads (shared heap) the module loads its shared-memory build
     cwd: path.resolve(__dirname, '..', '..'), env: { ...process.env, NNLAB_WASM_THREADS: '', NNLAB_WASM_KERNELS: '' }, encoding: 'utf8', timeout: 90_000,
   });
   assert.deepEqual(JSON.parse(out.trim().split('\n').pop()!), { threads: 2, tanh: true, shared: true, module: true, differ: 0 });
+});
+
+test('bench:tanh\'s exhaustive check over every float32 in [0.5, 0.504) finds no mismatch and a float64 error far below the margin K = 4096 ulps', () => {
+  const from = new Uint32Array(Float32Array.of(0.5).buffer)[0];
+  const r = exhaustive(from, from + (1 << 16));
+  assert.equal(r.count, 1 << 16);
+  assert.equal(r.mismatches, 0);
+  assert.ok(r.maxUlps > 0 && r.maxUlps < 64, `largest error ${r.maxUlps} ulps`);
+});
+
+test('bench:tanh parseArgs takes --rounds, --calls, --exhaustive, --json, and a bad value is one line naming it', () => {
+  assert.deepEqual(parseArgs(['--rounds', '3', '--calls', '2', '--exhaustive']), { rounds: 3, calls: 2, exhaustive: true, json: false });
+  assert.throws(() => parseArgs(['--rounds', '0']), { message: 'bench:tanh: --rounds must be an integer in [1, 50], got "0"' });
+  assert.throws(() => parseArgs(['--fast']), { message: 'bench:tanh: unknown argument "--fast" (known: --rounds N, --calls N, --exhaustive, --json)' });
 });
