@@ -64,7 +64,7 @@ test('nnlab device cpu --json reports wasm and why, as JSON', () => {
     [['tfjs-node', 'unavailable'], ['wasm', 'selected']]);
   assert.match(report.summary, /^nnlab device: wasm \(SIMD, \d threads?, nnlab kernels\); native backend not installed: `npm i @tensorflow\/tfjs-node@4\.22\.0` for more speed$/);
   assert.equal(report.versions.tfjs, '4.22.0');
-  assert.deepEqual(report.details.wasm.kernels, ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad', 'Sum', 'Mean', 'Cast']);
+  assert.deepEqual(report.details.wasm.kernels, ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad', 'Sum', 'Mean', 'Cast', 'Tanh']);
   assert.deepEqual(report.details.wasm.gradients, ['FusedBatchNorm', 'Mean']);
   assert.deepEqual([report.details.wasm.threads.threads, report.details.wasm.threads.source], [1, 'default']);
 });

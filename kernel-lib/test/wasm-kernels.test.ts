@@ -161,7 +161,7 @@ test('registerWasmKernelOverrides() installs the ten kernels once and unregister
   unregisterWasmKernelOverrides();
   const stock = Object.fromEntries(WASM_KERNEL_OVERRIDES.map((name) => [name, tf.getKernel(name, 'wasm')]));
   assert.equal(stock.Conv2DBackpropFilter, undefined, 'stock tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter');
-  assert.deepEqual(registerWasmKernelOverrides(), ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad', 'Sum', 'Mean', 'Cast']);
+  assert.deepEqual(registerWasmKernelOverrides(), ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad', 'Sum', 'Mean', 'Cast', 'Tanh']);
   const installed = WASM_KERNEL_OVERRIDES.map((name) => tf.getKernel(name, 'wasm'));
   assert.deepEqual(registerWasmKernelOverrides(), [...WASM_KERNEL_OVERRIDES], 'a second call changes nothing');
   assert.deepEqual(WASM_KERNEL_OVERRIDES.map((name) => tf.getKernel(name, 'wasm')), installed);

@@ -1,6 +1,6 @@
 /**
  * nnlab's kernel overrides for the wasm backend: the part of the "fast CPU floor" (issue 4) that
- * makes training on `@tensorflow/tfjs-backend-wasm` 4.22 possible and fast. Ten kernels are
+ * makes training on `@tensorflow/tfjs-backend-wasm` 4.22 possible and fast. Eleven kernels are
  * replaced (or, for the filter gradient, added) for backend 'wasm' only:
  *
  * | kernel                 | stock 4.22                                  | override                                       |
@@ -14,11 +14,13 @@
  * | `Cast` (same dtype)    | a copy of every element                     | shares x's memory ({@link cast})               |
  * | `MaxPoolGrad`          | scalar loop; drops windows with max <= 0    | argmax routing like cpu ({@link maxPoolGrad})  |
  * | `Sum`, `Mean`          | leading axes: a full transpose first        | column sums on the heap ({@link sum}, {@link mean}) |
+ * | `Tanh`                 | scalar loop; 1/4 of values off cpu by 1 ulp | SIMD wasm on the heap, cpu's values ({@link tanh}) |
  *
  * Each override computes what the stock kernel (or, for the filter gradient, the cpu kernel)
  * computes, from the stock kernels' fast paths (Transpose, PadV2, Reverse, Conv2D, the plain
  * XNNPACK product) called directly with the backend, or (Tile, Identity, Cast, MaxPoolGrad, Sum,
- * Mean) in JavaScript on the wasm heap; intermediates are freed with `backend.disposeData`. Cases
+ * Mean) in JavaScript on the wasm heap, or (Tanh) in nnlab's own small SIMD wasm module on that
+ * heap; intermediates are freed with `backend.disposeData`. Cases
  * without a fast path fall back to a correct kernel (see each module). Two gradients are replaced
  * too, by the same call ({@link ./gradients}: batch norm's and the mean's, in fewer passes); all
  * other gradients are tfjs's own and call these kernels.
@@ -30,7 +32,7 @@
  * @example
  * import * as tf from '@tensorflow/tfjs';
  * import '@tensorflow/tfjs-backend-wasm';
- * registerWasmKernelOverrides(); // ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad', 'Sum', 'Mean', 'Cast']
+ * registerWasmKernelOverrides(); // ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad', 'Sum', 'Mean', 'Cast', 'Tanh']
  * await tf.setBackend('wasm');
  * // ... model.fit(...) with conv and dense layers
  * unregisterWasmKernelOverrides(); // stock tfjs-backend-wasm again
@@ -45,6 +47,7 @@ import { registerWasmGradientOverrides, unregisterWasmGradientOverrides } from '
 import { maxPoolGrad } from './max-pool-grad';
 import { mean, sum } from './reduce';
 import { KernelArgs, rememberStock, rememberedStock } from './kernels-stock';
+import { tanh } from './tanh';
 import { tile } from './tile';
 
 export { planBatchMatMul, LOOP_MIN_WORK } from './batch-mat-mul';
@@ -56,11 +59,13 @@ export { planReduce, columnSums } from './reduce';
 export type { ReducePlan, ReducePath } from './reduce';
 export { WASM_GRADIENT_OVERRIDES, isWasmGradientOverridden, registerWasmGradientOverrides, unregisterWasmGradientOverrides } from './gradients';
 export type { TilePlan, TilePath } from './tile';
+export { heapMemory, tanhModule } from './tanh';
+export type { TanhModule } from './tanh';
 
 const BACKEND = 'wasm';
 
 /** The kernels nnlab overrides on wasm, by tfjs kernel name. */
-export const WASM_KERNEL_OVERRIDES = [tf.BatchMatMul, tf._FusedMatMul, tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.Tile, tf.Identity, tf.MaxPoolGrad, tf.Sum, tf.Mean, tf.Cast] as const;
+export const WASM_KERNEL_OVERRIDES = [tf.BatchMatMul, tf._FusedMatMul, tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.Tile, tf.Identity, tf.MaxPoolGrad, tf.Sum, tf.Mean, tf.Cast, tf.Tanh] as const;
 
 export type WasmKernelOverride = typeof WASM_KERNEL_OVERRIDES[number];
 
@@ -82,6 +87,7 @@ const KERNEL_FUNCS: Record<WasmKernelOverride, tf.KernelFunc> = {
   Sum: marked(sum),
   Mean: marked(mean),
   Cast: marked(cast),
+  Tanh: marked(tanh),
 };
 
 /** True when the wasm kernel `name` is nnlab's override. */
@@ -98,7 +104,7 @@ export function isWasmKernelOverridden(name: WasmKernelOverride): boolean {
  * @example
  * await nn.useDevice('cpu');                                 // wasm when tfjs-node is not installed
  * const kernels = nn.engine.registerWasmKernelOverrides();   // ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', ...]
- * kernels.length   // 10, the same list as nn.engine.WASM_KERNEL_OVERRIDES
+ * kernels.length   // 11, the same list as nn.engine.WASM_KERNEL_OVERRIDES
  */
 export function registerWasmKernelOverrides(): string[] {
   registerWasmGradientOverrides();
