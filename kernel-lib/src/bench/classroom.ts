@@ -21,7 +21,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
-import { addTrialUsers, removeTrialUsers, startHub, StartedHub, userRss } from '../jupyter/hub';
+import { addTrialUsers, pgrep, removeTrialUsers, rssOf, startHub, StartedHub, userRss } from '../jupyter/hub';
 
 interface Options { users: number; lessons: string[]; json: boolean }
 
@@ -36,15 +36,6 @@ function parse(argv: string[]): Options {
 const mb = (bytes: number) => Math.round(bytes / 1e6);
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN; };
 const round1 = (x: number) => Math.round(x * 10) / 10;
-
-function processRss(pattern: string): number {
-  const r = spawnSync('pgrep', ['-f', pattern], { encoding: 'utf8' });
-  let total = 0;
-  for (const pid of r.stdout.split('\n').filter((p) => p)) {
-    try { total += Number(/^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024; } catch { /* gone */ }
-  }
-  return total;
-}
 
 export interface ClassroomBenchRecord {
   machine: { cores: number; memoryGB: number; cpu: string; loadAverageStart: number[]; loadAverageEnd: number[] };
@@ -91,8 +82,8 @@ async function main(): Promise<void> {
     const upSeconds = (Date.now() - t0) / 1000;
     const h = hub;
     await new Promise((r) => setTimeout(r, 1000));
-    const hubMB = mb(processRss(`jupyterhub -f`));
-    const proxyMB = mb(processRss('configurable-http-proxy'));
+    const hubMB = mb(rssOf(pgrep(['-f', 'jupyterhub -f'])));
+    const proxyMB = mb(rssOf(pgrep(['-f', 'configurable-http-proxy'])));
     log(`hub up in ${upSeconds.toFixed(1)} s (hub ${hubMB} MB, proxy ${proxyMB} MB)`);
 
     // servers, one after another: the start time of one server on an otherwise quiet machine

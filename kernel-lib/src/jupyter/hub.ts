@@ -193,7 +193,7 @@ export class HubClient {
    * cell; stops at the first error; shuts the kernel down at the end, unless `keepKernel` (then
    * `run.shutdown()` does). `kernel` defaults to the kernel the notebook names.
    */
-  async runNotebook(user: string, notebook: string, options: { kernel?: string; cellTimeoutMs?: number; timeoutMs?: number; prelude?: string; keepKernel?: boolean } = {}): Promise<RemoteRun> {
+  async runNotebook(user: string, notebook: string, options: { kernel?: string; cellTimeoutMs?: number; timeoutMs?: number; keepKernel?: boolean } = {}): Promise<RemoteRun> {
     const cellTimeoutMs = options.cellTimeoutMs ?? 300_000;
     const timeoutMs = options.timeoutMs ?? 900_000;
     const nb = await this.getFile(user, notebook) as { cells: { cell_type: string; source: string | string[] }[]; metadata?: { kernelspec?: { name?: string } } };
@@ -251,14 +251,6 @@ export class HubClient {
       };
       await send('kernel_info_request', {}, 120_000);
       run.kernelStartSeconds = (Date.now() - t0) / 1000;
-      const prelude = options.prelude;
-      if (prelude) {
-        const { reply } = await send('execute_request', { code: prelude, silent: false, store_history: false, user_expressions: {}, allow_stdin: false, stop_on_error: true }, cellTimeoutMs);
-        if (reply.content.status !== 'ok') {
-          run.error = { cell: -1, ename: String(reply.content.ename), evalue: String(reply.content.evalue) };
-          return run;
-        }
-      }
       for (let i = 0; i < sources.length; i++) {
         const code = sources[i];
         if (code === null) continue;
@@ -517,17 +509,21 @@ export function removeTrialUsers(names: readonly string[]): void {
   }
 }
 
-/** Resident memory (bytes) of every process of a user: the sum of their VmRSS. */
-export function userRss(user: string): number {
-  const uid = spawnSync('id', ['-u', user], { encoding: 'utf8' }).stdout.trim();
+/** Resident memory (bytes) of processes: the sum of their VmRSS (a process gone meanwhile counts 0). */
+export function rssOf(pids: readonly string[]): number {
   let total = 0;
-  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-      const u = /^Uid:\s+(\d+)/m.exec(status)?.[1];
-      const rss = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
-      if (u === uid && rss) total += Number(rss) * 1024;
-    } catch { /* gone */ }
+  for (const pid of pids) {
+    try { total += Number(/^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024; } catch { /* gone */ }
   }
   return total;
+}
+
+/** The ids of the processes `pgrep` finds with these arguments (`['-u', user]`, `['-f', pattern]`). */
+export function pgrep(args: readonly string[]): string[] {
+  return spawnSync('pgrep', [...args], { encoding: 'utf8' }).stdout.split('\n').filter((p) => p);
+}
+
+/** Resident memory (bytes) of every process of a user. */
+export function userRss(user: string): number {
+  return rssOf(pgrep(['-u', user]));
 }
