@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 require_node
-apt_install_missing jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client chromium libvulkan1 python3-numpy bubblewrap jupyterhub
+apt_install_missing jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client chromium libvulkan1 python3-numpy bubblewrap jupyterhub wabt
 install_and_build
 npm run build:test -w nnlab   # tsc --strict over the library, the CLI and the tests
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"

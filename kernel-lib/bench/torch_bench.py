@@ -11,6 +11,7 @@ Prints progress to stderr and one line "@@nnlab-bench <JSON>" to stdout.
        python3 torch_bench.py --counts        prints {"mlp": 932362, "cnn": 1345066, ...} (tests)
 """
 import json
+import os
 import platform
 import sys
 import time
@@ -77,6 +78,31 @@ def models(nn):
     return {"mlp": mlp, "cnn": cnn, "two-layer": two_layer}
 
 
+def blas_in_use(torch):
+    """Which BLAS PyTorch's products run on, in words: the BLAS library mapped into this process
+    (Debian's torch links the system libblas.so.3, an update-alternatives choice), else what
+    torch was built with. The reference BLAS (Debian's libblas3) is 30-50x slower than OpenBLAS
+    on a GEMM: a peer worth flagging."""
+    torch.mm(torch.ones(64, 64), torch.ones(64, 64))  # make sure the BLAS is loaded
+    try:
+        with open("/proc/self/maps") as f:
+            paths = sorted({line.split()[-1] for line in f if "/" in line and ("blas" in line.lower() or "mkl" in line.lower())})
+    except OSError:
+        paths = []
+    real = sorted({os.path.realpath(p) for p in paths})
+    named = lambda key: ", ".join(os.path.basename(p) for p in real if key in os.path.basename(p))  # noqa: E731
+    if named("openblas"):
+        return f"OpenBLAS ({named('openblas')})", None
+    if named("mkl"):
+        return f"MKL ({named('mkl')})", None
+    if any("/blas/" in p for p in real):
+        return (f"reference BLAS ({', '.join(p for p in real if '/blas/' in p)})",
+                "the PyTorch peer runs the reference BLAS: its products are 30-50x slower than OpenBLAS, so every "
+                "ratio flatters nnlab; install OpenBLAS (Debian: apt-get install libopenblas0-pthread) and rerun")
+    info = [part for part in torch.__config__.show().replace("\n", ",").split(",") if "BLAS_INFO" in part]
+    return ("built in (" + info[0].strip() + ")" if info else "unknown"), None
+
+
 def keras_count(model):
     """All weights as Keras counts them: parameters plus BN running mean and variance."""
     buffers = sum(b.numel() for name, b in model.named_buffers() if name.endswith(("running_mean", "running_var")))
@@ -125,8 +151,12 @@ def main():
         return
     torch.set_num_threads(task["threads"])
     torch.manual_seed(task["seed"])
-    detail = f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads, CPU"
+    blas, warning = blas_in_use(torch)
+    detail = f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads, CPU, BLAS: {blas}"
     progress(detail)
+    if warning:
+        progress("WARNING: " + warning)
+        detail += "; WARNING: " + warning  # the report prints the detail line
     results = []
     for bench in task["benches"]:
         unit = "GFLOP/s" if bench == "gemm" else "samples/s"
@@ -149,7 +179,7 @@ def main():
             r = {**base, "value": None, "runs": [], "stepsPerRun": 0, "error": str(e).split("\n")[0]}
             progress(f"{bench}: failed: {r['error']}")
         results.append(r)
-    emit({"config": "pytorch", "backend": "torch", "detail": detail,
+    emit({"config": "pytorch", "backend": "torch", "detail": detail, "blas": blas, "warning": warning,
           "versions": {"torch": torch.__version__, "python": platform.python_version()},
           "results": results, "profiles": []})
 

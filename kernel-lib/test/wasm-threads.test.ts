@@ -39,6 +39,16 @@ function fingerprints(tfx: typeof tf, sha256: (bytes: Uint8Array) => string): Re
       matMul: hash(tfx.matMul(A, B)),
       conv2dSame: hash(tfx.conv2d(X, W3, 1, 'same')),
       conv2dValidStride2: hash(tfx.conv2d(X, W5, 2, 'valid')),
+      // the other kernels that reach XNNPACK's pool (src/engine/wasm/pool.ts), on 65,536 values
+      relu: hash(tfx.relu(X)),
+      clip: hash(tfx.clipByValue(X, -0.5, 0.5)),
+      square: hash(tfx.square(X)),
+      softmax: hash(tfx.softmax(X.reshape([256, 256]))),
+      maxPool: hash(tfx.maxPool(X, 2, 2, 'valid')),
+      avgPool: hash(tfx.avgPool(X, 3, 1, 'same')),
+      pad: hash(tfx.pad(X, [[0, 0], [1, 1], [1, 1], [0, 0]], 0.5)),
+      resize: hash(tfx.image.resizeBilinear(X, [48, 48])),
+      depthwise: hash(tfx.depthwiseConv2d(X, W3.slice([0, 0, 0, 0], [3, 3, 16, 2]), 1, 'same')),
     };
   });
 }
@@ -94,7 +104,9 @@ test('initWasmBackend({ threads: 2 }) runs the threaded build with getThreadsCou
   assert.equal(getThreadsCount(), 2);
   assert.deepEqual({ ...report, meta: undefined }, {
     threads: 2, requested: 2, source: 'argument', build: 'threaded-simd',
-    reason: '2 threads (argument): threaded SIMD build, 1 pthread worker', meta: undefined,
+    reason: '2 threads (argument): threaded SIMD build, 1 pthread worker; products and convolutions from 262,144 FLOPs ' +
+      'and elementwise ops from 32,768 values use them, smaller ops run on one',
+    perOp: true, meta: undefined,
   });
   assert.equal(g.Worker, undefined, 'the glue sets global.Worker; initWasmBackend removes it again');
   assert.deepEqual([process.listenerCount('uncaughtException'), process.listenerCount('unhandledRejection')], listeners);
@@ -170,7 +182,8 @@ test('initWasmBackend({ threads: 2, reinit: true }) re-creates a 1-thread wasm b
   assert.equal(refused.threads, 1);
   assert.equal(refused.reason, 'kept the wasm backend with 1 thread: 1 tensor still lives on it; dispose it to re-init');
   assert.deepEqual([redone.threads, redone.build], [2, 'threaded-simd']);
-  assert.deepEqual([three.threads, three.reason], [3, '3 threads (argument): threaded SIMD build, 2 pthread workers']);
+  assert.deepEqual([three.threads, three.perOp], [3, true]);
+  assert.match(three.reason, /^3 threads \(argument\): threaded SIMD build, 2 pthread workers; products and convolutions from/);
   // Stock tfjs's dispose removes every error listener; we put back what was there (which
   // includes the stock glue's own anonymous one), so the process's 'mine' survives.
   assert.ok(childJson(run, 'LISTENERS').includes('mine'), 'disposing the 1-, 2- and 3-thread backends keeps the listeners the process had');
@@ -178,13 +191,15 @@ test('initWasmBackend({ threads: 2, reinit: true }) re-creates a 1-thread wasm b
   assert.equal(run.code, 0, run.stderr);
 });
 
-test('resolveWasmThreads takes the argument, else NNLAB_WASM_THREADS, else 1; auto = the cores capped at 4', () => {
+test('resolveWasmThreads takes the argument, else NNLAB_WASM_THREADS, else auto; auto = the cores capped at 4', () => {
   assert.deepEqual(resolveWasmThreads(3, { NNLAB_WASM_THREADS: '2' }, 2), { requested: 3, source: 'argument', threads: 3, why: 'argument' });
   assert.deepEqual(resolveWasmThreads(undefined, { NNLAB_WASM_THREADS: ' 2 ' }, 8),
     { requested: 2, source: 'NNLAB_WASM_THREADS', threads: 2, why: 'NNLAB_WASM_THREADS' });
   assert.equal(resolveWasmThreads(undefined, { NNLAB_WASM_THREADS: 'AUTO' }, 2).threads, 2);
   assert.deepEqual(resolveWasmThreads(undefined, { NNLAB_WASM_THREADS: '' }, 16),
-    { requested: 1, source: 'default', threads: 1, why: 'default; NNLAB_WASM_THREADS=auto for large models' });
+    { requested: 'auto', source: 'default', threads: AUTO_MAX_WASM_THREADS, why: 'default, auto: 16 cores, at most 4' });
+  assert.equal(resolveWasmThreads(undefined, {}, 2).threads, 2);
+  assert.equal(resolveWasmThreads(undefined, {}, 1).threads, 1);
   assert.deepEqual(resolveWasmThreads('auto', {}, 16),
     { requested: 'auto', source: 'argument', threads: AUTO_MAX_WASM_THREADS, why: 'auto: 16 cores, at most 4' });
   assert.equal(resolveWasmThreads('auto', {}, 1).threads, 1);
@@ -202,7 +217,10 @@ test('resolveWasmThreads rejects bad values, naming the argument or variable, th
 });
 
 test('initWasmBackend rejects unknown options and a non-boolean reinit before touching tfjs', async () => {
-  await assert.rejects(initWasmBackend({ thread: 2 } as never), { message: /^initWasmBackend options\.thread must be one of the known options \(threads, reinit, env\)/ });
+  await assert.rejects(initWasmBackend({ thread: 2 } as never), { message: /^initWasmBackend options\.thread must be one of the known options \(threads, perOp, reinit, env\)/ });
+  await assert.rejects(initWasmBackend({ perOp: 1 } as never), { message: 'perOp must be true or false, got 1' });
+  await assert.rejects(initWasmBackend({ env: { NNLAB_WASM_PER_OP: 'maybe' } }),
+    { message: 'NNLAB_WASM_PER_OP must be one of 1, true, on, yes, 0, false, off, no or empty, got "maybe"' });
   await assert.rejects(initWasmBackend({ reinit: 'yes' } as never), { message: 'reinit must be true or false, got "yes"' });
 });
 

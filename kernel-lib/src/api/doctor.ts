@@ -455,9 +455,9 @@ async function wasmThreadsCheck(e: DoctorEnvironment): Promise<DoctorCheck> {
   const support = await e.wasmThreads();
   const details = { ...support, requested: resolved.requested, source: resolved.source, threads: resolved.threads, NNLAB_WASM_THREADS: e.env.NNLAB_WASM_THREADS ?? null };
   const sab = `SharedArrayBuffer ${support.sharedArrayBuffer ? 'available' : 'missing'}`;
-  if (resolved.threads > 1 && support.unavailable) {
+  if (resolved.threads > 1 && support.unavailable && resolved.source !== 'default') {
     return check('wasm-threads', title, 'warn', `${resolved.threads} threads asked for (${resolved.why}), but 1 runs: ${support.unavailable}`,
-      'unset NNLAB_WASM_THREADS (1 thread)', details);
+      'unset NNLAB_WASM_THREADS (the default falls back to 1 thread quietly)', details);
   }
   const build = support.unavailable ? `threaded build unavailable: ${support.unavailable}` : 'threaded build available';
   // what the engine runs, when useDevice started wasm in this process (its report's details)

@@ -33,7 +33,7 @@ export interface WasmLayerOptions {
    * false with NNLAB_WASM_KERNELS=0 (stock tfjs, for comparisons).
    */
   kernels?: boolean;
-  /** XNNPACK threads: an integer in [1, 8] or 'auto' (default: NNLAB_WASM_THREADS, else 1). */
+  /** XNNPACK threads: an integer in [1, 8] or 'auto' (default: NNLAB_WASM_THREADS, else 'auto', with threads per operation). */
   threads?: WasmThreadsRequest;
 }
 

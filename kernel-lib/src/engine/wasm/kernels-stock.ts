@@ -18,6 +18,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { unpooled, withPool } from './pool';
 
 export type { BackendWasm };
 export type Info = tf.TensorInfo;
@@ -69,7 +70,8 @@ export function stockKernel(name: string): tf.KernelConfig {
 /** Runs the stock wasm kernel `name` on `inputs`; the result is new and owned by the caller. */
 export function runStock(backend: BackendWasm, name: string, inputs: tf.NamedTensorInfoMap,
   attrs: object = {}): Info {
-  const out = stockKernel(name).kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap });
+  const args = { inputs, backend, attrs: attrs as tf.NamedAttrMap };
+  const out = withPool(name, args, () => unpooled(stockKernel(name).kernelFunc)(args));
   if (Array.isArray(out)) throw new Error(`nnlab wasm kernels: '${name}' returned ${out.length} tensors, expected one`);
   return out;
 }

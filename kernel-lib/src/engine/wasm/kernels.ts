@@ -49,6 +49,7 @@ import { mean, sum } from './reduce';
 import { KernelArgs, rememberStock, rememberedStock } from './kernels-stock';
 import { tanh } from './tanh';
 import { tile } from './tile';
+import { isPooled, pooled, unpooled } from './pool';
 
 export { planBatchMatMul, LOOP_MIN_WORK } from './batch-mat-mul';
 export type { MatMulPlan, MatMulPath } from './batch-mat-mul';
@@ -93,7 +94,7 @@ const KERNEL_FUNCS: Record<WasmKernelOverride, tf.KernelFunc> = {
 /** True when the wasm kernel `name` is nnlab's override. */
 export function isWasmKernelOverridden(name: WasmKernelOverride): boolean {
   const kernelFunc = tf.getKernel(name, BACKEND)?.kernelFunc;
-  return kernelFunc !== undefined && OVERRIDE in kernelFunc;
+  return kernelFunc !== undefined && OVERRIDE in unpooled(kernelFunc);
 }
 
 /**
@@ -115,7 +116,9 @@ export function registerWasmKernelOverrides(): string[] {
       rememberStock(stock);
       tf.unregisterKernel(name, BACKEND);
     }
-    tf.registerKernel({ kernelName: name, backendName: BACKEND, kernelFunc: KERNEL_FUNCS[name], setupFunc: stock?.setupFunc });
+    // threads per operation (./pool): pooled like the kernel it replaces
+    const kernelFunc = stock !== undefined && isPooled(stock.kernelFunc) ? pooled(name, KERNEL_FUNCS[name]) : KERNEL_FUNCS[name];
+    tf.registerKernel({ kernelName: name, backendName: BACKEND, kernelFunc, setupFunc: stock?.setupFunc });
   }
   return [...WASM_KERNEL_OVERRIDES];
 }
@@ -135,9 +138,14 @@ export function unregisterWasmKernelOverrides(): string[] {
   const undone: string[] = [];
   for (const name of WASM_KERNEL_OVERRIDES) {
     if (!isWasmKernelOverridden(name)) continue;
+    const current = tf.getKernel(name, BACKEND)!;
     tf.unregisterKernel(name, BACKEND);
     const stock = rememberedStock(name);
-    if (stock !== undefined) tf.registerKernel(stock);
+    if (stock !== undefined) {
+      // the pool wrappers came after the overrides: the stock kernel gets one too
+      const pool = isPooled(current.kernelFunc) && !isPooled(stock.kernelFunc);
+      tf.registerKernel(pool ? { ...stock, kernelFunc: pooled(name, stock.kernelFunc) } : stock);
+    }
     undone.push(name);
   }
   return undone;

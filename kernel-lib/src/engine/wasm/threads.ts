@@ -6,9 +6,12 @@
  *
  * Measured on a 2-vCPU machine (../shared/FINDINGS.md): matMul 1024² ~2x faster with 2 threads
  * when the second core is idle, no faster when other processes keep it busy; results
- * bit-identical to one thread. Threads pay on large products; a tiny model gets slower (32-64-1,
- * batch 64: 5.6 -> 7.5 ms per step), so the count is a choice, set by argument or by
- * `NNLAB_WASM_THREADS`. Cost: init ~250 ms instead of ~25 ms, RSS +21 MB for 2 threads.
+ * bit-identical to one thread. Threads pay on large products; with the pool on for every op a
+ * tiny model got slower (32-64-1, batch 64: 5.6 -> 7.5 ms per step). Since issue 25 the pool is
+ * handed to an op only when its work is large enough (threads per operation, ./pool.ts), so the
+ * default is 'auto' (the cores, at most 4); `threads` or `NNLAB_WASM_THREADS` choose another
+ * count, `perOp: false` or `NNLAB_WASM_PER_OP=0` the old pool-for-every-op. Cost: init ~250 ms
+ * instead of ~25 ms, RSS +21 MB for 2 threads.
  *
  * The thread count is fixed when the backend is created. If the wasm backend already runs in this
  * process, initWasmBackend says so in its reason and keeps it, unless `reinit: true` asks it to
@@ -18,14 +21,17 @@
  * @example
  * const report = await initWasmBackend({ threads: 2 });
  * // { threads: 2, requested: 2, source: 'argument', build: 'threaded-simd',
- * //   reason: '2 threads (argument): threaded SIMD build, 1 pthread worker', meta: { initMs: 180 } }
+ * //   reason: '2 threads (argument): threaded SIMD build, 1 pthread worker; products and convolutions from ...',
+ * //   perOp: true, meta: { initMs: 180 } }
  */
 import { availableCores } from '../../core/cores';
 import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
-import { BackendWasm, getThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm';
+import { BackendWasm, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { ArgumentError, checkBoolean, checkKnownKeys, firstLine } from '../../core/errors';
 import { createThreadedBackend, installedWasmVersion, keepingErrorListeners, MAX_WASM_THREADS, WASM_SHIM_VERSION } from './threads-loader';
+import { backendThreads, ELEMENTWISE_MIN_VALUES, isPoolParked, parkPool, PRODUCT_MIN_FLOPS, registerWasmPoolKernels } from './pool';
+import { heapMemory } from './tanh';
 
 export { MAX_WASM_THREADS, WASM_SHIM_VERSION } from './threads-loader';
 
@@ -36,16 +42,22 @@ export const AUTO_MAX_WASM_THREADS = 4;
 export type WasmThreadsRequest = number | 'auto';
 
 export interface WasmThreadsOptions {
-  /** Threads for XNNPACK: an integer in [1, 8] or 'auto'. Default: `NNLAB_WASM_THREADS`, else 1. */
+  /** Threads for XNNPACK: an integer in [1, 8] or 'auto'. Default: `NNLAB_WASM_THREADS`, else 'auto'. */
   threads?: WasmThreadsRequest;
+  /**
+   * Threads per operation (./pool): only products, convolutions and large elementwise ops use the
+   * threads, small ops run on one. Default: `NNLAB_WASM_PER_OP` (0 turns it off: every op uses
+   * the pool, as tfjs does), else true.
+   */
+  perOp?: boolean;
   /** Re-create the wasm backend when it already runs with another thread count (default false). */
   reinit?: boolean;
-  /** Environment to read NNLAB_WASM_THREADS from (default process.env). */
+  /** Environment to read NNLAB_WASM_THREADS and NNLAB_WASM_PER_OP from (default process.env). */
   env?: Record<string, string | undefined>;
 }
 
 export interface WasmThreadsReport {
-  /** Threads the backend runs: tfjs-backend-wasm's getThreadsCount() after init. */
+  /** Threads the backend runs: tfjs-backend-wasm's getThreadsCount() after init (before parking). */
   threads: number;
   /** What was asked for, after reading the argument or NNLAB_WASM_THREADS. */
   requested: WasmThreadsRequest;
@@ -54,23 +66,28 @@ export interface WasmThreadsReport {
   build: 'threaded-simd' | 'simd' | 'plain';
   /** One line: why this count, or why it fell back to 1. */
   reason: string;
+  /** Threads per operation: true when only large ops use the threads (always false with 1 thread). */
+  perOp: boolean;
   meta: { initMs: number };
 }
 
 const WASM_PRIORITY = 2; // the priority tfjs-backend-wasm registers 'wasm' with (dist/base.js)
 const THREADS_ALLOWED = `an integer in [1, ${MAX_WASM_THREADS}] or "auto"`;
-const THREADS_OPTIONS = ['threads', 'reinit', 'env'] as const;
+const THREADS_OPTIONS = ['threads', 'perOp', 'reinit', 'env'] as const;
+const PER_OP_RULE = `products and convolutions from ${PRODUCT_MIN_FLOPS.toLocaleString('en-US')} FLOPs and ` +
+  `elementwise ops from ${ELEMENTWISE_MIN_VALUES.toLocaleString('en-US')} values use them, smaller ops run on one`;
 
 /** tfjs-backend-wasm's own factory, the single-threaded path (captured before we register ours). */
 const stockFactory = tf.findBackendFactory('wasm') as () => Promise<BackendWasm>;
 
 /**
- * The thread request resolved: argument, else NNLAB_WASM_THREADS, else 1 thread. Pure.
+ * The thread request resolved: argument, else NNLAB_WASM_THREADS, else 'auto' (the cores, at most 4). Pure.
  *
  * @example
  * nn.engine.resolveWasmThreads(2)                   // { requested: 2, source: 'argument', threads: 2, why: 'argument' }
  * nn.engine.resolveWasmThreads('auto', {}, 8)       // threads 4: 8 cores, at most 4
  * nn.engine.resolveWasmThreads(undefined, { NNLAB_WASM_THREADS: 'auto' }, 2).threads   // 2
+ * nn.engine.resolveWasmThreads(undefined, {}, 2)    // { requested: 'auto', source: 'default', threads: 2, why: 'default, auto: 2 cores, at most 4' }
  */
 export function resolveWasmThreads(request: unknown, env: Record<string, string | undefined> = process.env,
   cores: number = availableCores()):
@@ -87,14 +104,15 @@ export function resolveWasmThreads(request: unknown, env: Record<string, string 
     requested = checkThreads('NNLAB_WASM_THREADS', parsed, fromEnv);
     source = 'NNLAB_WASM_THREADS';
   } else {
-    // One thread unless asked: the lessons' small models run 3-4x slower with 2 threads, and a
-    // training loop with live displays failed in the tslab kernel with 2 threads (issue 4 notes).
-    // The benchmark and large models ask for 'auto'.
-    return { requested: 1, source: 'default', threads: 1, why: 'default; NNLAB_WASM_THREADS=auto for large models' };
+    // 'auto' by default since issue 25: with threads per operation (./pool) small ops run on one
+    // thread, so the lessons' small models no longer pay for the threads that large ones use.
+    requested = 'auto';
+    source = 'default';
   }
   if (requested !== 'auto') return { requested, source, threads: requested, why: source };
   const threads = Math.max(1, Math.min(cores, AUTO_MAX_WASM_THREADS));
-  return { requested, source, threads, why: `auto: ${cores} core${cores === 1 ? '' : 's'}, at most ${AUTO_MAX_WASM_THREADS}` };
+  const auto = `auto: ${cores} core${cores === 1 ? '' : 's'}, at most ${AUTO_MAX_WASM_THREADS}`;
+  return { requested, source, threads, why: source === 'default' ? `default, ${auto}` : auto };
 }
 
 function checkThreads(name: string, value: unknown, shown: unknown = value): WasmThreadsRequest {
@@ -145,9 +163,10 @@ async function initSerially(options: WasmThreadsOptions): Promise<WasmThreadsRep
   checkKnownKeys('initWasmBackend options', options, THREADS_OPTIONS);
   const reinit = options.reinit === undefined ? false : checkBoolean('reinit', options.reinit);
   const { requested, source, threads, why } = resolveWasmThreads(options.threads, options.env);
+  const perOp = resolvePerOp(options.perOp, options.env ?? process.env);
   const done = async (reason: string): Promise<WasmThreadsReport> => ({
-    threads: getThreadsCount(), requested, source, build: await buildOf(), reason,
-    meta: { initMs: Math.round(performance.now() - start) },
+    threads: backendThreads(tf.engine().registry.wasm as BackendWasm), requested, source, build: await buildOf(), reason,
+    perOp: isPoolParked(tf.engine().registry.wasm), meta: { initMs: Math.round(performance.now() - start) },
   });
 
   const kept = await keepExistingBackend(threads, reinit);
@@ -156,14 +175,33 @@ async function initSerially(options: WasmThreadsOptions): Promise<WasmThreadsRep
   const unavailable = await threadsUnavailableReason();
   if (unavailable) return done(await startStock(`fell back to 1 thread: ${unavailable}`));
   let backend: BackendWasm;
+  let parked: string | null;
   try {
     backend = await createThreadedBackend(threads);
+    parked = perOp ? parkPool(backend, heapMemory(backend), threads) : 'off (NNLAB_WASM_PER_OP=0 or perOp: false)';
   } catch (err) {
     return done(await startStock(`fell back to 1 thread: the threaded build did not start (${firstLine(err)})`));
   }
-  const failed = await startThreaded(backend, threads);
+  if (parked !== null && source === 'default' && perOp) {
+    // Without threads per operation, the lessons' small models run slower on threads: one thread.
+    keepingErrorListeners(() => backend.dispose())();
+    return done(await startStock(`1 thread: threads per operation are unavailable (${parked})`));
+  }
+  if (parked === null) registerWasmPoolKernels();
+  const failed = await startThreaded(backend, threads, perOp);
   if (failed) return done(await startStock(`fell back to 1 thread: ${failed}`));
-  return done(`${threads} threads (${why}): threaded SIMD build, ${threads - 1} pthread worker${threads === 2 ? '' : 's'}`);
+  const workers = `${threads - 1} pthread worker${threads === 2 ? '' : 's'}`;
+  return done(`${threads} threads (${why}): threaded SIMD build, ${workers}; ` +
+    (parked === null ? PER_OP_RULE : `every op uses them: threads per operation ${parked}`));
+}
+
+/** perOp resolved: the option, else NNLAB_WASM_PER_OP, else true. */
+function resolvePerOp(option: unknown, env: Record<string, string | undefined>): boolean {
+  if (option !== undefined) return checkBoolean('perOp', option);
+  const v = (env.NNLAB_WASM_PER_OP ?? '').trim().toLowerCase();
+  if (v === '' || ['1', 'true', 'on', 'yes'].includes(v)) return true;
+  if (['0', 'false', 'off', 'no'].includes(v)) return false;
+  throw new ArgumentError('NNLAB_WASM_PER_OP', env.NNLAB_WASM_PER_OP, 'one of 1, true, on, yes, 0, false, off, no or empty');
 }
 
 /**
@@ -173,7 +211,7 @@ async function initSerially(options: WasmThreadsOptions): Promise<WasmThreadsRep
 async function keepExistingBackend(threads: number, reinit: boolean): Promise<string | null> {
   const existing = tf.engine().registry.wasm as BackendWasm | undefined;
   if (!existing) return null;
-  const running = existing.wasm.tfjs.getThreadsCount();
+  const running = backendThreads(existing);
   const plural = `${running} thread${running === 1 ? '' : 's'}`;
   let reason: string | null = null;
   if (running === threads) {
@@ -200,10 +238,15 @@ async function keepExistingBackend(threads: number, reinit: boolean): Promise<st
  * ever call the factory a second time (after `tf.engine().reset()`), it builds a new threaded
  * backend, or tfjs's single-threaded one when that fails.
  */
-async function startThreaded(backend: BackendWasm, threads: number): Promise<string | null> {
+async function startThreaded(backend: BackendWasm, threads: number, perOp: boolean): Promise<string | null> {
   let prebuilt: BackendWasm | null = backend;
   registerWasmFactory(() => {
-    if (prebuilt === null) return createThreadedBackend(threads).catch(() => stockFactory());
+    if (prebuilt === null) {
+      return createThreadedBackend(threads).then((b) => {
+        if (perOp) parkPool(b, heapMemory(b), threads);
+        return b;
+      }).catch(() => stockFactory());
+    }
     const b = prebuilt;
     prebuilt = null;
     return b;
