@@ -72,6 +72,28 @@ if (process.env.NNLAB_GRADING === '1') {
   }
 }
 const notebookDir = process.cwd();
+// tslab's TypeScript watches files and folders on disk. A change there between two cells (a
+// rebuilt dist/, an edited library source, anything under a watched node_modules folder) makes
+// TypeScript arm a debounce timer through tslab's stand-in `setTimeout`, which tslab never fires;
+// the next cell then dies with "Unexpected pending rebuildTimer", and so does every cell after it
+// until the kernel restarts. The kernel therefore watches only files in the notebook's own folder
+// and no folders: a rebuilt library is picked up by restarting the kernel, as its JavaScript is
+// anyway.
+// test/kernel-watch.test.ts changes files under dist/ and the library's folder between cells.
+try {
+  const tslabDir = path.dirname(require.resolve('tslab/dist/main.js', { paths: [cloneRoot] }));
+  const ts = require(require.resolve('@tslab/typescript-for-tslab', { paths: [tslabDir] }));
+  const watchFile = ts.sys.watchFile && ts.sys.watchFile.bind(ts.sys);
+  const inert = () => ({ close() {} });
+  const local = (file) => {
+    const rel = path.relative(notebookDir, path.resolve(file));
+    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) && !rel.split(path.sep).includes('node_modules');
+  };
+  ts.sys.watchDirectory = inert;
+  ts.sys.watchFile = (file, ...rest) => (watchFile && local(file) ? watchFile(file, ...rest) : inert());
+} catch (err) {
+  process.stderr.write(`nnlab kernel: could not limit TypeScript's file watching (${String(err && err.message).split('\n')[0]})\n`);
+}
 process.chdir(cloneRoot);
 try {
   // startKernel creates the TypeScript converter and the cell require from process.cwd() before it

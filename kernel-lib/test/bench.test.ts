@@ -13,13 +13,14 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { benchModel, cnnModel, denseParameterCount, TRAIN_SPECS } from '../src/bench/models';
 import {
-  BenchRecord, BenchResult, benchReportText, benchTable, fastestCalls, formatRate, formatRatio, median,
+  BenchRecord, BenchResult, benchReportText, ceilingLines, benchTable, fastestCalls, formatRate, formatRatio, median,
   mergeRounds, missedTargetLines, ratio, ratios, ratioTable, runCounts, summarizeKernels, underLoad,
 } from '../src/bench/report';
 import { formatSpread, interleave, perRoundRatios, roundStats, SPREAD_BOUND } from '../src/bench/rounds';
 import { MAX_ROUNDS, parseList, PYTHON, ROUND_ORDER, runBench, torchScript } from '../src/bench/run';
 import { initStatsTable, parseArgs as parseInitArgs, rowOf, targetLines } from '../src/bench/initStats';
 import { plannedSkip, runChildTask, timeRuns } from '../src/bench/train';
+import { cnnCeiling, cnnLayers } from '../src/bench/ceiling';
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'nnlab.js');
 
@@ -411,4 +412,43 @@ test('bench:notebooks: cellTimes reads each code cell\'s busy-to-idle seconds an
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('cnnLayers lists the lecture CNN\'s six convs and two dense layers with their shapes; the ceiling counts 15.13 GFLOP per step of 64', async () => {
+  await tf.ready();
+  const layers = cnnLayers(64);
+  assert.deepEqual(layers.map((l) => [l.name, l.x, l.w]), [
+    ['conv1', [64, 32, 32, 3], [3, 3, 3, 32]], ['conv2', [64, 32, 32, 32], [3, 3, 32, 32]],
+    ['conv3', [64, 16, 16, 32], [3, 3, 32, 64]], ['conv4', [64, 16, 16, 64], [3, 3, 64, 64]],
+    ['conv5', [64, 8, 8, 64], [3, 3, 64, 128]], ['conv6', [64, 8, 8, 128], [3, 3, 128, 128]],
+    ['dense1', [64, 2048], [2048, 512]], ['dense2', [64, 512], [512, 10]],
+  ]);
+  // by hand: forward conv FLOPs 2*64*H*W*9*ci*co, three passes each but no input gradient for conv1; dense 3 x 2*64*in*out
+  const conv = [113_246_208, 1_207_959_552, 603_979_776, 1_207_959_552, 603_979_776, 1_207_959_552];
+  const expected = 3 * conv.reduce((a, b) => a + b) - conv[0] + 3 * (2 * 64 * 2048 * 512 + 2 * 64 * 512 * 10);
+  assert.equal(expected, 15_126_626_304);
+  const c = cnnCeiling({ batch: 2, reps: 1 });
+  assert.equal(c.products.length, 6 * 3 - 1 + 2 * 3);
+  assert.equal(c.flops * 32, expected, 'FLOPs scale with the batch');
+  assert.ok(c.products.every((p) => p.ms > 0));
+  assert.ok(Math.abs(c.samplesPerSecond - 2000 / c.ms) < 1e-9);
+});
+
+test('cnnCeiling leaves no tensor behind', async () => {
+  await tf.ready();
+  const before = tf.memory().numTensors;
+  cnnCeiling({ batch: 1, reps: 1 });
+  assert.equal(tf.memory().numTensors, before);
+});
+
+test('ceilingLines puts the ceiling, its derivation and the step\'s distance from it into the report', () => {
+  const ceiling = { batch: 64, flops: 15.12e9, ms: 300, samplesPerSecond: 213.3, products: [
+    { name: 'conv2 forward', op: 'conv2d', flops: 1.2e9, ms: 24 }, { name: 'dense2 forward', op: 'matMul', flops: 655_360, ms: 0.05 },
+  ] };
+  const results = [{ config: 'wasm-nnlab', bench: 'cnn' as const, unit: 'samples/s' as const, value: 120, runs: [120], stepsPerRun: 5 }];
+  const lines = ceilingLines({ ceiling, results });
+  assert.match(lines.join('\n'), /15\.12 GFLOP\nper step of 64 in 300 ms \(50\.4 GFLOP\/s\) = at most 213 samples\/s\./);
+  assert.match(lines[3], /^The step ran 120 samples\/s: 56% of the ceiling, its time 1\.78x the products' \(goal: within 1\.3x\) -- the rest/);
+  assert.equal(lines[4], '  slowest products: conv2 forward 24.0 ms (50.0 GFLOP/s); dense2 forward 0.1 ms (13.1 GFLOP/s)');
+  assert.deepEqual(ceilingLines({ results }), []);
 });

@@ -3,6 +3,7 @@
  * their spread (./rounds.ts), the per-kernel summary of a profiled step, and the printed tables. Everything here takes plain JSON (the `--json` record) and returns
  * plain JSON or text, so it is tested without running a benchmark.
  */
+import type { CnnCeiling } from './ceiling';
 import { tableText, toTable } from '../show/table';
 import type { BenchName } from './models';
 import { formatSpread, median, perRoundRatios, present, roundStats, SPREAD_BOUND, unstableFlag } from './rounds';
@@ -99,6 +100,8 @@ export interface BenchRecord {
   results: BenchResult[];
   ratios: RatioRow[];
   profiles: StepProfile[];
+  /** The CNN ceiling on wasm + nnlab (./ceiling), timed in the first round. */
+  ceiling?: CnnCeiling;
   /** Targets of the training benchmarks (wasm + nnlab / PyTorch). */
   targets: Partial<Record<BenchName, number>>;
   meta: { startedAt: string; seconds: number };
@@ -331,6 +334,33 @@ export function methodLines(record: Pick<BenchRecord, 'options' | 'results' | 'c
 }
 
 /** The whole printed report. */
+/** Within this factor of the ceiling's time is the issue's goal for the CNN step. */
+export const CEILING_GOAL = 1.3;
+
+/**
+ * The CNN ceiling next to the measured step: what the products alone cost at XNNPACK's speed for
+ * their shapes, how it was derived, and how far the step is from it; the slowest products.
+ */
+export function ceilingLines(record: Pick<BenchRecord, 'ceiling' | 'results'>): string[] {
+  const c = record.ceiling;
+  if (!c) return [];
+  const step = record.results.find((r) => r.config === TARGET_CONFIG && r.bench === 'cnn')?.value ?? null;
+  const gflops = (flops: number, ms: number) => (flops / ms / 1e6).toFixed(1);
+  const lines = [
+    `CNN ceiling on wasm + nnlab: the step's products only (conv forward, input and filter gradients, dense), each timed as`,
+    `the plain XNNPACK call of its shape (conv2d, or matMul over patches for the filter gradient): ${(c.flops / 1e9).toFixed(2)} GFLOP`,
+    `per step of ${c.batch} in ${c.ms.toFixed(0)} ms (${gflops(c.flops, c.ms)} GFLOP/s) = at most ${formatRate(c.samplesPerSecond)} samples/s.`,
+  ];
+  if (step !== null) {
+    const factor = c.samplesPerSecond / step;
+    lines.push(`The step ran ${formatRate(step)} samples/s: ${(100 / factor).toFixed(0)}% of the ceiling, its time ${factor.toFixed(2)}x the ` +
+      `products' (goal: within ${CEILING_GOAL}x)${factor <= CEILING_GOAL ? '' : ' -- the rest is in the profile below'}.`);
+  }
+  const slowest = [...c.products].sort((a, b) => b.ms - a.ms).slice(0, 4);
+  lines.push(`  slowest products: ${slowest.map((p) => `${p.name} ${p.ms.toFixed(1)} ms (${gflops(p.flops, p.ms)} GFLOP/s)`).join('; ')}`);
+  return lines;
+}
+
 export function benchReportText(record: BenchRecord): string {
   const m = record.machine;
   const v = record.versions;
@@ -356,6 +386,8 @@ export function benchReportText(record: BenchRecord): string {
   }
   const missed = missedTargetLines(record);
   if (missed.length) lines.push('', ...missed);
+  const ceiling = ceilingLines(record);
+  if (ceiling.length) lines.push('', ...ceiling);
   if (record.profiles.length) {
     lines.push('', 'Profile of a training step (tf.profile; each kernel call its fastest over several steps; --json has every kernel):',
       ...profileLines(record).map((l) => `  ${l}`));

@@ -16,6 +16,7 @@
  * const record = await runBench({ only: ['gemm'], quick: true, rounds: 2 });
  * console.log(benchReportText(record));
  */
+import type { CnnCeiling } from './ceiling';
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -111,7 +112,8 @@ interface RoundTask { only: BenchName[]; quick: boolean; seed: number; profile: 
 
 function tfjsTask(config: TfjsConfig, t: RoundTask): ChildTask {
   const schedule: Schedule = config === 'cpu' ? (t.quick ? SCHEDULES.cpuQuick : SCHEDULES.cpu) : t.quick ? SCHEDULES.quick : SCHEDULES.full;
-  return { config, benches: t.only, schedule, profile: t.profile && config === 'wasm-nnlab', seed: t.seed, stepsPerRun: t.stepsPerRun };
+  const first = t.profile && config === 'wasm-nnlab'; // the first round also profiles and times the CNN ceiling
+  return { config, benches: t.only, schedule, profile: first, ceiling: first, seed: t.seed, stepsPerRun: t.stepsPerRun };
 }
 
 async function runConfig(config: ConfigName, t: RoundTask): Promise<ChildOutcome> {
@@ -153,6 +155,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchRecord>
   const progress = options.onProgress ?? (() => undefined);
   const loadAverageStart = os.loadavg();
   const profiles: StepProfile[] = [];
+  let ceiling: CnnCeiling | undefined;
   const versions: Record<string, string> = { nnlab: VERSION, node: process.version };
   const order = ROUND_ORDER.filter((c) => configs.includes(c));
   const done = new Map<ConfigName, ConfigRounds>(order.map((c) => [c, { rounds: Array<null>(rounds).fill(null), failures: [] }]));
@@ -167,6 +170,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchRecord>
       c.detail ??= r.output.detail;
       if (!stepsPerRun.has(config)) stepsPerRun.set(config, Object.fromEntries(r.output.results.filter((x) => x.stepsPerRun > 0).map((x) => [x.bench, x.stepsPerRun])));
       profiles.push(...r.output.profiles);
+      ceiling ??= r.output.ceiling;
       Object.assign(versions, r.output.versions);
     } else {
       if (r.unavailable) c.unavailable = r.unavailable;
@@ -192,6 +196,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchRecord>
     results,
     ratios: ratios(results, targets, SPREAD_BOUND),
     profiles,
+    ...(ceiling ? { ceiling } : {}),
     targets,
     meta: { startedAt: started.toISOString(), seconds: (performance.now() - t0) / 1000 },
   };

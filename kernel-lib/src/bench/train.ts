@@ -18,6 +18,7 @@ import { initWasmBackend } from '../engine/wasm/threads';
 import { isWasmKernelOverridden, registerWasmKernelOverrides, unregisterWasmKernelOverrides, WASM_KERNEL_OVERRIDES } from '../engine/wasm/kernels';
 import { VERSION } from '../core/version';
 import { BenchName, benchModel, GEMM_SIZE, TRAIN_SPECS, TrainBench } from './models';
+import { cnnCeiling, CnnCeiling } from './ceiling';
 import { BenchResult, fastestCalls, median, ProfiledKernel, StepProfile, summarizeKernels } from './report';
 
 /** The tfjs configurations, each in its own process. */
@@ -43,6 +44,8 @@ export interface ChildTask {
   schedule: Schedule;
   /** Profile training steps of each model (tf.profile; `schedule.runs` steps, each call's fastest) after timing it. */
   profile: boolean;
+  /** With 'cnn' among the benches: also time the CNN step's products at their shapes (./ceiling). */
+  ceiling?: boolean;
   seed: number;
   /**
    * Steps per timed run by benchmark, as the first round sized them, so that every round times the
@@ -61,6 +64,8 @@ export interface ConfigOutput {
   versions: Record<string, string>;
   results: BenchResult[];
   profiles: StepProfile[];
+  /** The CNN ceiling on this configuration's backend, when the task asked for it. */
+  ceiling?: CnnCeiling;
 }
 
 /** Marks the child's result line on stdout (libraries may print there too). */
@@ -225,8 +230,14 @@ export async function runChildTask(task: ChildTask, progress: (line: string) => 
       : result.error ? `failed: ${result.error}` : `skipped: ${result.skipped}`;
     progress(`${task.config}: ${bench}: ${what}`);
   }
+  let ceiling: CnnCeiling | undefined;
+  if (task.ceiling && task.benches.includes('cnn')) {
+    ceiling = cnnCeiling({ batch: TRAIN_SPECS.cnn.batchSize, reps: task.schedule.runs + 2 });
+    progress(`${task.config}: cnn ceiling: ${(ceiling.flops / 1e9).toFixed(1)} GFLOP of products per step in ${ceiling.ms.toFixed(0)} ms: ` +
+      `at most ${ceiling.samplesPerSecond.toFixed(0)} samples/s`);
+  }
   const versions = { nnlab: VERSION, tfjs: tf.version.tfjs, 'tfjs-backend-wasm': version_wasm, node: process.version };
-  return { config: task.config, backend: tf.getBackend(), detail, versions, results, profiles };
+  return { config: task.config, backend: tf.getBackend(), detail, versions, results, profiles, ...(ceiling ? { ceiling } : {}) };
 }
 
 if (require.main === module) {
