@@ -8,6 +8,7 @@ import * as path from 'path';
 import { numberOption, parseArgs, UsageError } from '../src/core/args';
 import { COMMANDS } from '../src/cli/main';
 import { SWIFTSHADER_ICD } from './helpers';
+import { availableCores } from '../src/core/cores';
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'nnlab.js');
 
@@ -62,11 +63,14 @@ test('nnlab device cpu --json reports wasm and why, as JSON', () => {
   assert.deepEqual([report.requested, report.source, report.candidate, report.backend, report.device], ['cpu', 'argument', 'wasm', 'wasm', 'cpu']);
   assert.deepEqual(report.attempts.map((a: { candidate: string; outcome: string }) => [a.candidate, a.outcome]),
     [['tfjs-node', 'unavailable'], ['wasm', 'selected']]);
-  assert.match(report.summary, /^nnlab device: wasm \(SIMD, \d threads?, nnlab kernels\); native backend not installed: `npm i @tensorflow\/tfjs-node@4\.22\.0` for more speed$/);
+  assert.match(report.summary, /^nnlab device: wasm \(SIMD, \d threads?( per op)?, nnlab kernels\); native backend not installed: `npm i @tensorflow\/tfjs-node@4\.22\.0` for more speed$/);
   assert.equal(report.versions.tfjs, '4.22.0');
   assert.deepEqual(report.details.wasm.kernels, ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad', 'Sum', 'Mean', 'Cast', 'Tanh']);
   assert.deepEqual(report.details.wasm.gradients, ['FusedBatchNorm', 'Mean']);
-  assert.deepEqual([report.details.wasm.threads.threads, report.details.wasm.threads.source], [1, 'default']);
+  // the default: 'auto' threads (the cores, at most 4), handed out per operation when there are several
+  const auto = Math.min(availableCores(), 4);
+  assert.deepEqual([report.details.wasm.threads.threads, report.details.wasm.threads.source, report.details.wasm.threads.perOp], [auto, 'default', auto > 1]);
+  assert.match(report.description, auto > 1 ? new RegExp(`^SIMD, ${auto} threads per op, nnlab kernels$`) : /^SIMD, 1 thread, nnlab kernels$/);
 });
 
 test('NNLAB_WASM_THREADS=2 NNLAB_WASM_KERNELS=0 nnlab device cpu runs stock kernels on the threaded build', () => {
@@ -74,7 +78,7 @@ test('NNLAB_WASM_THREADS=2 NNLAB_WASM_KERNELS=0 nnlab device cpu runs stock kern
     encoding: 'utf8', timeout: 120_000, env: { ...process.env, NNLAB_WASM_THREADS: '2', NNLAB_WASM_KERNELS: '0' },
   });
   const report = JSON.parse(r.stdout);
-  assert.match(report.description, /^SIMD, 2 threads, stock kernels$/);
+  assert.match(report.description, /^SIMD, 2 threads per op, stock kernels$/);
   assert.equal(report.details.wasm.threads.build, 'threaded-simd');
   assert.deepEqual([report.details.wasm.kernels, report.details.wasm.gradients], [[], []]);
   const bad = spawnSync(process.execPath, [BIN, 'device', 'cpu'], { encoding: 'utf8', env: { ...process.env, NNLAB_WASM_KERNELS: 'maybe' } });

@@ -3,9 +3,11 @@
  * that test/golden.test.ts can prove a refactor leaves every number of every record unchanged.
  * test/golden-record.ts writes the records (normalized) to test/golden/<id>.json.
  *
- * Backend: `useDevice('cpu', { print: false, wasm: { threads: 1, kernels: true } })`, the path a
- * notebook takes on the CPU kernel (wasm, SIMD, 1 thread, nnlab's kernel overrides); threads and
- * kernels are pinned so that NNLAB_WASM_THREADS / NNLAB_WASM_KERNELS cannot change the numbers.
+ * Backend: `useDevice('cpu', { print: false, wasm: { threads: 'auto', kernels: true } })`, the path a
+ * notebook takes on the CPU kernel (wasm, SIMD, 'auto' threads handed out per operation, nnlab's
+ * kernel overrides); threads and kernels are pinned so that NNLAB_WASM_THREADS / NNLAB_WASM_KERNELS
+ * cannot change the numbers. The records were written with 1 thread: they hold with threads per
+ * operation too (XNNPACK splits work into output tiles, never a sum), which this file proves.
  *
  * Data. dropoutOverfit reads MNIST, the preprocessing channel statistics CIFAR-10: run with NNLAB_DATA_MIRROR (the read-only mirror),
  * NNLAB_DATA_OFFLINE=1 and NNLAB_DATA_DIR (a throw-away cache), as scripts/test.sh does. The
@@ -44,9 +46,9 @@ import { CASES as CNN_TRAINING } from './golden-cases/cnn-training';
 import { CASES as LOSSES } from './golden-cases/losses';
 import { CASES as LOSSES_GATES } from './golden-cases/losses-gates';
 
-/** Switches tfjs to the notebook's CPU backend (wasm + nnlab kernels, 1 thread). */
+/** Switches tfjs to the notebook's CPU backend (wasm + nnlab kernels, 'auto' threads per operation). */
 export async function goldenBackend(): Promise<void> {
-  const report = await useDevice('cpu', { print: false, wasm: { threads: 1, kernels: true } });
+  const report = await useDevice('cpu', { print: false, wasm: { threads: 'auto', kernels: true } });
   if (report.backend !== 'wasm') throw new Error(`golden records are made on wasm, got ${report.backend} (${report.summary})`);
 }
 

@@ -41,20 +41,20 @@ test('initWasmBackend({ threads: 2 }) parks the pool: the pointer cell is 0 and 
   assert.equal(cell(), 0, 'parked again after a pooled op');
 });
 
-test('withPool hands the pool to products from 2^18 FLOPs and elementwise ops from 2^15 values, and to nothing else', () => {
+test('withPool hands the pool to products from 2^20 FLOPs and elementwise ops from 2^16 values, and to nothing else', () => {
   const during = (name: string, args: KernelArgs): boolean => withPool(name, args, () => cell() !== 0);
-  assert.equal(PRODUCT_MIN_FLOPS, 262_144);
-  assert.equal(ELEMENTWISE_MIN_VALUES, 32_768);
-  assert.equal(during('BatchMatMul', matMulArgs([1, 64, 64], [1, 64, 32])), true, '2*64*64*32 = 2^18');
-  assert.equal(during('BatchMatMul', matMulArgs([1, 64, 64], [1, 64, 31])), false);
-  assert.equal(during('BatchMatMul', matMulArgs([1, 64, 31], [1, 64, 32], { transposeA: true })), false, 'transposed: k = 64, m = 31');
-  assert.equal(during('_FusedMatMul', matMulArgs([2, 32, 64], [1, 64, 32])), true, 'batch 2 from a');
+  assert.equal(PRODUCT_MIN_FLOPS, 1_048_576);
+  assert.equal(ELEMENTWISE_MIN_VALUES, 65_536);
+  assert.equal(during('BatchMatMul', matMulArgs([1, 128, 64], [1, 64, 64])), true, '2*128*64*64 = 2^20');
+  assert.equal(during('BatchMatMul', matMulArgs([1, 128, 64], [1, 64, 63])), false);
+  assert.equal(during('BatchMatMul', matMulArgs([1, 64, 127], [1, 64, 64], { transposeA: true })), false, 'transposed: k = 64, m = 127');
+  assert.equal(during('_FusedMatMul', matMulArgs([2, 64, 64], [1, 64, 64])), true, 'batch 2 from a');
   const conv = (x: number[], f: number[], strides: number | number[]): KernelArgs => ({ inputs: { x: info(x), filter: info(f) }, backend, attrs: { strides } });
-  assert.equal(during('Conv2D', conv([1, 8, 8, 16], [4, 4, 16, 8], 1)), true, '2*64*(4*4*16*8) = 2^18');
-  assert.equal(during('Conv2D', conv([1, 8, 8, 16], [4, 4, 16, 8], [2, 1])), false, 'stride 2 halves the positions');
+  assert.equal(during('Conv2D', conv([1, 16, 16, 16], [4, 4, 16, 8], 1)), true, '2*256*(4*4*16*8) = 2^20');
+  assert.equal(during('Conv2D', conv([1, 16, 16, 16], [4, 4, 16, 8], [2, 1])), false, 'stride 2 halves the positions');
   const x = (n: number): KernelArgs => ({ inputs: { x: info([n]) }, backend });
-  assert.equal(during('Relu', x(32_768)), true);
-  assert.equal(during('Relu', x(32_767)), false);
+  assert.equal(during('Relu', x(65_536)), true);
+  assert.equal(during('Relu', x(65_535)), false);
   assert.equal(during('Softmax', x(1 << 20)), true);
   assert.equal(during('Tile', x(1 << 20)), false, 'Tile never reads the pool');
   assert.equal(during('Exp', x(1 << 20)), false, 'nor Exp (a scalar loop in 4.22)');

@@ -104,8 +104,8 @@ test('initWasmBackend({ threads: 2 }) runs the threaded build with getThreadsCou
   assert.equal(getThreadsCount(), 2);
   assert.deepEqual({ ...report, meta: undefined }, {
     threads: 2, requested: 2, source: 'argument', build: 'threaded-simd',
-    reason: '2 threads (argument): threaded SIMD build, 1 pthread worker; products and convolutions from 262,144 FLOPs ' +
-      'and elementwise ops from 32,768 values use them, smaller ops run on one',
+    reason: '2 threads (argument): threaded SIMD build, 1 pthread worker; products and convolutions from 1,048,576 FLOPs ' +
+      'and elementwise ops from 65,536 values use them, smaller ops run on one',
     perOp: true, meta: undefined,
   });
   assert.equal(g.Worker, undefined, 'the glue sets global.Worker; initWasmBackend removes it again');

@@ -14,7 +14,7 @@
  *   Conv2DBackpropInput override runs);
  * - filter gradient: the GEMM over patches `matMul(P[9·ci, B·H·W], dy[B·H·W, co])`;
  * - dense: `x·W`, `dy·Wᵀ`, `xᵀ·dy`.
- * The ceiling is the sum of their median times (nothing else counted), so it is an upper bound on
+ * The ceiling is the sum of their fastest times (nothing else counted), so it is an upper bound on
  * samples/s: reaching it would mean zero cost for everything that is not a product.
  *
  * @example
@@ -23,7 +23,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { cnnModel } from '../nets/models';
-import { median } from './rounds';
 
 /** One product of the step, timed at its shape. */
 export interface CeilingProduct {
@@ -32,7 +31,7 @@ export interface CeilingProduct {
   /** What was timed, e.g. 'conv2d [64,32,32,32] * [3,3,32,32]'. */
   op: string;
   flops: number;
-  /** Median milliseconds of the op. */
+  /** Fastest milliseconds of the op over the runs. */
   ms: number;
 }
 
@@ -71,7 +70,11 @@ export function cnnLayers(batch: number): Layer[] {
   }
 }
 
-/** Median ms of `op` over `reps` timed runs (each synced by reading one value) after one warm-up. */
+/**
+ * Fastest ms of `op` over `reps` timed runs (each synced by reading its result) after one warm-up:
+ * a ceiling is the best the backend does, and on a noisy machine the fastest run is the one least
+ * disturbed (the median moved by 20% between runs here).
+ */
 function timeOp(op: () => tf.Tensor, reps: number): number {
   const run = (): number => {
     const t0 = performance.now();
@@ -82,7 +85,7 @@ function timeOp(op: () => tf.Tensor, reps: number): number {
     return ms;
   };
   run();
-  return median(Array.from({ length: reps }, run));
+  return Math.min(...Array.from({ length: reps }, run));
 }
 
 /**

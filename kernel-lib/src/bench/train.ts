@@ -232,7 +232,7 @@ export async function runChildTask(task: ChildTask, progress: (line: string) => 
   }
   let ceiling: CnnCeiling | undefined;
   if (task.ceiling && task.benches.includes('cnn')) {
-    ceiling = cnnCeiling({ batch: TRAIN_SPECS.cnn.batchSize, reps: task.schedule.runs + 2 });
+    ceiling = cnnCeiling({ batch: TRAIN_SPECS.cnn.batchSize, reps: task.schedule.runs + 4 });
     progress(`${task.config}: cnn ceiling: ${(ceiling.flops / 1e9).toFixed(1)} GFLOP of products per step in ${ceiling.ms.toFixed(0)} ms: ` +
       `at most ${ceiling.samplesPerSecond.toFixed(0)} samples/s`);
   }

@@ -326,8 +326,8 @@ function wasmProbe(layer: WasmLayerOptions): BackendProbe {
       const threads = await initWasmBackend({ threads: layer.threads });
       if (tf.getBackend() !== 'wasm') throw new Error(`the wasm backend did not start (${threads.reason})`);
       const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-      const description = `${simd ? 'SIMD' : 'no SIMD'}, ${threads.threads} thread${threads.threads === 1 ? '' : 's'}, ` +
-        `${kernels.length ? 'nnlab kernels' : 'stock kernels'}`;
+      const description = `${simd ? 'SIMD' : 'no SIMD'}, ${threads.threads} thread${threads.threads === 1 ? '' : 's'}` +
+        `${threads.perOp ? ' per op' : ''}, ${kernels.length ? 'nnlab kernels' : 'stock kernels'}`;
       const { meta: _timing, ...threadInfo } = threads; // timing stays out of the report: same setup, same report
       const gradients = useKernels ? [...WASM_GRADIENT_OVERRIDES] : [];
       return { description, details: { wasm: { threads: threadInfo, kernels, gradients } } };

@@ -18,17 +18,20 @@
  * reaches a load of address 23564): {@link POOL_RULES}, checked against it by the test. Every
  * other wasm kernel runs its own single-threaded loop.
  *
- * Thresholds, measured on this 2-vCPU machine with 2 threads (`.exp`-style sweep, median of 7;
- * time parked / time with the pool): products 8³·2 FLOPs 0.68, 2^17 0.82, 2^18 1.15, 64³·2 1.57,
- * 128×784×512 2.08; conv 2^18.2 FLOPs 1.52; softmax/relu/max-pool/square/clip on 8,192 values
- * 0.14–1.16, 16,384: 1.01–1.67, 32,768: 1.13–1.85, 131,072: 1.69–1.91. Hence products and
- * convolutions use the pool from {@link PRODUCT_MIN_FLOPS}, everything else from
+ * Thresholds, measured on this 2-vCPU machine with 2 threads, as a training loop meets the op:
+ * after a few small ops, when the pool's worker has gone back to sleep and must be woken (median
+ * of 7; time parked / time with the pool): products 64³ (2^19 FLOPs) 0.64, 64×100×100 (2^20.2)
+ * 1.39, 128³ 1.72, 128×512×512 1.90; conv 2.3 MFLOPs 1.37, 72 MFLOPs 2.00; relu on 32,768 values
+ * 1.07, 65,536: 1.09, 1M: 1.46; softmax 32,768: 1.34, 65,536: 1.64. (Back to back, with the worker
+ * still spinning, the break-even is lower: 64³ 1.57, relu 16,384 1.12, but a training loop is not
+ * back to back: lesson 04's 8-layer width-64 net ran 2x slower with the pool from 2^18.) Hence
+ * products and convolutions use the pool from {@link PRODUCT_MIN_FLOPS}, everything else from
  * {@link ELEMENTWISE_MIN_VALUES} values. Results are bit-identical either way (XNNPACK splits the
  * output into tiles; each tile's sums run in the same order): `test/wasm-pool.test.ts`.
  *
  * @example
  * await nn.engine.initWasmBackend({ threads: 2 });   // parks the pool: report.perOp === true
- * tf.matMul(a512, b512);   // 2 threads: 268 MFLOPs >= 2^18
+ * tf.matMul(a512, b512);   // 2 threads: 268 MFLOPs >= 2^20
  * tf.relu(tf.ones([100]));  // 1 thread: 100 values < 32,768
  */
 import * as tf from '@tensorflow/tfjs';
@@ -38,11 +41,11 @@ import type { KernelArgs } from './kernels-stock';
 /** Heap address of backend.cc's `threadpool` global in tfjs-backend-wasm 4.22.0's threaded SIMD build. */
 export const POOL_ADDRESS = 23564;
 
-/** Products and convolutions use the pool from this many FLOPs (2^18: 1.15x faster there, 0.82x at 2^17). */
-export const PRODUCT_MIN_FLOPS = 2 ** 18;
+/** Products and convolutions use the pool from this many FLOPs (2^20: 64x100x100 1.39x faster; 64^3 = 2^19 0.64x). */
+export const PRODUCT_MIN_FLOPS = 2 ** 20;
 
-/** Elementwise ops, pooling, softmax and padding use the pool from this many values (2^15: 1.13-1.85x). */
-export const ELEMENTWISE_MIN_VALUES = 2 ** 15;
+/** Elementwise ops, pooling, softmax and padding use the pool from this many values (2^16: relu 1.09x, softmax 1.64x). */
+export const ELEMENTWISE_MIN_VALUES = 2 ** 16;
 
 type Work = (args: KernelArgs) => number;
 
