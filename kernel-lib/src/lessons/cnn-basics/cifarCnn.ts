@@ -12,8 +12,10 @@
  * (rows: true class, columns: predicted); the first misclassified test images (index, true,
  * predicted, their pixels); and the first layer's 32 filters (3×3×3 values each, HWIO).
  *
- * Cost: one step (batch of 64, forward + backward + Adam) takes about 0.8 s on wasm (1 thread;
- * `nnlab bench --only cnn` times the same step against PyTorch CPU). Measured, seed 0:
+ * Cost: one step (batch of 64, forward + backward + Adam) takes about 0.8 s on wasm with 1 thread,
+ * about 0.55 s with the default 'auto' threads per operation on 2 cores (`nnlab bench --only cnn`
+ * times the same step against PyTorch CPU; lesson 11 in full mode: 944 s with 1 thread, 636 s with
+ * the default, 2026-12-06). Measured, seed 0, 1 thread:
  * - defaults (10,000 training images, 6 epochs: 942 steps): test accuracy 0.566 (2,000 images),
  *   validation 0.378 → 0.548 over the epochs, still rising; 19 minutes on a loaded 2-core VM
  *   (1.16 s per step), about 13 minutes unloaded;
