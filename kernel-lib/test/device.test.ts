@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { BackendProbe, CandidateId, ProbeResult, resolveRequest, useDevice } from '../src/engine/device';
 import { describeAdapter, installedPackageName } from '../src/engine/backends';
+import { availableCores } from '../src/core/cores';
 
 /** A fake backend: available or not, software or not, activation that may fail. */
 function fake(id: CandidateId, kind: 'cpu' | 'gpu', found: Partial<ProbeResult>, activation: 'ok' | 'fails' = 'ok'): BackendProbe & { activated: number } {
@@ -131,7 +132,9 @@ test('describeAdapter names SwiftShader and fallback adapters as software', () =
 test('useDevice("cpu") on this machine runs wasm with SIMD', async () => {
   const r = await useDevice('cpu', quiet);
   assert.deepEqual([r.candidate, r.backend, r.device, r.fellBack], ['wasm', 'wasm', 'cpu', false]);
-  assert.match(r.description, /^SIMD, \d+ threads?, nnlab kernels$/);
+  // the default: 'auto' threads (the cores, at most 4), handed out per operation when several
+  const auto = Math.min(availableCores(), 4);
+  assert.equal(r.description, auto > 1 ? `SIMD, ${auto} threads per op, nnlab kernels` : 'SIMD, 1 thread, nnlab kernels');
   const wasm = r.details.wasm as { kernels: string[]; threads: { threads: number; reason: string } };
   assert.ok(wasm.kernels.includes('Conv2DBackpropFilter'));
   assert.ok(wasm.threads.threads >= 1 && wasm.threads.reason.length > 0);

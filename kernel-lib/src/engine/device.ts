@@ -223,7 +223,7 @@ function isGpu(id: CandidateId): boolean {
  * message; it never throws for lack of a GPU.
  *
  * @example
- * const report = await nn.useDevice('cpu');   // prints e.g. "nnlab device: wasm (SIMD, 1 thread) ..."
+ * const report = await nn.useDevice('cpu');   // prints e.g. "nnlab device: wasm (SIMD, 2 threads per op, nnlab kernels) ..."
  * report.backend    // 'wasm' (or 'tensorflow' where tfjs-node is installed)
  * report.fellBack   // false: the CPU chain was asked for
  */
