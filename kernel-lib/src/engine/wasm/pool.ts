@@ -27,12 +27,13 @@
  * back to back: lesson 04's 8-layer width-64 net ran 2x slower with the pool from 2^18.) Hence
  * products and convolutions use the pool from {@link PRODUCT_MIN_FLOPS}, everything else from
  * {@link ELEMENTWISE_MIN_VALUES} values. Results are bit-identical either way (XNNPACK splits the
- * output into tiles; each tile's sums run in the same order): `test/wasm-pool.test.ts`.
+ * output into tiles; each tile's sums run in the same order): `test/wasm-threads.test.ts`
+ * compares every pooled kernel's output with one thread's, and the golden records hold.
  *
  * @example
  * await nn.engine.initWasmBackend({ threads: 2 });   // parks the pool: report.perOp === true
  * tf.matMul(a512, b512);   // 2 threads: 268 MFLOPs >= 2^20
- * tf.relu(tf.ones([100]));  // 1 thread: 100 values < 32,768
+ * tf.relu(tf.ones([100]));  // 1 thread: 100 values < 65,536
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
