@@ -88,6 +88,21 @@ export function checkBoolean(name: string, value: unknown): boolean {
 }
 
 /**
+ * An on/off environment variable: unset or empty is on (the default), `1/true/on/yes` on,
+ * `0/false/off/no` off (any case, spaces trimmed); anything else throws, naming the variable.
+ *
+ * @example
+ * envSwitch('NNLAB_WASM_KERNELS', { NNLAB_WASM_KERNELS: 'off' })   // false
+ * envSwitch('NNLAB_WASM_PER_OP', {})                              // true
+ */
+export function envSwitch(name: string, env: Record<string, string | undefined>): boolean {
+  const v = (env[name] ?? '').trim().toLowerCase();
+  if (['', '1', 'true', 'on', 'yes'].includes(v)) return true;
+  if (['0', 'false', 'off', 'no'].includes(v)) return false;
+  throw new ArgumentError(name, env[name], 'one of 1, true, on, yes, 0, false, off, no or empty');
+}
+
+/**
  * Throws unless `shape` matches `expected`, where `null` in `expected` matches any size.
  * @example checkShape('X', x.shape, [null, 784]) // an N x 784 batch
  */

@@ -20,7 +20,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { ArgumentError, firstLine } from '../core/errors';
+import { envSwitch, firstLine } from '../core/errors';
 import { withTimeout } from '../core/timeout';
 import type { BackendProbe, CandidateId, ProbeResult } from './device';
 import { registerWasmKernelOverrides, unregisterWasmKernelOverrides, WASM_GRADIENT_OVERRIDES } from './wasm/kernels';
@@ -301,11 +301,7 @@ function nodeGpu(): GpuLike {
 
 /** Whether the kernel overrides are on: the option, else NNLAB_WASM_KERNELS (default on). */
 export function wasmKernelsWanted(opt: boolean | undefined, env: Record<string, string | undefined> = process.env): boolean {
-  if (opt !== undefined) return opt;
-  const v = (env.NNLAB_WASM_KERNELS ?? '').trim().toLowerCase();
-  if (['', '1', 'true', 'on', 'yes'].includes(v)) return true;
-  if (['0', 'false', 'off', 'no'].includes(v)) return false;
-  throw new ArgumentError('NNLAB_WASM_KERNELS', env.NNLAB_WASM_KERNELS, 'one of 1, true, on, yes, 0, false, off, no or empty');
+  return opt ?? envSwitch('NNLAB_WASM_KERNELS', env);
 }
 
 function wasmProbe(layer: WasmLayerOptions): BackendProbe {

@@ -28,7 +28,7 @@ import { availableCores } from '../../core/cores';
 import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm, version_wasm } from '@tensorflow/tfjs-backend-wasm';
-import { ArgumentError, checkBoolean, checkKnownKeys, firstLine } from '../../core/errors';
+import { ArgumentError, checkBoolean, checkKnownKeys, envSwitch, firstLine } from '../../core/errors';
 import { createThreadedBackend, installedWasmVersion, keepingErrorListeners, MAX_WASM_THREADS, WASM_SHIM_VERSION } from './threads-loader';
 import { backendThreads, ELEMENTWISE_MIN_VALUES, isPoolParked, parkPool, PRODUCT_MIN_FLOPS, registerWasmPoolKernels } from './pool';
 import { heapMemory } from './tanh';
@@ -197,11 +197,7 @@ async function initSerially(options: WasmThreadsOptions): Promise<WasmThreadsRep
 
 /** perOp resolved: the option, else NNLAB_WASM_PER_OP, else true. */
 function resolvePerOp(option: unknown, env: Record<string, string | undefined>): boolean {
-  if (option !== undefined) return checkBoolean('perOp', option);
-  const v = (env.NNLAB_WASM_PER_OP ?? '').trim().toLowerCase();
-  if (v === '' || ['1', 'true', 'on', 'yes'].includes(v)) return true;
-  if (['0', 'false', 'off', 'no'].includes(v)) return false;
-  throw new ArgumentError('NNLAB_WASM_PER_OP', env.NNLAB_WASM_PER_OP, 'one of 1, true, on, yes, 0, false, off, no or empty');
+  return option !== undefined ? checkBoolean('perOp', option) : envSwitch('NNLAB_WASM_PER_OP', env);
 }
 
 /**
