@@ -156,12 +156,13 @@ function inputGrad64(dy: ArrayLike<number>, W: ArrayLike<number>, info: Conv2DIn
 // ---------------------------------------------------------------------------------------------
 // Registration
 
-test('registerWasmKernelOverrides() installs the ten kernels once and unregisterWasmKernelOverrides() restores the stock ones', async () => {
+test('registerWasmKernelOverrides() installs the twelve kernels once and unregisterWasmKernelOverrides() restores the stock ones', async () => {
   await tf.setBackend('wasm');
   unregisterWasmKernelOverrides();
   const stock = Object.fromEntries(WASM_KERNEL_OVERRIDES.map((name) => [name, tf.getKernel(name, 'wasm')]));
   assert.equal(stock.Conv2DBackpropFilter, undefined, 'stock tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter');
-  assert.deepEqual(registerWasmKernelOverrides(), ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad', 'Sum', 'Mean', 'Cast', 'Tanh']);
+  assert.equal(stock.NnlabAdamUpdate, undefined, 'the fused Adam update is nnlab\'s own');
+  assert.deepEqual(registerWasmKernelOverrides(), ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad', 'Sum', 'Mean', 'Cast', 'Tanh', 'NnlabAdamUpdate']);
   const installed = WASM_KERNEL_OVERRIDES.map((name) => tf.getKernel(name, 'wasm'));
   assert.deepEqual(registerWasmKernelOverrides(), [...WASM_KERNEL_OVERRIDES], 'a second call changes nothing');
   assert.deepEqual(WASM_KERNEL_OVERRIDES.map((name) => tf.getKernel(name, 'wasm')), installed);

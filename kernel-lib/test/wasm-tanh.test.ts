@@ -149,7 +149,7 @@ test('Tanh on wasm leaves tf.memory().numTensors and the wasm backend\'s buffers
   tf.dispose(inputs);
 });
 
-test('the committed tanh-bytes.ts is what scripts/build-tanh-wasm.sh makes from tanh.wat (when wat2wasm is installed)', (t) => {
+test('the committed tanh-bytes.ts is what scripts/build-wat.sh tanh makes from tanh.wat (when wat2wasm is installed)', (t) => {
   try {
     execFileSync('wat2wasm', ['--version'], { stdio: 'ignore' });
   } catch {
@@ -158,7 +158,7 @@ test('the committed tanh-bytes.ts is what scripts/build-tanh-wasm.sh makes from 
   }
   const root = path.resolve(__dirname, '..', '..', '..');
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nnlab-tanh-')), 'tanh-bytes.ts');
-  execFileSync('bash', [path.join(root, 'scripts', 'build-tanh-wasm.sh'), out], { stdio: 'ignore' });
+  execFileSync('bash', [path.join(root, 'scripts', 'build-wat.sh'), 'tanh', out], { stdio: 'ignore' });
   const committed = fs.readFileSync(path.join(root, 'kernel-lib', 'src', 'engine', 'wasm', 'tanh-bytes.ts'), 'utf8');
   assert.equal(fs.readFileSync(out, 'utf8'), committed);
   fs.rmSync(path.dirname(out), { recursive: true });

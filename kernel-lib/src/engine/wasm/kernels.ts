@@ -1,7 +1,8 @@
 /**
  * nnlab's kernel overrides for the wasm backend: the part of the "fast CPU floor" (issue 4) that
  * makes training on `@tensorflow/tfjs-backend-wasm` 4.22 possible and fast. Eleven kernels are
- * replaced (or, for the filter gradient, added) for backend 'wasm' only:
+ * replaced (or, for the filter gradient, added) for backend 'wasm' only, and one is nnlab's own
+ * (the fused Adam update, which `tf.train.adam`'s optimizer calls while the overrides are installed):
  *
  * | kernel                 | stock 4.22                                  | override                                       |
  * |------------------------|---------------------------------------------|------------------------------------------------|
@@ -15,12 +16,13 @@
  * | `MaxPoolGrad`          | scalar loop; drops windows with max <= 0    | argmax routing like cpu ({@link maxPoolGrad})  |
  * | `Sum`, `Mean`          | leading axes: a full transpose first        | column sums on the heap ({@link sum}, {@link mean}) |
  * | `Tanh`                 | scalar loop; 1/4 of values off cpu by 1 ulp | SIMD wasm on the heap, cpu's values ({@link tanh}) |
+ * | `NnlabAdamUpdate`      | (Adam: 14 elementwise ops a variable)       | one SIMD pass on the heap, the same bits ({@link ./adam}) |
  *
  * Each override computes what the stock kernel (or, for the filter gradient, the cpu kernel)
  * computes, from the stock kernels' fast paths (Transpose, PadV2, Reverse, Conv2D, the plain
  * XNNPACK product) called directly with the backend, or (Tile, Identity, Cast, MaxPoolGrad, Sum,
- * Mean) in JavaScript on the wasm heap, or (Tanh) in nnlab's own small SIMD wasm module on that
- * heap; intermediates are freed with `backend.disposeData`. Cases
+ * Mean) in JavaScript on the wasm heap, or (Tanh, the Adam update) in nnlab's own small SIMD wasm
+ * modules on that heap; intermediates are freed with `backend.disposeData`. Cases
  * without a fast path fall back to a correct kernel (see each module). Two gradients are replaced
  * too, by the same call ({@link ./gradients}: batch norm's and the mean's, in fewer passes); all
  * other gradients are tfjs's own and call these kernels.
@@ -32,7 +34,7 @@
  * @example
  * import * as tf from '@tensorflow/tfjs';
  * import '@tensorflow/tfjs-backend-wasm';
- * registerWasmKernelOverrides(); // ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad', 'Sum', 'Mean', 'Cast', 'Tanh']
+ * registerWasmKernelOverrides(); // ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', ..., 'Tanh', 'NnlabAdamUpdate']
  * await tf.setBackend('wasm');
  * // ... model.fit(...) with conv and dense layers
  * unregisterWasmKernelOverrides(); // stock tfjs-backend-wasm again
@@ -48,6 +50,7 @@ import { maxPoolGrad } from './max-pool-grad';
 import { mean, sum } from './reduce';
 import { KernelArgs, rememberStock, rememberedStock } from './kernels-stock';
 import { tanh } from './tanh';
+import { ADAM_UPDATE, adamUpdate, installFusedAdam, uninstallFusedAdam } from './adam';
 import { tile } from './tile';
 import { isPooled, pooled, unpooled } from './pool';
 
@@ -61,19 +64,21 @@ export type { ReducePlan, ReducePath } from './reduce';
 export { WASM_GRADIENT_OVERRIDES, isWasmGradientOverridden, registerWasmGradientOverrides, unregisterWasmGradientOverrides } from './gradients';
 export type { TilePlan, TilePath } from './tile';
 export { heapMemory, tanhModule } from './tanh';
+export { ADAM_UPDATE, adamModule, isFusedAdamInstalled } from './adam';
+export type { AdamModule } from './adam';
 export type { TanhModule } from './tanh';
 
 const BACKEND = 'wasm';
 
 /** The kernels nnlab overrides on wasm, by tfjs kernel name. */
-export const WASM_KERNEL_OVERRIDES = [tf.BatchMatMul, tf._FusedMatMul, tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.Tile, tf.Identity, tf.MaxPoolGrad, tf.Sum, tf.Mean, tf.Cast, tf.Tanh] as const;
+export const WASM_KERNEL_OVERRIDES = [tf.BatchMatMul, tf._FusedMatMul, tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.Tile, tf.Identity, tf.MaxPoolGrad, tf.Sum, tf.Mean, tf.Cast, tf.Tanh, ADAM_UPDATE] as const;
 
 export type WasmKernelOverride = typeof WASM_KERNEL_OVERRIDES[number];
 
 /** Marks nnlab's kernel functions, so that any copy of nnlab in the process recognises them. */
 const OVERRIDE = Symbol.for('nnlab.wasm.kernelOverride');
 
-function marked(kernelFunc: (args: KernelArgs) => tf.TensorInfo): tf.KernelFunc {
+function marked(kernelFunc: (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[]): tf.KernelFunc {
   return Object.assign(kernelFunc as tf.KernelFunc, { [OVERRIDE]: true });
 }
 
@@ -89,6 +94,7 @@ const KERNEL_FUNCS: Record<WasmKernelOverride, tf.KernelFunc> = {
   Mean: marked(mean),
   Cast: marked(cast),
   Tanh: marked(tanh),
+  NnlabAdamUpdate: marked(adamUpdate),
 };
 
 /** True when the wasm kernel `name` is nnlab's override. */
@@ -99,16 +105,17 @@ export function isWasmKernelOverridden(name: WasmKernelOverride): boolean {
 
 /**
  * Installs the overrides for backend 'wasm' (the stock configs are kept), and the gradient
- * overrides of ./gradients, and returns the names of the kernels now overridden:
+ * overrides of ./gradients and the fused Adam update of ./adam, and returns the names of the kernels now overridden:
  * {@link WASM_KERNEL_OVERRIDES}. Calling it again changes nothing.
  *
  * @example
  * await nn.useDevice('cpu');                                 // wasm when tfjs-node is not installed
  * const kernels = nn.engine.registerWasmKernelOverrides();   // ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', ...]
- * kernels.length   // 11, the same list as nn.engine.WASM_KERNEL_OVERRIDES
+ * kernels.length   // 12, the same list as nn.engine.WASM_KERNEL_OVERRIDES
  */
 export function registerWasmKernelOverrides(): string[] {
   registerWasmGradientOverrides();
+  installFusedAdam();
   for (const name of WASM_KERNEL_OVERRIDES) {
     if (isWasmKernelOverridden(name)) continue;
     const stock = tf.getKernel(name, BACKEND);
@@ -124,8 +131,8 @@ export function registerWasmKernelOverrides(): string[] {
 }
 
 /**
- * Removes the overrides and re-registers the stock kernels (`Conv2DBackpropFilter` has none: it is
- * unregistered again) and tfjs's gradients. Returns the names of the kernels it restored or
+ * Removes the overrides and re-registers the stock kernels (`Conv2DBackpropFilter` and
+ * `NnlabAdamUpdate` have none: they are unregistered again), tfjs's gradients and tfjs's Adam update. Returns the names of the kernels it restored or
  * removed; calling it when nothing is installed returns [].
  *
  * @example
@@ -135,6 +142,7 @@ export function registerWasmKernelOverrides(): string[] {
  */
 export function unregisterWasmKernelOverrides(): string[] {
   unregisterWasmGradientOverrides();
+  uninstallFusedAdam();
   const undone: string[] = [];
   for (const name of WASM_KERNEL_OVERRIDES) {
     if (!isWasmKernelOverridden(name)) continue;

@@ -13,7 +13,7 @@
  * What it computes: y[i] = Math.fround(Math.tanh(x[i])) for every element, which is the cpu
  * backend's kernel (`Math.tanh` in float64, rounded to float32), including ±0, denormals, ±Inf
  * (±1) and NaN. How: a 2.3 KB hand-written wasm module (./tanh.wat; bytes in ./tanh-bytes.ts,
- * rebuilt by scripts/build-tanh-wasm.sh) imports the backend's memory and `Math.tanh`, and takes
+ * rebuilt by scripts/build-wat.sh tanh) imports the backend's memory and `Math.tanh`, and takes
  * four floats per step as two f64x2 vectors: tanh(|x|) = E / (E + 2) with E = expm1(2|x|) from a
  * Cody-Waite reduction and a degree-12 polynomial, then rounded to float32 with x's sign. That
  * float64 value is within a few float64 ulps of `Math.tanh`'s, so both round to the same float32
@@ -41,6 +41,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm, heap, Info, Inputs, KernelArgs, runStock, size } from './kernels-stock';
 import { TANH_WASM, TANH_WASM_SHARED } from './tanh-bytes';
+import { heapMemory, watLoader } from './wat';
+
+export { heapMemory };
 
 /** The exports of ./tanh.wat. */
 export interface TanhModule {
@@ -49,9 +52,6 @@ export interface TanhModule {
   /** y64[i] = tanh(|x[i]|) in float64 before rounding, n even: what the exactness check measures. */
   tanh64(x: number, y64: number, n: number): void;
 }
-
-/** The module instance per heap, or null where it cannot be instantiated (the stock kernel runs). */
-const instances = new WeakMap<WebAssembly.Memory, TanhModule | null>();
 
 /** The kernel function registered for `Tanh` on wasm. */
 export function tanh(args: KernelArgs): Info {
@@ -69,36 +69,4 @@ export function tanh(args: KernelArgs): Info {
  * ./tanh.wat instantiated on `memory` (plain or shared), cached per memory; null when `memory` is
  * undefined or the engine rejects the module (no SIMD).
  */
-export function tanhModule(memory: WebAssembly.Memory | undefined): TanhModule | null {
-  if (memory === undefined) return null;
-  let module = instances.get(memory);
-  if (module === undefined) {
-    module = instantiate(memory);
-    instances.set(memory, module);
-  }
-  return module;
-}
-
-function instantiate(memory: WebAssembly.Memory): TanhModule | null {
-  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  try {
-    const bytes = Uint8Array.from(atob(shared ? TANH_WASM_SHARED : TANH_WASM), (c) => c.charCodeAt(0));
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, tanh: Math.tanh } });
-    return instance.exports as unknown as TanhModule;
-  } catch {
-    return null;
-  }
-}
-
-/** The emscripten glue's fields that may hold the heap's memory object (4.22: `asm.memory` one thread, `wasmMemory` threaded). */
-interface Glue { wasmMemory?: unknown; asm?: { memory?: unknown }; HEAPU8?: Uint8Array }
-
-/** The WebAssembly.Memory behind the backend's heap, or undefined when the glue does not show it. */
-export function heapMemory(backend: BackendWasm): WebAssembly.Memory | undefined {
-  const glue = backend.wasm as unknown as Glue;
-  const buffer = glue.HEAPU8?.buffer;
-  for (const m of [glue.wasmMemory, glue.asm?.memory]) {
-    if (m instanceof WebAssembly.Memory && m.buffer === buffer) return m;
-  }
-  return undefined;
-}
+export const tanhModule = watLoader<TanhModule>(TANH_WASM, TANH_WASM_SHARED, { tanh: Math.tanh });

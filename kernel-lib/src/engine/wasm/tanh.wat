@@ -1,5 +1,5 @@
 ;; tanh over float32, exactly as tfjs's cpu backend computes it: Math.fround(Math.tanh(x)).
-;; Source of the bytes in ./tanh-bytes.ts (scripts/build-tanh-wasm.sh rebuilds them); the two halves
+;; Source of the bytes in ./tanh-bytes.ts (scripts/build-wat.sh tanh rebuilds them); the two halves
 ;; of a step (suffixes 0 and 1) are the same code. Exported tanh64 is for the exactness check only.
 ;;
 ;; tanh(x, y, n): y[i] = tanh(x[i]) for i < n; x and y are byte offsets of float32 arrays in the
