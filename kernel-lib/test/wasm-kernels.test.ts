@@ -15,6 +15,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -25,6 +27,9 @@ import {
   registerWasmKernelOverrides, unregisterWasmGradientOverrides, unregisterWasmKernelOverrides,
 } from '../src/engine/wasm/kernels';
 import { centralDifferences, gamma, relError, U32, U64, uniform } from './helpers';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { FilterGradPath, patchesModule, preferFilterGradPath } from '../src/engine/wasm/conv2d-backprop-filter';
+import { heapMemory } from '../src/engine/wasm/wat';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
@@ -377,8 +382,10 @@ test('planConv2dBackpropInput(info) pads or crops the spread dy so the stride-1 
   }
 });
 
-test('Conv2DBackpropFilter on wasm equals cpu within float32 rounding over strides 1-3, filters 1-5, valid/same/explicit padding', async (t) => {
+for (const path of ['patches', 'conv'] as FilterGradPath[]) test(`Conv2DBackpropFilter on wasm (${path} path) equals cpu within float32 rounding over strides 1-3, filters 1-5, valid/same/explicit padding`, async (t) => {
   registerWasmKernelOverrides();
+  const before = preferFilterGradPath(path);
+  t.after(() => preferFilterGradPath(before));
   let worst = 0;
   for (const [i, c] of convCases().entries()) {
     const x = uniform(size(c.xShape), 1000 + 2 * i);
@@ -393,7 +400,63 @@ test('Conv2DBackpropFilter on wasm equals cpu within float32 rounding over strid
     assert.ok(err <= tol, `${describeCase(c)}: relative error ${err} > ${tol}`);
     worst = Math.max(worst, err);
   }
-  t.diagnostic(`Conv2DBackpropFilter: max relative error vs cpu ${worst.toExponential(2)}`);
+  t.diagnostic(`Conv2DBackpropFilter (${path}): max relative error vs cpu ${worst.toExponential(2)}`);
+});
+
+test('patches.wat writes the transposed patch matrix exactly: every entry x[c, b, i·sh + kh - pt, j·sw + kw - pl] or 0, over the conv cases', async () => {
+  registerWasmKernelOverrides();
+  await tf.setBackend('wasm');
+  const backend = tf.backend() as BackendWasm;
+  const module = patchesModule(heapMemory(backend));
+  assert.notEqual(module, null);
+  for (const [k, c] of convCases().entries()) {
+    const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow, filterHeight: fh, filterWidth: fw,
+      strideHeight: sh, strideWidth: sw, padInfo: { top: pt, left: pl } } = c.info;
+    const x = tf.tensor(uniform(n * h * w * ci, 5000 + k), [ci, n, h, w]);
+    const out = tf.fill([fh * fw * ci * n * oh * ow], NaN);
+    const heapOf = (t: tf.Tensor) => backend.typedArrayFromHeap(t as unknown as tf.TensorInfo) as Float32Array;
+    module!.patches(heapOf(x).byteOffset, heapOf(out).byteOffset, ci, n, h, w, oh, ow, fh, fw, sh, sw, pt, pl);
+    const xs = x.dataSync();
+    const got = out.dataSync();
+    let at = 0;
+    let bad = -1;
+    for (let kh = 0; kh < fh; kh++) for (let kw = 0; kw < fw; kw++) for (let ch = 0; ch < ci; ch++) for (let b = 0; b < n; b++) {
+      for (let i = 0; i < oh; i++) for (let j = 0; j < ow; j++, at++) {
+        const row = i * sh + kh - pt;
+        const col = j * sw + kw - pl;
+        const want = row >= 0 && row < h && col >= 0 && col < w ? xs[((ch * n + b) * h + row) * w + col] : 0;
+        if (bad < 0 && !Object.is(got[at], want)) bad = at;
+      }
+    }
+    assert.equal(bad, -1, `${describeCase(c)}: entry ${bad} is ${got[bad]}`);
+    tf.dispose([x, out]);
+  }
+});
+
+test('every committed NAME-bytes.ts (tanh, adam, patches) is what scripts/build-wat.sh NAME makes from NAME.wat (when wat2wasm is installed)', (t) => {
+  try {
+    execFileSync('wat2wasm', ['--version'], { stdio: 'ignore' });
+  } catch {
+    t.skip('wat2wasm not installed (apt-get install wabt)');
+    return;
+  }
+  const root = path.resolve(__dirname, '..', '..', '..');
+  const dir = path.join(root, 'kernel-lib', 'src', 'engine', 'wasm');
+  const names = fs.readdirSync(dir).filter((f) => f.endsWith('.wat')).map((f) => f.slice(0, -4)).sort();
+  assert.deepEqual(names, ['adam', 'patches', 'tanh']);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nnlab-wat-'));
+  for (const name of names) {
+    const out = path.join(tmp, `${name}-bytes.ts`);
+    execFileSync('bash', [path.join(root, 'scripts', 'build-wat.sh'), name, out], { stdio: 'ignore' });
+    assert.equal(fs.readFileSync(out, 'utf8'), fs.readFileSync(path.join(dir, `${name}-bytes.ts`), 'utf8'), name);
+  }
+  fs.rmSync(tmp, { recursive: true });
+});
+
+test('preferFilterGradPath takes \'patches\' or \'conv\' and returns the previous choice; anything else is one line naming it', () => {
+  assert.equal(preferFilterGradPath('conv'), 'patches', 'the default is the GEMM over patches');
+  assert.equal(preferFilterGradPath('patches'), 'conv');
+  assert.throws(() => preferFilterGradPath('gemm' as FilterGradPath), { message: `preferFilterGradPath: path is "gemm"; allowed: 'patches', 'conv'` });
 });
 
 test('Conv2DBackpropInput on wasm equals cpu within float32 rounding over strides 1-3, filters 1-5, valid/same/explicit padding', async (t) => {
@@ -1072,9 +1135,13 @@ test('every override path leaves tf.memory().numTensors and the wasm backend\'s 
     { kernel: tf.Mean, inputs: { x: tf.tensor([[1, 2], [3, 4]], [2, 2], 'int32') }, attrs: { axis: [0], keepDims: false } },
   ];
   for (const { kernel, inputs, attrs } of calls) {
-    const before = [tf.memory().numTensors, backend.numDataIds()];
-    runKernel(kernel, inputs, attrs).dispose();
-    assert.deepEqual([tf.memory().numTensors, backend.numDataIds()], before, `${kernel} ${JSON.stringify(attrs)}`);
+    for (const path of kernel === tf.Conv2DBackpropFilter ? ['patches', 'conv'] as FilterGradPath[] : ['patches'] as FilterGradPath[]) {
+      const previous = preferFilterGradPath(path);
+      const before = [tf.memory().numTensors, backend.numDataIds()];
+      runKernel(kernel, inputs, attrs).dispose();
+      assert.deepEqual([tf.memory().numTensors, backend.numDataIds()], before, `${kernel} ${JSON.stringify(attrs)} (${path})`);
+      preferFilterGradPath(previous);
+    }
     tf.dispose(inputs);
   }
 });

@@ -356,6 +356,10 @@ export function ceilingLines(record: Pick<BenchRecord, 'ceiling' | 'results'>): 
     lines.push(`The step ran ${formatRate(step)} samples/s: ${(100 / factor).toFixed(0)}% of the ceiling, its time ${factor.toFixed(2)}x the ` +
       `products' (goal: within ${CEILING_GOAL}x)${factor <= CEILING_GOAL ? '' : ' -- the rest is in the profile below'}.`);
   }
+  const freshFactor = step === null ? null : c.samplesPerSecondFresh / step;
+  lines.push(`With each product's right operand new, as in a training step (XNNPACK packs it anew on every call): ` +
+    `${c.msFresh.toFixed(0)} ms, at most ${formatRate(c.samplesPerSecondFresh)} samples/s` +
+    `${freshFactor === null ? '' : `; the step's time is ${freshFactor.toFixed(2)}x that`}.`);
   const slowest = [...c.products].sort((a, b) => b.ms - a.ms).slice(0, 4);
   lines.push(`  slowest products: ${slowest.map((p) => `${p.name} ${p.ms.toFixed(1)} ms (${gflops(p.flops, p.ms)} GFLOP/s)`).join('; ')}`);
   return lines;
