@@ -28,7 +28,7 @@ import {
 } from '../src/engine/wasm/kernels';
 import { centralDifferences, gamma, relError, U32, U64, uniform } from './helpers';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { FilterGradPath, patchesModule, preferFilterGradPath } from '../src/engine/wasm/conv2d-backprop-filter';
+import { FilterGradOptions, patchesModule, setFilterGradOptions } from '../src/engine/wasm/conv2d-backprop-filter';
 import { heapMemory } from '../src/engine/wasm/wat';
 
 type Shape4 = [number, number, number, number];
@@ -382,10 +382,15 @@ test('planConv2dBackpropInput(info) pads or crops the spread dy so the stride-1 
   }
 });
 
-for (const path of ['patches', 'conv'] as FilterGradPath[]) test(`Conv2DBackpropFilter on wasm (${path} path) equals cpu within float32 rounding over strides 1-3, filters 1-5, valid/same/explicit padding`, async (t) => {
+/** The filter gradient's paths: the patch matrix whole, in blocks of rows (tiny blocks here), and the conv. */
+const FILTER_PATHS: Array<[string, Partial<FilterGradOptions>]> = [
+  ['patches', { path: 'patches' }], ['patches in blocks', { path: 'patches', maxPatchValues: 50 }], ['conv', { path: 'conv' }],
+];
+
+for (const [label, opts] of FILTER_PATHS) test(`Conv2DBackpropFilter on wasm (${label}) equals cpu within float32 rounding over strides 1-3, filters 1-5, valid/same/explicit padding`, async (t) => {
   registerWasmKernelOverrides();
-  const before = preferFilterGradPath(path);
-  t.after(() => preferFilterGradPath(before));
+  const before = setFilterGradOptions(opts);
+  t.after(() => setFilterGradOptions(before));
   let worst = 0;
   for (const [i, c] of convCases().entries()) {
     const x = uniform(size(c.xShape), 1000 + 2 * i);
@@ -400,7 +405,7 @@ for (const path of ['patches', 'conv'] as FilterGradPath[]) test(`Conv2DBackprop
     assert.ok(err <= tol, `${describeCase(c)}: relative error ${err} > ${tol}`);
     worst = Math.max(worst, err);
   }
-  t.diagnostic(`Conv2DBackpropFilter (${path}): max relative error vs cpu ${worst.toExponential(2)}`);
+  t.diagnostic(`Conv2DBackpropFilter (${label}): max relative error vs cpu ${worst.toExponential(2)}`);
 });
 
 test('patches.wat writes the transposed patch matrix exactly: every entry x[c, b, i·sh + kh - pt, j·sw + kw - pl] or 0, over the conv cases', async () => {
@@ -415,7 +420,11 @@ test('patches.wat writes the transposed patch matrix exactly: every entry x[c, b
     const x = tf.tensor(uniform(n * h * w * ci, 5000 + k), [ci, n, h, w]);
     const out = tf.fill([fh * fw * ci * n * oh * ow], NaN);
     const heapOf = (t: tf.Tensor) => backend.typedArrayFromHeap(t as unknown as tf.TensorInfo) as Float32Array;
-    module!.patches(heapOf(x).byteOffset, heapOf(out).byteOffset, ci, n, h, w, oh, ow, fh, fw, sh, sw, pt, pl);
+    // rows in two calls, split unevenly: a block of rows starts where its r0 says
+    const rows = fh * fw * ci;
+    const split = Math.floor(rows / 3);
+    module!.patches(heapOf(x).byteOffset, heapOf(out).byteOffset, ci, n, h, w, oh, ow, fw, sh, sw, pt, pl, 0, split);
+    module!.patches(heapOf(x).byteOffset, heapOf(out).byteOffset + 4 * split * n * oh * ow, ci, n, h, w, oh, ow, fw, sh, sw, pt, pl, split, rows);
     const xs = x.dataSync();
     const got = out.dataSync();
     let at = 0;
@@ -453,10 +462,14 @@ test('every committed NAME-bytes.ts (tanh, adam, patches) is what scripts/build-
   fs.rmSync(tmp, { recursive: true });
 });
 
-test('preferFilterGradPath takes \'patches\' or \'conv\' and returns the previous choice; anything else is one line naming it', () => {
-  assert.equal(preferFilterGradPath('conv'), 'patches', 'the default is the GEMM over patches');
-  assert.equal(preferFilterGradPath('patches'), 'conv');
-  assert.throws(() => preferFilterGradPath('gemm' as FilterGradPath), { message: `preferFilterGradPath: path is "gemm"; allowed: 'patches', 'conv'` });
+test('setFilterGradOptions changes the path and the block size and returns the previous options; a bad value is one line naming it', () => {
+  const before = setFilterGradOptions({ path: 'conv' });
+  assert.deepEqual(before, { path: 'patches', maxPatchValues: 2 ** 25 }, 'the defaults: the GEMM over patches, 128 MB at most');
+  assert.deepEqual(setFilterGradOptions({ maxPatchValues: 10 }), { path: 'conv', maxPatchValues: 2 ** 25 });
+  assert.deepEqual(setFilterGradOptions(before), { path: 'conv', maxPatchValues: 10 });
+  assert.throws(() => setFilterGradOptions({ path: 'gemm' as FilterGradOptions['path'] }), { message: `setFilterGradOptions: path is "gemm"; allowed: 'patches', 'conv'` });
+  assert.throws(() => setFilterGradOptions({ maxPatchValues: 0 }), { message: 'setFilterGradOptions: maxPatchValues is 0; allowed: an integer >= 1' });
+  assert.deepEqual(setFilterGradOptions({}), before);
 });
 
 test('Conv2DBackpropInput on wasm equals cpu within float32 rounding over strides 1-3, filters 1-5, valid/same/explicit padding', async (t) => {
@@ -1135,12 +1148,12 @@ test('every override path leaves tf.memory().numTensors and the wasm backend\'s 
     { kernel: tf.Mean, inputs: { x: tf.tensor([[1, 2], [3, 4]], [2, 2], 'int32') }, attrs: { axis: [0], keepDims: false } },
   ];
   for (const { kernel, inputs, attrs } of calls) {
-    for (const path of kernel === tf.Conv2DBackpropFilter ? ['patches', 'conv'] as FilterGradPath[] : ['patches'] as FilterGradPath[]) {
-      const previous = preferFilterGradPath(path);
+    for (const [label, opts] of kernel === tf.Conv2DBackpropFilter ? FILTER_PATHS : FILTER_PATHS.slice(0, 1)) {
+      const previous = setFilterGradOptions(opts);
       const before = [tf.memory().numTensors, backend.numDataIds()];
       runKernel(kernel, inputs, attrs).dispose();
-      assert.deepEqual([tf.memory().numTensors, backend.numDataIds()], before, `${kernel} ${JSON.stringify(attrs)} (${path})`);
-      preferFilterGradPath(previous);
+      assert.deepEqual([tf.memory().numTensors, backend.numDataIds()], before, `${kernel} ${JSON.stringify(attrs)} (${label})`);
+      setFilterGradOptions(previous);
     }
     tf.dispose(inputs);
   }

@@ -24,9 +24,11 @@
  * of one row of x, and nnlab's small SIMD module ./patches.wat (bytes in ./patches-bytes.ts)
  * writes Pᵀ on the heap: zeros for the padding, copies (stride 1) or a gather (larger strides) for
  * the rest. Pᵀ is fh·fw times x's size (75 MB for the lecture CNN's second layer at batch 64), so
- * a matrix above {@link PATCHES_MAX_VALUES} takes the conv path. Measured on the lecture CNN's six
- * layers at batch 64 (2 threads): 158 ms for all six against 214 ms on the conv path; every layer
- * is faster (the first 5.0 against 25.4 ms), and the product itself is 96 ms of the 158.
+ * a matrix above {@link PATCHES_MAX_VALUES} values is written and multiplied in blocks of rows.
+ * Measured on the lecture CNN's six layers at batch 64 (2 threads, a new dy every call as in
+ * training, fastest of 3): 159 and 176 ms for the six against 181 and 189 ms on the conv path in
+ * two runs; the first layer 12 against 20 ms. Most of either is XNNPACK's product, and its
+ * packing of dy, which it repeats for every new dy (13 ms for conv4's 1M values).
  *
  * How (the conv path: a fallback, and the path before): the sum is also a forward convolution, run
  * on XNNPACK's conv kernel. Read x as
@@ -95,7 +97,7 @@ export function conv2dBackpropFilter(args: KernelArgs): Info {
     checkDyShape('Conv2DBackpropFilter', dy4.shape, info.outShape);
     if (size(x4.shape) === 0 || size(dy4.shape) === 0) return zeros(backend, filterShape);
     const f32 = x.dtype === 'float32' && dy.dtype === 'float32';
-    const fast = f32 ? (preferred === 'patches' ? filterGradByPatches(scratch, x4, dy4, info) : null) ?? filterGradByConv(scratch, x4, dy4, info) : null;
+    const fast = f32 ? (options.path === 'patches' ? filterGradByPatches(scratch, x4, dy4, info) : null) ?? filterGradByConv(scratch, x4, dy4, info) : null;
     if (fast !== null) return fast;
     const dW = conv2dBackpropFilterReference(readValues(backend, x4), readValues(backend, dy4), info);
     return backend.makeOutput(filterShape, 'float32', undefined, dW);
@@ -111,48 +113,85 @@ export function checkDyShape(kernel: string, dyShape: readonly number[], outShap
 
 /** The exports of ./patches.wat. */
 export interface PatchesModule {
-  /** The transposed patch matrix [fh, fw, ci, n, oh, ow] of x [ci, n, h, w] (byte offsets); see ./patches.wat. */
+  /** Rows [r0, r1) of the patch matrix [fh·fw·ci, n·oh·ow] of x [ci, n, h, w] (byte offsets); see ./patches.wat. */
   patches(x: number, out: number, ci: number, n: number, h: number, w: number, oh: number, ow: number,
-    fh: number, fw: number, sh: number, sw: number, pt: number, pl: number): void;
+    fw: number, sh: number, sw: number, pt: number, pl: number, r0: number, r1: number): void;
 }
 
 /** ./patches.wat on `memory`, cached per memory; null where it cannot be instantiated (the conv path runs). */
 export const patchesModule = watLoader<PatchesModule>(PATCHES_WASM, PATCHES_WASM_SHARED);
 
-/** The most values of a patch matrix the GEMM path builds: 2^25 floats (128 MB); larger ones take the conv path. */
+/**
+ * The most values of the patch matrix held at once (2^25 floats, 128 MB): a larger matrix is
+ * written and multiplied in blocks of rows, which reuse the memory. Smaller blocks are slower:
+ * every block's product streams all of dy once more (measured on the lecture CNN's six layers,
+ * fresh dy each call: 159 ms for the six with blocks of 2^23 values or none, 207 ms with 2^21,
+ * 271 ms with 2^19).
+ */
 export const PATCHES_MAX_VALUES = 2 ** 25;
 
 export type FilterGradPath = 'patches' | 'conv';
 
-let preferred: FilterGradPath = 'patches';
+/** How the filter gradient runs: the path tried first (the other is the fallback) and the patch matrix's block size. */
+export interface FilterGradOptions {
+  /** Default 'patches'. */
+  path: FilterGradPath;
+  /** Default {@link PATCHES_MAX_VALUES}. */
+  maxPatchValues: number;
+}
+
+const options: FilterGradOptions = { path: 'patches', maxPatchValues: PATCHES_MAX_VALUES };
 
 /**
- * Sets the path the filter gradient tries first ('patches', the default, or 'conv'; the other is
- * the fallback) and returns the previous one: for tests and benchmarks that compare the two.
+ * Changes how the filter gradient runs and returns the previous options: for tests and benchmarks
+ * that compare the paths or need the blocks on a small input. A bad value is one line naming it.
  */
-export function preferFilterGradPath(path: FilterGradPath): FilterGradPath {
-  if (path !== 'patches' && path !== 'conv') throw new Error(`preferFilterGradPath: path is ${JSON.stringify(path)}; allowed: 'patches', 'conv'`);
-  const before = preferred;
-  preferred = path;
+export function setFilterGradOptions(change: Partial<FilterGradOptions>): FilterGradOptions {
+  if (change.path !== undefined && change.path !== 'patches' && change.path !== 'conv') {
+    throw new Error(`setFilterGradOptions: path is ${JSON.stringify(change.path)}; allowed: 'patches', 'conv'`);
+  }
+  const m = change.maxPatchValues;
+  if (m !== undefined && !(Number.isInteger(m) && m >= 1)) {
+    throw new Error(`setFilterGradOptions: maxPatchValues is ${JSON.stringify(m)}; allowed: an integer >= 1`);
+  }
+  const before = { ...options };
+  Object.assign(options, change);
   return before;
 }
 
-/** The GEMM path (see the module comment); null when the patch matrix is too large or the module cannot load. */
+/** The GEMM path (see the module comment), in blocks of rows above `maxPatchValues`; null when the module cannot load. */
 function filterGradByPatches(scratch: Scratch, x: Info, dy: Info, info: Conv2DInfo): Info | null {
   const backend = scratch.backend;
   const [n, h, w, ci] = x.shape;
   const { outHeight: oh, outWidth: ow, outChannels: co, filterHeight: fh, filterWidth: fw } = info;
   const rows = fh * fw * ci;
   const cols = n * oh * ow;
-  if (rows * cols > PATCHES_MAX_VALUES) return null;
   const module = patchesModule(heapMemory(backend));
   if (module === null) return null;
   const xT = scratch.transpose(view(x, [n * h * w, ci]), [1, 0]); // [ci, n, h, w]
-  const p = scratch.keep(backend.makeOutput([1, rows, cols], 'float32'));
-  module.patches(heap(backend, xT).byteOffset, heap(backend, p).byteOffset, ci, n, h, w, oh, ow, fh, fw,
-    info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left);
-  const dW = runStock(backend, tf.BatchMatMul, { a: p, b: view(dy, [1, cols, co]) }, { transposeA: false, transposeB: false });
-  return view(dW, [fh, fw, ci, co]);
+  const dy2 = view(dy, [1, cols, co]);
+  const block = Math.max(1, Math.min(rows, Math.floor(options.maxPatchValues / cols)));
+  const blockOf = (r0: number, r1: number, s: Scratch): Info => {
+    const p = s.keep(backend.makeOutput([1, r1 - r0, cols], 'float32'));
+    module.patches(heap(backend, xT).byteOffset, heap(backend, p).byteOffset, ci, n, h, w, oh, ow, fw,
+      info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left, r0, r1);
+    return runStock(backend, tf.BatchMatMul, { a: p, b: dy2 }, { transposeA: false, transposeB: false });
+  };
+  if (block === rows) return view(blockOf(0, rows, scratch), [fh, fw, ci, co]);
+  // blocks of rows: the same dy every time, so tfjs keeps XNNPACK's operator (dy packed once)
+  const dW = backend.makeOutput([fh, fw, ci, co], 'float32');
+  try {
+    for (let r0 = 0; r0 < rows; r0 += block) {
+      withScratch(backend, (s) => {
+        const part = s.keep(blockOf(r0, Math.min(rows, r0 + block), s));
+        heap(backend, dW).set(heap(backend, part), r0 * co);
+      });
+    }
+  } catch (err) {
+    backend.disposeData(dW.dataId);
+    throw err;
+  }
+  return dW;
 }
 
 /** The conv path (see the module comment); null when the conv's result is not [Ci, fh, fw, Co]. */

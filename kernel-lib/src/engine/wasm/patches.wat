@@ -1,13 +1,13 @@
-;; The transposed patch matrix of a convolution's input, for its filter gradient as one GEMM
-;; (./conv2d-backprop-filter.ts): Source of the bytes in ./patches-bytes.ts (scripts/build-wat.sh
+;; The patch matrix of a convolution's input, for its filter gradient as one GEMM
+;; (./conv2d-backprop-filter.ts). Source of the bytes in ./patches-bytes.ts (scripts/build-wat.sh
 ;; patches rebuilds them).
 ;;
-;; patches(x, out, ci, n, h, w, oh, ow, fh, fw, sh, sw, pt, pl): x is the input channel-major,
-;; [ci, n, h, w] (a transpose of NHWC), out is [fh, fw, ci, n, oh, ow], both float32 byte offsets
-;; in the imported memory (the wasm backend's heap):
-;;   out[kh, kw, c, b, i, j] = x[c, b, i·sh + kh - pt, j·sw + kw - pl], 0 outside x (the padding).
-;; Row (kh, kw, c) of out, n·oh·ow long, is the input seen by filter tap (kh, kw, c) at every output
-;; pixel, so dW[kh, kw, c, :] = row · dy[n·oh·ow, co]. Every output row of an image is three runs:
+;; patches(x, out, ci, n, h, w, oh, ow, fw, sh, sw, pt, pl, r0, r1): x is the input channel-major,
+;; [ci, n, h, w] (a transpose of NHWC), out receives rows r0 <= r < r1 of the matrix
+;; [fh·fw·ci, n·oh·ow], both float32 byte offsets in the imported memory (the wasm backend's heap).
+;; Row r = (kh·fw + kw)·ci + c is
+;;   P[r, (b, i, j)] = x[c, b, i·sh + kh - pt, j·sw + kw - pl], 0 outside x (the padding):
+;; the input seen by filter tap (kh, kw, c) at every output pixel, so dW[kh, kw, c, :] = row · dy[n·oh·ow, co]. Every output row of an image is three runs:
 ;; zeros (left padding), x's row shifted by kw - pl, zeros (right padding); with sw = 1 the middle
 ;; run is a copy, four floats per step, else a gather. Only copies: the values are x's, exactly.
 (module
@@ -46,15 +46,19 @@
 
   (func (export "patches")
     (param $x i32) (param $out i32) (param $ci i32) (param $n i32) (param $h i32) (param $w i32)
-    (param $oh i32) (param $ow i32) (param $fh i32) (param $fw i32) (param $sh i32) (param $sw i32)
-    (param $pt i32) (param $pl i32)
-    (local $kh i32) (local $kw i32) (local $c i32) (local $b i32) (local $i i32) (local $j i32)
+    (param $oh i32) (param $ow i32) (param $fw i32) (param $sh i32) (param $sw i32)
+    (param $pt i32) (param $pl i32) (param $r0 i32) (param $r1 i32)
+    (local $r i32) (local $kh i32) (local $kw i32) (local $c i32) (local $b i32) (local $i i32) (local $j i32)
     (local $row i32) (local $dst i32) (local $src i32) (local $j0 i32) (local $j1 i32) (local $last i32)
     (local.set $dst (local.get $out))
-    (local.set $kh (i32.const 0))
-    (loop $khs
-      (local.set $kw (i32.const 0))
-      (loop $kws
+    (local.set $r (local.get $r0))
+    (block $rows_done
+      (loop $rows
+        (br_if $rows_done (i32.ge_s (local.get $r) (local.get $r1)))
+        ;; row r of the matrix is filter tap (kh, kw, c): r = (kh·fw + kw)·ci + c
+        (local.set $c (i32.rem_s (local.get $r) (local.get $ci)))
+        (local.set $kw (i32.rem_s (i32.div_s (local.get $r) (local.get $ci)) (local.get $fw)))
+        (local.set $kh (i32.div_s (local.get $r) (i32.mul (local.get $ci) (local.get $fw))))
         ;; the output columns j that read inside x: j0 <= j < j1 (col = j·sw + kw - pl in [0, w))
         (local.set $j0 (i32.const 0))
         (if (i32.lt_s (local.get $kw) (local.get $pl))
@@ -68,48 +72,42 @@
         (if (i32.gt_s (local.get $j1) (local.get $ow)) (then (local.set $j1 (local.get $ow))))
         (if (i32.gt_s (local.get $j0) (local.get $ow)) (then (local.set $j0 (local.get $ow))))
         (if (i32.lt_s (local.get $j1) (local.get $j0)) (then (local.set $j1 (local.get $j0))))
-        (local.set $c (i32.const 0))
-        (loop $cs
-          (local.set $b (i32.const 0))
-          (loop $bs
-            (local.set $i (i32.const 0))
-            (loop $is
-              (local.set $row (i32.sub (i32.add (i32.mul (local.get $i) (local.get $sh)) (local.get $kh)) (local.get $pt)))
-              (if (i32.or (i32.lt_s (local.get $row) (i32.const 0)) (i32.ge_s (local.get $row) (local.get $h)))
-                (then (call $zero (local.get $dst) (local.get $ow)))
-                (else
-                  ;; x[c, b, row, 0]
-                  (local.set $src (i32.add (local.get $x) (i32.shl
-                    (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $c) (local.get $n)) (local.get $b)) (local.get $h)) (local.get $row)) (local.get $w))
-                    (i32.const 2))))
-                  (call $zero (local.get $dst) (local.get $j0))
-                  (if (i32.eq (local.get $sw) (i32.const 1))
-                    (then
-                      (call $copy
-                        (i32.add (local.get $src) (i32.shl (i32.sub (i32.add (local.get $j0) (local.get $kw)) (local.get $pl)) (i32.const 2)))
-                        (i32.add (local.get $dst) (i32.shl (local.get $j0) (i32.const 2)))
-                        (i32.sub (local.get $j1) (local.get $j0))))
-                    (else
-                      (local.set $j (local.get $j0))
-                      (block $gathered
-                        (loop $gather
-                          (br_if $gathered (i32.ge_s (local.get $j) (local.get $j1)))
-                          (f32.store (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 2)))
-                            (f32.load (i32.add (local.get $src) (i32.shl
-                              (i32.sub (i32.add (i32.mul (local.get $j) (local.get $sw)) (local.get $kw)) (local.get $pl))
-                              (i32.const 2)))))
-                          (local.set $j (i32.add (local.get $j) (i32.const 1)))
-                          (br $gather)))))
-                  (call $zero (i32.add (local.get $dst) (i32.shl (local.get $j1) (i32.const 2))) (i32.sub (local.get $ow) (local.get $j1)))))
-              (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $ow) (i32.const 2))))
-              (local.set $i (i32.add (local.get $i) (i32.const 1)))
-              (br_if $is (i32.lt_s (local.get $i) (local.get $oh))))
-            (local.set $b (i32.add (local.get $b) (i32.const 1)))
-            (br_if $bs (i32.lt_s (local.get $b) (local.get $n))))
-          (local.set $c (i32.add (local.get $c) (i32.const 1)))
-          (br_if $cs (i32.lt_s (local.get $c) (local.get $ci))))
-        (local.set $kw (i32.add (local.get $kw) (i32.const 1)))
-        (br_if $kws (i32.lt_s (local.get $kw) (local.get $fw))))
-      (local.set $kh (i32.add (local.get $kh) (i32.const 1)))
-      (br_if $khs (i32.lt_s (local.get $kh) (local.get $fh)))))
+        (local.set $b (i32.const 0))
+        (loop $bs
+          (local.set $i (i32.const 0))
+          (loop $is
+            (local.set $row (i32.sub (i32.add (i32.mul (local.get $i) (local.get $sh)) (local.get $kh)) (local.get $pt)))
+            (if (i32.or (i32.lt_s (local.get $row) (i32.const 0)) (i32.ge_s (local.get $row) (local.get $h)))
+              (then (call $zero (local.get $dst) (local.get $ow)))
+              (else
+                ;; x[c, b, row, 0]
+                (local.set $src (i32.add (local.get $x) (i32.shl
+                  (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $c) (local.get $n)) (local.get $b)) (local.get $h)) (local.get $row)) (local.get $w))
+                  (i32.const 2))))
+                (call $zero (local.get $dst) (local.get $j0))
+                (if (i32.eq (local.get $sw) (i32.const 1))
+                  (then
+                    (call $copy
+                      (i32.add (local.get $src) (i32.shl (i32.sub (i32.add (local.get $j0) (local.get $kw)) (local.get $pl)) (i32.const 2)))
+                      (i32.add (local.get $dst) (i32.shl (local.get $j0) (i32.const 2)))
+                      (i32.sub (local.get $j1) (local.get $j0))))
+                  (else
+                    (local.set $j (local.get $j0))
+                    (block $gathered
+                      (loop $gather
+                        (br_if $gathered (i32.ge_s (local.get $j) (local.get $j1)))
+                        (f32.store (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 2)))
+                          (f32.load (i32.add (local.get $src) (i32.shl
+                            (i32.sub (i32.add (i32.mul (local.get $j) (local.get $sw)) (local.get $kw)) (local.get $pl))
+                            (i32.const 2)))))
+                        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                        (br $gather)))))
+                (call $zero (i32.add (local.get $dst) (i32.shl (local.get $j1) (i32.const 2))) (i32.sub (local.get $ow) (local.get $j1)))))
+            (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $ow) (i32.const 2))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br_if $is (i32.lt_s (local.get $i) (local.get $oh))))
+          (local.set $b (i32.add (local.get $b) (i32.const 1)))
+          (br_if $bs (i32.lt_s (local.get $b) (local.get $n))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows))))
 )
