@@ -213,6 +213,18 @@ test('planBatchMatMul(aShape, bShape, transposeA, transposeB) sends every produc
   assert.equal(path([2, 1, 4, 5], [1, 3, 5, 6]), 'stock (two-way broadcast)');
   assert.equal(path([4, 5], [6, 7]), 'stock (shapes)');
   assert.equal(path([0, 5], [5, 6], false, false), 'stock (empty)');
+  // the right operand is the one XNNPACK packs: swapped when that at least halves the packing
+  const swapped = (a: number[], b: number[], ta = false, tb = false) => planBatchMatMul(a, b, ta, tb).swap === true;
+  assert.equal(swapped([128, 784], [784, 512]), true, 'an MLP layer\'s forward product, batch 128');
+  assert.equal(swapped([128, 512], [512, 512], false, true), true, 'its input gradient dY·Wᵀ');
+  assert.equal(swapped([64, 512], [2048, 512], false, true), true, 'the CNN dense layer\'s input gradient');
+  assert.equal(swapped([128, 784], [128, 512], true, false), false, 'its filter gradient Xᵀ·dY: M = 784 > N');
+  assert.equal(swapped([128, 300], [300, 200]), false, 'M = 128 > N / 2 and B not transposed');
+  assert.equal(swapped([128, 600], [200, 600], false, true), true, 'B transposed and M < N');
+  assert.equal(swapped([128, 300], [200, 300], false, true), false, 'the same with K = 300 saves 21,600 < 2^15 packed values');
+  assert.equal(swapped([4, 100], [100, 300]), false, 'saves 29,600 < 2^15 packed values');
+  assert.equal(path([128, 784], [784, 512]), 'single');
+  assert.deepEqual(planBatchMatMul([1, 128, 784], [784, 512], false, false).outShape, [1, 128, 512]);
   assert.deepEqual(planBatchMatMul([2, 3, 5, 4], [5, 6], true, false).outShape, [2, 3, 4, 6]);
   assert.equal(LOOP_MIN_WORK, 40 ** 3);
 });
@@ -233,6 +245,8 @@ test('tf.matMul(a, b, transposeA, transposeB) on wasm equals cpu within float32 
     cases.push({ a: [3], b: [3], m, k, n }, { a: [3], b: [], m, k, n }, { a: [], b: [3], m, k, n });
   }
   cases.push({ a: [1], b: [1], m: 17, k: 31, n: 9 }, { a: [2, 3], b: [1], m: 5, k: 4, n: 6 }, { a: [1, 1], b: [2, 3], m: 5, k: 4, n: 6 });
+  // swapped (Cᵀ = op(B)ᵀ·op(A)ᵀ) for every flag combination: 2M <= N and K·(N - M) >= 2^15
+  cases.push({ a: [], b: [], m: 16, k: 300, n: 256 }, { a: [1], b: [], m: 7, k: 200, n: 250 });
   let worst = 0;
   for (const [i, c] of cases.entries()) {
     for (const [ta, tb] of FLAGS) {
@@ -257,6 +271,7 @@ test('tf.fused.matMul({a, b, transposeA, transposeB, bias, activation}) on wasm 
   const activations = ['linear', 'relu', 'relu6', 'leakyrelu', 'sigmoid', 'elu', 'prelu'] as const;
   const layouts: { batch: number[]; m: number; k: number; n: number }[] = [
     { batch: [], m: 3, k: 5, n: 7 }, { batch: [], m: 17, k: 31, n: 9 }, { batch: [3], m: 17, k: 31, n: 9 },
+    { batch: [], m: 9, k: 300, n: 130 }, // swapped: bias and activation after the product (the composed way)
   ];
   let worst = 0;
   let seed = 100;

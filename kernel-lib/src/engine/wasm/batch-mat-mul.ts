@@ -14,13 +14,15 @@
  *
  * How (the path {@link planBatchMatMul} picks):
  * - `single` (both batches 1, some transpose): transpose the flagged operand explicitly (stock
- *   Transpose, exact), then the plain XNNPACK product.
+ *   Transpose, exact), then the plain XNNPACK product; or, when {@link swapOperands} says so (with
+ *   or without transposes), Cᵀ = op(B)ᵀ·op(A)ᵀ and one transpose of Cᵀ, so that XNNPACK packs
+ *   the smaller operand.
  * - `foldBatchA` (B not batched): stack A's batch into rows, `[batchA·M, K] · [K, N]`, one product.
  * - `foldBatchB` (A not batched): lay B's batch side by side, `[M, K] · [K, batchB·N]`, then move
  *   the batch axis to the front (one transpose of C).
  * - `loop` (same batch on both sides, products of at least {@link LOOP_MIN_WORK} multiply-adds):
  *   one XNNPACK product per batch element, copied into C.
- * - `stock`: no transpose and no batch (already XNNPACK); small batched products (the loop's
+ * - `stock`: no transpose and no batch (already XNNPACK) and no swap; small batched products (the loop's
  *   per-product set-up costs more than the scalar loop saves); batch shapes that broadcast both
  *   ways (tfjs 4.22 gets those wrong on every backend: `[2,1,m,k]·[1,3,k,n]` returns 3 matrices
  *   for a shape of 6; we keep tfjs's behaviour rather than invent one); empty tensors; non-float32.
@@ -59,7 +61,31 @@ export interface MatMulPlan {
   n: number;
   /** Shape of C: broadcast batch dims, then [M, N]; empty when the shapes do not multiply. */
   outShape: number[];
+  /** `single` only: compute Cᵀ = op(B)ᵀ·op(A)ᵀ, so that XNNPACK packs op(A) instead of op(B) ({@link swapOperands}). */
+  swap?: boolean;
 }
+
+/**
+ * Whether a single product op(A) [M, K] · op(B) [K, N] runs faster as Cᵀ = op(B)ᵀ · op(A)ᵀ.
+ * XNNPACK packs the right operand of every product into its own layout, and tfjs-backend-wasm
+ * keeps the packed copy only while that tensor lives: in training every product meets a new
+ * right operand (new weights, new activations and gradients), and 4.22's packing costs about
+ * 4 ns a value, as much as the product itself when M is a batch of 128. Swapping packs K·M values
+ * instead of K·N, for up to three transposes of ~1.3 ns a value (op(B) when not transposed, op(A)
+ * when not transposed, and Cᵀ). Measured with a new right operand each call (2 threads):
+ * 128x784x512 6.0 -> 5.3 ms, 128x512x512 3.8 -> 3.3 ms, the same with B transposed 4.3 -> 3.4 ms,
+ * and the CNN's dense input gradient 64x512x2048 (B transposed: 1M values to transpose and pack)
+ * 16.4 -> 3.9 ms; but 784x128x512 with A transposed 3.0 -> 4.6 ms. Hence: swap when it at least
+ * halves the packing (2M <= N), or when op(B) is transposed (the plain way transposes B too) and
+ * M < N; and only when the packing saved, K·(N - M), is at least {@link SWAP_MIN_SAVED} values.
+ * The products are the same dot products, so C is the same floats (measured: identical bits).
+ */
+export function swapOperands(m: number, k: number, n: number, transposeB: boolean): boolean {
+  return (2 * m <= n || (transposeB && m < n)) && k * (n - m) >= SWAP_MIN_SAVED;
+}
+
+/** The fewest packed values a swap must save to pay for its extra kernel calls (transposes). */
+export const SWAP_MIN_SAVED = 2 ** 15;
 
 /** Picks how to run `matMul(a, b, transposeA, transposeB)` (see the module comment). Pure. */
 export function planBatchMatMul(aShape: readonly number[], bShape: readonly number[],
@@ -86,7 +112,10 @@ export function planBatchMatMul(aShape: readonly number[], bShape: readonly numb
   const plan = (path: MatMulPath): MatMulPlan => ({ path, ...sized });
   const stock = (why: StockReason): MatMulPlan => ({ path: 'stock', why, ...sized });
   if (m * k * n * batchA * batchB === 0) return stock('empty');
-  if (batchA === 1 && batchB === 1) return transposeA || transposeB ? plan('single') : stock('plain');
+  if (batchA === 1 && batchB === 1) {
+    if (swapOperands(m, k, n, transposeB)) return { ...plan('single'), swap: true };
+    return transposeA || transposeB ? plan('single') : stock('plain');
+  }
   if (batchB === 1) return plan('foldBatchA');
   if (batchA === 1) return plan('foldBatchB');
   const sameBatch = outerA.length === outerB.length && outerA.every((d, i) => d === outerB[i]);
@@ -128,6 +157,11 @@ export function matrix(scratch: Scratch, x: Info, transposed: boolean): Info {
 }
 
 function single(scratch: Scratch, a: Info, b: Info, ta: boolean, tb: boolean, p: MatMulPlan): Info {
+  if (p.swap) {
+    // Cᵀ [N, M] = op(B)ᵀ [N, K] · op(A)ᵀ [K, M]: a flagged operand is already stored transposed
+    const ct = scratch.keep(plainProduct(scratch.backend, matrix(scratch, b, !tb), matrix(scratch, a, !ta)));
+    return view(runStock(scratch.backend, tf.Transpose, { x: view(ct, [p.n, p.m]) }, { perm: [1, 0] }), p.outShape);
+  }
   const c = plainProduct(scratch.backend, matrix(scratch, a, ta), matrix(scratch, b, tb));
   return view(c, p.outShape);
 }

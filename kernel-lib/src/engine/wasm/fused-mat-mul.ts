@@ -51,7 +51,8 @@ export function fusedMatMul(args: KernelArgs): Info {
   }
   const unbatched = plan.batchA === 1 && plan.batchB === 1;
   const biasFits = bias == null || (bias.shape.length === 1 && bias.shape[0] === plan.n);
-  if (unbatched && biasFits) {
+  // a swapped product gives Cᵀ, which XNNPACK's bias (one per column of its output) does not fit
+  if (unbatched && biasFits && !plan.swap) {
     return withScratch(backend, (scratch) => {
       const a2 = matrix(scratch, a, transposeA);
       const b2 = matrix(scratch, b, transposeB);
