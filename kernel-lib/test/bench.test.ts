@@ -18,7 +18,7 @@ import {
 } from '../src/bench/report';
 import { formatSpread, interleave, perRoundRatios, roundStats, SPREAD_BOUND } from '../src/bench/rounds';
 import { MAX_ROUNDS, parseList, PYTHON, ROUND_ORDER, runBench, torchScript } from '../src/bench/run';
-import { initStatsTable, parseArgs as parseInitArgs, rowOf, targetLines } from '../src/bench/initStats';
+import { initStatsTable, parseArgs as parseInitArgs, productsFloor, rowOf, targetLines } from '../src/bench/initStats';
 import { plannedSkip, runChildTask, timeRuns } from '../src/bench/train';
 import { cnnCeiling, cnnLayers } from '../src/bench/ceiling';
 
@@ -294,6 +294,18 @@ test('bench:init-stats rowOf(samples) gives median times and per-round ratios wi
     'target (issue 25): nnlab grid / NumPy float32 <= 1.0 for each setup, forward and forward+backward: NOT met (worst 1.10)',
     'UNSTABLE (spread > ±15%): A forward gridF32, A forward gridF64; rerun on an idle machine or with more --rounds',
   ]);
+  const floored = { ...steady, products: { flops: 90e9, ms: 2000 } };
+  assert.equal(targetLines([floored]).at(-1), 'setup B forward+backward: the matrix products alone take 2.00 s on this backend ' +
+    '(90.0 GFLOP at 45.0 GFLOP/s), 2.00x NumPy float32\'s whole run; nnlab grid takes 0.55x its products');
+});
+
+test('bench:init-stats productsFloor counts the six inits\' products (setup A forward: 6 x 10 x 2·1000·500·500 FLOPs) and times them, leaving no tensor', async () => {
+  await tf.ready();
+  const before = tf.memory().numTensors;
+  const a = productsFloor('A', false, 1);
+  assert.equal(a.flops, 6 * 10 * 2 * 1000 * 500 * 500);
+  assert.ok(a.ms > 0);
+  assert.equal(tf.memory().numTensors, before);
 });
 
 test('parseList("only", "gemm,mlp", names) keeps the canonical order, and an unknown name is an error naming the value', () => {

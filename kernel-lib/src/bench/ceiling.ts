@@ -93,7 +93,7 @@ export function cnnLayers(batch: number): Layer[] {
  * it every run (a tensor XNNPACK has not packed yet), made and synced before the clock starts;
  * with `w` null it gets nothing new.
  */
-function timeWith(w: tf.Tensor | null, op: (w: tf.Tensor) => tf.Tensor, reps: number): number {
+export function fastestMs(w: tf.Tensor | null, op: (w: tf.Tensor) => tf.Tensor, reps: number): number {
   const run = (): number => {
     const fresh = w === null ? null : tf.add(w, 0);
     fresh?.dataSync();
@@ -110,7 +110,7 @@ function timeWith(w: tf.Tensor | null, op: (w: tf.Tensor) => tf.Tensor, reps: nu
 
 /** A product timed both ways: operands reused, and a fresh right operand `w` each run. */
 function product(name: string, op: string, flops: number, w: tf.Tensor, run: (w: tf.Tensor) => tf.Tensor, reps: number): CeilingProduct {
-  return { name, op, flops, ms: timeWith(null, () => run(w), reps), msFresh: timeWith(w, run, reps) };
+  return { name, op, flops, ms: fastestMs(null, () => run(w), reps), msFresh: fastestMs(w, run, reps) };
 }
 
 /**

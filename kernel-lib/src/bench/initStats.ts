@@ -31,6 +31,7 @@ import { useDevice } from '../engine/device';
 import { INITS } from '../nets/init';
 import { resolveStatsOptions, SETUP_A, SETUP_B, stats, StatsOptions } from '../lessons/weight-init/stats';
 import { grid } from '../lessons/weight-init/grid';
+import { fastestMs } from './ceiling';
 import { formatSpread, interleave, median, perRoundRatios, present, RoundStats, roundStats, SPREAD_BOUND } from './rounds';
 import { tableText, toTable } from '../show/table';
 
@@ -59,6 +60,59 @@ export interface Row {
   samples: Record<Implementation, number[]>;
   /** Per ratio: the median of the per-round ratios, their range, spread and flag. */
   ratios: Record<RatioName, RoundStats>;
+  /** The six inits' matrix products alone on this backend ({@link productsFloor}), when measured. */
+  products?: ProductsFloor;
+}
+
+/** What the products of one setup and pass cost on their own: a floor under nnlab's time. */
+export interface ProductsFloor {
+  /** Σ FLOPs of the six inits' products. */
+  flops: number;
+  /** Σ of each product's fastest time, with a new right operand each run (as in the experiment). */
+  ms: number;
+}
+
+/**
+ * The six inits' matrix products of a setup and pass, each timed alone on the current backend
+ * (fastest of `reps`, a new right operand each run, so XNNPACK packs it as the experiment makes it):
+ * per layer the forward product x·W, and with gradients the input gradient dz·Wᵀ and, when the
+ * experiment forms it (batch above the width: setup A), the weight gradient xᵀ·dz. Nothing else is
+ * counted, so nnlab's time cannot go below this; NumPy's time next to it says how much of a gap is
+ * wasm's product speed (128-bit SIMD without FMA, against native BLAS).
+ */
+export function productsFloor(setup: 'A' | 'B', gradients: boolean, reps = 3): ProductsFloor {
+  const o = setup === 'A' ? SETUP_A : SETUP_B;
+  const widths = [o.inputWidth, ...Array.from({ length: o.depth }, () => o.width)];
+  const n = o.batchSize;
+  let flops = 0;
+  let ms = 0;
+  const u = (shape: number[], seed: number) => tf.randomUniform(shape, -1, 1, 'float32', seed);
+  for (let l = 1; l < widths.length; l++) {
+    const [fin, fout] = [widths[l - 1], widths[l]];
+    const x = u([n, fin], 3 * l);
+    const w = u([fin, fout], 3 * l + 1);
+    const dz = u([n, fout], 3 * l + 2);
+    try {
+      // [operand made new each run, the product, its FLOPs]
+      const products: Array<[tf.Tensor, (t: tf.Tensor) => tf.Tensor, number]> = [[w, (t) => tf.matMul(x, t as tf.Tensor2D), 2 * n * fin * fout]];
+      if (gradients) {
+        products.push([w, (t) => tf.matMul(dz, t as tf.Tensor2D, false, true), 2 * n * fin * fout]);
+        // the weight gradient's moments as productMoments takes them: xᵀ·dz, or two n x n Gram matrices
+        if (n * (fin + fout) >= fin * fout) products.push([dz, (t) => tf.matMul(x, t as tf.Tensor2D, true, false), 2 * n * fin * fout]);
+        else {
+          products.push([x, (t) => tf.matMul(x, t as tf.Tensor2D, false, true), 2 * n * n * fin]);
+          products.push([dz, (t) => tf.matMul(dz, t as tf.Tensor2D, false, true), 2 * n * n * fout]);
+        }
+      }
+      for (const [operand, op, f] of products) {
+        flops += INITS.length * f;
+        ms += INITS.length * fastestMs(operand, op, reps);
+      }
+    } finally {
+      tf.dispose([x, w, dz]);
+    }
+  }
+  return { flops, ms };
 }
 
 /**
@@ -97,6 +151,13 @@ export function targetLines(rows: readonly Row[]): string[] {
     const w = worst(rows, 'gridF32');
     lines.push(`target (issue 25): nnlab grid / NumPy float32 <= 1.0 for each setup, forward and forward+backward: ${w <= 1 ? 'met' : 'NOT met'} (worst ${w.toFixed(2)})`);
   }
+  for (const row of rows) {
+    if (!row.products) continue;
+    const { ms, flops } = row.products;
+    lines.push(`setup ${row.setup} ${row.pass}: the matrix products alone take ${(ms / 1000).toFixed(2)} s on this backend ` +
+      `(${(flops / 1e9).toFixed(1)} GFLOP at ${(flops / ms / 1e6).toFixed(1)} GFLOP/s), ${(ms / row.ms.numpy32).toFixed(2)}x NumPy float32's ` +
+      `whole run; nnlab grid takes ${(row.ms.nnlabGrid / ms).toFixed(2)}x its products`);
+  }
   const flagged = rows.flatMap((row) => Object.entries(row.ratios).filter(([, r]) => r.unstable).map(([name]) => `${row.setup} ${row.pass} ${name}`));
   if (flagged.length) lines.push(`UNSTABLE (spread > ±${Math.round(100 * SPREAD_BOUND)}%): ${flagged.join(', ')}; rerun on an idle machine or with more --rounds`);
   return lines;
@@ -120,6 +181,8 @@ async function measure(setup: 'A' | 'B', gradients: boolean, rounds: number, pro
   const options = { ...(setup === 'A' ? SETUP_A : SETUP_B), gradients };
   const samples: Record<Implementation, number[]> = { nnlabGrid: [], numpy32: [], nnlabEach: [], numpy64: [] };
   const pass = gradients ? 'forward+backward' : 'forward';
+  const products = productsFloor(setup, gradients);
+  progress(`setup ${setup}, ${pass}: the products alone ${(products.ms / 1000).toFixed(2)} s (${(products.flops / products.ms / 1e6).toFixed(1)} GFLOP/s)`);
   for (const { round, config } of interleave(IMPLEMENTATIONS, rounds)) {
     const seed = round + 1;
     const ms = config === 'nnlabGrid' ? (await grid({ ...options, seed, activations: ['tanh'] })).meta.ms
@@ -128,7 +191,7 @@ async function measure(setup: 'A' | 'B', gradients: boolean, rounds: number, pro
     samples[config].push(ms);
     progress(`setup ${setup}, ${pass}, round ${round + 1}/${rounds}: ${config} ${(ms / 1000).toFixed(2)} s`);
   }
-  return rowOf(setup, pass, samples);
+  return { ...rowOf(setup, pass, samples), products };
 }
 
 export interface InitBenchArgs { rounds: number; setups: ('A' | 'B')[]; threads: number | 'auto'; json: boolean }
