@@ -161,13 +161,13 @@ function inputGrad64(dy: ArrayLike<number>, W: ArrayLike<number>, info: Conv2DIn
 // ---------------------------------------------------------------------------------------------
 // Registration
 
-test('registerWasmKernelOverrides() installs the twelve kernels once and unregisterWasmKernelOverrides() restores the stock ones', async () => {
+test('registerWasmKernelOverrides() installs the thirteen kernels once and unregisterWasmKernelOverrides() restores the stock ones', async () => {
   await tf.setBackend('wasm');
   unregisterWasmKernelOverrides();
   const stock = Object.fromEntries(WASM_KERNEL_OVERRIDES.map((name) => [name, tf.getKernel(name, 'wasm')]));
   assert.equal(stock.Conv2DBackpropFilter, undefined, 'stock tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter');
   assert.equal(stock.NnlabAdamUpdate, undefined, 'the fused Adam update is nnlab\'s own');
-  assert.deepEqual(registerWasmKernelOverrides(), ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad', 'Sum', 'Mean', 'Cast', 'Tanh', 'NnlabAdamUpdate']);
+  assert.deepEqual(registerWasmKernelOverrides(), ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad', 'Sum', 'Mean', 'Cast', 'Tanh', 'FusedBatchNorm', 'NnlabAdamUpdate']);
   const installed = WASM_KERNEL_OVERRIDES.map((name) => tf.getKernel(name, 'wasm'));
   assert.deepEqual(registerWasmKernelOverrides(), [...WASM_KERNEL_OVERRIDES], 'a second call changes nothing');
   assert.deepEqual(WASM_KERNEL_OVERRIDES.map((name) => tf.getKernel(name, 'wasm')), installed);
@@ -457,7 +457,7 @@ test('patches.wat writes the transposed patch matrix exactly: every entry x[c, b
   }
 });
 
-test('every committed NAME-bytes.ts (tanh, adam, patches) is what scripts/build-wat.sh NAME makes from NAME.wat (when wat2wasm is installed)', (t) => {
+test('every committed NAME-bytes.ts (adam, batchnorm, patches, tanh) is what scripts/build-wat.sh NAME makes from NAME.wat (when wat2wasm is installed)', (t) => {
   try {
     execFileSync('wat2wasm', ['--version'], { stdio: 'ignore' });
   } catch {
@@ -467,7 +467,7 @@ test('every committed NAME-bytes.ts (tanh, adam, patches) is what scripts/build-
   const root = path.resolve(__dirname, '..', '..', '..');
   const dir = path.join(root, 'kernel-lib', 'src', 'engine', 'wasm');
   const names = fs.readdirSync(dir).filter((f) => f.endsWith('.wat')).map((f) => f.slice(0, -4)).sort();
-  assert.deepEqual(names, ['adam', 'patches', 'tanh']);
+  assert.deepEqual(names, ['adam', 'batchnorm', 'patches', 'tanh']);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nnlab-wat-'));
   for (const name of names) {
     const out = path.join(tmp, `${name}-bytes.ts`);

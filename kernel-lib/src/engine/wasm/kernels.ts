@@ -1,6 +1,6 @@
 /**
  * nnlab's kernel overrides for the wasm backend: the part of the "fast CPU floor" (issue 4) that
- * makes training on `@tensorflow/tfjs-backend-wasm` 4.22 possible and fast. Eleven kernels are
+ * makes training on `@tensorflow/tfjs-backend-wasm` 4.22 possible and fast. Twelve kernels are
  * replaced (or, for the filter gradient, added) for backend 'wasm' only, and one is nnlab's own
  * (the fused Adam update, which `tf.train.adam`'s optimizer calls while the overrides are installed):
  *
@@ -16,13 +16,14 @@
  * | `MaxPoolGrad`          | scalar loop; drops windows with max <= 0    | argmax routing like cpu ({@link maxPoolGrad})  |
  * | `Sum`, `Mean`          | leading axes: a full transpose first        | column sums on the heap ({@link sum}, {@link mean}) |
  * | `Tanh`                 | scalar loop; 1/4 of values off cpu by 1 ulp | SIMD wasm on the heap, cpu's values ({@link tanh}) |
+ * | `FusedBatchNorm`       | scalar float32 loop, off cpu in last bits   | float64 SIMD on the heap, cpu's bits ({@link ./batchnorm}) |
  * | `NnlabAdamUpdate`      | (Adam: 14 elementwise ops a variable)       | one SIMD pass on the heap, the same bits ({@link ./adam}) |
  *
  * Each override computes what the stock kernel (or, for the filter gradient, the cpu kernel)
  * computes, from the stock kernels' fast paths (Transpose, PadV2, Reverse, Conv2D, the plain
  * XNNPACK product) called directly with the backend, or (Tile, Identity, Cast, MaxPoolGrad, Sum,
- * Mean) in JavaScript on the wasm heap, or (Tanh, the Adam update) in nnlab's own small SIMD wasm
- * modules on that heap; intermediates are freed with `backend.disposeData`. Cases
+ * Mean) in JavaScript on the wasm heap, or (Tanh, FusedBatchNorm, the Adam update and the filter
+ * gradient's patches) in nnlab's own small SIMD wasm modules on that heap; intermediates are freed with `backend.disposeData`. Cases
  * without a fast path fall back to a correct kernel (see each module). Two gradients are replaced
  * too, by the same call ({@link ./gradients}: batch norm's and the mean's, in fewer passes); all
  * other gradients are tfjs's own and call these kernels.
@@ -50,6 +51,7 @@ import { maxPoolGrad } from './max-pool-grad';
 import { mean, sum } from './reduce';
 import { KernelArgs, rememberStock, rememberedStock } from './kernels-stock';
 import { tanh } from './tanh';
+import { fusedBatchNorm } from './batchnorm';
 import { ADAM_UPDATE, adamUpdate, installFusedAdam, uninstallFusedAdam } from './adam';
 import { tile } from './tile';
 import { isPooled, pooled, unpooled } from './pool';
@@ -71,7 +73,7 @@ export type { TanhModule } from './tanh';
 const BACKEND = 'wasm';
 
 /** The kernels nnlab overrides on wasm, by tfjs kernel name. */
-export const WASM_KERNEL_OVERRIDES = [tf.BatchMatMul, tf._FusedMatMul, tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.Tile, tf.Identity, tf.MaxPoolGrad, tf.Sum, tf.Mean, tf.Cast, tf.Tanh, ADAM_UPDATE] as const;
+export const WASM_KERNEL_OVERRIDES = [tf.BatchMatMul, tf._FusedMatMul, tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.Tile, tf.Identity, tf.MaxPoolGrad, tf.Sum, tf.Mean, tf.Cast, tf.Tanh, tf.FusedBatchNorm, ADAM_UPDATE] as const;
 
 export type WasmKernelOverride = typeof WASM_KERNEL_OVERRIDES[number];
 
@@ -94,6 +96,7 @@ const KERNEL_FUNCS: Record<WasmKernelOverride, tf.KernelFunc> = {
   Mean: marked(mean),
   Cast: marked(cast),
   Tanh: marked(tanh),
+  FusedBatchNorm: marked(fusedBatchNorm),
   NnlabAdamUpdate: marked(adamUpdate),
 };
 
@@ -111,7 +114,7 @@ export function isWasmKernelOverridden(name: WasmKernelOverride): boolean {
  * @example
  * await nn.useDevice('cpu');                                 // wasm when tfjs-node is not installed
  * const kernels = nn.engine.registerWasmKernelOverrides();   // ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', ...]
- * kernels.length   // 12, the same list as nn.engine.WASM_KERNEL_OVERRIDES
+ * kernels.length   // 13, the same list as nn.engine.WASM_KERNEL_OVERRIDES
  */
 export function registerWasmKernelOverrides(): string[] {
   registerWasmGradientOverrides();
