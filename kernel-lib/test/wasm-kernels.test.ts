@@ -29,6 +29,7 @@ import {
 import { centralDifferences, gamma, relError, U32, U64, uniform } from './helpers';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { FilterGradOptions, patchesModule, setFilterGradOptions } from '../src/engine/wasm/conv2d-backprop-filter';
+import { maxPoolGradModule } from '../src/engine/wasm/max-pool-grad';
 import { heapMemory } from '../src/engine/wasm/wat';
 
 type Shape4 = [number, number, number, number];
@@ -457,7 +458,7 @@ test('patches.wat writes the transposed patch matrix exactly: every entry x[c, b
   }
 });
 
-test('every committed NAME-bytes.ts (adam, batchnorm, patches, tanh) is what scripts/build-wat.sh NAME makes from NAME.wat (when wat2wasm is installed)', (t) => {
+test('every committed NAME-bytes.ts (adam, batchnorm, maxpoolgrad, patches, tanh) is what scripts/build-wat.sh NAME makes from NAME.wat (when wat2wasm is installed)', (t) => {
   try {
     execFileSync('wat2wasm', ['--version'], { stdio: 'ignore' });
   } catch {
@@ -467,7 +468,7 @@ test('every committed NAME-bytes.ts (adam, batchnorm, patches, tanh) is what scr
   const root = path.resolve(__dirname, '..', '..', '..');
   const dir = path.join(root, 'kernel-lib', 'src', 'engine', 'wasm');
   const names = fs.readdirSync(dir).filter((f) => f.endsWith('.wat')).map((f) => f.slice(0, -4)).sort();
-  assert.deepEqual(names, ['adam', 'batchnorm', 'patches', 'tanh']);
+  assert.deepEqual(names, ['adam', 'batchnorm', 'maxpoolgrad', 'patches', 'tanh']);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nnlab-wat-'));
   for (const name of names) {
     const out = path.join(tmp, `${name}-bytes.ts`);
@@ -966,7 +967,7 @@ test('tf.variable(x) on wasm with the Identity override: assign() leaves the clo
 /** Pooling inputs with ties, zeros, all-negative windows and a NaN: the cases argmax rules decide. */
 function poolValues(n: number, seed: number): Float32Array {
   const random = mulberry32(seed);
-  return Float32Array.from({ length: n }, (_, i) => (i === 5 ? NaN : i % 4 === 0 ? 0 : Math.round(8 * random() - 4) / 2));
+  return Float32Array.from({ length: n }, (_, i) => (i === 5 ? NaN : i === 7 ? -Infinity : i % 4 === 0 ? 0 : Math.round(8 * random() - 4) / 2));
 }
 
 /** Runs MaxPoolGrad (dy, x, maxPool(x)) on the current backend. */
@@ -976,11 +977,14 @@ function maxPoolGradOf(x: tf.Tensor4D, dy: tf.Tensor, filterSize: number | [numb
   return runKernel(tf.MaxPoolGrad, { dy, input: x, output }, { filterSize, strides, pad, dimRoundingMode });
 }
 
-test('MaxPoolGrad on wasm equals cpu bit for bit over filters 1-3, strides 1-3, valid/same/numeric padding, odd sizes, ties and NaN', async (t) => {
+test('MaxPoolGrad on wasm equals cpu bit for bit over filters 1-3, strides 1-3, valid/same/numeric padding, odd sizes, 1-9 channels, ties, -Inf and NaN', async (t) => {
   registerWasmKernelOverrides();
   assert.ok(isWasmKernelOverridden(tf.MaxPoolGrad));
+  await tf.setBackend('wasm');
+  assert.notEqual(maxPoolGradModule(heapMemory(tf.backend() as BackendWasm)), null, 'windows apart run in the SIMD module');
   let checked = 0;
-  for (const xShape of [[2, 7, 6, 3], [1, 5, 9, 2], [3, 4, 4, 1]] as Shape4[]) {
+  // channels 1-3: the module's one-by-one tail only; 8 and 9: four at a time (and a tail)
+  for (const xShape of [[2, 7, 6, 3], [1, 5, 9, 2], [3, 4, 4, 1], [2, 7, 6, 8], [1, 6, 5, 9]] as Shape4[]) {
     for (const filterSize of [1, 2, 3, [2, 3]] as (number | [number, number])[]) {
       for (const strides of [1, 2, 3, [1, 2]] as (number | [number, number])[]) {
         for (const pad of ['valid', 'same', 1] as ('valid' | 'same' | number)[]) {

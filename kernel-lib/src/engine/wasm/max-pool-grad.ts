@@ -22,11 +22,15 @@
  * go to the last maximum there (`>=`), to the first on cpu. It is also a scalar loop: ~29 ms for
  * the CIFAR CNN's first pool [64, 32, 32, 32].
  *
- * How ({@link routeGradient}): one pass over the windows, channels innermost (NHWC keeps them
- * contiguous): the running maximum and its offset per channel, then dy goes to that offset.
- * Windows that cannot overlap (stride >= filter) write dx directly (`0 + dy`, as cpu's sum starts
- * at +0); others accumulate in a float64 buffer first. Measured (one thread, the CNN's pools
- * [64, 32, 32, 32], [64, 16, 16, 64], [64, 8, 8, 128]): 40 / 20 / 10 ms stock, 16 / 7 / 3.5 ms.
+ * How: one pass over the windows, channels innermost (NHWC keeps them contiguous): the running
+ * maximum and its position per channel, then dy goes to that position. Windows that cannot
+ * overlap (stride >= filter: the usual 2x2 pools) run in nnlab's small SIMD module
+ * ./maxpoolgrad.wat (bytes in ./maxpoolgrad-bytes.ts), four channels per step, writing `0 + dy`
+ * (as cpu's sum starts at +0) to the winner and +0 to the rest of the window; overlapping ones in
+ * JavaScript ({@link routeGradient}), which adds the contributions in a float64 buffer first.
+ * Measured (one thread, the CNN's pools [64, 32, 32, 32], [64, 16, 16, 64], [64, 8, 8, 128]):
+ * 40 / 20 / 10 ms stock, 16 / 7 / 3.5 ms in the JavaScript loop; the module's times are in
+ * test/wasm-maxpoolgrad.test.ts's diagnostics.
  *
  * Fallback (the stock kernel): inputs that are not float32 rank-4 tensors, or a dy whose shape is
  * not the pooling's output (tfjs-core's op never produces either).
@@ -36,9 +40,21 @@
  * const dx = tf.grad((x) => tf.maxPool(x, 2, 2, 'valid').sum())(x); // x [N, H, W, C]
  */
 import * as tf from '@tensorflow/tfjs';
+import { MAXPOOLGRAD_WASM, MAXPOOLGRAD_WASM_SHARED } from './maxpoolgrad-bytes';
+import { heapMemory, watLoader } from './wat';
 import { BackendWasm, heap, Info, Inputs, KernelArgs, runStock } from './kernels-stock';
 
 type Pool2DInfo = tf.backend_util.Conv2DInfo;
+
+/** The exports of ./maxpoolgrad.wat. */
+export interface MaxPoolGradModule {
+  /** The gradient for windows that do not overlap; dx must be +0 on entry (see ./maxpoolgrad.wat). */
+  route(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number,
+    sh: number, sw: number, fh: number, fw: number, top: number, left: number): void;
+}
+
+/** ./maxpoolgrad.wat on `memory`, cached per memory; null where it cannot be instantiated (the JavaScript loop runs). */
+export const maxPoolGradModule = watLoader<MaxPoolGradModule>(MAXPOOLGRAD_WASM, MAXPOOLGRAD_WASM_SHARED);
 
 /** The kernel function registered for `MaxPoolGrad` on wasm. */
 export function maxPoolGrad(args: KernelArgs): Info {
@@ -52,7 +68,17 @@ export function maxPoolGrad(args: KernelArgs): Info {
   if (dy.shape.length !== 4 || dy.shape.some((d, i) => d !== info.outShape[i])) return stock();
   const dx = backend.makeOutput(input.shape, 'float32');
   // Views taken after the last allocation (growing the heap detaches them).
-  routeGradient(heap(backend, input), heap(backend, dy), heap(backend, dx), info);
+  const [xs, dys, dxs] = [heap(backend, input), heap(backend, dy), heap(backend, dx)];
+  const apart = info.strideHeight >= info.effectiveFilterHeight && info.strideWidth >= info.effectiveFilterWidth;
+  const module = apart && dys.length > 0 ? maxPoolGradModule(heapMemory(backend)) : null;
+  if (module === null) {
+    routeGradient(xs, dys, dxs, info);
+    return dx;
+  }
+  dxs.fill(0);
+  module.route(xs.byteOffset, dys.byteOffset, dxs.byteOffset, info.batchSize, info.inHeight, info.inWidth, info.inChannels,
+    info.outHeight, info.outWidth, info.strideHeight, info.strideWidth, info.effectiveFilterHeight, info.effectiveFilterWidth,
+    info.padInfo.top, info.padInfo.left);
   return dx;
 }
 
