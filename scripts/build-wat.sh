@@ -2,8 +2,8 @@
 # Rebuilds kernel-lib/src/engine/wasm/NAME-bytes.ts (one of nnlab's own small wasm kernels,
 # compiled, base64) from its source kernel-lib/src/engine/wasm/NAME.wat with wabt's wat2wasm
 # (Debian: apt-get install wabt). NAME: tanh (the Tanh override), adam (the fused Adam update),
-# batchnorm (FusedBatchNorm), maxpoolgrad (MaxPoolGrad, windows apart) or patches (the patch matrix
-# of the filter gradient).
+# batchnorm (FusedBatchNorm), colsum (Sum and Mean over leading axes), maxpoolgrad (MaxPoolGrad,
+# windows apart) or patches (the patch matrix of the filter gradient).
 # Two builds: the heap of the one-thread backend (plain memory) and of the threaded one (shared
 # memory); they differ only in the memory import. test/wasm-kernels.test.ts checks
 # that every committed NAME-bytes.ts is what this script makes.

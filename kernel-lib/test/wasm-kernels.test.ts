@@ -30,6 +30,7 @@ import { centralDifferences, gamma, relError, U32, U64, uniform } from './helper
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { FilterGradOptions, patchesModule, setFilterGradOptions } from '../src/engine/wasm/conv2d-backprop-filter';
 import { maxPoolGradModule } from '../src/engine/wasm/max-pool-grad';
+import { colsumModule } from '../src/engine/wasm/reduce';
 import { heapMemory } from '../src/engine/wasm/wat';
 
 type Shape4 = [number, number, number, number];
@@ -458,7 +459,7 @@ test('patches.wat writes the transposed patch matrix exactly: every entry x[c, b
   }
 });
 
-test('every committed NAME-bytes.ts (adam, batchnorm, maxpoolgrad, patches, tanh) is what scripts/build-wat.sh NAME makes from NAME.wat (when wat2wasm is installed)', (t) => {
+test('every committed NAME-bytes.ts (adam, batchnorm, colsum, maxpoolgrad, patches, tanh) is what scripts/build-wat.sh NAME makes from NAME.wat (when wat2wasm is installed)', (t) => {
   try {
     execFileSync('wat2wasm', ['--version'], { stdio: 'ignore' });
   } catch {
@@ -468,7 +469,7 @@ test('every committed NAME-bytes.ts (adam, batchnorm, maxpoolgrad, patches, tanh
   const root = path.resolve(__dirname, '..', '..', '..');
   const dir = path.join(root, 'kernel-lib', 'src', 'engine', 'wasm');
   const names = fs.readdirSync(dir).filter((f) => f.endsWith('.wat')).map((f) => f.slice(0, -4)).sort();
-  assert.deepEqual(names, ['adam', 'batchnorm', 'maxpoolgrad', 'patches', 'tanh']);
+  assert.deepEqual(names, ['adam', 'batchnorm', 'colsum', 'maxpoolgrad', 'patches', 'tanh']);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nnlab-wat-'));
   for (const name of names) {
     const out = path.join(tmp, `${name}-bytes.ts`);
@@ -1051,6 +1052,26 @@ test('columnSums(x, rows, columns) adds the rows of a row-major matrix in float6
   assert.deepEqual(Array.from(columnSums(Float32Array.from([2 ** 24, 1, 1, 1, 1]), 5, 1)), [2 ** 24 + 4]);
 });
 
+test('colsum.wat gives columnSums\' float64 bits: rows 1-9 (blocks of four and the rest), odd and even columns, NaN and ±Infinity', async () => {
+  registerWasmKernelOverrides();
+  await tf.setBackend('wasm');
+  const backend = tf.backend() as BackendWasm;
+  const module = colsumModule(heapMemory(backend));
+  assert.notEqual(module, null);
+  for (const [rows, cols] of [[1, 1], [4, 2], [5, 3], [9, 7], [8, 64], [7, 1]]) {
+    const values = uniform(rows * cols, rows * 100 + cols).map((v, i) => (i === 3 ? NaN : i === 5 ? Infinity : v * 10 ** (i % 9)));
+    const x = tf.tensor1d(values);
+    const acc = tf.zeros([2 * cols + 2]);
+    const slots = backend.typedArrayFromHeap(acc as unknown as tf.TensorInfo) as Float32Array;
+    const start = slots.byteOffset + (slots.byteOffset % 8);
+    module!.colsum((backend.typedArrayFromHeap(x as unknown as tf.TensorInfo) as Float32Array).byteOffset, start, rows, cols);
+    const got = new Float64Array(slots.buffer, start, cols).slice();
+    const want = columnSums(values, rows, cols);
+    assert.ok(Array.from(got).every((v, c) => Object.is(v, want[c])), `${rows} x ${cols}: ${got} vs ${want}`);
+    tf.dispose([x, acc]);
+  }
+});
+
 /** Σ over the leading `k` axes of x (shape `shape`) in float64, and Σ|x| alongside. */
 function leadingSums(x: Float32Array, shape: number[], k: number): { sums: Float64Array; abs: Float64Array } {
   const columns = size(shape.slice(k));
@@ -1067,6 +1088,8 @@ test('tf.sum and tf.mean over leading axes on wasm are the float64 sum rounded o
   const cases: [number[], number][] = [
     [[1, 1], 1], [[7, 1], 1], [[2, 3], 1], [[128, 10], 1], [[3, 5, 7], 1], [[3, 5, 7], 2], [[64, 9, 9, 5], 3],
     [[2, 3, 4, 5, 6], 1], [[2, 3, 4, 5, 6], 4], [[4, 33, 31, 3], 3], [[13, 1, 17], 2], [[1, 1, 1, 8], 3],
+    // from 2^16 values the SIMD module sums: odd columns, and rows not a multiple of 4
+    [[64, 33, 7, 5], 3], [[3, 7, 11, 301], 3],
   ];
   let checked = 0;
   for (const [i, [shape, k]] of cases.entries()) {
