@@ -6,24 +6,25 @@
  *
  * | kernel                 | stock 4.22                                  | override                                       |
  * |------------------------|---------------------------------------------|------------------------------------------------|
- * | `BatchMatMul`          | transposed or batched: scalar loop          | explicit transposes + XNNPACK ({@link batchMatMul}) |
+ * | `BatchMatMul`          | transposed or batched: scalar loop          | explicit transposes + XNNPACK, operands swapped when that packs less ({@link batchMatMul}) |
  * | `_FusedMatMul`         | same loop; wrong bias there                 | same + bias/activation like cpu ({@link fusedMatMul}) |
- * | `Conv2DBackpropFilter` | not registered: conv layers cannot train    | a forward conv on rearranged tensors ({@link conv2dBackpropFilter}) |
+ * | `Conv2DBackpropFilter` | not registered: conv layers cannot train    | one XNNPACK product over a SIMD-written patch matrix ({@link conv2dBackpropFilter}) |
  * | `Conv2DBackpropInput`  | scalar loop                                 | conv of the spread dy with the rotated filter ({@link conv2dBackpropInput}) |
  * | `Tile`                 | element by element (BN's backward pass)     | block copies in the wasm heap ({@link tile})   |
  * | `Identity`             | a copy of every element                     | shares x's memory, like cpu ({@link identity}) |
  * | `Cast` (same dtype)    | a copy of every element                     | shares x's memory ({@link cast})               |
- * | `MaxPoolGrad`          | scalar loop; drops windows with max <= 0    | argmax routing like cpu ({@link maxPoolGrad})  |
- * | `Sum`, `Mean`          | leading axes: a full transpose first        | column sums on the heap ({@link sum}, {@link mean}) |
+ * | `MaxPoolGrad`          | scalar loop; drops windows with max <= 0    | argmax routing like cpu, SIMD for windows apart ({@link maxPoolGrad}) |
+ * | `Sum`, `Mean`          | leading axes: a full transpose first        | float64 column sums on the heap, SIMD ({@link sum}, {@link mean}) |
  * | `Tanh`                 | scalar loop; 1/4 of values off cpu by 1 ulp | SIMD wasm on the heap, cpu's values ({@link tanh}) |
  * | `FusedBatchNorm`       | scalar float32 loop, off cpu in last bits   | float64 SIMD on the heap, cpu's bits ({@link ./batchnorm}) |
  * | `NnlabAdamUpdate`      | (Adam: 14 elementwise ops a variable)       | one SIMD pass on the heap, the same bits ({@link ./adam}) |
  *
  * Each override computes what the stock kernel (or, for the filter gradient, the cpu kernel)
  * computes, from the stock kernels' fast paths (Transpose, PadV2, Reverse, Conv2D, the plain
- * XNNPACK product) called directly with the backend, or (Tile, Identity, Cast, MaxPoolGrad, Sum,
- * Mean) in JavaScript on the wasm heap, or (Tanh, FusedBatchNorm, the Adam update and the filter
- * gradient's patches) in nnlab's own small SIMD wasm modules on that heap; intermediates are freed with `backend.disposeData`. Cases
+ * XNNPACK product) called directly with the backend, or (Tile, Identity, Cast, MaxPoolGrad with
+ * overlapping windows) in JavaScript on the wasm heap, or (Tanh, FusedBatchNorm, MaxPoolGrad, Sum,
+ * Mean, the Adam update and the filter gradient's patches) in nnlab's own small SIMD wasm modules
+ * on that heap (./wat.ts); intermediates are freed with `backend.disposeData`. Cases
  * without a fast path fall back to a correct kernel (see each module). Two gradients are replaced
  * too, by the same call ({@link ./gradients}: batch norm's and the mean's, in fewer passes); all
  * other gradients are tfjs's own and call these kernels.
