@@ -32,6 +32,7 @@ import { FilterGradOptions, patchesModule, setFilterGradOptions } from '../src/e
 import { maxPoolGradModule } from '../src/engine/wasm/max-pool-grad';
 import { colsumModule } from '../src/engine/wasm/reduce';
 import { heapMemory } from '../src/engine/wasm/wat';
+import { withFloat64Scratch } from '../src/engine/wasm/kernels-stock';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
@@ -1061,14 +1062,13 @@ test('colsum.wat gives columnSums\' float64 bits: rows 1-9 (blocks of four and t
   for (const [rows, cols] of [[1, 1], [4, 2], [5, 3], [9, 7], [8, 64], [7, 1]]) {
     const values = uniform(rows * cols, rows * 100 + cols).map((v, i) => (i === 3 ? NaN : i === 5 ? Infinity : v * 10 ** (i % 9)));
     const x = tf.tensor1d(values);
-    const acc = tf.zeros([2 * cols + 2]);
-    const slots = backend.typedArrayFromHeap(acc as unknown as tf.TensorInfo) as Float32Array;
-    const start = slots.byteOffset + (slots.byteOffset % 8);
-    module!.colsum((backend.typedArrayFromHeap(x as unknown as tf.TensorInfo) as Float32Array).byteOffset, start, rows, cols);
-    const got = new Float64Array(slots.buffer, start, cols).slice();
+    const got = withFloat64Scratch(backend, cols, (acc, address) => {
+      module!.colsum((backend.typedArrayFromHeap(x as unknown as tf.TensorInfo) as Float32Array).byteOffset, address, rows, cols);
+      return acc.slice();
+    });
     const want = columnSums(values, rows, cols);
     assert.ok(Array.from(got).every((v, c) => Object.is(v, want[c])), `${rows} x ${cols}: ${got} vs ${want}`);
-    tf.dispose([x, acc]);
+    x.dispose();
   }
 });
 

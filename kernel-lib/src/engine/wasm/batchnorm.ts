@@ -27,7 +27,7 @@
  * tf.batchNorm(x, mean, variance, offset, scale, 1e-3); // x [64, 32, 32, 32]: ~2 ms instead of ~10
  */
 import * as tf from '@tensorflow/tfjs';
-import { BackendWasm, heap, Info, Inputs, KernelArgs, runStock, size } from './kernels-stock';
+import { BackendWasm, heap, Info, Inputs, KernelArgs, runStock, size, withFloat64Scratch } from './kernels-stock';
 import { BATCHNORM_WASM, BATCHNORM_WASM_SHARED } from './batchnorm-bytes';
 import { heapMemory, watLoader } from './wat';
 
@@ -52,30 +52,27 @@ export function fusedBatchNorm(args: KernelArgs): Info {
   const module = x.dtype === 'float32' && n > 0 && perChannel ? batchNormModule(heapMemory(backend)) : null;
   if (module === null) return runStock(backend, tf.FusedBatchNorm, args.inputs, args.attrs as object);
   const out = backend.makeOutput(x.shape, 'float32');
-  // four float64 arrays of c values: mean, scale, den, offset (8·c float32 slots, +2 to align to 8 bytes)
-  const k = backend.makeOutput([8 * c + 2], 'float32');
   try {
-    const at = (p: Info | undefined, fallback: number): ((j: number) => number) => {
-      if (p == null) return () => fallback;
-      const values = heap(backend, p);
-      return values.length === 1 ? () => values[0] : (j) => values[j];
-    };
-    const [m, v, o, sc] = [at(mean, 0), at(variance, 0), at(offset, 0), at(scale, 1)];
-    const kv = heap(backend, k);
-    const start = kv.byteOffset + (kv.byteOffset % 8);
-    const f64 = new Float64Array(kv.buffer, start, 4 * c);
-    for (let j = 0; j < c; j++) {
-      f64[j] = m(j);
-      f64[c + j] = sc(j);
-      f64[2 * c + j] = Math.sqrt(v(j) + eps);
-      f64[3 * c + j] = o(j);
-    }
-    module.bn(heap(backend, x).byteOffset, heap(backend, out).byteOffset, start, n / c, c);
+    // four float64 arrays of c values: mean, scale, den, offset
+    withFloat64Scratch(backend, 4 * c, (k, address) => {
+      // heap views after the scratch's allocation, which can grow (and detach) the heap
+      const at = (p: Info | undefined, fallback: number): ((j: number) => number) => {
+        if (p == null) return () => fallback;
+        const values = heap(backend, p);
+        return values.length === 1 ? () => values[0] : (j) => values[j];
+      };
+      const [m, v, o, sc] = [at(mean, 0), at(variance, 0), at(offset, 0), at(scale, 1)];
+      for (let j = 0; j < c; j++) {
+        k[j] = m(j);
+        k[c + j] = sc(j);
+        k[2 * c + j] = Math.sqrt(v(j) + eps);
+        k[3 * c + j] = o(j);
+      }
+      module.bn(heap(backend, x).byteOffset, heap(backend, out).byteOffset, address, n / c, c);
+    });
   } catch (err) {
     backend.disposeData(out.dataId);
     throw err;
-  } finally {
-    backend.disposeData(k.dataId);
   }
   return out;
 }

@@ -147,6 +147,25 @@ export function zeros(backend: BackendWasm, shape: Shape): Info {
 }
 
 /**
+ * Runs `body` with `count` float64 values of scratch in the wasm heap (zeroed), given as a view
+ * and as its byte address for a module; the scratch is disposed after. The view is detached if
+ * `body` allocates tensors: take it before, or read through a fresh view.
+ */
+export function withFloat64Scratch<T>(backend: BackendWasm, count: number, body: (values: Float64Array, address: number) => T): T {
+  // 2·count float32 slots, +2 so that an 8-byte-aligned start fits (float32 slots are 4-aligned)
+  const slots = backend.makeOutput([2 * count + 2], 'float32');
+  try {
+    const view = heap(backend, slots);
+    const address = view.byteOffset + (view.byteOffset % 8);
+    const values = new Float64Array(view.buffer, address, count);
+    values.fill(0);
+    return body(values, address);
+  } finally {
+    backend.disposeData(slots.dataId);
+  }
+}
+
+/**
  * A float32 view of `t`'s memory in the wasm heap. Take it after the last allocation: growing the
  * heap detaches earlier views.
  */

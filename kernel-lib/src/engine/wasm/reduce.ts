@@ -35,7 +35,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { COLSUM_WASM, COLSUM_WASM_SHARED } from './colsum-bytes';
 import { heapMemory, watLoader } from './wat';
-import { BackendWasm, heap, Info, Inputs, KernelArgs, runStock, size } from './kernels-stock';
+import { BackendWasm, heap, Info, Inputs, KernelArgs, runStock, size, withFloat64Scratch } from './kernels-stock';
 
 export type ReducePath = 'stock' | 'columns';
 
@@ -88,18 +88,10 @@ function reduce(args: KernelArgs, kernel: string, divide: boolean): Info {
   if (module === null) {
     sums = columnSums(heap(backend, x), plan.rows, plan.columns);
   } else {
-    // float64 sums on the heap: 2·columns float32 slots, +2 to align them to 8 bytes
-    const acc = backend.makeOutput([2 * plan.columns + 2], 'float32');
-    try {
-      const slots = heap(backend, acc);
-      const start = slots.byteOffset + (slots.byteOffset % 8);
-      sums = new Float64Array(slots.buffer, start, plan.columns);
-      sums.fill(0);
-      module.colsum(heap(backend, x).byteOffset, start, plan.rows, plan.columns);
-      sums = sums.slice();
-    } finally {
-      backend.disposeData(acc.dataId);
-    }
+    sums = withFloat64Scratch(backend, plan.columns, (acc, address) => {
+      module.colsum(heap(backend, x).byteOffset, address, plan.rows, plan.columns);
+      return acc.slice();
+    });
   }
   const dst = heap(backend, out);
   for (let c = 0; c < plan.columns; c++) dst[c] = divide ? sums[c] / plan.rows : sums[c];
