@@ -6,6 +6,10 @@ train.ts, on synthetic data: a few batches made before timing and cycled. Images
 eps 1e-3, momentum 0.01 (tfjs 0.99). Parameter counts are Keras-style (BN running mean and
 variance included) and asserted against the task's.
 
+run.ts starts it with OMP_WAIT_POLICY=PASSIVE (torchEnv there): Debian's torch, on OpenMP threads
+and OpenBLAS pthreads, otherwise spins OpenMP threads on the cores OpenBLAS needs (2-5x slower
+here, and unsteady). The detail line says which policy ran.
+
 Usage: python3 torch_bench.py '<task JSON>'   (run.ts writes the task; see ChildTask there)
 Prints progress to stderr and one line "@@nnlab-bench <JSON>" to stdout.
        python3 torch_bench.py --counts        prints {"mlp": 932362, "cnn": 1345066, ...} (tests)
@@ -152,7 +156,8 @@ def main():
     torch.set_num_threads(task["threads"])
     torch.manual_seed(task["seed"])
     blas, warning = blas_in_use(torch)
-    detail = f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads, CPU, BLAS: {blas}"
+    detail = (f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads, CPU, BLAS: {blas}, "
+              f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}")
     progress(detail)
     if warning:
         progress("WARNING: " + warning)

@@ -17,10 +17,10 @@ import {
   mergeRounds, missedTargetLines, ratio, ratios, ratioTable, runCounts, summarizeKernels, underLoad,
 } from '../src/bench/report';
 import { formatSpread, interleave, perRoundRatios, roundStats, SPREAD_BOUND } from '../src/bench/rounds';
-import { MAX_ROUNDS, parseList, PYTHON, ROUND_ORDER, runBench, torchScript } from '../src/bench/run';
+import { MAX_ROUNDS, parseList, PYTHON, ROUND_ORDER, runBench, torchEnv, torchScript } from '../src/bench/run';
 import { initStatsTable, parseArgs as parseInitArgs, productsFloor, rowOf, targetLines } from '../src/bench/initStats';
 import { plannedSkip, runChildTask, timeRuns } from '../src/bench/train';
-import { cnnCeiling, cnnLayers } from '../src/bench/ceiling';
+import { stepCeiling, stepLayers } from '../src/bench/ceiling';
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'nnlab.js');
 
@@ -350,6 +350,12 @@ test('the tfjs models have the lecture\'s weight counts: MLP 932,362, CNN 1,345,
   cnn.layers.forEach((l) => l.dispose());
 });
 
+test('torchEnv: PyTorch runs with OMP_WAIT_POLICY=PASSIVE unless the caller set a policy; the rest of the environment is kept', () => {
+  assert.deepEqual(torchEnv({ PATH: '/bin', OMP_NUM_THREADS: '2' }), { PATH: '/bin', OMP_NUM_THREADS: '2', OMP_WAIT_POLICY: 'PASSIVE' });
+  assert.deepEqual(torchEnv({ OMP_WAIT_POLICY: 'ACTIVE' }), { OMP_WAIT_POLICY: 'ACTIVE' });
+  assert.equal(torchEnv().PATH, process.env.PATH);
+});
+
 test('the PyTorch models of torch_bench.py have the same weight counts (Keras-style, BN running statistics included)', { skip: !fs.existsSync(PYTHON) && 'no /usr/bin/python3' }, (t) => {
   const r = spawnSync(PYTHON, [torchScript(), '--counts'], { encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0 && /No module named 'torch'/.test(r.stderr)) {
@@ -398,6 +404,7 @@ test('nnlab bench --quick --only gemm --rounds 2 --json runs every configuration
     const q = record.ratios.find((x) => x.config === 'wasm-nnlab' && x.bench === 'gemm')!;
     assert.ok(q.ratio > 0 && q.perRound.length === 2 && q.spread !== null && typeof q.unstable === 'boolean', JSON.stringify(q));
     assert.equal(q.reference, record.results.find((x) => x.config === 'pytorch')!.value);
+    assert.match(torch.detail, /OMP_WAIT_POLICY=PASSIVE/, 'the peer runs without spinning OpenMP threads');
   } else {
     assert.match(torch.detail, /apt-get install -y python3-torch/);
   }
@@ -426,9 +433,9 @@ test('bench:notebooks: cellTimes reads each code cell\'s busy-to-idle seconds an
   }
 });
 
-test('cnnLayers lists the lecture CNN\'s six convs and two dense layers with their shapes; the ceiling counts 15.13 GFLOP per step of 64', async () => {
+test('stepLayers lists the lecture CNN\'s six convs and two dense layers with their shapes; the ceiling counts 15.13 GFLOP per step of 64', async () => {
   await tf.ready();
-  const layers = cnnLayers(64);
+  const layers = stepLayers('cnn', 64);
   assert.deepEqual(layers.map((l) => [l.name, l.x, l.w]), [
     ['conv1', [64, 32, 32, 3], [3, 3, 3, 32]], ['conv2', [64, 32, 32, 32], [3, 3, 32, 32]],
     ['conv3', [64, 16, 16, 32], [3, 3, 32, 64]], ['conv4', [64, 16, 16, 64], [3, 3, 64, 64]],
@@ -439,7 +446,8 @@ test('cnnLayers lists the lecture CNN\'s six convs and two dense layers with the
   const conv = [113_246_208, 1_207_959_552, 603_979_776, 1_207_959_552, 603_979_776, 1_207_959_552];
   const expected = 3 * conv.reduce((a, b) => a + b) - conv[0] + 3 * (2 * 64 * 2048 * 512 + 2 * 64 * 512 * 10);
   assert.equal(expected, 15_126_626_304);
-  const c = cnnCeiling({ batch: 2, reps: 1 });
+  const c = stepCeiling('cnn', { batch: 2, reps: 1 });
+  assert.equal(c.bench, 'cnn');
   assert.equal(c.products.length, 6 * 3 - 1 + 2 * 3);
   assert.equal(c.flops * 32, expected, 'FLOPs scale with the batch');
   assert.ok(c.products.every((p) => p.ms > 0 && p.msFresh > 0));
@@ -447,22 +455,46 @@ test('cnnLayers lists the lecture CNN\'s six convs and two dense layers with the
   assert.ok(Math.abs(c.samplesPerSecondFresh - 2000 / c.msFresh) < 1e-9);
 });
 
-test('cnnCeiling leaves no tensor behind', async () => {
+test('the MLP and two-layer ceilings: dense layers only, no input gradient for the first (by hand: 0.61 and 0.06 GFLOP per step)', async () => {
+  await tf.ready();
+  assert.deepEqual(stepLayers('mlp', 128).map((l) => [l.name, l.x, l.w]), [
+    ['dense1', [128, 784], [784, 512]], ['dense2', [128, 512], [512, 512]], ['dense3', [128, 512], [512, 512]], ['dense4', [128, 512], [512, 10]],
+  ]);
+  const mlp = stepCeiling('mlp', { batch: 4, reps: 1 });
+  assert.equal(mlp.batch, 4);
+  assert.deepEqual(mlp.products.map((p) => p.name).slice(0, 3), ['dense1 forward', 'dense1 filter gradient', 'dense2 forward']);
+  assert.equal(mlp.products.length, 4 * 3 - 1);
+  const perSample = (d: number[][]) => d.reduce((a, [i, o], k) => a + (k === 0 ? 2 : 3) * 2 * i * o, 0);
+  assert.equal(mlp.flops, 4 * perSample([[784, 512], [512, 512], [512, 512], [512, 10]]));
+  assert.equal(128 * perSample([[784, 512], [512, 512], [512, 512], [512, 10]]), 612_106_240);
+  const two = stepCeiling('two-layer', { reps: 1 });
+  assert.equal(two.batch, 100, 'the benchmark\'s batch by default');
+  assert.equal(two.flops, 100 * perSample([[3072, 50], [50, 10]]));
+  assert.equal(two.flops, 61_740_000);
+});
+
+test('stepCeiling leaves no tensor behind', async () => {
   await tf.ready();
   const before = tf.memory().numTensors;
-  cnnCeiling({ batch: 1, reps: 1 });
+  stepCeiling('cnn', { batch: 1, reps: 1 });
+  stepCeiling('mlp', { batch: 1, reps: 1 });
   assert.equal(tf.memory().numTensors, before);
 });
 
-test('ceilingLines puts the ceiling, its derivation and the step\'s distance from it into the report', () => {
-  const ceiling = { batch: 64, flops: 15.12e9, ms: 300, samplesPerSecond: 213.3, msFresh: 400, samplesPerSecondFresh: 160, products: [
+test('ceilingLines puts each ceiling, its derivation, the step\'s distance from it and the reachable ratio into the report', () => {
+  const ceilings = [{ bench: 'cnn' as const, batch: 64, flops: 15.12e9, ms: 300, samplesPerSecond: 213.3, msFresh: 400, samplesPerSecondFresh: 160, products: [
     { name: 'conv2 forward', op: 'conv2d', flops: 1.2e9, ms: 24, msFresh: 25 }, { name: 'dense2 forward', op: 'matMul', flops: 655_360, ms: 0.05, msFresh: 0.06 },
-  ] };
-  const results = [{ config: 'wasm-nnlab', bench: 'cnn' as const, unit: 'samples/s' as const, value: 120, runs: [120], stepsPerRun: 5 }];
-  const lines = ceilingLines({ ceiling, results });
-  assert.match(lines.join('\n'), /15\.12 GFLOP\nper step of 64 in 300 ms \(50\.4 GFLOP\/s\) = at most 213 samples\/s\./);
-  assert.match(lines[3], /^The step ran 120 samples\/s: 56% of the ceiling, its time 1\.78x the products' \(goal: within 1\.3x\) -- the rest/);
-  assert.equal(lines[4], 'With each product\'s right operand new, as in a training step (XNNPACK packs it anew on every call): 400 ms, at most 160 samples/s; the step\'s time is 1.33x that.');
-  assert.equal(lines[5], '  slowest products: conv2 forward 24.0 ms (50.0 GFLOP/s); dense2 forward 0.1 ms (13.1 GFLOP/s)');
+  ] }, { bench: 'mlp' as const, batch: 128, flops: 0.5e9, ms: 10, samplesPerSecond: 12_800, msFresh: 12.8, samplesPerSecondFresh: 10_000, products: [
+    { name: 'dense1 forward', op: 'matMul', flops: 1e8, ms: 2, msFresh: 2.5 },
+  ] }];
+  const result = (config: string, bench: 'cnn' | 'mlp', value: number) => ({ config, bench, unit: 'samples/s' as const, value, runs: [value], stepsPerRun: 5 });
+  const results = [result('wasm-nnlab', 'cnn', 120), result('pytorch', 'cnn', 400), result('wasm-nnlab', 'mlp', 6400), result('pytorch', 'mlp', 10_000)];
+  const lines = ceilingLines({ ceilings, results });
+  assert.equal(lines[3], 'cnn: 15.12 GFLOP per step of 64 in 300.0 ms (50.4 GFLOP/s) = at most 213 samples/s; fresh 400.0 ms, at most 160 samples/s.');
+  assert.match(lines[4], /^  the step ran 120 samples\/s: 56% of the ceiling, its time 1\.78x the products' \(goal: within 1\.3x\) -- the rest is in the profile below; 1\.33x the fresh products'\.$/);
+  assert.equal(lines[5], '  PyTorch ran 400 samples/s: a ratio to PyTorch above 0.53 (0.40 with fresh operands) is out of reach on this backend here.');
+  assert.equal(lines[6], '  slowest products: conv2 forward 24.0 ms (50.0 GFLOP/s); dense2 forward 0.1 ms (13.1 GFLOP/s)');
+  assert.equal(lines[8], '  the step ran 6,400 samples/s: 50% of the ceiling, its time 2.00x the products\'; 1.56x the fresh products\'.');
+  assert.match(lines[9], /above 1\.28 \(1\.00 with fresh operands\)/);
   assert.deepEqual(ceilingLines({ results }), []);
 });

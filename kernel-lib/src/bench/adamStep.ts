@@ -17,6 +17,7 @@ import { useDevice } from '../engine/device';
 import { createOptimizer } from '../nets/optim';
 import { initTwoLayer, TwoLayerParams, twoLayerLoss } from '../nets/twoLayer';
 import { tableText, toTable } from '../show/table';
+import { torchEnv } from './run';
 
 const MARKER = '@@nnlab-bench ';
 const PYTHON = '/usr/bin/python3';
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
   if (!torch) process.stderr.write(`PyTorch is not installed for ${PYTHON}: only the wasm side is timed.\n`);
   const torchSide = () => {
     const task = { ...ADAM_BENCH, steps: a.steps, threads: a.threads };
-    const r = spawnSync(PYTHON, [path.join(__dirname, '..', '..', 'bench', 'adam_step_torch.py'), JSON.stringify(task)], { encoding: 'utf8' });
+    const r = spawnSync(PYTHON, [path.join(__dirname, '..', '..', 'bench', 'adam_step_torch.py'), JSON.stringify(task)], { encoding: 'utf8', env: torchEnv() });
     const line = r.stdout.split('\n').find((l) => l.startsWith(MARKER));
     if (r.status !== 0 || !line) throw new Error(`bench:adam-step: the PyTorch side failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
     return JSON.parse(line.slice(MARKER.length)) as { full: number; update: number; loss: number };

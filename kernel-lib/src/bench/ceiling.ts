@@ -1,14 +1,15 @@
 /**
- * The CNN ceiling (issue 25): how fast the lecture CNN's training step could run on this
- * backend if it did nothing but its products, each at the speed XNNPACK itself reaches for that
- * exact shape. The step's measured time divided by this is how far the rest (batch norm, ReLU,
- * pooling, dropout, the optimizer, transposes and tfjs's bookkeeping) and our gradient kernels
- * are from the hardware's wasm limit.
+ * Step ceilings (issue 25): how fast a training benchmark's step could run on this backend if it
+ * did nothing but its products, each at the speed XNNPACK itself reaches for that exact shape.
+ * The step's measured time divided by this is how far the rest (batch norm, ReLU, pooling,
+ * dropout, the optimizer, transposes and tfjs's bookkeeping) and our gradient kernels are from the
+ * hardware's wasm limit; a peer's whole step next to it says whether a ratio is reachable at all.
  *
  * Derivation. Every conv layer (3x3, 'same', stride 1) costs 2·B·H·W·9·ci·co FLOPs three times
- * per step: forward, input gradient (not for the first layer: the images need none) and filter
- * gradient. Every dense layer costs 2·B·in·out three times the same way. Each is timed as the
- * plain XNNPACK call of the same shape, on the backend as it runs (threads per operation):
+ * per step: forward, input gradient (not for the first layer: the inputs need none) and filter
+ * gradient. Every dense layer costs 2·B·in·out three times the same way (twice when it is first).
+ * Each is timed as the plain XNNPACK call of the same shape, on the backend as it runs (threads
+ * per operation):
  * - forward: `conv2d(x[B,H,W,ci], w[3,3,ci,co])`;
  * - input gradient: `conv2d(dy[B,H,W,co], w[3,3,co,ci])` (the rotated filter: what the
  *   Conv2DBackpropInput override runs);
@@ -24,15 +25,15 @@
  * gradients are new), so each is packed anew: the second figure, `msFresh`, times each product on
  * a fresh copy of that operand (made before the clock starts). The difference is large where the
  * packed operand is tall (the filter gradient packs dy, [B·H·W, co]: measured 13 ms for conv4's
- * 1M values) and small elsewhere. The goal is stated against the first figure; the second says
- * how much of the gap tfjs's per-call packing alone explains.
+ * 1M values) and small elsewhere. The CNN's goal is stated against the first figure; the second
+ * says how much of the gap tfjs's per-call packing alone explains.
  *
  * @example
- * const c = cnnCeiling({ batch: 64, reps: 5 });
+ * const c = stepCeiling('cnn', { batch: 64, reps: 5 });
  * console.log(`${(c.flops / 1e9).toFixed(1)} GFLOP in ${c.ms.toFixed(0)} ms: ${c.samplesPerSecond.toFixed(0)} samples/s at most`);
  */
 import * as tf from '@tensorflow/tfjs';
-import { cnnModel } from '../nets/models';
+import { benchModel, TRAIN_SPECS, TrainBench } from './models';
 
 /** One product of the step, timed at its shape. */
 export interface CeilingProduct {
@@ -47,14 +48,16 @@ export interface CeilingProduct {
   msFresh: number;
 }
 
-export interface CnnCeiling {
+export interface StepCeiling {
+  /** Which training benchmark's step. */
+  bench: TrainBench;
   batch: number;
   products: CeilingProduct[];
   /** Σ flops: one training step's products. */
   flops: number;
   /** Σ ms: the step if it were only its products. */
   ms: number;
-  /** batch / ms: the most samples/s this backend can train the CNN at. */
+  /** batch / ms: the most samples/s this backend can train the model at. */
   samplesPerSecond: number;
   /** Σ msFresh: the products with their weights packed anew, as tfjs-backend-wasm does in every step. */
   msFresh: number;
@@ -64,9 +67,9 @@ export interface CnnCeiling {
 
 interface Layer { kind: 'conv' | 'dense'; name: string; x: number[]; w: number[] }
 
-/** The conv and dense layers of the lecture CNN, with input and kernel shapes for `batch`. */
-export function cnnLayers(batch: number): Layer[] {
-  const model = cnnModel(1);
+/** The conv and dense layers of a training benchmark's model, with input and kernel shapes for `batch`. */
+export function stepLayers(bench: TrainBench, batch: number): Layer[] {
+  const model = benchModel(bench, 1);
   try {
     const out: Layer[] = [];
     let convs = 0;
@@ -114,15 +117,17 @@ function product(name: string, op: string, flops: number, w: tf.Tensor, run: (w:
 }
 
 /**
- * Times every product of one CNN training step at its shape (see the module comment) on the
- * current backend. Inputs are uniform in [-1, 1) with a fixed seed; every tensor is disposed.
+ * Times every product of one training step of `bench` at its shape (see the module comment) on
+ * the current backend; `batch` defaults to the benchmark's. Inputs are uniform in [-1, 1) with a
+ * fixed seed; every tensor is disposed.
  */
-export function cnnCeiling(options: { batch?: number; reps?: number } = {}): CnnCeiling {
-  const batch = options.batch ?? 64;
+export function stepCeiling(bench: TrainBench, options: { batch?: number; reps?: number } = {}): StepCeiling {
+  const batch = options.batch ?? TRAIN_SPECS[bench].batchSize;
   const reps = options.reps ?? 5;
   const products: CeilingProduct[] = [];
   const u = (shape: number[], seed: number) => tf.randomUniform(shape, -1, 1, 'float32', seed);
-  cnnLayers(batch).forEach((l, i) => {
+  const shape = (s: number[]) => `[${s.join(',')}]`;
+  stepLayers(bench, batch).forEach((l, i) => {
     const hold: tf.Tensor[] = [];
     const keep = <T extends tf.Tensor>(t: T): T => { hold.push(t); return t; };
     try {
@@ -136,7 +141,6 @@ export function cnnCeiling(options: { batch?: number; reps?: number } = {}): Cnn
         const kr = keep(u([3, 3, co, ci], 10 * i + 3)) as tf.Tensor4D;
         const patches = keep(u([9 * ci, b * h * w], 10 * i + 4)) as tf.Tensor2D;
         const dy2 = keep(dy.reshape([b * h * w, co])) as tf.Tensor2D;
-        const shape = (s: number[]) => `[${s.join(',')}]`;
         products.push(product(`${l.name} forward`, `conv2d ${shape(l.x)} * ${shape(l.w)}`, flops, k, (f) => tf.conv2d(x, f as tf.Tensor4D, 1, 'same'), reps));
         if (i > 0) products.push(product(`${l.name} input gradient`, `conv2d ${shape(dy.shape)} * ${shape(kr.shape)}`, flops, kr, (f) => tf.conv2d(dy, f as tf.Tensor4D, 1, 'same'), reps));
         products.push(product(`${l.name} filter gradient`, `matMul ${shape(patches.shape)} x ${shape(dy2.shape)}`, flops, dy2, (d) => tf.matMul(patches, d as tf.Tensor2D), reps));
@@ -148,7 +152,7 @@ export function cnnCeiling(options: { batch?: number; reps?: number } = {}): Cnn
         const k = keep(u(l.w, 10 * i + 1)) as tf.Tensor2D;
         const dy = keep(u([b, m], 10 * i + 2)) as tf.Tensor2D;
         products.push(product(`${l.name} forward`, `matMul [${b},${n}] x [${n},${m}]`, flops, k, (w) => tf.matMul(x, w as tf.Tensor2D), reps));
-        products.push(product(`${l.name} input gradient`, `matMul [${b},${m}] x [${n},${m}]ᵀ`, flops, k, (w) => tf.matMul(dy, w as tf.Tensor2D, false, true), reps));
+        if (i > 0) products.push(product(`${l.name} input gradient`, `matMul [${b},${m}] x [${n},${m}]ᵀ`, flops, k, (w) => tf.matMul(dy, w as tf.Tensor2D, false, true), reps));
         products.push(product(`${l.name} filter gradient`, `matMul [${b},${n}]ᵀ x [${b},${m}]`, flops, dy, (d) => tf.matMul(x, d as tf.Tensor2D, true, false), reps));
       }
     } finally {
@@ -158,5 +162,5 @@ export function cnnCeiling(options: { batch?: number; reps?: number } = {}): Cnn
   const flops = products.reduce((a, p) => a + p.flops, 0);
   const ms = products.reduce((a, p) => a + p.ms, 0);
   const msFresh = products.reduce((a, p) => a + p.msFresh, 0);
-  return { batch, products, flops, ms, samplesPerSecond: (batch * 1000) / ms, msFresh, samplesPerSecondFresh: (batch * 1000) / msFresh };
+  return { bench, batch, products, flops, ms, samplesPerSecond: (batch * 1000) / ms, msFresh, samplesPerSecondFresh: (batch * 1000) / msFresh };
 }

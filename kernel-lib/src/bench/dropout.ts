@@ -25,6 +25,7 @@ import { seedStream } from '../core/rng';
 import { batchIndices } from '../data/transform';
 import { createMlpTrainer, DenseData, disposeMlpTrainer, mlpTrainEpoch, MNIST_MLP_SIZES } from '../lessons/dropout/mlp';
 import { netParameterCount } from '../lessons/dropout/net';
+import { torchEnv } from './run';
 
 const SAMPLES = 60_000;
 const BATCH = 128;
@@ -139,7 +140,7 @@ print(json.dumps({"name": "PyTorch " + torch.__version__ + " CPU", "backend": "t
 /** PyTorch with `threads` intra-op threads (its default here can be 1: OpenMP sees one CPU). */
 function runTorch(threads: number): Measurement | { skip: string } {
   const cfg = { sizes: MNIST_MLP_SIZES, p: P, batch: BATCH, samples: SAMPLES, lr: LR, warmup: WARMUP, threads };
-  const r = spawnSync('/usr/bin/python3', ['-c', TORCH_SCRIPT, JSON.stringify(cfg)], { encoding: 'utf8', timeout: 3_600_000 });
+  const r = spawnSync('/usr/bin/python3', ['-c', TORCH_SCRIPT, JSON.stringify(cfg)], { encoding: 'utf8', timeout: 3_600_000, env: torchEnv() });
   if (r.error) return { skip: `/usr/bin/python3 did not run (${r.error.message})` };
   if (r.status !== 0) return { skip: `failed: ${r.stderr.trim().split('\n').slice(-2).join(' ')}` };
   const out = JSON.parse(r.stdout.slice(r.stdout.lastIndexOf('{"')));

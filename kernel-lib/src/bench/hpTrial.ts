@@ -22,6 +22,7 @@ import { flatSplits } from '../data/splits';
 import { useDevice } from '../engine/device';
 import { trainTwoLayer } from '../nets/twoLayerTrain';
 import { tableText, toTable } from '../show/table';
+import { torchEnv } from './run';
 
 const MARKER = '@@nnlab-bench ';
 const PYTHON = '/usr/bin/python3';
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
   };
   const torchTrial = () => {
     const task = { ...files, dims: data.dims, epochs: a.epochs, threads: a.threads, ...HP_TRIAL };
-    const r = spawnSync(PYTHON, [path.join(__dirname, '..', '..', 'bench', 'hp_trial_torch.py'), JSON.stringify(task)], { encoding: 'utf8' });
+    const r = spawnSync(PYTHON, [path.join(__dirname, '..', '..', 'bench', 'hp_trial_torch.py'), JSON.stringify(task)], { encoding: 'utf8', env: torchEnv() });
     const line = r.stdout.split('\n').find((l) => l.startsWith(MARKER));
     if (r.status !== 0 || !line) throw new Error(`bench:hp-trial: the PyTorch side failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
     return JSON.parse(line.slice(MARKER.length)) as { seconds: number; valAcc: number; threads: number };

@@ -18,6 +18,7 @@ import { useDevice } from '../engine/device';
 import { createOptimizer } from '../nets/optim';
 import { optimizerRace } from '../lessons/optimizers/race';
 import { SURFACES } from '../lessons/optimizers/surfaces';
+import { torchEnv } from './run';
 
 const SHAPES: number[][] = [[3072, 50], [50], [50, 10], [10]];
 const WARM = 5;
@@ -85,7 +86,7 @@ for k in range(${WARM + STEPS}):
     if k >= ${WARM}: times.append((t1 - t0) * 1000)
 times.sort(); print(times[len(times) // 2])`;
   try {
-    return Number(Number(execFileSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()).toFixed(3));
+    return Number(Number(execFileSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: torchEnv() }).trim()).toFixed(3));
   } catch (err) {
     return `not measured: ${String((err as { stderr?: string }).stderr ?? err).split('\n').filter(Boolean).pop()}`;
   }

@@ -3,7 +3,7 @@
  * their spread (./rounds.ts), the per-kernel summary of a profiled step, and the printed tables. Everything here takes plain JSON (the `--json` record) and returns
  * plain JSON or text, so it is tested without running a benchmark.
  */
-import type { CnnCeiling } from './ceiling';
+import type { StepCeiling } from './ceiling';
 import { tableText, toTable } from '../show/table';
 import type { BenchName } from './models';
 import { formatSpread, median, perRoundRatios, present, roundStats, SPREAD_BOUND, unstableFlag } from './rounds';
@@ -100,8 +100,8 @@ export interface BenchRecord {
   results: BenchResult[];
   ratios: RatioRow[];
   profiles: StepProfile[];
-  /** The CNN ceiling on wasm + nnlab (./ceiling), timed in the first round. */
-  ceiling?: CnnCeiling;
+  /** The step ceilings of the training benchmarks on wasm + nnlab (./ceiling), timed in the first round. */
+  ceilings?: StepCeiling[];
   /** Targets of the training benchmarks (wasm + nnlab / PyTorch). */
   targets: Partial<Record<BenchName, number>>;
   meta: { startedAt: string; seconds: number };
@@ -333,38 +333,47 @@ export function methodLines(record: Pick<BenchRecord, 'options' | 'results' | 'c
   ];
 }
 
-/** The whole printed report. */
 /** Within this factor of the ceiling's time is the issue's goal for the CNN step. */
 export const CEILING_GOAL = 1.3;
 
 /**
- * The CNN ceiling next to the measured step: what the products alone cost at XNNPACK's speed for
- * their shapes, how it was derived, and how far the step is from it; the slowest products.
+ * The step ceilings next to the measured steps: what each training step's products alone cost at
+ * XNNPACK's speed for their shapes, how that was derived, how far wasm + nnlab's step is from it,
+ * the most a ratio to PyTorch can be on this backend (the ceiling's rate over PyTorch's), and the
+ * slowest products.
  */
-export function ceilingLines(record: Pick<BenchRecord, 'ceiling' | 'results'>): string[] {
-  const c = record.ceiling;
-  if (!c) return [];
-  const step = record.results.find((r) => r.config === TARGET_CONFIG && r.bench === 'cnn')?.value ?? null;
+export function ceilingLines(record: Pick<BenchRecord, 'ceilings' | 'results'>): string[] {
+  const ceilings = record.ceilings ?? [];
+  if (ceilings.length === 0) return [];
+  const rate = (config: string, bench: string) => record.results.find((r) => r.config === config && r.bench === bench)?.value ?? null;
   const gflops = (flops: number, ms: number) => (flops / ms / 1e6).toFixed(1);
   const lines = [
-    `CNN ceiling on wasm + nnlab: the step's products only (conv forward, input and filter gradients, dense), each timed as`,
-    `the plain XNNPACK call of its shape (conv2d, or matMul over patches for the filter gradient): ${(c.flops / 1e9).toFixed(2)} GFLOP`,
-    `per step of ${c.batch} in ${c.ms.toFixed(0)} ms (${gflops(c.flops, c.ms)} GFLOP/s) = at most ${formatRate(c.samplesPerSecond)} samples/s.`,
+    'Step ceilings on wasm + nnlab: a training step\'s products only (conv forward, input and filter gradients; dense x·W, dy·Wᵀ, xᵀ·dy),',
+    'each timed as the plain XNNPACK call of its shape (conv2d, or matMul over patches for a filter gradient), its fastest run;',
+    '"fresh": each product\'s right operand new, as in a training step (XNNPACK packs it anew on every call).',
   ];
-  if (step !== null) {
-    const factor = c.samplesPerSecond / step;
-    lines.push(`The step ran ${formatRate(step)} samples/s: ${(100 / factor).toFixed(0)}% of the ceiling, its time ${factor.toFixed(2)}x the ` +
-      `products' (goal: within ${CEILING_GOAL}x)${factor <= CEILING_GOAL ? '' : ' -- the rest is in the profile below'}.`);
+  for (const c of ceilings) {
+    lines.push(`${c.bench}: ${(c.flops / 1e9).toFixed(2)} GFLOP per step of ${c.batch} in ${c.ms.toFixed(1)} ms (${gflops(c.flops, c.ms)} GFLOP/s) = ` +
+      `at most ${formatRate(c.samplesPerSecond)} samples/s; fresh ${c.msFresh.toFixed(1)} ms, at most ${formatRate(c.samplesPerSecondFresh)} samples/s.`);
+    const step = rate(TARGET_CONFIG, c.bench);
+    if (step !== null) {
+      const factor = c.samplesPerSecond / step;
+      const goal = c.bench === 'cnn' ? ` (goal: within ${CEILING_GOAL}x)${factor <= CEILING_GOAL ? '' : ' -- the rest is in the profile below'}` : '';
+      lines.push(`  the step ran ${formatRate(step)} samples/s: ${(100 / factor).toFixed(0)}% of the ceiling, its time ${factor.toFixed(2)}x the ` +
+        `products'${goal}; ${(c.samplesPerSecondFresh / step).toFixed(2)}x the fresh products'.`);
+    }
+    const torch = rate('pytorch', c.bench);
+    if (torch !== null) {
+      lines.push(`  PyTorch ran ${formatRate(torch)} samples/s: a ratio to PyTorch above ${(c.samplesPerSecond / torch).toFixed(2)} ` +
+        `(${(c.samplesPerSecondFresh / torch).toFixed(2)} with fresh operands) is out of reach on this backend here.`);
+    }
+    const slowest = [...c.products].sort((a, b) => b.ms - a.ms).slice(0, 4);
+    lines.push(`  slowest products: ${slowest.map((p) => `${p.name} ${p.ms.toFixed(1)} ms (${gflops(p.flops, p.ms)} GFLOP/s)`).join('; ')}`);
   }
-  const freshFactor = step === null ? null : c.samplesPerSecondFresh / step;
-  lines.push(`With each product's right operand new, as in a training step (XNNPACK packs it anew on every call): ` +
-    `${c.msFresh.toFixed(0)} ms, at most ${formatRate(c.samplesPerSecondFresh)} samples/s` +
-    `${freshFactor === null ? '' : `; the step's time is ${freshFactor.toFixed(2)}x that`}.`);
-  const slowest = [...c.products].sort((a, b) => b.ms - a.ms).slice(0, 4);
-  lines.push(`  slowest products: ${slowest.map((p) => `${p.name} ${p.ms.toFixed(1)} ms (${gflops(p.flops, p.ms)} GFLOP/s)`).join('; ')}`);
   return lines;
 }
 
+/** The whole printed report. */
 export function benchReportText(record: BenchRecord): string {
   const m = record.machine;
   const v = record.versions;

@@ -10,13 +10,14 @@
  * - `wasm-nnlab`: nnlab's kernel overrides and threads (`NNLAB_WASM_THREADS`, else 'auto');
  * - `cpu`: plain JavaScript, very slow: the GEMM, the MLP and the two-layer net, one step per run;
  * - `tfjs-node`: native TensorFlow, when `@tensorflow/tfjs-node` is installed;
- * - `pytorch`: `kernel-lib/bench/torch_bench.py` on /usr/bin/python3, torch.set_num_threads(2).
+ * - `pytorch`: `kernel-lib/bench/torch_bench.py` on /usr/bin/python3, torch.set_num_threads(2),
+ *   OMP_WAIT_POLICY=PASSIVE ({@link torchEnv}: without it Debian's torch runs 2-5x slower here).
  *
  * @example
  * const record = await runBench({ only: ['gemm'], quick: true, rounds: 2 });
  * console.log(benchReportText(record));
  */
-import type { CnnCeiling } from './ceiling';
+import type { StepCeiling } from './ceiling';
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -50,6 +51,19 @@ export const MAX_ROUNDS = 20;
 
 /** Threads PyTorch gets (issue 4: "2 threads"). */
 export const TORCH_THREADS = 2;
+/**
+ * The environment PyTorch runs in: this process's, with `OMP_WAIT_POLICY=PASSIVE` unless it is
+ * set. Debian's torch runs its own ops on OpenMP threads and its products on OpenBLAS's pthreads;
+ * by default an OpenMP thread spins for a while after each parallel region, on the core OpenBLAS
+ * needs next. Measured here (2 cores, 2 threads, `nnlab bench`'s MLP, 12 runs of 60 steps):
+ * 3,698 samples/s median, runs from 3,008 to 6,384, by default; 9,900 (9,254 to 10,309) with
+ * PASSIVE; the two-layer net 18,938 against 97,446. A PyTorch from pip (MKL, one OpenMP pool)
+ * does not pay this, so the peer runs without it: the fast and steady PyTorch is the fair one.
+ */
+export function torchEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, OMP_WAIT_POLICY: env.OMP_WAIT_POLICY ?? 'PASSIVE' };
+}
+
 /** The Python that runs PyTorch: Debian's, where `apt-get install python3-torch` puts it. */
 export const PYTHON = '/usr/bin/python3';
 export function torchScript(): string {
@@ -87,9 +101,9 @@ export function parseList<T extends string>(option: string, value: string, allow
 interface ChildOutcome { output?: ConfigOutput; unavailable?: string; failed?: string }
 
 /** Runs `command args`, passes its stderr through, and parses the marked line of its stdout. */
-function runChild(command: string, args: string[]): Promise<ChildOutcome> {
+function runChild(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<ChildOutcome> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'], env: env ?? process.env });
     let stdout = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
     child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
@@ -123,7 +137,7 @@ async function runConfig(config: ConfigName, t: RoundTask): Promise<ChildOutcome
       benches: t.only, specs: TRAIN_SPECS, gemmSize: GEMM_SIZE, threads: TORCH_THREADS, seed: t.seed,
       schedule: t.quick ? SCHEDULES.quick : SCHEDULES.full, stepsPerRun: t.stepsPerRun ?? {},
     };
-    const r = await runChild(PYTHON, [torchScript(), JSON.stringify(task)]);
+    const r = await runChild(PYTHON, [torchScript(), JSON.stringify(task)], torchEnv());
     return r.unavailable ? { unavailable: `${r.unavailable}; ${TORCH_INSTALL_HINT}` } : r;
   }
   if (config === 'tfjs-node' && installedPackageName('@tensorflow/tfjs-node') !== '@tensorflow/tfjs-node') {
@@ -155,7 +169,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchRecord>
   const progress = options.onProgress ?? (() => undefined);
   const loadAverageStart = os.loadavg();
   const profiles: StepProfile[] = [];
-  let ceiling: CnnCeiling | undefined;
+  let ceilings: StepCeiling[] | undefined;
   const versions: Record<string, string> = { nnlab: VERSION, node: process.version };
   const order = ROUND_ORDER.filter((c) => configs.includes(c));
   const done = new Map<ConfigName, ConfigRounds>(order.map((c) => [c, { rounds: Array<null>(rounds).fill(null), failures: [] }]));
@@ -170,7 +184,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchRecord>
       c.detail ??= r.output.detail;
       if (!stepsPerRun.has(config)) stepsPerRun.set(config, Object.fromEntries(r.output.results.filter((x) => x.stepsPerRun > 0).map((x) => [x.bench, x.stepsPerRun])));
       profiles.push(...r.output.profiles);
-      ceiling ??= r.output.ceiling;
+      ceilings ??= r.output.ceilings;
       Object.assign(versions, r.output.versions);
     } else {
       if (r.unavailable) c.unavailable = r.unavailable;
@@ -196,7 +210,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchRecord>
     results,
     ratios: ratios(results, targets, SPREAD_BOUND),
     profiles,
-    ...(ceiling ? { ceiling } : {}),
+    ...(ceilings ? { ceilings } : {}),
     targets,
     meta: { startedAt: started.toISOString(), seconds: (performance.now() - t0) / 1000 },
   };

@@ -17,8 +17,8 @@ import { seedStream } from '../core/rng';
 import { initWasmBackend } from '../engine/wasm/threads';
 import { isWasmKernelOverridden, registerWasmKernelOverrides, unregisterWasmKernelOverrides, WASM_KERNEL_OVERRIDES } from '../engine/wasm/kernels';
 import { VERSION } from '../core/version';
-import { BenchName, benchModel, GEMM_SIZE, TRAIN_SPECS, TrainBench } from './models';
-import { cnnCeiling, CnnCeiling } from './ceiling';
+import { BenchName, benchModel, GEMM_SIZE, TRAIN_BENCHES, TRAIN_SPECS, TrainBench } from './models';
+import { stepCeiling, StepCeiling } from './ceiling';
 import { BenchResult, fastestCalls, median, ProfiledKernel, StepProfile, summarizeKernels } from './report';
 
 /** The tfjs configurations, each in its own process. */
@@ -44,7 +44,7 @@ export interface ChildTask {
   schedule: Schedule;
   /** Profile training steps of each model (tf.profile; `schedule.runs` steps, each call's fastest) after timing it. */
   profile: boolean;
-  /** With 'cnn' among the benches: also time the CNN step's products at their shapes (./ceiling). */
+  /** Also time each training benchmark's products at their shapes (./ceiling). */
   ceiling?: boolean;
   seed: number;
   /**
@@ -64,8 +64,8 @@ export interface ConfigOutput {
   versions: Record<string, string>;
   results: BenchResult[];
   profiles: StepProfile[];
-  /** The CNN ceiling on this configuration's backend, when the task asked for it. */
-  ceiling?: CnnCeiling;
+  /** The step ceilings of the training benchmarks on this configuration's backend, when the task asked for them. */
+  ceilings?: StepCeiling[];
 }
 
 /** Marks the child's result line on stdout (libraries may print there too). */
@@ -230,14 +230,15 @@ export async function runChildTask(task: ChildTask, progress: (line: string) => 
       : result.error ? `failed: ${result.error}` : `skipped: ${result.skipped}`;
     progress(`${task.config}: ${bench}: ${what}`);
   }
-  let ceiling: CnnCeiling | undefined;
-  if (task.ceiling && task.benches.includes('cnn')) {
-    ceiling = cnnCeiling({ batch: TRAIN_SPECS.cnn.batchSize, reps: task.schedule.runs + 4 });
-    progress(`${task.config}: cnn ceiling: ${(ceiling.flops / 1e9).toFixed(1)} GFLOP of products per step in ${ceiling.ms.toFixed(0)} ms: ` +
-      `at most ${ceiling.samplesPerSecond.toFixed(0)} samples/s`);
+  const ceilings: StepCeiling[] = [];
+  for (const bench of task.ceiling ? TRAIN_BENCHES.filter((b) => task.benches.includes(b)) : []) {
+    const c = stepCeiling(bench, { reps: task.schedule.runs + 4 });
+    ceilings.push(c);
+    progress(`${task.config}: ${bench} ceiling: ${(c.flops / 1e9).toFixed(2)} GFLOP of products per step in ${c.ms.toFixed(1)} ms: ` +
+      `at most ${c.samplesPerSecond.toFixed(0)} samples/s`);
   }
   const versions = { nnlab: VERSION, tfjs: tf.version.tfjs, 'tfjs-backend-wasm': version_wasm, node: process.version };
-  return { config: task.config, backend: tf.getBackend(), detail, versions, results, profiles, ...(ceiling ? { ceiling } : {}) };
+  return { config: task.config, backend: tf.getBackend(), detail, versions, results, profiles, ...(ceilings.length ? { ceilings } : {}) };
 }
 
 if (require.main === module) {
