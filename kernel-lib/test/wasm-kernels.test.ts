@@ -352,6 +352,11 @@ function convCases(): ConvCase[] {
       }
     }
   }
+  // images narrower or lower than the filter, stride 1 'same': some taps see no column (or no row) of x at all
+  for (const [xShape, f] of [[[2, 2, 2, 3], 5], [[1, 1, 7, 2], 3], [[3, 6, 1, 1], 3], [[2, 1, 1, 2], 5]] as [Shape4, number][]) {
+    const filterShape: Shape4 = [f, f, xShape[3], 2];
+    cases.push({ xShape, filterShape, strides: 1, pad: 'same', info: convInfo(xShape, filterShape, 1, 'same') });
+  }
   for (const mode of ['floor', 'round', 'ceil'] as const) {
     for (const [h, f, strides, pad] of [[5, 2, 2, 0], [8, 3, 3, 1], [7, 2, 3, 0]]) {
       const xShape: Shape4 = [2, h, h + 1, 3];
