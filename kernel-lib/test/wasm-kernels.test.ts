@@ -32,7 +32,7 @@ import { FilterGradOptions, patchesModule, setFilterGradOptions } from '../src/e
 import { maxPoolGradModule } from '../src/engine/wasm/max-pool-grad';
 import { colsumModule } from '../src/engine/wasm/reduce';
 import { heapMemory } from '../src/engine/wasm/wat';
-import { withFloat64Scratch } from '../src/engine/wasm/kernels-stock';
+import { Info, reverseBlocks, withFloat64Scratch } from '../src/engine/wasm/kernels-stock';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
@@ -493,6 +493,23 @@ test('setFilterGradOptions changes the path and the block size and returns the p
   assert.throws(() => setFilterGradOptions({ path: 'gemm' as FilterGradOptions['path'] }), { message: `setFilterGradOptions: path is "gemm"; allowed: 'patches', 'conv'` });
   assert.throws(() => setFilterGradOptions({ maxPatchValues: 0 }), { message: 'setFilterGradOptions: maxPatchValues is 0; allowed: an integer >= 1' });
   assert.deepEqual(setFilterGradOptions({}), before);
+});
+
+test('reverseBlocks is tf.reverse along the leading axis, value for value; a shape that does not split says so', async () => {
+  await tf.setBackend('wasm');
+  const backend = tf.backend() as BackendWasm;
+  for (const [shape, blocks] of [[[9, 3, 4], 9], [[1, 5], 1], [[4, 2, 2, 2], 4], [[6], 3]] as [number[], number][]) {
+    const x = tf.tensor(uniform(shape.reduce((a, b) => a * b, 1), 77), shape);
+    const info = reverseBlocks(backend, x as unknown as Info, blocks, shape);
+    const got = tf.engine().makeTensorFromTensorInfo(info);
+    const want = tf.reverse(x.reshape([blocks, -1]), 0).reshape(shape);
+    assert.deepEqual(Array.from(got.dataSync()), Array.from(want.dataSync()), `[${shape}] in ${blocks} blocks`);
+    assert.deepEqual(got.shape, shape);
+    tf.dispose([x, got, want]);
+  }
+  const x = tf.zeros([5, 2]);
+  assert.throws(() => reverseBlocks(backend, x as unknown as Info, 3, [5, 2]), /^Error: reverseBlocks: 10 values do not make 3 blocks of shape \[5,2\]$/);
+  x.dispose();
 });
 
 test('Conv2DBackpropInput on wasm equals cpu within float32 rounding over strides 1-3, filters 1-5, valid/same/explicit padding', async (t) => {

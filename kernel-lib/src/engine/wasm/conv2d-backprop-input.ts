@@ -32,7 +32,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkDyShape } from './conv2d-backprop-filter';
-import { BackendWasm, crop, Info, Inputs, KernelArgs, runStock, Scratch, size, view, withScratch, zeros } from './kernels-stock';
+import { BackendWasm, crop, Info, Inputs, KernelArgs, reverseBlocks, runStock, Scratch, size, view, withScratch, zeros } from './kernels-stock';
 
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
 
@@ -102,9 +102,10 @@ function inputGradByConv(scratch: Scratch, dy: Info, filter: Info, info: Conv2DI
   }
   const { top: ct, bottom: cb, left: cl, right: cr } = plan.crop;
   if (ct + cb + cl + cr > 0) spread = scratch.keep(crop(scratch.backend, spread, ct, cb, cl, cr));
-  // rot180 over (kh, kw) is a reversal of the flattened fh·fw axis: kh·fw + kw -> (fh-1-kh)·fw + (fw-1-kw).
-  const flipped = scratch.run(tf.Reverse, { x: view(filter, [fh * fw, ci, co]) }, { dims: [0] });
-  const rotated = view(scratch.transpose(flipped, [0, 2, 1]), [fh, fw, co, ci]);
+  // rot180 over (kh, kw) is a reversal of the flattened fh·fw axis: kh·fw + kw -> (fh-1-kh)·fw + (fw-1-kw);
+  // Ci and Co swap inside each tap: one transpose, then the fh·fw blocks in reverse order.
+  const swapped = scratch.transpose(view(filter, [fh * fw, ci, co]), [0, 2, 1]);
+  const rotated = scratch.keep(reverseBlocks(scratch.backend, swapped, fh * fw, [fh, fw, co, ci]));
   const [top, bottom, left, right] = plan.pad;
   return runStock(scratch.backend, tf.Conv2D, { x: spread, filter: rotated }, {
     strides: [1, 1], pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC', dilations: [1, 1],

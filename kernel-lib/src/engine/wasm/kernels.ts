@@ -20,9 +20,9 @@
  * | `NnlabAdamUpdate`      | (Adam: 14 elementwise ops a variable)       | one SIMD pass on the heap, the same bits ({@link ./adam}) |
  *
  * Each override computes what the stock kernel (or, for the filter gradient, the cpu kernel)
- * computes, from the stock kernels' fast paths (Transpose, PadV2, Reverse, Conv2D, the plain
+ * computes, from the stock kernels' fast paths (Transpose, PadV2, Conv2D, the plain
  * XNNPACK product) called directly with the backend, or (Tile, Identity, Cast, MaxPoolGrad with
- * overlapping windows) in JavaScript on the wasm heap, or (Tanh, FusedBatchNorm, MaxPoolGrad, Sum,
+ * overlapping windows, the input gradient's filter reversal) in JavaScript on the wasm heap, or (Tanh, FusedBatchNorm, MaxPoolGrad, Sum,
  * Mean, the Adam update and the filter gradient's patches) in nnlab's own small SIMD wasm modules
  * on that heap (./wat.ts); intermediates are freed with `backend.disposeData`. Cases
  * without a fast path fall back to a correct kernel (see each module). Two gradients are replaced
