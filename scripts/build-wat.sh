@@ -3,7 +3,7 @@
 # compiled, base64) from its source kernel-lib/src/engine/wasm/NAME.wat with wabt's wat2wasm
 # (Debian: apt-get install wabt). NAME: tanh (the Tanh override), adam (the fused Adam update),
 # batchnorm (FusedBatchNorm), colsum (Sum and Mean over leading axes), maxpoolgrad (MaxPoolGrad,
-# windows apart) or patches (the patch matrix of the filter gradient).
+# windows apart), patches (the patch matrix of the filter gradient) or transpose (Transpose).
 # Two builds: the heap of the one-thread backend (plain memory) and of the threaded one (shared
 # memory); they differ only in the memory import. test/wasm-kernels.test.ts checks
 # that every committed NAME-bytes.ts is what this script makes.

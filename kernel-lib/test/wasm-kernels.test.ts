@@ -31,6 +31,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { FilterGradOptions, patchesModule, setFilterGradOptions } from '../src/engine/wasm/conv2d-backprop-filter';
 import { maxPoolGradModule } from '../src/engine/wasm/max-pool-grad';
 import { colsumModule } from '../src/engine/wasm/reduce';
+import { planTranspose } from '../src/engine/wasm/transpose';
 import { heapMemory } from '../src/engine/wasm/wat';
 import { Info, reverseBlocks, withFloat64Scratch } from '../src/engine/wasm/kernels-stock';
 
@@ -170,7 +171,7 @@ test('registerWasmKernelOverrides() installs the thirteen kernels once and unreg
   const stock = Object.fromEntries(WASM_KERNEL_OVERRIDES.map((name) => [name, tf.getKernel(name, 'wasm')]));
   assert.equal(stock.Conv2DBackpropFilter, undefined, 'stock tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter');
   assert.equal(stock.NnlabAdamUpdate, undefined, 'the fused Adam update is nnlab\'s own');
-  assert.deepEqual(registerWasmKernelOverrides(), ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad', 'Sum', 'Mean', 'Cast', 'Tanh', 'FusedBatchNorm', 'NnlabAdamUpdate']);
+  assert.deepEqual(registerWasmKernelOverrides(), ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad', 'Sum', 'Mean', 'Cast', 'Tanh', 'FusedBatchNorm', 'NnlabAdamUpdate', 'Transpose']);
   const installed = WASM_KERNEL_OVERRIDES.map((name) => tf.getKernel(name, 'wasm'));
   assert.deepEqual(registerWasmKernelOverrides(), [...WASM_KERNEL_OVERRIDES], 'a second call changes nothing');
   assert.deepEqual(WASM_KERNEL_OVERRIDES.map((name) => tf.getKernel(name, 'wasm')), installed);
@@ -465,7 +466,7 @@ test('patches.wat writes the transposed patch matrix exactly: every entry x[c, b
   }
 });
 
-test('every committed NAME-bytes.ts (adam, batchnorm, colsum, maxpoolgrad, patches, tanh) is what scripts/build-wat.sh NAME makes from NAME.wat (when wat2wasm is installed)', (t) => {
+test('every committed NAME-bytes.ts (adam, batchnorm, colsum, maxpoolgrad, patches, tanh, transpose) is what scripts/build-wat.sh NAME makes from NAME.wat (when wat2wasm is installed)', (t) => {
   try {
     execFileSync('wat2wasm', ['--version'], { stdio: 'ignore' });
   } catch {
@@ -475,7 +476,7 @@ test('every committed NAME-bytes.ts (adam, batchnorm, colsum, maxpoolgrad, patch
   const root = path.resolve(__dirname, '..', '..', '..');
   const dir = path.join(root, 'kernel-lib', 'src', 'engine', 'wasm');
   const names = fs.readdirSync(dir).filter((f) => f.endsWith('.wat')).map((f) => f.slice(0, -4)).sort();
-  assert.deepEqual(names, ['adam', 'batchnorm', 'colsum', 'maxpoolgrad', 'patches', 'tanh']);
+  assert.deepEqual(names, ['adam', 'batchnorm', 'colsum', 'maxpoolgrad', 'patches', 'tanh', 'transpose']);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nnlab-wat-'));
   for (const name of names) {
     const out = path.join(tmp, `${name}-bytes.ts`);
@@ -1163,6 +1164,75 @@ test('tf.sum and tf.mean on wasm propagate NaN and ±Infinity as cpu does, and t
 });
 
 // ---------------------------------------------------------------------------------------------
+// Transpose
+
+test('planTranspose drops size-1 axes, merges axes that stay neighbours, and keeps batched swaps; the rest is stock', () => {
+  const plan = (shape: number[], perm: number[], dtype = 'float32') => {
+    const p = planTranspose(shape, perm, dtype);
+    return p.path === 'swap' ? `swap ${p.batch}x${p.rows}x${p.cols}` : p.path === 'copy' ? 'copy' : `stock (${p.why})`;
+  };
+  assert.equal(plan([65536, 32], [1, 0]), 'swap 1x65536x32');
+  assert.equal(plan([64, 32, 32, 32], [0, 3, 1, 2]), 'swap 64x1024x32', 'NHWC -> NCHW');
+  assert.equal(plan([64, 32, 32, 32], [0, 2, 3, 1]), 'swap 64x32x1024', 'NCHW -> NHWC');
+  assert.equal(plan([2, 3, 4], [2, 0, 1]), 'swap 1x6x4');
+  assert.equal(plan([2, 3, 4], [1, 2, 0]), 'swap 1x2x12');
+  assert.equal(plan([9, 32, 64], [0, 2, 1]), 'swap 9x32x64', 'the input gradient\'s filter');
+  assert.equal(plan([1, 5, 1, 7], [3, 2, 1, 0]), 'swap 1x5x7', 'size-1 axes move nothing');
+  assert.equal(plan([3, 1, 2], [1, 0, 2]), 'copy');
+  assert.equal(plan([4, 5], [0, 1]), 'copy');
+  assert.equal(plan([2, 3, 4], [1, 0, 2]), 'stock (perm)', 'a swap with a block kept last');
+  assert.equal(plan([2, 3, 4, 5], [3, 1, 2, 0]), 'stock (perm)');
+  assert.equal(plan([4, 5], [1, 0], 'bool'), 'stock (dtype)');
+  assert.equal(plan([0, 5], [1, 0]), 'stock (perm)', 'empty');
+});
+
+test('Transpose on wasm equals cpu value for value (NaN, -0, int32) over ranks 1-5, every permutation of rank <= 4, odd sizes', async () => {
+  registerWasmKernelOverrides();
+  const permutations = (r: number): number[][] => r === 0 ? [[]] : permutations(r - 1).flatMap((p) => Array.from({ length: r }, (_, i) => [...p.slice(0, i), r - 1, ...p.slice(i)]));
+  const cases: [number[], number[]][] = [];
+  for (const shape of [[7], [5, 9], [4, 8], [1, 6], [3, 5, 6], [2, 1, 7], [4, 4, 4], [2, 3, 5, 6], [3, 1, 4, 9], [9, 13]]) {
+    for (const perm of permutations(shape.length)) cases.push([shape, perm]);
+  }
+  // tiles of 64 rows and what is left: 64 + 1, 64 + 36, 128 + 2 rows
+  cases.push([[2, 3, 1, 4, 5], [0, 4, 2, 1, 3]], [[2, 3, 4, 5, 6], [0, 1, 4, 2, 3]], [[65, 67], [1, 0]], [[3, 33, 17], [0, 2, 1]],
+    [[100, 6], [1, 0]], [[2, 70, 5], [0, 2, 1]], [[130, 9], [1, 0]]);
+  let swaps = 0;
+  for (const [k, [shape, perm]] of cases.entries()) {
+    for (const dtype of ['float32', 'int32'] as const) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const values = dtype === 'int32'
+        ? Int32Array.from({ length: n }, (_, i) => (i * 2654435761) | 0)
+        : Float32Array.from(uniform(n, 300 + k), (v, i) => (i % 11 === 3 ? NaN : i % 13 === 5 ? -0 : v));
+      const { cpu, wasm } = await onCpuAndWasm(() => runKernel(tf.Transpose, { x: tf.tensor(values, shape, dtype) }, { perm }));
+      assert.deepEqual(wasm.shape, cpu.shape);
+      const same = Array.from(cpu.values).every((v, i) => Object.is(v, wasm.values[i]));
+      assert.ok(same, `[${shape}] by [${perm}] (${dtype})`);
+      if (planTranspose(shape, perm, dtype).path === 'swap') swaps++;
+    }
+  }
+  assert.ok(swaps >= 60, `${swaps} cases ran the SIMD swap`);
+});
+
+test('the Transpose override runs in the filter and input gradients (their transposes go through the registered kernel)', async () => {
+  registerWasmKernelOverrides();
+  await tf.setBackend('wasm');
+  const calls: string[] = [];
+  const config = tf.getKernel(tf.Transpose, 'wasm')!;
+  tf.unregisterKernel(tf.Transpose, 'wasm');
+  tf.registerKernel({ ...config, kernelFunc: (args) => { calls.push(JSON.stringify(args.attrs)); return config.kernelFunc(args); } });
+  try {
+    const x = tf.randomUniform([2, 6, 6, 3]);
+    const W = tf.randomUniform([3, 3, 3, 4]);
+    const [dx, dW] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same').sum())([x, W]);
+    assert.ok(calls.length >= 2, `Transpose calls: ${calls.join(' ')}`);
+    tf.dispose([x, W, dx, dW]);
+  } finally {
+    tf.unregisterKernel(tf.Transpose, 'wasm');
+    tf.registerKernel(config);
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
 // Leaks
 
 interface KernelCall { kernel: string; inputs: tf.NamedTensorMap; attrs: object }
@@ -1210,6 +1280,10 @@ test('every override path leaves tf.memory().numTensors and the wasm backend\'s 
     { kernel: tf.Sum, inputs: { x: t([4, 3, 5], 33) }, attrs: { axis: [1], keepDims: true } },
     { kernel: tf.Mean, inputs: { x: t([4, 3, 5], 34) }, attrs: { axis: [0], keepDims: true } },
     { kernel: tf.Mean, inputs: { x: tf.tensor([[1, 2], [3, 4]], [2, 2], 'int32') }, attrs: { axis: [0], keepDims: false } },
+    { kernel: tf.Transpose, inputs: { x: t([3, 5, 2], 38) }, attrs: { perm: [0, 2, 1] } },
+    { kernel: tf.Transpose, inputs: { x: t([3, 5, 2], 39) }, attrs: { perm: [1, 0, 2] } },
+    { kernel: tf.Transpose, inputs: { x: t([3, 1, 2], 40) }, attrs: { perm: [1, 0, 2] } },
+    { kernel: tf.Transpose, inputs: { x: tf.tensor([1, 0, 1, 1], [2, 2], 'bool') }, attrs: { perm: [1, 0] } },
   ];
   for (const { kernel, inputs, attrs } of calls) {
     for (const [label, opts] of kernel === tf.Conv2DBackpropFilter ? FILTER_PATHS : FILTER_PATHS.slice(0, 1)) {

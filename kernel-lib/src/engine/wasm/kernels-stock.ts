@@ -115,9 +115,15 @@ export class Scratch {
     return this.keep(runStock(this.backend, name, inputs, attrs));
   }
 
-  /** Stock Transpose of `x` by `perm`, kept as an intermediate. */
+  /**
+   * `x` transposed by `perm`, kept as an intermediate: through the Transpose kernel registered now
+   * (nnlab's ./transpose.ts while the overrides are installed, else stock's).
+   */
   transpose(x: Info, perm: number[]): Info {
-    return this.run(tf.Transpose, { x }, { perm });
+    const config = tf.getKernel(tf.Transpose, BACKEND) ?? stockKernel(tf.Transpose);
+    const out = config.kernelFunc({ inputs: { x }, backend: this.backend, attrs: { perm } });
+    if (Array.isArray(out)) throw new Error(`nnlab wasm kernels: 'Transpose' returned ${out.length} tensors, expected one`);
+    return this.keep(out);
   }
 
   /** Releases every kept tensor (the engine never saw them). */

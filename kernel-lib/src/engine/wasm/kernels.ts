@@ -18,12 +18,13 @@
  * | `Tanh`                 | scalar loop; 1/4 of values off cpu by 1 ulp | SIMD wasm on the heap, cpu's values ({@link tanh}) |
  * | `FusedBatchNorm`       | scalar float32 loop, off cpu in last bits   | float64 SIMD on the heap, cpu's bits ({@link ./batchnorm}) |
  * | `NnlabAdamUpdate`      | (Adam: 14 elementwise ops a variable)       | one SIMD pass on the heap, the same bits ({@link ./adam}) |
+ * | `Transpose`            | element by element                          | batched 2-D swaps in SIMD 4x4 blocks, the same bits ({@link ./transpose}) |
  *
  * Each override computes what the stock kernel (or, for the filter gradient, the cpu kernel)
  * computes, from the stock kernels' fast paths (Transpose, PadV2, Conv2D, the plain
  * XNNPACK product) called directly with the backend, or (Tile, Identity, Cast, MaxPoolGrad with
  * overlapping windows, the input gradient's filter reversal) in JavaScript on the wasm heap, or (Tanh, FusedBatchNorm, MaxPoolGrad, Sum,
- * Mean, the Adam update and the filter gradient's patches) in nnlab's own small SIMD wasm modules
+ * Mean, the Adam update, Transpose and the filter gradient's patches) in nnlab's own small SIMD wasm modules
  * on that heap (./wat.ts); intermediates are freed with `backend.disposeData`. Cases
  * without a fast path fall back to a correct kernel (see each module). Two gradients are replaced
  * too, by the same call ({@link ./gradients}: batch norm's and the mean's, in fewer passes); all
@@ -55,6 +56,7 @@ import { tanh } from './tanh';
 import { fusedBatchNorm } from './batchnorm';
 import { ADAM_UPDATE, adamUpdate, installFusedAdam, uninstallFusedAdam } from './adam';
 import { tile } from './tile';
+import { transpose } from './transpose';
 import { isPooled, pooled, unpooled } from './pool';
 
 export { planBatchMatMul, LOOP_MIN_WORK } from './batch-mat-mul';
@@ -62,6 +64,8 @@ export type { MatMulPlan, MatMulPath } from './batch-mat-mul';
 export { planConv2dBackpropFilter, conv2dBackpropFilterReference } from './conv2d-backprop-filter';
 export { planConv2dBackpropInput } from './conv2d-backprop-input';
 export { planTile, mergeAxes, SHORT_RUN } from './tile';
+export { planTranspose } from './transpose';
+export type { TransposePlan, TransposePath } from './transpose';
 export { planReduce, columnSums } from './reduce';
 export type { ReducePlan, ReducePath } from './reduce';
 export { WASM_GRADIENT_OVERRIDES, isWasmGradientOverridden, registerWasmGradientOverrides, unregisterWasmGradientOverrides } from './gradients';
@@ -74,7 +78,7 @@ export type { TanhModule } from './tanh';
 const BACKEND = 'wasm';
 
 /** The kernels nnlab overrides on wasm, by tfjs kernel name. */
-export const WASM_KERNEL_OVERRIDES = [tf.BatchMatMul, tf._FusedMatMul, tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.Tile, tf.Identity, tf.MaxPoolGrad, tf.Sum, tf.Mean, tf.Cast, tf.Tanh, tf.FusedBatchNorm, ADAM_UPDATE] as const;
+export const WASM_KERNEL_OVERRIDES = [tf.BatchMatMul, tf._FusedMatMul, tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.Tile, tf.Identity, tf.MaxPoolGrad, tf.Sum, tf.Mean, tf.Cast, tf.Tanh, tf.FusedBatchNorm, ADAM_UPDATE, tf.Transpose] as const;
 
 export type WasmKernelOverride = typeof WASM_KERNEL_OVERRIDES[number];
 
@@ -99,6 +103,7 @@ const KERNEL_FUNCS: Record<WasmKernelOverride, tf.KernelFunc> = {
   Tanh: marked(tanh),
   FusedBatchNorm: marked(fusedBatchNorm),
   NnlabAdamUpdate: marked(adamUpdate),
+  Transpose: marked(transpose),
 };
 
 /** True when the wasm kernel `name` is nnlab's override. */
@@ -115,7 +120,7 @@ export function isWasmKernelOverridden(name: WasmKernelOverride): boolean {
  * @example
  * await nn.useDevice('cpu');                                 // wasm when tfjs-node is not installed
  * const kernels = nn.engine.registerWasmKernelOverrides();   // ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', ...]
- * kernels.length   // 13, the same list as nn.engine.WASM_KERNEL_OVERRIDES
+ * kernels.length   // 14, the same list as nn.engine.WASM_KERNEL_OVERRIDES
  */
 export function registerWasmKernelOverrides(): string[] {
   registerWasmGradientOverrides();
