@@ -187,6 +187,13 @@ test('missedTargetLines(record) names the kernels that take the time of a profil
   assert.deepEqual(missedTargetLines(fakeRecord()), [
     'mlp: wasm + nnlab at 0.75x of PyTorch, target 0.8x missed; a profiled step (50 ms): BatchMatMul 60% (1 call), Multiply 10% (1 call); outside kernels 30%',
   ]);
+  // with the step's ceiling: the most its products allow, and whether the target is beyond that
+  const ceiling = (samplesPerSecond: number) => ({ bench: 'mlp' as const, batch: 128, flops: 1, ms: 1, samplesPerSecond, msFresh: 1, samplesPerSecondFresh: 1, products: [] });
+  const record = fakeRecord();
+  const reference = record.ratios.find((q) => q.bench === 'mlp')!.reference;
+  assert.match(missedTargetLines({ ...record, ceilings: [ceiling(0.7 * reference)] })[0],
+    /^mlp: wasm \+ nnlab at 0\.75x of PyTorch, target 0\.8x missed; the products alone allow at most 0\.70x: out of reach on this backend here; a profiled step/);
+  assert.match(missedTargetLines({ ...record, ceilings: [ceiling(1.25 * reference)] })[0], /missed; the products alone allow at most 1\.25x; a profiled step/);
 });
 
 test('runCounts(results) names the usual number of timed runs and the configurations that ran fewer', () => {

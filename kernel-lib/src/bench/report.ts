@@ -259,11 +259,19 @@ export function topKernels(p: StepProfile, n = 3): string {
   return p.kernels.slice(0, n).map((k) => `${k.kernel} ${(100 * k.share).toFixed(0)}% (${k.calls} call${k.calls === 1 ? '' : 's'})`).join(', ');
 }
 
-/** One line per missed target, naming what takes the time in a profiled step on wasm + nnlab. */
-export function missedTargetLines(record: Pick<BenchRecord, 'ratios' | 'profiles'>): string[] {
+/**
+ * One line per missed target, naming what takes the time in a profiled step on wasm + nnlab and,
+ * where the step's ceiling was timed, the highest ratio the products alone allow (the ceiling's
+ * samples/s over PyTorch's): a target above it is out of reach on this backend here.
+ */
+export function missedTargetLines(record: Pick<BenchRecord, 'ratios' | 'profiles'> & Partial<Pick<BenchRecord, 'ceilings'>>): string[] {
   return record.ratios.filter((q) => q.met === false).map((q) => {
     const p = record.profiles.find((x) => x.config === q.config && x.bench === q.bench);
-    const head = `${q.bench}: wasm + nnlab at ${formatRatio(q.ratio)} of PyTorch, target ${q.target}x missed`;
+    const c = record.ceilings?.find((x) => x.bench === q.bench);
+    const most = c && q.reference > 0 ? c.samplesPerSecond / q.reference : null;
+    const reach = most === null ? '' : `; the products alone allow at most ${most.toFixed(2)}x` +
+      `${q.target !== null && most < q.target ? ': out of reach on this backend here' : ''}`;
+    const head = `${q.bench}: wasm + nnlab at ${formatRatio(q.ratio)} of PyTorch, target ${q.target}x missed${reach}`;
     if (!p) return `${head} (no profile)`;
     const outside = (100 * p.outsideKernelsMs) / p.wallMs;
     return `${head}; a profiled step (${p.wallMs.toFixed(0)} ms): ${topKernels(p)}; outside kernels ${outside.toFixed(0)}%`;
