@@ -21,12 +21,13 @@
  * | `Transpose`            | element by element                          | batched 2-D swaps in SIMD 4x4 blocks, the same bits ({@link ./transpose}) |
  *
  * Each override computes what the stock kernel (or, for the filter gradient, the cpu kernel)
- * computes, from the stock kernels' fast paths (Transpose, PadV2, Conv2D, the plain
- * XNNPACK product) called directly with the backend, or (Tile, Identity, Cast, MaxPoolGrad with
- * overlapping windows, the input gradient's filter reversal) in JavaScript on the wasm heap, or (Tanh, FusedBatchNorm, MaxPoolGrad, Sum,
- * Mean, the Adam update, Transpose and the filter gradient's patches) in nnlab's own small SIMD wasm modules
- * on that heap (./wat.ts); intermediates are freed with `backend.disposeData`. Cases
- * without a fast path fall back to a correct kernel (see each module). Two gradients are replaced
+ * computes, from the stock kernels' fast paths (PadV2, Conv2D, the plain XNNPACK product, and
+ * Transpose where nnlab's does not apply) called directly with the backend, or (Tile, Identity,
+ * Cast, MaxPoolGrad with overlapping windows, the input gradient's filter reversal) in JavaScript
+ * on the wasm heap, or (Tanh, FusedBatchNorm, MaxPoolGrad, Sum, Mean, the Adam update, Transpose
+ * and the filter gradient's patches) in nnlab's own small SIMD wasm modules on that heap
+ * (./wat.ts); intermediates are freed with `backend.disposeData`. Cases without a fast path fall
+ * back to a correct kernel (see each module). Two gradients are replaced
  * too, by the same call ({@link ./gradients}: batch norm's and the mean's, in fewer passes); all
  * other gradients are tfjs's own and call these kernels.
  *

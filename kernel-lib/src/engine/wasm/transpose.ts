@@ -13,8 +13,8 @@
  * axes that stay neighbours in the same order are merged. What is left is the identity (a copy),
  * a swap of two blocks [R, C] -> [C, R], or a batch of such swaps [B, R, C] -> [B, C, R]: those
  * run in ./transpose.wat (bytes in ./transpose-bytes.ts). Every other permutation (three blocks
- * or more that cross) and an empty x run the stock kernel. Only 4-byte dtypes (float32, int32) take the fast
- * path, moved as int32, so every value keeps its bits; the result equals stock's.
+ * or more that cross) and an empty x run the stock kernel. Only 4-byte dtypes (float32, int32)
+ * take the fast path, moved as int32, so every value keeps its bits; the result equals stock's.
  *
  * @example
  * planTranspose([64, 32, 32, 32], [0, 3, 1, 2], 'float32'); // { path: 'swap', batch: 64, rows: 1024, cols: 32 }
