@@ -28,7 +28,7 @@ import {
 } from '../src/engine/wasm/kernels';
 import { centralDifferences, gamma, relError, U32, U64, uniform } from './helpers';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { FilterGradOptions, patchesModule, setFilterGradOptions } from '../src/engine/wasm/conv2d-backprop-filter';
+import { directJobs, FilterGradOptions, patchesModule, setFilterGradOptions } from '../src/engine/wasm/conv2d-backprop-filter';
 import { maxPoolGradModule } from '../src/engine/wasm/max-pool-grad';
 import { colsumModule } from '../src/engine/wasm/reduce';
 import { planTranspose } from '../src/engine/wasm/transpose';
@@ -406,9 +406,10 @@ test('planConv2dBackpropInput(info) pads or crops the spread dy so the stride-1 
   }
 });
 
-/** The filter gradient's paths: the patch matrix whole, in blocks of rows (tiny blocks here), and the conv. */
+/** The filter gradient's paths: direct (the default), the patch matrix whole and in blocks of rows (tiny blocks here), and the conv. */
 const FILTER_PATHS: Array<[string, Partial<FilterGradOptions>]> = [
-  ['patches', { path: 'patches' }], ['patches in blocks', { path: 'patches', maxPatchValues: 50 }], ['conv', { path: 'conv' }],
+  ['direct', { path: 'direct' }], ['patches', { path: 'patches' }],
+  ['patches in blocks', { path: 'patches', maxPatchValues: 50 }], ['conv', { path: 'conv' }],
 ];
 
 for (const [label, opts] of FILTER_PATHS) test(`Conv2DBackpropFilter on wasm (${label}) equals cpu within float32 rounding over strides 1-3, filters 1-5, valid/same/explicit padding`, async (t) => {
@@ -466,6 +467,72 @@ test('patches.wat writes the transposed patch matrix exactly: every entry x[c, b
   }
 });
 
+test('patches.wat\'s pad and direct give the filter gradient within float32 rounding of a float64 sum, over the conv cases with Co = 4, 8, 12 and 20', async () => {
+  registerWasmKernelOverrides();
+  await tf.setBackend('wasm');
+  const backend = tf.backend() as BackendWasm;
+  const module = patchesModule(heapMemory(backend));
+  assert.notEqual(module, null);
+  const heapOf = (t: tf.Tensor) => backend.typedArrayFromHeap(t as unknown as tf.TensorInfo) as Float32Array;
+  let worst = 0;
+  for (const [k, c0] of convCases().entries()) {
+    const co = [4, 8, 12, 20][k % 4]; // one tile of 4, one of 8, 8 + 4, 2 x 8 + 4
+    const filterShape: Shape4 = [c0.filterShape[0], c0.filterShape[1], c0.filterShape[2], co];
+    const info = convInfo(c0.xShape, filterShape, c0.strides, c0.pad, c0.mode);
+    const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow, filterHeight: fh, filterWidth: fw,
+      strideHeight: sh, strideWidth: sw, padInfo: { top: pt, left: pl } } = info;
+    const hp = (oh - 1) * sh + fh;
+    const wp = (ow - 1) * sw + fw;
+    const xs = uniform(n * h * w * ci, 7000 + k);
+    const dys = uniform(n * oh * ow * co, 7001 + k);
+    const x = tf.tensor(xs, [n, h, w, ci]);
+    const dy = tf.tensor(dys, [n, oh, ow, co]);
+    const xp = tf.fill([n, hp, wp, ci], NaN);
+    const dW = tf.fill([fh, fw, ci, co], NaN); // direct overwrites it
+    module!.pad(heapOf(x).byteOffset, heapOf(xp).byteOffset, n, h, w, ci, hp, wp, pt, pl);
+    const padded = xp.dataSync();
+    for (let b = 0; b < n; b++) for (let i = 0; i < hp; i++) for (let j = 0; j < wp; j++) for (let ch = 0; ch < ci; ch++) {
+      const row = i - pt;
+      const col = j - pl;
+      const want = row >= 0 && row < h && col >= 0 && col < w ? xs[((b * h + row) * w + col) * ci + ch] : 0;
+      const at = ((b * hp + i) * wp + j) * ci + ch;
+      assert.ok(Object.is(padded[at], want), `${describeCase(c0)}: padded x [${b},${i},${j},${ch}] is ${padded[at]}, not ${want}`);
+    }
+    // blocks of 1, 2 and all output rows; all channels at once, and in the shares of 2 and 3 threads
+    for (const [ob, threads] of [[1, 1], [2, 2], [oh, 3]]) {
+      for (const [cb, ce] of directJobs(co, threads)) {
+        module!.direct(heapOf(xp).byteOffset, heapOf(dy).byteOffset, heapOf(dW).byteOffset, n, hp, wp, ci, oh, ow, co, fh, fw, sh, sw, ob, cb, ce);
+      }
+      const got = dW.dataSync();
+      const want = filterGrad64(xs, dys, info);
+      const err = relError(want, got);
+      const tol = float32Tolerance(n * oh * ow, filterGrad64(abs(xs), abs(dys), info), want, got);
+      assert.ok(err <= tol, `${describeCase(c0)}, Co ${co}, ${ob} rows a block: relative error ${err} > ${tol}`);
+      worst = Math.max(worst, err);
+    }
+    tf.dispose([x, dy, xp, dW]);
+  }
+  assert.ok(worst > 0, 'float32 sums of random values differ somewhere from the float64 ones');
+});
+
+test('directJobs(co, threads) splits the output channels into whole tiles of 8, as even as they go, the tail of 4 last', () => {
+  assert.deepEqual(directJobs(32, 1), [[0, 32]]);
+  assert.deepEqual(directJobs(32, 2), [[0, 16], [16, 32]]);
+  assert.deepEqual(directJobs(64, 3), [[0, 16], [16, 40], [40, 64]]);
+  assert.deepEqual(directJobs(20, 2), [[0, 8], [8, 20]]);
+  assert.deepEqual(directJobs(4, 4), [[0, 4]], 'one tile: one thread');
+  assert.deepEqual(directJobs(12, 8), [[0, 8], [8, 12]]);
+  for (const co of [4, 8, 12, 20, 32, 36, 128]) for (const threads of [1, 2, 3, 4, 7]) {
+    const jobs = directJobs(co, threads);
+    assert.equal(jobs[0][0], 0);
+    assert.equal(jobs[jobs.length - 1][1], co);
+    jobs.forEach(([cb, ce], i) => {
+      assert.ok(cb % 8 === 0 && ce > cb && (i === jobs.length - 1 || ce % 8 === 0), `${co}, ${threads}: [${cb}, ${ce})`);
+      if (i > 0) assert.equal(cb, jobs[i - 1][1]);
+    });
+  }
+});
+
 test('every committed NAME-bytes.ts (adam, batchnorm, colsum, maxpoolgrad, patches, tanh, transpose) is what scripts/build-wat.sh NAME makes from NAME.wat (when wat2wasm is installed)', (t) => {
   try {
     execFileSync('wat2wasm', ['--version'], { stdio: 'ignore' });
@@ -488,10 +555,10 @@ test('every committed NAME-bytes.ts (adam, batchnorm, colsum, maxpoolgrad, patch
 
 test('setFilterGradOptions changes the path and the block size and returns the previous options; a bad value is one line naming it', () => {
   const before = setFilterGradOptions({ path: 'conv' });
-  assert.deepEqual(before, { path: 'patches', maxPatchValues: 2 ** 25 }, 'the defaults: the GEMM over patches, 128 MB at most');
+  assert.deepEqual(before, { path: 'direct', maxPatchValues: 2 ** 25 }, 'the defaults: the direct path, else the GEMM over patches, 128 MB at most');
   assert.deepEqual(setFilterGradOptions({ maxPatchValues: 10 }), { path: 'conv', maxPatchValues: 2 ** 25 });
   assert.deepEqual(setFilterGradOptions(before), { path: 'conv', maxPatchValues: 10 });
-  assert.throws(() => setFilterGradOptions({ path: 'gemm' as FilterGradOptions['path'] }), { message: `setFilterGradOptions: path is "gemm"; allowed: 'patches', 'conv'` });
+  assert.throws(() => setFilterGradOptions({ path: 'gemm' as FilterGradOptions['path'] }), { message: `setFilterGradOptions: path is "gemm"; allowed: 'direct', 'patches', 'conv'` });
   assert.throws(() => setFilterGradOptions({ maxPatchValues: 0 }), { message: 'setFilterGradOptions: maxPatchValues is 0; allowed: an integer >= 1' });
   assert.deepEqual(setFilterGradOptions({}), before);
 });
@@ -1220,6 +1287,7 @@ test('the Transpose override runs in the filter and input gradients (their trans
   const config = tf.getKernel(tf.Transpose, 'wasm')!;
   tf.unregisterKernel(tf.Transpose, 'wasm');
   tf.registerKernel({ ...config, kernelFunc: (args) => { calls.push(JSON.stringify(args.attrs)); return config.kernelFunc(args); } });
+  const before = setFilterGradOptions({ path: 'patches' }); // the direct path has no transpose
   try {
     const x = tf.randomUniform([2, 6, 6, 3]);
     const W = tf.randomUniform([3, 3, 3, 4]);
@@ -1227,6 +1295,7 @@ test('the Transpose override runs in the filter and input gradients (their trans
     assert.ok(calls.length >= 2, `Transpose calls: ${calls.join(' ')}`);
     tf.dispose([x, W, dx, dW]);
   } finally {
+    setFilterGradOptions(before);
     tf.unregisterKernel(tf.Transpose, 'wasm');
     tf.registerKernel(config);
   }

@@ -11,7 +11,9 @@ import * as crypto from 'crypto';
 import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { BackendWasm, getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { heapMemory } from '../src/engine/wasm/wat';
+import { watPool } from '../src/engine/wasm/wat-pool';
 import { AUTO_MAX_WASM_THREADS, initWasmBackend, resolveWasmThreads, WASM_SHIM_VERSION } from '../src/engine/wasm/threads';
 import { installedWasmVersion } from '../src/engine/wasm/threads-loader';
 
@@ -132,6 +134,40 @@ test('a 512x512 matMul and two conv2d with 2 threads are bit-identical to 1 thre
   const report = childJson(run, 'REPORT');
   assert.deepEqual([report.threads, report.requested, report.source, report.build], [1, 1, 'NNLAB_WASM_THREADS', 'simd']);
   assert.deepEqual(childJson(run, 'FINGERPRINTS'), twoThreadFingerprints);
+});
+
+/** SHA-256 of the direct path's filter gradient (9.4M FLOPs: it gets the helper threads), overrides installed. Sent to children as text. */
+function filterGradFingerprint(tfx: typeof tf, sha256: (bytes: Uint8Array) => string, kernels: string, filter: string): string {
+  /* eslint-disable @typescript-eslint/no-var-requires */
+  require(kernels).registerWasmKernelOverrides();
+  const previous = require(filter).setFilterGradOptions({ path: 'direct' });
+  try {
+    return tfx.tidy(() => {
+      const x = tfx.randomUniform([8, 16, 16, 8], -1, 1, 'float32', 7);
+      const dy = tfx.randomUniform([8, 16, 16, 32], -1, 1, 'float32', 8);
+      const dW = tfx.engine().runKernel('Conv2DBackpropFilter', { x, dy },
+        { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 8, 32] }) as tf.Tensor;
+      const v = dW.dataSync() as Float32Array;
+      return sha256(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+    });
+  } finally {
+    require(filter).setFilterGradOptions(previous);
+    require(kernels).unregisterWasmKernelOverrides();
+  }
+}
+
+test('the direct filter gradient, its channels split with a helper thread, is bit-identical to 1 thread (in a child)', async () => {
+  const kernels = path.resolve(__dirname, '..', 'src', 'engine', 'wasm', 'kernels.js');
+  const filter = path.resolve(__dirname, '..', 'src', 'engine', 'wasm', 'conv2d-backprop-filter.js');
+  const here = filterGradFingerprint(tf, sha256, kernels, filter);
+  const pool = watPool(heapMemory(tf.backend() as BackendWasm), 1);
+  assert.equal(pool?.helpers, 1, 'this process (2 threads) ran it with one helper');
+  const run = await runChild(`
+    await nn.initWasmBackend();
+    const filterGradFingerprint = ${filterGradFingerprint.toString()};
+    console.log('FILTER ' + JSON.stringify(filterGradFingerprint(tf, sha256, ${JSON.stringify(kernels)}, ${JSON.stringify(filter)})));`,
+  { NNLAB_WASM_THREADS: '1' });
+  assert.equal(childJson(run, 'FILTER'), here);
 });
 
 test('a child that ran 2 threads (NNLAB_WASM_THREADS=2) exits by itself within 5 s of its last op', async () => {

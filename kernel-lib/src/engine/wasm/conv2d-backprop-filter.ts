@@ -13,25 +13,37 @@
  * transposed to NHWC first. tfjs has no dilation attribute here: conv2d's gradient requires
  * dilation 1 (tfjs-core asserts it on every backend).
  *
- * How (the GEMM path, the default): the sum above is a matrix product over patches. Row
- * (kh, kw, ci) of the patch matrix Pᵀ [fh·fw·Ci, N·OH·OW] holds the input that filter tap
- * (kh, kw, ci) sees at every output pixel, xpad[n, oh·sh + kh, ow·sw + kw, ci]; then
+ * How (the direct path, the default): no patch matrix and no XNNPACK. For a fixed kh, the fw·Ci
+ * filter rows r = kw·Ci + c read x[n, oh·sh + kh - pt, ow·sw + kw - pl, c], which in NHWC are
+ * fw·Ci consecutive floats of the padded x at every output pixel, whatever the stride. So
+ * ./patches.wat's `direct` (bytes in ./patches-bytes.ts) sums tiles of 4 rows x 8 output channels
+ * straight from a padded copy of x (`pad`: 1.3x x's size for the first layer, not the patch
+ * matrix's 9x) and from dy as it is, over blocks of about {@link DIRECT_BLOCK_PIXELS} pixels that
+ * stay in cache, float32 in pixel order. On the threaded build the output channels are split
+ * between the calling thread and helper threads (./wat-pool.ts; {@link directJobs}), so dW has the
+ * same bits on any number of threads. It needs Co to be a multiple of 4 (else the GEMM path runs).
+ * Why: XNNPACK repacks dy on every call, on one thread, at ~5 ns a value (10 ms for the first
+ * layer's 2M values), and the GEMM path also writes and reads the patch matrix. Measured on the
+ * lecture CNN's six layers (batch 64, a new dy every call, fastest of 5), GEMM path against direct
+ * in ms: one thread 15.1 / 5.3, 61.8 / 36.9, 26.9 / 18.6, 49.8 / 37.2, 24.1 / 18.1, 46.2 / 36.7;
+ * two threads 11.2 / 2.6, 36.7 / 20.5, 23.6 / 11.0, 34.6 / 21.8, 13.8 / 10.1, 29.3 / 20.6
+ * (149 / 87 ms for the six). With two threads the direct path runs 59 GFLOP/s on the second layer,
+ * more than XNNPACK's own product over patches with dy already packed (23.5 ms, 51 GFLOP/s).
+ *
+ * How (the GEMM path, before the direct one; Co not a multiple of 4): the sum above is a matrix
+ * product over patches. Row (kh, kw, ci) of the patch matrix Pᵀ [fh·fw·Ci, N·OH·OW] holds the
+ * input that filter tap (kh, kw, ci) sees at every output pixel, xpad[n, oh·sh + kh, ow·sw + kw, ci];
+ * then
  *
  *   dW [fh·fw·Ci, Co] = Pᵀ · dy [N·OH·OW, Co]
  *
  * is one XNNPACK product with no transposes, and its rows are already dW's layout [fh, fw, Ci, Co].
  * x is transposed to channel-major [Ci, N, H, W] first, so that every run of Pᵀ is a copy of part
- * of one row of x, and nnlab's small SIMD module ./patches.wat (bytes in ./patches-bytes.ts)
- * writes Pᵀ on the heap: zeros for the padding, copies (stride 1) or a gather (larger strides) for
- * the rest. Pᵀ is fh·fw times x's size (75 MB for the lecture CNN's second layer at batch 64), so
- * a matrix above {@link PATCHES_MAX_VALUES} values is written and multiplied in blocks of rows.
- * Measured on the lecture CNN's six layers at batch 64 (2 threads, a new dy every call as in
- * training, fastest of 3): 159 and 176 ms for the six against 181 and 189 ms on the conv path in
- * two runs; the first layer 12 against 20 ms. Most of either is XNNPACK's product, and its
- * packing of dy, which it repeats for every new dy (13 ms for conv4's 1M values). Writing an
- * image's block of a row as one copy (stride 1, 'same') instead of a run per output row took the
- * six from 160 and 168 to 147 and 157 ms (fastest of 8, interleaved); what is left above the
- * product is mostly writing Pᵀ itself (19 MB for conv6, 75 MB for conv2).
+ * of one row of x, and ./patches.wat's `patches` writes Pᵀ on the heap: zeros for the padding,
+ * copies (stride 1) or a gather (larger strides) for the rest. Pᵀ is fh·fw times x's size (75 MB
+ * for the lecture CNN's second layer at batch 64), so a matrix above {@link PATCHES_MAX_VALUES}
+ * values is written and multiplied in blocks of rows. It took the six layers 159-176 ms against
+ * 181-189 ms on the conv path.
  *
  * How (the conv path: a fallback, and the path before): the sum is also a forward convolution, run
  * on XNNPACK's conv kernel. Read x as
@@ -44,12 +56,12 @@
  * The padding is explicit: pt on top, and at the bottom whatever makes the output fh rows,
  * `fh + (OH - 1)·sh - H - pt` ({@link planConv2dBackpropFilter}); when that is negative, the last
  * rows of x are never read by the forward pass and are cropped instead. Columns alike. A final
- * transpose gives [fh, fw, Ci, Co]. On both paths transposes, copies, crops and padding move
- * numbers exactly; the only rounding is the product's float32 sums of N·OH·OW terms.
+ * transpose gives [fh, fw, Ci, Co]. On every path transposes, copies, crops and padding move
+ * numbers exactly; the only rounding is the float32 sums of N·OH·OW terms.
  *
  * Fallback: {@link conv2dBackpropFilterReference}, a JavaScript loop (float64 sums), for
  * non-float32 inputs and as a guard should the conv ever return another shape than [Ci, fh, fw, Co]
- * (not expected: every stride, padding mode and rounding mode tfjs allows is on both fast paths).
+ * (not expected: every stride, padding mode and rounding mode tfjs allows is on every fast path).
  *
  * @example
  * registerWasmKernelOverrides();
@@ -58,7 +70,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm, crop, heap, Info, Inputs, KernelArgs, runStock, Scratch, size, view, withScratch, zeros } from './kernels-stock';
 import { PATCHES_WASM, PATCHES_WASM_SHARED } from './patches-bytes';
+import { backendThreads, PRODUCT_MIN_FLOPS } from './pool';
 import { heapMemory, watLoader } from './wat';
+import { WatPool, watPool } from './wat-pool';
 
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
 
@@ -100,7 +114,7 @@ export function conv2dBackpropFilter(args: KernelArgs): Info {
     checkDyShape('Conv2DBackpropFilter', dy4.shape, info.outShape);
     if (size(x4.shape) === 0 || size(dy4.shape) === 0) return zeros(backend, filterShape);
     const f32 = x.dtype === 'float32' && dy.dtype === 'float32';
-    const fast = f32 ? (options.path === 'patches' ? filterGradByPatches(scratch, x4, dy4, info) : null) ?? filterGradByConv(scratch, x4, dy4, info) : null;
+    const fast = f32 ? firstPath(scratch, x4, dy4, info) ?? filterGradByConv(scratch, x4, dy4, info) : null;
     if (fast !== null) return fast;
     const dW = conv2dBackpropFilterReference(readValues(backend, x4), readValues(backend, dy4), info);
     return backend.makeOutput(filterShape, 'float32', undefined, dW);
@@ -119,6 +133,11 @@ export interface PatchesModule {
   /** Rows [r0, r1) of the patch matrix [fh·fw·ci, n·oh·ow] of x [ci, n, h, w] (byte offsets); see ./patches.wat. */
   patches(x: number, out: number, ci: number, n: number, h: number, w: number, oh: number, ow: number,
     fw: number, sh: number, sw: number, pt: number, pl: number, r0: number, r1: number): void;
+  /** out [n, hp, wp, ci] = x [n, h, w, ci] moved down pt rows and right pl columns, zeros around it (byte offsets). */
+  pad(x: number, out: number, n: number, h: number, w: number, ci: number, hp: number, wp: number, pt: number, pl: number): void;
+  /** Channels [cb, ce) of dW [fh, fw, ci, co] from the padded x [n, hp, wp, ci] and dy [n, oh, ow, co], ob output rows per block; cb, ce multiples of 4. */
+  direct(x: number, dy: number, dw: number, n: number, hp: number, wp: number, ci: number, oh: number, ow: number,
+    co: number, fh: number, fw: number, sh: number, sw: number, ob: number, cb: number, ce: number): void;
 }
 
 /** ./patches.wat on `memory`, cached per memory; null where it cannot be instantiated (the conv path runs). */
@@ -133,25 +152,30 @@ export const patchesModule = watLoader<PatchesModule>(PATCHES_WASM, PATCHES_WASM
  */
 export const PATCHES_MAX_VALUES = 2 ** 25;
 
-export type FilterGradPath = 'patches' | 'conv';
+/** The paths of the filter gradient (module comment). */
+export type FilterGradPath = 'direct' | 'patches' | 'conv';
+const FILTER_GRAD_PATHS: readonly FilterGradPath[] = ['direct', 'patches', 'conv'];
 
-/** How the filter gradient runs: the path tried first (the other is the fallback) and the patch matrix's block size. */
+/**
+ * How the filter gradient runs: the path tried first ('direct' falls back to 'patches' where it
+ * does not apply, and every path to 'conv') and the patch matrix's block size.
+ */
 export interface FilterGradOptions {
-  /** Default 'patches'. */
+  /** Default 'direct'. */
   path: FilterGradPath;
   /** Default {@link PATCHES_MAX_VALUES}. */
   maxPatchValues: number;
 }
 
-const options: FilterGradOptions = { path: 'patches', maxPatchValues: PATCHES_MAX_VALUES };
+const options: FilterGradOptions = { path: 'direct', maxPatchValues: PATCHES_MAX_VALUES };
 
 /**
  * Changes how the filter gradient runs and returns the previous options: for tests and benchmarks
  * that compare the paths or need the blocks on a small input. A bad value is one line naming it.
  */
 export function setFilterGradOptions(change: Partial<FilterGradOptions>): FilterGradOptions {
-  if (change.path !== undefined && change.path !== 'patches' && change.path !== 'conv') {
-    throw new Error(`setFilterGradOptions: path is ${JSON.stringify(change.path)}; allowed: 'patches', 'conv'`);
+  if (change.path !== undefined && !FILTER_GRAD_PATHS.includes(change.path)) {
+    throw new Error(`setFilterGradOptions: path is ${JSON.stringify(change.path)}; allowed: ${FILTER_GRAD_PATHS.map((p) => `'${p}'`).join(', ')}`);
   }
   const m = change.maxPatchValues;
   if (m !== undefined && !(Number.isInteger(m) && m >= 1)) {
@@ -160,6 +184,70 @@ export function setFilterGradOptions(change: Partial<FilterGradOptions>): Filter
   const before = { ...options };
   Object.assign(options, change);
   return before;
+}
+
+/**
+ * The path tried before the conv path, as the options say; null: none applies. The direct path
+ * runs wherever Co is a multiple of 4, whatever the thread count, so a model's numbers do not
+ * depend on NNLAB_WASM_THREADS.
+ */
+function firstPath(scratch: Scratch, x: Info, dy: Info, info: Conv2DInfo): Info | null {
+  if (options.path === 'direct' && info.outChannels % 4 === 0) {
+    const dW = filterGradDirect(scratch, x, dy, info, directPool(scratch.backend, info));
+    if (dW !== null) return dW;
+  }
+  return options.path === 'conv' ? null : filterGradByPatches(scratch, x, dy, info);
+}
+
+/** The helper threads of the direct path: on a shared heap, for a product of at least PRODUCT_MIN_FLOPS (as XNNPACK's pool). */
+function directPool(backend: BackendWasm, info: Conv2DInfo): WatPool | null {
+  const flops = 2 * info.batchSize * info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * info.inChannels * info.outChannels;
+  return flops >= PRODUCT_MIN_FLOPS ? watPool(heapMemory(backend), backendThreads(backend) - 1) : null;
+}
+
+/** Output rows per block of the direct path: about this many pixels, so a block of dy stays in cache while every tile reads it. */
+export const DIRECT_BLOCK_PIXELS = 256;
+
+/** The direct path (see the module comment), its channels shared with `pool`'s helpers; null when the module cannot load. */
+function filterGradDirect(scratch: Scratch, x: Info, dy: Info, info: Conv2DInfo, pool: WatPool | null): Info | null {
+  const backend = scratch.backend;
+  const module = patchesModule(heapMemory(backend));
+  if (module === null) return null;
+  const [n, h, w, ci] = x.shape;
+  const { outHeight: oh, outWidth: ow, outChannels: co, filterHeight: fh, filterWidth: fw,
+    strideHeight: sh, strideWidth: sw, padInfo: { top: pt, left: pl } } = info;
+  // the rows and columns the forward pass reads, padding included
+  const hp = (oh - 1) * sh + fh;
+  const wp = (ow - 1) * sw + fw;
+  let xp = x;
+  if (pt !== 0 || pl !== 0 || hp !== h || wp !== w) {
+    xp = scratch.keep(backend.makeOutput([n, hp, wp, ci], 'float32'));
+    module.pad(heap(backend, x).byteOffset, heap(backend, xp).byteOffset, n, h, w, ci, hp, wp, pt, pl);
+  }
+  const dW = backend.makeOutput([fh, fw, ci, co], 'float32');
+  const args = [heap(backend, xp).byteOffset, heap(backend, dy).byteOffset, heap(backend, dW).byteOffset,
+    n, hp, wp, ci, oh, ow, co, fh, fw, sh, sw, Math.max(1, Math.floor(DIRECT_BLOCK_PIXELS / ow))];
+  const jobs = directJobs(co, 1 + (pool?.helpers ?? 0)).map(([cb, ce]) => [...args, cb, ce]);
+  const local = (a: number[]): void => module.direct(...(a as Parameters<PatchesModule['direct']>));
+  try {
+    if (pool === null) jobs.forEach(local);
+    else pool.run('direct', jobs, local);
+  } catch (err) {
+    backend.disposeData(dW.dataId);
+    throw err;
+  }
+  return dW;
+}
+
+/**
+ * The output channels [cb, ce) of each thread's share of the direct path: `threads` ranges of
+ * whole tiles of 8 as even as they go (the last takes a tail of 4), fewer when there are fewer tiles.
+ */
+export function directJobs(co: number, threads: number): Array<[number, number]> {
+  const tiles = Math.ceil(co / 8);
+  const parts = Math.max(1, Math.min(threads, tiles));
+  return Array.from({ length: parts }, (_, i): [number, number] => [
+    8 * Math.floor((i * tiles) / parts), Math.min(co, 8 * Math.floor(((i + 1) * tiles) / parts))]);
 }
 
 /** The GEMM path (see the module comment), in blocks of rows above `maxPatchValues`; null when the module cannot load. */
