@@ -65,7 +65,7 @@ test('nnlab device cpu --json reports wasm and why, as JSON', () => {
     [['tfjs-node', 'unavailable'], ['wasm', 'selected']]);
   assert.match(report.summary, /^nnlab device: wasm \(SIMD, \d threads?( per op)?, nnlab kernels\); native backend not installed: `npm i @tensorflow\/tfjs-node@4\.22\.0` for more speed$/);
   assert.equal(report.versions.tfjs, '4.22.0');
-  assert.deepEqual(report.details.wasm.kernels, ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad', 'Sum', 'Mean', 'Cast', 'Tanh', 'FusedBatchNorm', 'NnlabAdamUpdate', 'Transpose']);
+  assert.deepEqual(report.details.wasm.kernels, ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad', 'Sum', 'Mean', 'Cast', 'Tanh', 'FusedBatchNorm', 'NnlabAdamUpdate', 'Transpose', 'NnlabDropoutMask']);
   assert.deepEqual(report.details.wasm.gradients, ['FusedBatchNorm', 'Mean']);
   // the default: 'auto' threads (the cores, at most 4), handed out per operation when there are several
   const auto = Math.min(availableCores(), 4);

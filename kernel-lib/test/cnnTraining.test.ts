@@ -16,7 +16,7 @@ import { registerWasmKernelOverrides } from '../src/engine/wasm/kernels';
 import { loadDataset } from '../src/data/load';
 import type { ImageDataset, LoadOptions } from '../src/data/load';
 import { parseArgs } from '../src/core/args';
-import { cnnModel, mlpModel, CIFAR_CNN_PARAMETERS, CIFAR_CNN_TRAINABLE, MLP_PARAMETERS, StepDropout, stepDropout } from '../src/nets/models';
+import { cnnModel, dropoutMask, mlpModel, CIFAR_CNN_PARAMETERS, CIFAR_CNN_TRAINABLE, MLP_PARAMETERS, StepDropout, stepDropout } from '../src/nets/models';
 import { cifarCnn, CifarCnnRecord, confusionMatrix } from '../src/lessons/cnn-basics/cifarCnn';
 import { mlpVsCnn, mnistCnnModel, MNIST_CNN_PARAMETERS } from '../src/lessons/cnn-basics/mlpVsCnn';
 import { accuracy, calibrateBatchNorm, parameterCounts } from '../src/lessons/cnn-basics/fit';
@@ -205,6 +205,42 @@ test('StepDropout: identity in inference; in training each call draws a new mask
     assert.ok(Math.abs(kept - 0.5) < 4 * Math.sqrt(0.25 / a1.length), `kept ${kept}`);
   } finally {
     x.dispose();
+  }
+});
+
+test('dropoutMask(size, rate, seed): values 0 or float32(1/(1 − rate)), kept at rate 1 − rate, repeatable per seed; bad input names the argument', () => {
+  for (const rate of [0.2, 0.5, 0.9]) {
+    const m = dropoutMask(100_000, rate, 3);
+    const scale = Math.fround(1 / (1 - rate));
+    assert.ok(m.every((v) => v === 0 || v === scale), `rate ${rate}`);
+    const kept = m.filter((v) => v > 0).length / m.length;
+    assert.ok(Math.abs(kept - (1 - rate)) < 4 * Math.sqrt(rate * (1 - rate) / m.length), `rate ${rate}: kept ${kept}`);
+  }
+  assert.deepEqual(dropoutMask(1000, 0.5, 9), dropoutMask(1000, 0.5, 9));
+  assert.notDeepEqual(dropoutMask(1000, 0.5, 9), dropoutMask(1000, 0.5, 10));
+  assert.ok(dropoutMask(1000, 0, 1).every((v) => v === 1), 'rate 0 keeps everything');
+  // neighbouring values are independent: P(both kept) = keep²
+  const m = dropoutMask(200_000, 0.5, 4);
+  let both = 0;
+  for (let i = 1; i < m.length; i++) if (m[i] > 0 && m[i - 1] > 0) both++;
+  assert.ok(Math.abs(both / (m.length - 1) - 0.25) < 0.005, `pairs kept ${both / (m.length - 1)}`);
+  assert.throws(() => dropoutMask(10, 1, 1), /dropout rate/);
+  assert.throws(() => dropoutMask(-1, 0.5, 1), /size/);
+  assert.throws(() => dropoutMask(10, 0.5, 1.5), /seed/);
+});
+
+test('StepDropout\'s backward pass multiplies dy by the forward pass\'s mask', () => {
+  const x = tf.ones([8, 64]);
+  const dy = tf.randomUniform([8, 64], -1, 1, 'float32', 6);
+  try {
+    const grad = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(stepDropout(0.3, 2).apply(a, { training: true }) as tf.Tensor, dy)))(x);
+    const mask = stepDropout(0.3, 2).apply(x, { training: true }) as tf.Tensor; // the same first mask, times 1
+    const want = tf.mul(dy, mask);
+    assert.deepEqual(Array.from(grad.dataSync()), Array.from(want.dataSync()));
+    assert.ok(mask.dataSync().some((v) => v === 0) && mask.dataSync().some((v) => v > 1));
+    tf.dispose([grad, mask, want]);
+  } finally {
+    tf.dispose([x, dy]);
   }
 });
 

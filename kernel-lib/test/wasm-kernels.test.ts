@@ -29,6 +29,7 @@ import {
 import { centralDifferences, gamma, relError, U32, U64, uniform } from './helpers';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { directJobs, FilterGradOptions, patchesModule, setFilterGradOptions } from '../src/engine/wasm/conv2d-backprop-filter';
+import { dropoutMask, dropoutMaskTensor } from '../src/nets/models';
 import { maxPoolGradModule } from '../src/engine/wasm/max-pool-grad';
 import { colsumModule } from '../src/engine/wasm/reduce';
 import { planTranspose } from '../src/engine/wasm/transpose';
@@ -165,13 +166,14 @@ function inputGrad64(dy: ArrayLike<number>, W: ArrayLike<number>, info: Conv2DIn
 // ---------------------------------------------------------------------------------------------
 // Registration
 
-test('registerWasmKernelOverrides() installs the thirteen kernels once and unregisterWasmKernelOverrides() restores the stock ones', async () => {
+test('registerWasmKernelOverrides() installs the fifteen kernels once and unregisterWasmKernelOverrides() restores the stock ones', async () => {
   await tf.setBackend('wasm');
   unregisterWasmKernelOverrides();
   const stock = Object.fromEntries(WASM_KERNEL_OVERRIDES.map((name) => [name, tf.getKernel(name, 'wasm')]));
   assert.equal(stock.Conv2DBackpropFilter, undefined, 'stock tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter');
   assert.equal(stock.NnlabAdamUpdate, undefined, 'the fused Adam update is nnlab\'s own');
-  assert.deepEqual(registerWasmKernelOverrides(), ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad', 'Sum', 'Mean', 'Cast', 'Tanh', 'FusedBatchNorm', 'NnlabAdamUpdate', 'Transpose']);
+  assert.equal(stock.NnlabDropoutMask, undefined, 'the dropout mask is nnlab\'s own');
+  assert.deepEqual(registerWasmKernelOverrides(), ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile', 'Identity', 'MaxPoolGrad', 'Sum', 'Mean', 'Cast', 'Tanh', 'FusedBatchNorm', 'NnlabAdamUpdate', 'Transpose', 'NnlabDropoutMask']);
   const installed = WASM_KERNEL_OVERRIDES.map((name) => tf.getKernel(name, 'wasm'));
   assert.deepEqual(registerWasmKernelOverrides(), [...WASM_KERNEL_OVERRIDES], 'a second call changes nothing');
   assert.deepEqual(WASM_KERNEL_OVERRIDES.map((name) => tf.getKernel(name, 'wasm')), installed);
@@ -1298,6 +1300,34 @@ test('the Transpose override runs in the filter and input gradients (their trans
     setFilterGradOptions(before);
     tf.unregisterKernel(tf.Transpose, 'wasm');
     tf.registerKernel(config);
+  }
+});
+
+test('NnlabDropoutMask on wasm writes dropoutMask\'s values straight into the heap, leaks nothing, and names a bad attribute', async () => {
+  registerWasmKernelOverrides();
+  await tf.setBackend('wasm');
+  const backend = tf.backend();
+  for (const [shape, rate, seed] of [[[64, 16, 16, 32], 0.2, 7], [[3, 5], 0.5, 0], [[0, 4], 0.5, 1], [[1], 0.9, 2 ** 40]] as Array<[number[], number, number]>) {
+    const before = [tf.memory().numTensors, backend.numDataIds()];
+    const t = dropoutMaskTensor(shape, rate, seed);
+    assert.deepEqual(t.shape, shape);
+    const want = dropoutMask(t.size, rate, seed);
+    assert.deepEqual(new Uint32Array(t.dataSync().buffer.slice(0)), new Uint32Array(want.buffer), `[${shape}] ${rate} ${seed}`);
+    t.dispose();
+    assert.deepEqual([tf.memory().numTensors, backend.numDataIds()], before);
+  }
+  const run = (attrs: object) => tf.engine().runKernel('NnlabDropoutMask', {}, attrs as tf.NamedAttrMap);
+  assert.throws(() => run({ shape: [2], rate: 1, seed: 1 }), { message: 'NnlabDropoutMask: rate is 1; allowed: a number in [0, 1)' });
+  assert.throws(() => run({ shape: [2.5], rate: 0.5, seed: 1 }), { message: 'NnlabDropoutMask: shape is [2.5]; allowed: an array of integers >= 0' });
+  assert.throws(() => run({ shape: [2], rate: 0.5, seed: -1 }), { message: 'NnlabDropoutMask: seed is -1; allowed: an integer >= 0' });
+  // elsewhere: the same values from JavaScript
+  await tf.setBackend('cpu');
+  try {
+    const t = dropoutMaskTensor([40, 7], 0.3, 5);
+    assert.deepEqual(t.dataSync(), dropoutMask(280, 0.3, 5));
+    t.dispose();
+  } finally {
+    await tf.setBackend('wasm');
   }
 });
 

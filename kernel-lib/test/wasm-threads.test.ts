@@ -136,19 +136,35 @@ test('a 512x512 matMul and two conv2d with 2 threads are bit-identical to 1 thre
   assert.deepEqual(childJson(run, 'FINGERPRINTS'), twoThreadFingerprints);
 });
 
-/** SHA-256 of the direct path's filter gradient (9.4M FLOPs: it gets the helper threads), overrides installed. Sent to children as text. */
-function filterGradFingerprint(tfx: typeof tf, sha256: (bytes: Uint8Array) => string, kernels: string, filter: string): string {
+/**
+ * SHA-256 of the outputs of the kernels that share their work with nnlab's helper threads
+ * (src/engine/wasm/wat-pool.ts), overrides installed, each large enough to get them: the direct
+ * filter gradient (9.4M FLOPs), MaxPoolGrad (65,536 values of dy) and FusedBatchNorm (262,144
+ * values). Self-contained: sent to children as text.
+ */
+function helperFingerprints(tfx: typeof tf, sha256: (bytes: Uint8Array) => string, kernels: string, filter: string): Record<string, string> {
   /* eslint-disable @typescript-eslint/no-var-requires */
   require(kernels).registerWasmKernelOverrides();
   const previous = require(filter).setFilterGradOptions({ path: 'direct' });
   try {
     return tfx.tidy(() => {
-      const x = tfx.randomUniform([8, 16, 16, 8], -1, 1, 'float32', 7);
-      const dy = tfx.randomUniform([8, 16, 16, 32], -1, 1, 'float32', 8);
-      const dW = tfx.engine().runKernel('Conv2DBackpropFilter', { x, dy },
-        { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 8, 32] }) as tf.Tensor;
-      const v = dW.dataSync() as Float32Array;
-      return sha256(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+      const hash = (t: tf.Tensor): string => {
+        const v = t.dataSync() as Float32Array;
+        return sha256(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+      };
+      const u = (shape: number[], seed: number) => tfx.randomUniform(shape, -1, 1, 'float32', seed);
+      const x = u([8, 16, 16, 8], 7);
+      const dy = u([8, 16, 16, 32], 8);
+      const images = u([16, 32, 32, 16], 9) as tf.Tensor4D;
+      const pooled = tfx.maxPool(images, 2, 2, 'valid');
+      const c = (seed: number) => u([16], seed).abs().add(0.5) as tf.Tensor1D;
+      return {
+        filterGrad: hash(tfx.engine().runKernel('Conv2DBackpropFilter', { x, dy },
+          { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 8, 32] }) as tf.Tensor),
+        maxPoolGrad: hash(tfx.engine().runKernel('MaxPoolGrad', { dy: u(pooled.shape, 10), input: images, output: pooled },
+          { filterSize: 2, strides: 2, pad: 'valid' }) as tf.Tensor),
+        batchNorm: hash(tfx.batchNorm(images, c(11), c(12), c(13), c(14), 1e-3)),
+      };
     });
   } finally {
     require(filter).setFilterGradOptions(previous);
@@ -156,18 +172,18 @@ function filterGradFingerprint(tfx: typeof tf, sha256: (bytes: Uint8Array) => st
   }
 }
 
-test('the direct filter gradient, its channels split with a helper thread, is bit-identical to 1 thread (in a child)', async () => {
+test('the kernels that share work with a helper thread (filter gradient, MaxPoolGrad, FusedBatchNorm) are bit-identical to 1 thread (in a child)', async () => {
   const kernels = path.resolve(__dirname, '..', 'src', 'engine', 'wasm', 'kernels.js');
   const filter = path.resolve(__dirname, '..', 'src', 'engine', 'wasm', 'conv2d-backprop-filter.js');
-  const here = filterGradFingerprint(tf, sha256, kernels, filter);
+  const here = helperFingerprints(tf, sha256, kernels, filter);
   const pool = watPool(heapMemory(tf.backend() as BackendWasm), 1);
-  assert.equal(pool?.helpers, 1, 'this process (2 threads) ran it with one helper');
+  assert.equal(pool?.helpers, 1, 'this process (2 threads) ran them with one helper');
   const run = await runChild(`
     await nn.initWasmBackend();
-    const filterGradFingerprint = ${filterGradFingerprint.toString()};
-    console.log('FILTER ' + JSON.stringify(filterGradFingerprint(tf, sha256, ${JSON.stringify(kernels)}, ${JSON.stringify(filter)})));`,
+    const helperFingerprints = ${helperFingerprints.toString()};
+    console.log('HELPERS ' + JSON.stringify(helperFingerprints(tf, sha256, ${JSON.stringify(kernels)}, ${JSON.stringify(filter)})));`,
   { NNLAB_WASM_THREADS: '1' });
-  assert.equal(childJson(run, 'FILTER'), here);
+  assert.deepEqual(childJson(run, 'HELPERS'), here);
 });
 
 test('a child that ran 2 threads (NNLAB_WASM_THREADS=2) exits by itself within 5 s of its last op', async () => {

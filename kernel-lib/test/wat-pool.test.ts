@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { directJobs, PatchesModule, patchesModule } from '../src/engine/wasm/conv2d-backprop-filter';
-import { watPool } from '../src/engine/wasm/wat-pool';
+import { evenRanges, runJobs, watPool } from '../src/engine/wasm/wat-pool';
 import { uniform } from './helpers';
 
 /** A shared memory with x [n, hp, wp, ci], dy [n, oh, ow, co] and two dW buffers laid out in it. */
@@ -30,6 +30,27 @@ function setUp(memory: WebAssembly.Memory) {
 function sharedMemory(): WebAssembly.Memory {
   return new WebAssembly.Memory({ initial: 32, maximum: 64, shared: true });
 }
+
+test('evenRanges(total, parts) covers 0..total in order with ranges as even as they go, none empty', () => {
+  assert.deepEqual(evenRanges(10, 3), [[0, 3], [3, 6], [6, 10]]);
+  assert.deepEqual(evenRanges(64, 2), [[0, 32], [32, 64]]);
+  assert.deepEqual(evenRanges(2, 4), [[0, 1], [1, 2]]);
+  assert.deepEqual(evenRanges(5, 1), [[0, 5]]);
+  for (const total of [1, 2, 7, 64, 1000]) for (const parts of [1, 2, 3, 4, 8]) {
+    const r = evenRanges(total, parts);
+    assert.equal(r.length, Math.min(total, parts));
+    assert.deepEqual([r[0][0], r[r.length - 1][1]], [0, total]);
+    r.forEach(([a, b], i) => { assert.ok(b > a); if (i > 0) assert.equal(a, r[i - 1][1]); });
+    const sizes = r.map(([a, b]) => b - a);
+    assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1, `${total}, ${parts}: ${sizes}`);
+  }
+});
+
+test('runJobs without a pool runs every job on this thread, in order', () => {
+  const seen: number[][] = [];
+  runJobs(null, 'direct', [[1], [2], [3]], (a) => seen.push(a));
+  assert.deepEqual(seen, [[1], [2], [3]]);
+});
 
 test('watPool is null on a plain memory, without a memory and with no helper', () => {
   assert.equal(watPool(new WebAssembly.Memory({ initial: 1 }), 1), null);

@@ -15,12 +15,51 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkInt, checkNumber } from '../core/errors';
+import { fillDropoutMask } from '../core/rng';
+
+/** The kernel that writes a dropout mask straight into the wasm heap (engine/wasm/dropout-mask), when installed. */
+const DROPOUT_MASK_KERNEL = 'NnlabDropoutMask';
+
+/**
+ * The multiplier of inverted dropout with drop probability `rate` for `size` values: each value is
+ * kept with probability 1 - rate, independently, and scaled by float32(1/(1 - rate)), else 0;
+ * seeded ({@link fillDropoutMask}, mulberry32). tf.dropout draws tf.randomUniform instead
+ * (seedrandom's alea, ~6 ns a value in JavaScript) and then adds, floors and divides on the
+ * backend: three more passes.
+ *
+ * @example
+ * dropoutMask(8, 0.5, 1)   // Float32Array [2, 2, 0, 2, 2, 0, 2, 0] (kept values 1/(1 - 0.5))
+ */
+export function dropoutMask(size: number, rate: number, seed: number): Float32Array {
+  checkInt('size', size, { min: 0 });
+  checkNumber('dropout rate', rate, { min: 0, max: 0.999 });
+  checkInt('seed', seed, { min: 0 });
+  const mask = new Float32Array(size);
+  fillDropoutMask(new Uint32Array(mask.buffer), rate, seed);
+  return mask;
+}
+
+/**
+ * {@link dropoutMask} as a tensor of `shape`: on wasm with nnlab's kernels installed, written
+ * straight into the heap by the kernel NnlabDropoutMask (no JavaScript array, no copy); elsewhere
+ * uploaded from {@link dropoutMask}. The same values either way.
+ */
+export function dropoutMaskTensor(shape: number[], rate: number, seed: number): tf.Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (tf.getBackend() === 'wasm' && tf.getKernel(DROPOUT_MASK_KERNEL, 'wasm') !== undefined) {
+    checkNumber('dropout rate', rate, { min: 0, max: 0.999 });
+    checkInt('seed', seed, { min: 0 });
+    return tf.engine().runKernel(DROPOUT_MASK_KERNEL, {}, { shape, rate, seed } as unknown as tf.NamedAttrMap) as tf.Tensor;
+  }
+  return tf.tensor(dropoutMask(size, rate, seed), shape, 'float32');
+}
 
 /**
  * Inverted dropout as a tf.layers layer whose mask is seeded per call: call k in training mode
- * draws its mask from seed `seed·100003 + k`, so a run is repeatable and every step gets a new
- * mask. (tf.layers.dropout with a fixed `seed` draws the SAME mask at every call: STYLE.md trap 3;
- * without a seed it cannot be repeated.) In inference mode it is the identity. No weights.
+ * draws its mask from seed `seed·100003 + k` ({@link dropoutMaskTensor}), so a run is repeatable and
+ * every step gets a new mask. (tf.layers.dropout with a fixed `seed` draws the SAME mask at every
+ * call: STYLE.md trap 3; without a seed it cannot be repeated.) In inference mode it is the
+ * identity. No weights. The backward pass multiplies dy by the same mask (tf.mul's gradient).
  */
 export class StepDropout extends tf.layers.Layer {
   static className = 'StepDropout';
@@ -35,7 +74,8 @@ export class StepDropout extends tf.layers.Layer {
   call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     if (!kwargs.training || this.rate === 0) return tf.clone(x);
-    return tf.dropout(x, this.rate, undefined, this.seed * 100_003 + this.calls++);
+    const seed = this.seed * 100_003 + this.calls++;
+    return tf.tidy(() => tf.mul(x, dropoutMaskTensor(x.shape, this.rate, seed)));
   }
   computeOutputShape(shape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] { return shape; }
   getConfig(): tf.serialization.ConfigDict { return { ...super.getConfig(), rate: this.rate, seed: this.seed }; }

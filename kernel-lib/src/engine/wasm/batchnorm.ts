@@ -12,7 +12,8 @@
  * How: sqrt(variance + ε) and the other parameters are widened to float64 per channel in
  * JavaScript, then a ~0.35 KB hand-written module (./batchnorm.wat, bytes in ./batchnorm-bytes.ts)
  * runs the expression two values at a time (f64x2) on the heap. float64 +, -, ×, ÷ and √ are
- * correctly rounded in both, so the bits are the same.
+ * correctly rounded in both, so the bits are the same. On the threaded build, from
+ * ELEMENTWISE_MIN_VALUES values, shares of the rows run on helper threads (./wat-pool.ts).
  *
  * Why: stock tfjs-backend-wasm 4.22 runs it as a scalar float32 loop with a square root and a
  * division per element (~5 ns a value: 38 ms of a lecture-CNN training step, 7 calls), and its
@@ -29,7 +30,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm, heap, Info, Inputs, KernelArgs, runStock, size, withFloat64Scratch } from './kernels-stock';
 import { BATCHNORM_WASM, BATCHNORM_WASM_SHARED } from './batchnorm-bytes';
+import { backendThreads, ELEMENTWISE_MIN_VALUES } from './pool';
 import { heapMemory, watLoader } from './wat';
+import { evenRanges, runJobs, watPool } from './wat-pool';
 
 /** The exports of ./batchnorm.wat. */
 export interface BatchNormModule {
@@ -68,7 +71,11 @@ export function fusedBatchNorm(args: KernelArgs): Info {
         k[2 * c + j] = Math.sqrt(v(j) + eps);
         k[3 * c + j] = o(j);
       }
-      module.bn(heap(backend, x).byteOffset, heap(backend, out).byteOffset, address, n / c, c);
+      // shares of the rows go to helper threads on the threaded build
+      const pool = n >= ELEMENTWISE_MIN_VALUES ? watPool(heapMemory(backend), backendThreads(backend) - 1) : null;
+      const [xAt, outAt] = [heap(backend, x).byteOffset, heap(backend, out).byteOffset];
+      const jobs = evenRanges(n / c, 1 + (pool?.helpers ?? 0)).map(([r0, r1]) => [xAt + 4 * r0 * c, outAt + 4 * r0 * c, address, r1 - r0, c]);
+      runJobs(pool, 'bn', jobs, (a) => module.bn(...(a as Parameters<BatchNormModule['bn']>)));
     });
   } catch (err) {
     backend.disposeData(out.dataId);

@@ -72,7 +72,7 @@ import { BackendWasm, crop, heap, Info, Inputs, KernelArgs, runStock, Scratch, s
 import { PATCHES_WASM, PATCHES_WASM_SHARED } from './patches-bytes';
 import { backendThreads, PRODUCT_MIN_FLOPS } from './pool';
 import { heapMemory, watLoader } from './wat';
-import { WatPool, watPool } from './wat-pool';
+import { runJobs, WatPool, watPool } from './wat-pool';
 
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
 
@@ -230,8 +230,7 @@ function filterGradDirect(scratch: Scratch, x: Info, dy: Info, info: Conv2DInfo,
   const jobs = directJobs(co, 1 + (pool?.helpers ?? 0)).map(([cb, ce]) => [...args, cb, ce]);
   const local = (a: number[]): void => module.direct(...(a as Parameters<PatchesModule['direct']>));
   try {
-    if (pool === null) jobs.forEach(local);
-    else pool.run('direct', jobs, local);
+    runJobs(pool, 'direct', jobs, local);
   } catch (err) {
     backend.disposeData(dW.dataId);
     throw err;

@@ -1,14 +1,15 @@
 /**
  * nnlab's kernel overrides for the wasm backend: the part of the "fast CPU floor" (issue 4) that
- * makes training on `@tensorflow/tfjs-backend-wasm` 4.22 possible and fast. Twelve kernels are
- * replaced (or, for the filter gradient, added) for backend 'wasm' only, and one is nnlab's own
- * (the fused Adam update, which `tf.train.adam`'s optimizer calls while the overrides are installed):
+ * makes training on `@tensorflow/tfjs-backend-wasm` 4.22 possible and fast. Thirteen kernels are
+ * replaced (or, for the filter gradient, added) for backend 'wasm' only, and two are nnlab's own
+ * (the fused Adam update, which `tf.train.adam`'s optimizer calls while the overrides are installed,
+ * and the dropout mask of `nets/models` StepDropout):
  *
  * | kernel                 | stock 4.22                                  | override                                       |
  * |------------------------|---------------------------------------------|------------------------------------------------|
  * | `BatchMatMul`          | transposed or batched: scalar loop          | explicit transposes + XNNPACK, operands swapped when that packs less ({@link batchMatMul}) |
  * | `_FusedMatMul`         | same loop; wrong bias there                 | same + bias/activation like cpu ({@link fusedMatMul}) |
- * | `Conv2DBackpropFilter` | not registered: conv layers cannot train    | one XNNPACK product over a SIMD-written patch matrix ({@link conv2dBackpropFilter}) |
+ * | `Conv2DBackpropFilter` | not registered: conv layers cannot train    | SIMD wasm sums straight from x and dy, helper threads ({@link conv2dBackpropFilter}) |
  * | `Conv2DBackpropInput`  | scalar loop                                 | conv of the spread dy with the rotated filter ({@link conv2dBackpropInput}) |
  * | `Tile`                 | element by element (BN's backward pass)     | block copies in the wasm heap ({@link tile})   |
  * | `Identity`             | a copy of every element                     | shares x's memory, like cpu ({@link identity}) |
@@ -19,6 +20,7 @@
  * | `FusedBatchNorm`       | scalar float32 loop, off cpu in last bits   | float64 SIMD on the heap, cpu's bits ({@link ./batchnorm}) |
  * | `NnlabAdamUpdate`      | (Adam: 14 elementwise ops a variable)       | one SIMD pass on the heap, the same bits ({@link ./adam}) |
  * | `Transpose`            | element by element                          | batched 2-D swaps in SIMD 4x4 blocks, the same bits ({@link ./transpose}) |
+ * | `NnlabDropoutMask`     | (tf.dropout: JS random numbers, 3 more ops) | the mask written into the heap, ~1.7 ns a value ({@link ./dropout-mask}) |
  *
  * Each override computes what the stock kernel (or, for the filter gradient, the cpu kernel)
  * computes, from the stock kernels' fast paths (PadV2, Conv2D, the plain XNNPACK product, and
@@ -58,6 +60,7 @@ import { fusedBatchNorm } from './batchnorm';
 import { ADAM_UPDATE, adamUpdate, installFusedAdam, uninstallFusedAdam } from './adam';
 import { tile } from './tile';
 import { transpose } from './transpose';
+import { DROPOUT_MASK, dropoutMaskKernel } from './dropout-mask';
 import { isPooled, pooled, unpooled } from './pool';
 
 export { planBatchMatMul, LOOP_MIN_WORK } from './batch-mat-mul';
@@ -79,7 +82,7 @@ export type { TanhModule } from './tanh';
 const BACKEND = 'wasm';
 
 /** The kernels nnlab overrides on wasm, by tfjs kernel name. */
-export const WASM_KERNEL_OVERRIDES = [tf.BatchMatMul, tf._FusedMatMul, tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.Tile, tf.Identity, tf.MaxPoolGrad, tf.Sum, tf.Mean, tf.Cast, tf.Tanh, tf.FusedBatchNorm, ADAM_UPDATE, tf.Transpose] as const;
+export const WASM_KERNEL_OVERRIDES = [tf.BatchMatMul, tf._FusedMatMul, tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput, tf.Tile, tf.Identity, tf.MaxPoolGrad, tf.Sum, tf.Mean, tf.Cast, tf.Tanh, tf.FusedBatchNorm, ADAM_UPDATE, tf.Transpose, DROPOUT_MASK] as const;
 
 export type WasmKernelOverride = typeof WASM_KERNEL_OVERRIDES[number];
 
@@ -105,6 +108,7 @@ const KERNEL_FUNCS: Record<WasmKernelOverride, tf.KernelFunc> = {
   FusedBatchNorm: marked(fusedBatchNorm),
   NnlabAdamUpdate: marked(adamUpdate),
   Transpose: marked(transpose),
+  NnlabDropoutMask: marked(dropoutMaskKernel),
 };
 
 /** True when the wasm kernel `name` is nnlab's override. */
@@ -121,7 +125,7 @@ export function isWasmKernelOverridden(name: WasmKernelOverride): boolean {
  * @example
  * await nn.useDevice('cpu');                                 // wasm when tfjs-node is not installed
  * const kernels = nn.engine.registerWasmKernelOverrides();   // ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropFilter', ...]
- * kernels.length   // 14, the same list as nn.engine.WASM_KERNEL_OVERRIDES
+ * kernels.length   // 15, the same list as nn.engine.WASM_KERNEL_OVERRIDES
  */
 export function registerWasmKernelOverrides(): string[] {
   registerWasmGradientOverrides();
@@ -141,8 +145,8 @@ export function registerWasmKernelOverrides(): string[] {
 }
 
 /**
- * Removes the overrides and re-registers the stock kernels (`Conv2DBackpropFilter` and
- * `NnlabAdamUpdate` have none: they are unregistered again), tfjs's gradients and tfjs's Adam update. Returns the names of the kernels it restored or
+ * Removes the overrides and re-registers the stock kernels (`Conv2DBackpropFilter`,
+ * `NnlabAdamUpdate` and `NnlabDropoutMask` have none: they are unregistered again), tfjs's gradients and tfjs's Adam update. Returns the names of the kernels it restored or
  * removed; calling it when nothing is installed returns [].
  *
  * @example

@@ -30,7 +30,9 @@
  * JavaScript ({@link routeGradient}), which adds the contributions in a float64 buffer first.
  * Measured (one thread, the CNN's pools [64, 32, 32, 32], [64, 16, 16, 64], [64, 8, 8, 128]):
  * 40 / 20 / 10 ms stock, 16 / 7 / 3.5 ms in the JavaScript loop; the module's times are in
- * test/wasm-maxpoolgrad.test.ts's diagnostics.
+ * test/wasm-maxpoolgrad.test.ts's diagnostics. On the threaded build, from ELEMENTWISE_MIN_VALUES
+ * values of dy, shares of the batch run on helper threads (./wat-pool.ts): images are apart, so
+ * the bits are the same on any number of threads.
  *
  * Fallback (the stock kernel): inputs that are not float32 rank-4 tensors, or a dy whose shape is
  * not the pooling's output (tfjs-core's op never produces either).
@@ -41,7 +43,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { MAXPOOLGRAD_WASM, MAXPOOLGRAD_WASM_SHARED } from './maxpoolgrad-bytes';
+import { backendThreads, ELEMENTWISE_MIN_VALUES } from './pool';
 import { heapMemory, watLoader } from './wat';
+import { evenRanges, runJobs, watPool } from './wat-pool';
 import { BackendWasm, heap, Info, Inputs, KernelArgs, runStock } from './kernels-stock';
 
 type Pool2DInfo = tf.backend_util.Conv2DInfo;
@@ -76,9 +80,19 @@ export function maxPoolGrad(args: KernelArgs): Info {
     return dx;
   }
   dxs.fill(0);
-  module.route(xs.byteOffset, dys.byteOffset, dxs.byteOffset, info.batchSize, info.inHeight, info.inWidth, info.inChannels,
-    info.outHeight, info.outWidth, info.strideHeight, info.strideWidth, info.effectiveFilterHeight, info.effectiveFilterWidth,
-    info.padInfo.top, info.padInfo.left);
+  // images apart: on the threaded build, shares of the batch go to helper threads
+  const { inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } = info;
+  const pool = dys.length >= ELEMENTWISE_MIN_VALUES ? watPool(heapMemory(backend), backendThreads(backend) - 1) : null;
+  const jobs = evenRanges(info.batchSize, 1 + (pool?.helpers ?? 0)).map(([b0, b1]) => [
+    xs.byteOffset + 4 * b0 * h * w * c, dys.byteOffset + 4 * b0 * oh * ow * c, dxs.byteOffset + 4 * b0 * h * w * c, b1 - b0,
+    h, w, c, oh, ow, info.strideHeight, info.strideWidth, info.effectiveFilterHeight, info.effectiveFilterWidth,
+    info.padInfo.top, info.padInfo.left]);
+  try {
+    runJobs(pool, 'route', jobs, (a) => module.route(...(a as Parameters<MaxPoolGradModule['route']>)));
+  } catch (err) {
+    backend.disposeData(dx.dataId);
+    throw err;
+  }
   return dx;
 }
 

@@ -17,18 +17,26 @@
  *
  * Helpers only exist on the threaded build (a shared heap) with more than one thread
  * (NNLAB_WASM_THREADS): helpers = threads - 1, so with XNNPACK's own worker parked between
- * operations the cores are never oversubscribed by nnlab.
+ * operations the cores are never oversubscribed by nnlab. Kernels ask for them on the same
+ * thresholds as XNNPACK's pool (./pool.ts): products from PRODUCT_MIN_FLOPS, the other ops from
+ * ELEMENTWISE_MIN_VALUES values. Users: the direct filter gradient (./conv2d-backprop-filter.ts,
+ * split by output channels), MaxPoolGrad (./max-pool-grad.ts, by images) and FusedBatchNorm
+ * (./batchnorm.ts, by rows).
  *
  * @example
  * const pool = watPool(heapMemory(backend), backendThreads(backend) - 1);
  * pool?.run('direct', [argsA, argsB], (args) => module.direct(...args));
  */
 import { Worker } from 'worker_threads';
+import { BATCHNORM_WASM_SHARED } from './batchnorm-bytes';
+import { MAXPOOLGRAD_WASM_SHARED } from './maxpoolgrad-bytes';
 import { PATCHES_WASM_SHARED } from './patches-bytes';
 
 /** The functions helpers can run: module bytes (the shared-memory build) and export name. */
 const HELPER_FUNCTIONS = {
   direct: { bytes: PATCHES_WASM_SHARED, name: 'direct' },
+  route: { bytes: MAXPOOLGRAD_WASM_SHARED, name: 'route' },
+  bn: { bytes: BATCHNORM_WASM_SHARED, name: 'bn' },
 } as const;
 
 export type HelperFunction = keyof typeof HELPER_FUNCTIONS;
@@ -90,6 +98,18 @@ export interface WatPool {
 }
 
 const pools = new WeakMap<WebAssembly.Memory, WatPool>();
+
+/** Runs every job: through `pool` (jobs[0] on this thread) when there is one, else all on this thread, in order. */
+export function runJobs(pool: WatPool | null, fn: HelperFunction, jobs: number[][], local: (args: number[]) => void): void {
+  if (pool === null || jobs.length < 2) jobs.forEach(local);
+  else pool.run(fn, jobs, local);
+}
+
+/** `parts` ranges [start, end) of 0..total, in order, as even as they go; fewer (none empty) when total < parts. */
+export function evenRanges(total: number, parts: number): Array<[number, number]> {
+  const k = Math.max(1, Math.min(parts, total));
+  return Array.from({ length: k }, (_, i): [number, number] => [Math.floor((i * total) / k), Math.floor(((i + 1) * total) / k)]);
+}
 
 /**
  * The helper pool of a shared wasm heap with `helpers` workers (created on first call, cached per
