@@ -15,8 +15,12 @@
  *   Conv2DBackpropInput override runs);
  * - filter gradient: the GEMM over patches `matMul(P[9·ci, B·H·W], dy[B·H·W, co])`;
  * - dense: `x·W`, `dy·Wᵀ`, `xᵀ·dy`.
- * The ceiling is the sum of their fastest times (nothing else counted), so it is an upper bound on
- * samples/s: reaching it would mean zero cost for everything that is not a product.
+ * The ceiling is the sum of their fastest times (nothing else counted): what the step would take
+ * if everything that is not a product cost nothing and every product ran at XNNPACK's speed for its
+ * shape (the issue's definition). It is not a hard bound once nnlab's own kernels beat XNNPACK:
+ * the filter gradients run nnlab's direct kernel (engine/wasm/conv2d-backprop-filter.ts) on every
+ * core, measured faster than XNNPACK's product over patches at the same shapes (87 against 94 ms
+ * for the lecture CNN's six, dy already packed).
  *
  * Packing. XNNPACK repacks an operator's weights (the conv filter, the matMul's right operand)
  * when it creates the operator, and tfjs-backend-wasm caches operators by the weight tensor, so

@@ -5,7 +5,9 @@ Every code cell runs in order; a failing cell does not stop the run. A cell
 that runs past its time limit, or kills the kernel, is recorded; the kernel is then replaced by a
 fresh one, the cells before it that completed are replayed (without the bad cell) so the
 functions they define exist again, and the run goes on with the next cell. The whole run stops at
-the notebook's time limit: what did not run is marked "not-run".
+the notebook's time limit: what did not run is marked "not-run". A kernel that does not answer
+within --start-timeout (a busy machine) is replaced too, up to START_TRIES times in all, while
+time is left; only then is the run a failure to start.
 
 Writes the executed notebook to --out and one JSON summary to --result (or, without --result, one
 line on stdout):
@@ -31,6 +33,9 @@ def is_grader(cell):
 # tslab aborts every execute request that arrives within 200 ms of a failed cell (tslab issue #19),
 # whatever stop_on_error says: wait this long after a failure before sending the next cell.
 AFTER_ERROR_S = 0.3
+
+# Kernel starts tried before "the kernel did not start" (each up to --start-timeout seconds).
+START_TRIES = 3
 
 
 def kernel_manager(args, restarts):
@@ -61,6 +66,7 @@ def main():
     ap.add_argument('--runtime', help='folder for the connection file and (ipc) sockets, bound into the sandbox')
     ap.add_argument('--transport', choices=['tcp', 'ipc'], default='tcp', help='ipc: unix sockets (a sandbox without network)')
     ap.add_argument('--uid', type=int, default=0, help='the uid the kernel runs as: it must read the connection file')
+    ap.add_argument('--start-timeout', type=int, default=60, help='seconds a kernel has to answer after it starts')
     args = ap.parse_args()
 
     def report(summary):
@@ -79,10 +85,12 @@ def main():
     bad = set()          # cells that timed out or crashed the kernel: never replayed
     pos = 0              # index into `code` of the next cell to run
     restarts = 0
+    start_failures = 0
 
     while pos < len(code) and time.time() < deadline and restarts <= args.max_restarts:
         client = NotebookClient(nb, km=kernel_manager(args, restarts), timeout=args.cell_timeout, kernel_name=args.kernel, allow_errors=False,
-                                shutdown_kernel='immediate', resources={'metadata': {'path': args.cwd}})
+                                shutdown_kernel='immediate', resources={'metadata': {'path': args.cwd}},
+                                startup_timeout=max(1, int(min(args.start_timeout, deadline - time.time()))))
         broke = False
         try:
             with client.setup_kernel():
@@ -117,7 +125,11 @@ def main():
         except DeadKernelError:
             # The kernel died between cells (or while starting): count it against the last cell run.
             broke = True
-        except RuntimeError as err:   # the kernel failed to start
+        except RuntimeError as err:   # the kernel failed to start (or did not answer in time)
+            start_failures += 1
+            if start_failures < START_TRIES and time.time() < deadline:
+                restarts += 1
+                continue
             report({'error': 'the kernel did not start: %s' % err})
             nbformat.write(nb, args.out)
             return 0
