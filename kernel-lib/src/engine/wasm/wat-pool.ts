@@ -12,7 +12,8 @@
  * to JOB and wakes the worker (Atomics.notify); the worker runs the function and sets DONE or
  * FAILED; the caller waits on it with Atomics.wait (allowed on Node's main thread; the kernel stays
  * synchronous, as tfjs requires). Workers are unref'd: they never keep a process alive. A worker
- * that fails to start, dies or does not answer within {@link HELPER_TIMEOUT_MS} is never used again:
+ * that cannot instantiate the modules says so at once; one that fails to start, dies or does not
+ * answer within {@link HELPER_TIMEOUT_MS} is never used again:
  * its part runs on the calling thread from then on, and a job it failed is an error naming it.
  *
  * Helpers only exist on the threaded build (a shared heap) with more than one thread
@@ -59,11 +60,16 @@ const EXIT = 5;
 const WORKER_SOURCE = `
 const { workerData } = require('worker_threads');
 const ctrl = new Int32Array(workerData.control);
-const fns = workerData.functions.map(([bytes, name]) =>
-  new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(bytes, 'base64')), { env: { memory: workerData.memory } }).exports[name]);
-Atomics.store(ctrl, 0, ${READY});
+let fns = null;
+try {
+  fns = workerData.functions.map(([bytes, name]) =>
+    new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(bytes, 'base64')), { env: { memory: workerData.memory } }).exports[name]);
+} catch (e) {
+  // say so at once: the caller is blocked waiting for READY and cannot see this worker's error event
+}
+Atomics.store(ctrl, 0, fns ? ${READY} : ${FAILED});
 Atomics.notify(ctrl, 0);
-for (;;) {
+for (; fns;) {
   let s = Atomics.load(ctrl, 0);
   while (s !== ${JOB} && s !== ${EXIT}) { Atomics.wait(ctrl, 0, s); s = Atomics.load(ctrl, 0); }
   if (s === ${EXIT}) break;
@@ -138,8 +144,8 @@ function startHelper(memory: WebAssembly.Memory): Helper {
   worker.on('exit', () => { helper.alive = false; });
   // wait (synchronously) until it has instantiated the modules
   const deadline = Date.now() + HELPER_TIMEOUT_MS;
-  while (Atomics.load(control, 0) !== READY) {
-    if (Date.now() >= deadline) { helper.alive = false; void worker.terminate(); break; }
+  for (let s = Atomics.load(control, 0); s !== READY; s = Atomics.load(control, 0)) {
+    if (s === FAILED || Date.now() >= deadline) { helper.alive = false; void worker.terminate(); break; }
     Atomics.wait(control, 0, IDLE, 50);
   }
   if (helper.alive) Atomics.store(control, 0, IDLE);
