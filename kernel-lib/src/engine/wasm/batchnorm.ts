@@ -30,9 +30,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm, heap, Info, Inputs, KernelArgs, runStock, size, withFloat64Scratch } from './kernels-stock';
 import { BATCHNORM_WASM, BATCHNORM_WASM_SHARED } from './batchnorm-bytes';
-import { backendThreads, ELEMENTWISE_MIN_VALUES } from './pool';
+import { ELEMENTWISE_MIN_VALUES } from './pool';
 import { heapMemory, watLoader } from './wat';
-import { evenRanges, runJobs, watPool } from './wat-pool';
+import { evenRanges, helpersFor, runJobs } from './wat-pool';
 
 /** The exports of ./batchnorm.wat. */
 export interface BatchNormModule {
@@ -72,7 +72,7 @@ export function fusedBatchNorm(args: KernelArgs): Info {
         k[3 * c + j] = o(j);
       }
       // shares of the rows go to helper threads on the threaded build
-      const pool = n >= ELEMENTWISE_MIN_VALUES ? watPool(heapMemory(backend), backendThreads(backend) - 1) : null;
+      const pool = helpersFor(backend, n >= ELEMENTWISE_MIN_VALUES);
       const [xAt, outAt] = [heap(backend, x).byteOffset, heap(backend, out).byteOffset];
       const jobs = evenRanges(n / c, 1 + (pool?.helpers ?? 0)).map(([r0, r1]) => [xAt + 4 * r0 * c, outAt + 4 * r0 * c, address, r1 - r0, c]);
       runJobs(pool, 'bn', jobs, (a) => module.bn(...(a as Parameters<BatchNormModule['bn']>)));

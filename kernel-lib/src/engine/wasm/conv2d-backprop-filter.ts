@@ -70,9 +70,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm, crop, heap, Info, Inputs, KernelArgs, runStock, Scratch, size, view, withScratch, zeros } from './kernels-stock';
 import { PATCHES_WASM, PATCHES_WASM_SHARED } from './patches-bytes';
-import { backendThreads, PRODUCT_MIN_FLOPS } from './pool';
+import { PRODUCT_MIN_FLOPS } from './pool';
 import { heapMemory, watLoader } from './wat';
-import { runJobs, WatPool, watPool } from './wat-pool';
+import { helpersFor, runJobs, WatPool } from './wat-pool';
 
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
 
@@ -202,7 +202,7 @@ function firstPath(scratch: Scratch, x: Info, dy: Info, info: Conv2DInfo): Info 
 /** The helper threads of the direct path: on a shared heap, for a product of at least PRODUCT_MIN_FLOPS (as XNNPACK's pool). */
 function directPool(backend: BackendWasm, info: Conv2DInfo): WatPool | null {
   const flops = 2 * info.batchSize * info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * info.inChannels * info.outChannels;
-  return flops >= PRODUCT_MIN_FLOPS ? watPool(heapMemory(backend), backendThreads(backend) - 1) : null;
+  return helpersFor(backend, flops >= PRODUCT_MIN_FLOPS);
 }
 
 /** Output rows per block of the direct path: about this many pixels, so a block of dy stays in cache while every tile reads it. */

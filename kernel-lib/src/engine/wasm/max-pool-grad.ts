@@ -43,9 +43,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { MAXPOOLGRAD_WASM, MAXPOOLGRAD_WASM_SHARED } from './maxpoolgrad-bytes';
-import { backendThreads, ELEMENTWISE_MIN_VALUES } from './pool';
+import { ELEMENTWISE_MIN_VALUES } from './pool';
 import { heapMemory, watLoader } from './wat';
-import { evenRanges, runJobs, watPool } from './wat-pool';
+import { evenRanges, helpersFor, runJobs } from './wat-pool';
 import { BackendWasm, heap, Info, Inputs, KernelArgs, runStock } from './kernels-stock';
 
 type Pool2DInfo = tf.backend_util.Conv2DInfo;
@@ -82,7 +82,7 @@ export function maxPoolGrad(args: KernelArgs): Info {
   dxs.fill(0);
   // images apart: on the threaded build, shares of the batch go to helper threads
   const { inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } = info;
-  const pool = dys.length >= ELEMENTWISE_MIN_VALUES ? watPool(heapMemory(backend), backendThreads(backend) - 1) : null;
+  const pool = helpersFor(backend, dys.length >= ELEMENTWISE_MIN_VALUES);
   const jobs = evenRanges(info.batchSize, 1 + (pool?.helpers ?? 0)).map(([b0, b1]) => [
     xs.byteOffset + 4 * b0 * h * w * c, dys.byteOffset + 4 * b0 * oh * ow * c, dxs.byteOffset + 4 * b0 * h * w * c, b1 - b0,
     h, w, c, oh, ow, info.strideHeight, info.strideWidth, info.effectiveFilterHeight, info.effectiveFilterWidth,

@@ -29,6 +29,9 @@
  * pool?.run('direct', [argsA, argsB], (args) => module.direct(...args));
  */
 import { Worker } from 'worker_threads';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { backendThreads } from './pool';
+import { heapMemory } from './wat';
 import { BATCHNORM_WASM_SHARED } from './batchnorm-bytes';
 import { MAXPOOLGRAD_WASM_SHARED } from './maxpoolgrad-bytes';
 import { PATCHES_WASM_SHARED } from './patches-bytes';
@@ -104,6 +107,14 @@ export interface WatPool {
 }
 
 const pools = new WeakMap<WebAssembly.Memory, WatPool>();
+
+/**
+ * The helper pool a kernel call on `backend` gets: threads - 1 helpers on the threaded build when
+ * its work is `large` (the caller's threshold, as XNNPACK's pool: ./pool.ts), else null.
+ */
+export function helpersFor(backend: BackendWasm, large: boolean): WatPool | null {
+  return large ? watPool(heapMemory(backend), backendThreads(backend) - 1) : null;
+}
 
 /** Runs every job: through `pool` (jobs[0] on this thread) when there is one, else all on this thread, in order. */
 export function runJobs(pool: WatPool | null, fn: HelperFunction, jobs: number[][], local: (args: number[]) => void): void {
